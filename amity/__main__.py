@@ -1,0 +1,42 @@
+"""Run the `amity` command line: set up Django, then run the named command."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+VERBS = """\
+usage: amity VERB [options]   (amity VERB --help for details)
+
+  serve        start the web server (migrates, creates a first user, loads a demo)
+  demo         build the deterministic demo network for a user
+  people       list | show | add | edit | delete | merge people
+  search       find people by name, company, field, email, interest
+  log          record an interaction ("amity log 'Ada Lovelace' --channel call --deposit help")
+  export       export everything (json) or people (vcard, csv)
+  restore      restore a JSON export into an empty database
+  token        create | list | revoke personal API tokens
+  user         create | list local users
+  settings     list every AMITY_* setting with its value and help
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Dispatch `amity VERB ...` to the Django management command named VERB."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(VERBS)
+        return
+    if args[0] == "serve" and "--demo" in args:
+        # A throwaway home: the demo never touches the user's real database.
+        os.environ["AMITY_HOME"] = tempfile.mkdtemp(prefix="amity-demo-")
+        os.environ.pop("AMITY_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amity.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["amity", *args])
+
+
+if __name__ == "__main__":
+    main()

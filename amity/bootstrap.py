@@ -1,0 +1,48 @@
+"""Bring a database up to date and give it a first user, so Amity just starts."""
+
+from __future__ import annotations
+
+import getpass
+import secrets
+import sys
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+
+def ensure_migrated() -> bool:
+    """Apply pending migrations; return whether any were applied."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not plan:
+        return False
+    call_command("migrate", interactive=False, verbosity=0)
+    return True
+
+
+def ensure_first_user(*, interactive: bool | None = None) -> tuple[AbstractBaseUser, str | None]:
+    """Return the first user, creating one if there is none.
+
+    Returns the user and, when this call created it, its password (to print once).
+    At a terminal it asks for a name and password; otherwise it creates `amity` with
+    a generated password.
+    """
+    User = get_user_model()
+    existing = User.objects.order_by("id").first()
+    if existing is not None:
+        return existing, None
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    if interactive:
+        default = getpass.getuser() or "amity"
+        username = input(f"Create the first Amity user. Name [{default}]: ").strip() or default
+        password = getpass.getpass("Password (empty: generate one): ")
+    else:
+        username, password = "amity", ""
+    password = password or secrets.token_urlsafe(12)
+    user = User.objects.create_superuser(username=username, password=password, email="")
+    return user, password

@@ -1,0 +1,128 @@
+"""Declare every AMITY_* setting once, with its default and a line of help.
+
+The registry is plain Python (no Django) so the README test, the `amity settings`
+listing and `amity/settings.py` all read the same source of truth.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment setting: its name, default (as text), help and parser."""
+
+    name: str
+    default: str
+    help: str
+    parse: Callable[[str], Any]
+
+    def value(self) -> Any:
+        """Return the parsed value from the environment, or the parsed default."""
+        raw = os.environ.get(self.name)
+        if raw is None or raw == "":
+            raw = self.default
+        try:
+            return self.parse(raw)
+        except ValueError as exc:
+            raise ValueError(f"{self.name}={raw!r} is not valid: {exc}") from exc
+
+
+def parse_bool(raw: str) -> bool:
+    """Parse the usual spellings of yes and no."""
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected true/false, yes/no, on/off or 1/0")
+
+
+def parse_list(raw: str) -> list[str]:
+    """Split a comma-separated list, dropping blanks."""
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def parse_positive_int(raw: str) -> int:
+    """Parse an integer that must be at least 1."""
+    number = int(raw)
+    if number < 1:
+        raise ValueError("must be at least 1")
+    return number
+
+
+def parse_positive_float(raw: str) -> float:
+    """Parse a number that must be greater than 0."""
+    number = float(raw)
+    if number <= 0:
+        raise ValueError("must be greater than 0")
+    return number
+
+
+SETTINGS: dict[str, Setting] = {}
+
+
+def declare(name: str, default: str, help: str, parse: Callable[[str], Any] = str) -> Setting:
+    """Register a setting; each name may be declared only once."""
+    if name in SETTINGS:
+        raise ValueError(f"setting {name} declared twice")
+    setting = Setting(name=name, default=default, help=help, parse=parse)
+    SETTINGS[name] = setting
+    return setting
+
+
+HOME = declare(
+    "AMITY_HOME",
+    platformdirs.user_data_dir("amity", appauthor=False),
+    "Data directory: the SQLite database, the generated secret key and uploads live here.",
+    lambda raw: Path(raw).expanduser(),
+)
+DATABASE_URL = declare(
+    "AMITY_DATABASE_URL",
+    "",
+    "Database URL (e.g. postgresql://user@host/db). Empty means SQLite in AMITY_HOME.",
+)
+SECRET_KEY = declare(
+    "AMITY_SECRET_KEY",
+    "",
+    "Django secret key. Empty means one is generated once and kept in AMITY_HOME/secret_key.",
+)
+DEBUG = declare("AMITY_DEBUG", "false", "Show Django debug pages. Never in production.", parse_bool)
+ALLOWED_HOSTS = declare(
+    "AMITY_ALLOWED_HOSTS",
+    "localhost,127.0.0.1,[::1]",
+    "Comma-separated host names this server answers to.",
+    parse_list,
+)
+CSRF_TRUSTED_ORIGINS = declare(
+    "AMITY_CSRF_TRUSTED_ORIGINS",
+    "",
+    "Comma-separated origins (https://amity.example.org) allowed to POST when behind a proxy.",
+    parse_list,
+)
+SECURE_COOKIES = declare(
+    "AMITY_SECURE_COOKIES",
+    "false",
+    "Send session and CSRF cookies over HTTPS only; turn on when served over TLS.",
+    parse_bool,
+)
+TIME_ZONE = declare("AMITY_TIME_ZONE", "UTC", "Time zone used to show and enter dates.")
+HOST = declare("AMITY_HOST", "127.0.0.1", "Address `amity serve` listens on.")
+PORT = declare("AMITY_PORT", "8000", "Port `amity serve` listens on.", parse_positive_int)
+THREADS = declare("AMITY_THREADS", "4", "Worker threads of the WSGI server.", parse_positive_int)
+PAGE_SIZE = declare(
+    "AMITY_PAGE_SIZE", "50", "Rows per page in the web people list and the API.", parse_positive_int
+)
+DEPOSITS_PER_ASK = declare(
+    "AMITY_DEPOSITS_PER_ASK",
+    "7",
+    "Target ratio: deposits you make for every withdrawal (ask) from a person.",
+    parse_positive_float,
+)

@@ -1,0 +1,1 @@
+"""Pure-Python relationship logic: no Django, no HTTP, no files."""

@@ -1,0 +1,139 @@
+"""Configure Django from AMITY_* environment variables (see amity/config.py)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from amity import config
+
+BASE_DIR = Path(__file__).resolve().parent
+AMITY_HOME: Path = config.HOME.value()
+
+
+def _secret_key() -> str:
+    """Return AMITY_SECRET_KEY, or a key generated once and kept in AMITY_HOME."""
+    configured: str = config.SECRET_KEY.value()
+    if configured:
+        return configured
+    key_file = AMITY_HOME / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    AMITY_HOME.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _database() -> dict[str, object]:
+    """Return the default database: AMITY_DATABASE_URL, else SQLite in AMITY_HOME."""
+    url: str = config.DATABASE_URL.value()
+    if url:
+        db: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    else:
+        AMITY_HOME.mkdir(parents=True, exist_ok=True)
+        db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(AMITY_HOME / "amity.sqlite3")}
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers work while an import writes; IMMEDIATE transactions plus a
+        # busy timeout make concurrent writers wait instead of failing with "locked".
+        db["OPTIONS"] = {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    return db
+
+
+SECRET_KEY = _secret_key()
+DEBUG: bool = config.DEBUG.value()
+ALLOWED_HOSTS: list[str] = config.ALLOWED_HOSTS.value()
+CSRF_TRUSTED_ORIGINS: list[str] = config.CSRF_TRUSTED_ORIGINS.value()
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = bool(config.SECURE_COOKIES.value())
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "amity.accounts",
+    "amity.people",
+    "amity.importers",
+    "amity.web",
+    "amity.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "amity.urls"
+WSGI_APPLICATION = "amity.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE: str = config.TIME_ZONE.value()
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = AMITY_HOME / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve straight from the app folders too, so `amity serve` works before collectstatic.
+WHITENOISE_USE_FINDERS = True
+
+AMITY_PAGE_SIZE: int = config.PAGE_SIZE.value()
+AMITY_DEPOSITS_PER_ASK: float = config.DEPOSITS_PER_ASK.value()
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,50 @@
+"""Mark storage tests and report the backend (settings live in tests/settings.py).
+
+Storage tests (anything using the database) run on SQLite by default. When
+AMITY_TEST_DATABASE_URL is set, `tests/run.py` runs them a second time with
+AMITY_TEST_BACKEND=postgresql.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+_DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_setup",
+    "client",
+    "admin_client",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that touches the database as a storage test."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") or fixtures & _DB_FIXTURES:
+            item.add_marker(pytest.mark.storage)
+
+
+def pytest_report_header() -> str:
+    """Say which database backend this run uses."""
+    from django.conf import settings
+
+    return f"amity database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture
+def user(db: None) -> object:
+    """Return a local user, "ada", with password "correct horse battery"."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username="ada", password="correct horse battery")
+
+
+@pytest.fixture
+def other_user(db: None) -> object:
+    """Return a second user, "bob", whose data "ada" must never see."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username="bob", password="another horse battery")
