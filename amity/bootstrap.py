@@ -24,25 +24,27 @@ def ensure_migrated() -> bool:
     return True
 
 
-def ensure_first_user(*, interactive: bool | None = None) -> tuple[AbstractBaseUser, str | None]:
+def ensure_first_user(
+    *, username: str = "", password: str = "", interactive: bool | None = None
+) -> tuple[AbstractBaseUser, str | None]:
     """Return the first user, creating one if there is none.
 
     Returns the user and, when this call created it, its password (to print once).
-    At a terminal it asks for a name and password; otherwise it creates `amity` with
-    a generated password.
+    Given a username it creates that user; else at a terminal it asks for a name and
+    password; otherwise it creates `amity` with a generated password.
     """
     User = get_user_model()
     existing = User.objects.order_by("id").first()
     if existing is not None:
         return existing, None
     if interactive is None:
-        interactive = sys.stdin.isatty()
+        interactive = not username and sys.stdin.isatty()
     if interactive:
         default = getpass.getuser() or "amity"
         username = input(f"Create the first Amity user. Name [{default}]: ").strip() or default
         password = getpass.getpass("Password (empty: generate one): ")
     else:
-        username, password = "amity", ""
+        username = username or "amity"
     password = password or secrets.token_urlsafe(12)
     user = User.objects.create_superuser(username=username, password=password, email="")
     return user, password
