@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from rich.console import Console
 
 from amity.accounts.services import resolve_user
@@ -37,6 +37,10 @@ class AmityCommand(BaseCommand):
     def execute(self, *args: Any, **options: Any) -> Any:
         """Migrate a new database first, so every verb works on a fresh AMITY_HOME."""
         ensure_migrated()
+        if options.get("stdout"):
+            # call_command(stdout=...) swaps the stream only inside super().execute;
+            # bind it now so the console writes where the caller asked.
+            self.stdout = OutputWrapper(options["stdout"])
         self.console = Console(file=self.stdout, highlight=False, soft_wrap=True)
         return super().execute(*args, **options)
 

@@ -1,0 +1,37 @@
+"""Paginate API lists by limit and offset, AMITY_PAGE_SIZE rows by default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+
+MAX_LIMIT = 500
+
+
+class AmityPagination(LimitOffsetPagination):
+    """Answer {"items": [...], "count": N}; `limit` defaults to AMITY_PAGE_SIZE, max 500."""
+
+    class Input(Schema):
+        """The page asked for."""
+
+        limit: int | None = Field(
+            None, ge=1, le=MAX_LIMIT, description="rows per page (default: AMITY_PAGE_SIZE)"
+        )
+        offset: int = Field(0, ge=0)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        """Slice one page; the slice is what prefetch_related later fetches for."""
+        # Read the setting per request, not at import, so it can be overridden.
+        limit = min(pagination.limit or settings.AMITY_PAGE_SIZE, MAX_LIMIT)
+        offset = pagination.offset
+        return {"items": queryset[offset : offset + limit], "count": queryset.count()}
