@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from amity.domain import vocabulary
@@ -43,7 +43,8 @@ SORTS = {
     "-name": ("-sort_name", "-id"),
     "company": ("company", "sort_name", "id"),
     "field": ("field", "sort_name", "id"),
-    "recent": ("-last_interaction_at", "sort_name", "id"),
+    # NULLS LAST: PostgreSQL would otherwise list people never contacted first.
+    "recent": (F("last_interaction_at").desc(nulls_last=True), "sort_name", "id"),
     "added": ("-created_at", "-id"),
 }
 
@@ -382,12 +383,95 @@ def delete_interaction(*, interaction: Interaction) -> None:
     refresh_summaries(person_ids=ids)
 
 
+_INTERACTION_FIELDS = (
+    "occurred_at",
+    "channel",
+    "direction",
+    "intent",
+    "subtype",
+    "summary",
+    "content",
+)
+
+
+@transaction.atomic
+def update_interaction(
+    *, interaction: Interaction, people: Sequence[Person] | None = None, **fields: Any
+) -> Interaction:
+    """Change the given fields of an interaction; refresh the summaries of its people.
+
+    `people` (when given) replaces the participants. A new subtype implies its intent,
+    as when logging; a new intent drops a subtype that no longer fits it.
+    """
+    for name in fields:
+        if name not in _INTERACTION_FIELDS:
+            raise ValidationError(name, "is not a field of an interaction")
+    before = set(interaction.people.values_list("pk", flat=True))
+    if people is not None:
+        if not people:
+            raise ValidationError("people", "an interaction needs at least one person")
+        if any(p.owner_id != interaction.owner_id for p in people):
+            raise ValidationError("people", "unknown person")
+    for name, parse in (
+        ("channel", vocabulary.parse_channel),
+        ("direction", vocabulary.parse_direction),
+    ):
+        if name in fields:
+            try:
+                setattr(interaction, name, parse(fields[name] or ""))
+            except ValueError as exc:
+                raise ValidationError(name, str(exc)) from exc
+    _apply_intent(interaction, fields)
+    if "occurred_at" in fields:
+        when = fields["occurred_at"]
+        if when is None:
+            raise ValidationError("occurred_at", "an interaction needs a time")
+        interaction.occurred_at = timezone.make_aware(when) if timezone.is_naive(when) else when
+    for name in ("summary", "content"):
+        if name in fields:
+            value = fields[name] or ""
+            setattr(interaction, name, value.strip() if name == "summary" else value)
+    interaction.save()
+    if people is not None:
+        interaction.people.set(people)
+    refresh_summaries(person_ids=before | {p.pk for p in people or ()})
+    return interaction
+
+
+def _apply_intent(interaction: Interaction, fields: dict[str, Any]) -> None:
+    """Set intent and subtype from `fields`, keeping the pair consistent."""
+    subtype = (fields["subtype"] or "") if "subtype" in fields else interaction.subtype
+    intent = interaction.intent
+    if "intent" in fields:
+        try:
+            intent = vocabulary.parse_intent(fields["intent"] or "")
+        except ValueError as exc:
+            raise ValidationError("intent", str(exc)) from exc
+    try:
+        if "intent" not in fields and "subtype" in fields and subtype:
+            intent = vocabulary.intent_of_subtype(vocabulary.parse_any_subtype(subtype))
+        # A subtype kept from before may belong to the old intent: drop it, don't fail.
+        stale = bool(
+            "subtype" not in fields and subtype and vocabulary.intent_of_subtype(subtype) != intent
+        )
+        subtype = vocabulary.parse_subtype(subtype, intent=intent) if subtype and not stale else ""
+    except ValueError as exc:
+        raise ValidationError("subtype", str(exc)) from exc
+    interaction.intent, interaction.subtype = intent, subtype
+
+
 @transaction.atomic
 def add_note(*, person: Person, body: str) -> Note:
     """Add a dated Markdown note to a person's timeline."""
     if not body.strip():
         raise ValidationError("body", "a note cannot be empty")
     return Note.objects.create(owner_id=person.owner_id, person=person, body=body.strip())
+
+
+@transaction.atomic
+def delete_note(*, note: Note) -> None:
+    """Delete a note from a person's timeline."""
+    note.delete()
 
 
 @transaction.atomic

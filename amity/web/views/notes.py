@@ -1,0 +1,48 @@
+"""Add notes to a person's timeline and delete them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from amity.people import services
+from amity.people.models import Note
+from amity.web.forms import NoteForm, attach_error
+from amity.web.views.people import owned_person, render_person
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Add a note to a person from the form on their page."""
+    person = owned_person(request, person_id)
+    page = reverse("person", kwargs={"person_id": person.pk})
+    if request.method == "GET":
+        return redirect(f"{page}#note")
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_note(person=person, body=form.cleaned_data["body"])
+        except services.ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, f"Added a note to {person.given_name or person.full_name}")
+            return redirect(f"{page}#timeline")
+    return render_person(request, person, note_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_delete(request: HttpRequest, person_id: int, note_id: int) -> HttpResponse:
+    """Ask before deleting a note; delete on POST and return to the person."""
+    person = owned_person(request, person_id)
+    note = get_object_or_404(Note, pk=note_id, owner=request.user, person=person)
+    if request.method == "POST":
+        services.delete_note(note=note)
+        messages.success(request, "Deleted the note")
+        return redirect(f"{reverse('person', kwargs={'person_id': person.pk})}#timeline")
+    return render(request, "amity/notes/confirm_delete.html", {"person": person, "note": note})

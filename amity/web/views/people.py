@@ -1,0 +1,174 @@
+"""List, show, add, edit and delete people."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from amity.people import services
+from amity.people.models import ContactPoint, Person, Tag
+from amity.web.facets import people_facets
+from amity.web.forms import InteractionForm, NoteForm, PeopleFilterForm, PersonForm, attach_error
+from amity.web.timeline import TIMELINE_PAGE, timeline_for
+
+# Searches that name exactly one person (#id, an email address, a LinkedIn URL) open
+# that person instead of listing matches.
+_REFERENCE = re.compile(r"^(#\d+|\S+@\S+\.\S+|\S*linkedin\.com/in/\S+)$", re.IGNORECASE)
+# Columns the list shows; the long text fields stay in the database.
+_LIST_COLUMNS = (
+    "id",
+    "full_name",
+    "given_name",
+    "family_name",
+    "title",
+    "company",
+    "field",
+    "location",
+    "last_interaction_at",
+    "interaction_count",
+)
+# Pages of timeline a "show more" link may ask for; beyond this, the page gets heavy.
+_MAX_TIMELINE_PAGES = 50
+
+
+def owned_person(request: HttpRequest, person_id: int) -> Person:
+    """Return the signed-in user's person with this id, or raise Http404."""
+    return get_object_or_404(Person, pk=person_id, owner=request.user)
+
+
+@login_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    """Show one page of the user's people, searched, filtered and sorted."""
+    form = PeopleFilterForm(request.GET, facets=people_facets(owner=request.user))
+    filters = form.filters()
+    if _REFERENCE.match(filters["query"]):
+        try:
+            found = services.find_person(owner=request.user, ref=filters["query"])
+        except LookupError:
+            pass
+        else:
+            return redirect("person", person_id=found.pk)
+    people = (
+        services.people_for(owner=request.user, **filters)
+        .only(*_LIST_COLUMNS)
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.only("id", "name")),
+            Prefetch(
+                "contact_points",
+                queryset=ContactPoint.objects.filter(kind="email", is_primary=True).only(
+                    "id", "person_id", "value"
+                ),
+                to_attr="primary_emails",
+            ),
+        )
+    )
+    # Paginator slices in SQL, so the prefetches above run for this page's rows only.
+    page = Paginator(people, settings.AMITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(filters[key] for key in ("query", "tag", "field", "company"))
+    return render(
+        request,
+        "amity/people/list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "filtered": filtered,
+            "sort": filters["sort"],
+        },
+    )
+
+
+def render_person(
+    request: HttpRequest,
+    person: Person,
+    *,
+    interaction_form: InteractionForm | None = None,
+    note_form: NoteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a person's page, with bound forms when a submission failed."""
+    try:
+        pages = min(max(int(request.GET.get("more", "1")), 1), _MAX_TIMELINE_PAGES)
+    except ValueError:
+        pages = 1
+    contacts: dict[str, list[ContactPoint]] = {"email": [], "phone": [], "url": []}
+    for cp in person.contact_points.all():
+        contacts[cp.kind].append(cp)
+    context = {
+        "person": person,
+        "contacts": contacts,
+        "tags": list(person.tags.all()),
+        "timeline": timeline_for(person=person, limit=pages * TIMELINE_PAGE),
+        "next_more": pages + 1,
+        "interaction_form": interaction_form or InteractionForm(),
+        "note_form": note_form or NoteForm(),
+    }
+    return render(request, "amity/people/detail.html", context, status=status)
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Show a person's profile and timeline, with forms to log and note."""
+    return render_person(request, owned_person(request, person_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_new(request: HttpRequest) -> HttpResponse:
+    """Add a person."""
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.create_person(owner=request.user, **form.service_kwargs())
+        except services.ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, f"Added {person.full_name}")
+            return redirect("person", person_id=person.pk)
+    return render(request, "amity/people/form.html", {"form": form, "person": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Edit a person's profile."""
+    person = owned_person(request, person_id)
+    shown_name = person.full_name
+    if request.method == "POST":
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_person(person=person, **form.service_kwargs())
+            except services.ValidationError as exc:
+                attach_error(form, exc)
+            else:
+                messages.success(request, f"Saved {person.full_name}")
+                return redirect("person", person_id=person.pk)
+    else:
+        form = PersonForm(initial=PersonForm.initial_for(person))
+    return render(
+        request,
+        "amity/people/form.html",
+        {"form": form, "person": person, "shown_name": shown_name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Ask before deleting a person; delete on POST."""
+    person = owned_person(request, person_id)
+    if request.method == "POST":
+        name = person.full_name
+        services.delete_person(person=person)
+        messages.success(request, f"Deleted {name}")
+        return redirect("people")
+    return render(request, "amity/people/confirm_delete.html", {"person": person})
