@@ -48,3 +48,28 @@ def ensure_first_user(
     password = password or secrets.token_urlsafe(12)
     user = User.objects.create_superuser(username=username, password=password, email="")
     return user, password
+
+
+# The tables whose statistics decide the big query plans (timeline, lists, search).
+_PLANNED_TABLES = (
+    "people_person",
+    "people_interaction",
+    "people_interaction_people",
+    "people_contactpoint",
+)
+
+
+def refresh_planner_statistics() -> None:
+    """Gather query-planner statistics after bulk writes and at server start.
+
+    Without them SQLite walks the whole interaction index to build the timeline of a
+    person with few interactions (hundreds of ms at 2M rows instead of ~2 ms); a
+    sampled ANALYZE takes a fraction of a second even then.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(_PLANNED_TABLES)}")

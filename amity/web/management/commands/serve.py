@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 
 from amity import config
-from amity.bootstrap import ensure_first_user
+from amity.bootstrap import ensure_first_user, refresh_planner_statistics
 from amity.people.management.base import AmityCommand
 from amity.people.models import Person
 
@@ -61,6 +61,7 @@ class Command(AmityCommand):
                 f"Loaded the demo network: {summary.people} people, "
                 f"{summary.interactions} interactions."
             )
+        refresh_planner_statistics()
         shown_host = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::"} else host
         url = f"http://{shown_host}:{port}/"
         self.stdout.write(f"Amity {'demo ' if options['demo'] else ''}database: {self._where()}")
