@@ -309,7 +309,11 @@ def delete_person(*, person: Person) -> None:
 
 
 def refresh_summaries(*, person_ids: Iterable[int]) -> None:
-    """Recompute last_interaction_at and interaction_count for these people."""
+    """Recompute last_interaction_at and interaction_count for these people.
+
+    Also rebuilds their relationship-engine summaries (amity.people.relationships),
+    so tie strength and today's list never rescan the whole network.
+    """
     ids = list(set(person_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -323,6 +327,10 @@ def refresh_summaries(*, person_ids: Iterable[int]) -> None:
             Person.objects.filter(pk=pk).update(
                 last_interaction_at=row["last"], interaction_count=row["n"]
             )
+    # Imported here: relationships builds on this module.
+    from amity.people.relationships import refresh_engine_summaries
+
+    refresh_engine_summaries(person_ids=ids)
 
 
 @transaction.atomic
@@ -567,10 +575,12 @@ def find_person(*, owner: AbstractBaseUser, ref: str) -> Person:
     exact = list(mine.filter(full_name__iexact=text)[:2])
     if len(exact) == 1:
         return exact[0]
+    # Every word on its own, so "Ada Lovelace" finds "Ada King Lovelace".
+    by_words = mine
+    for word in text.split():
+        by_words = by_words.filter(full_name__icontains=word)
     candidates = exact or list(
-        mine.filter(Q(full_name__icontains=text) | Q(nickname__iexact=text)).order_by("sort_name")[
-            :6
-        ]
+        (by_words | mine.filter(nickname__iexact=text)).order_by("sort_name")[:6]
     )
     if len(candidates) == 1:
         return candidates[0]

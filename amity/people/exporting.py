@@ -1,0 +1,580 @@
+"""Export everything a user owns to one JSON document, and restore it into an empty account.
+
+The document is a registry of sections. Amity's core registers tags, people,
+interactions and notes; another app adds its own records by registering a `Section`
+(typically in its AppConfig.ready) without touching this module::
+
+    register_section(Section(name="snoozes", dump=dump_snoozes, load=load_snoozes,
+                             has_data=lambda owner: Snooze.objects.filter(owner=owner).exists()))
+
+Records refer to each other by `uid` (people, interactions, notes) or tag name, never
+by database id, so a restore into another database gives the same document back.
+
+Shape (one record per line, keys sorted inside records, so two exports of the same
+data differ only in `exported_at`)::
+
+    {"format": "amity-export", "version": 1, "exported_at": "2026-11-02T12:00:00+00:00",
+     "user": "ada",
+     "tags": [{"name": "mentors"}],
+     "people": [PersonJSON without "id"],
+     "interactions": [InteractionJSON without "id"; "people" is a list of person uids],
+     "notes": [{"uid": "…", "person": "<person uid>", "body": "…", "created_at": "…"}],
+     ...one key per registered section}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from amity.people.bulk_insert import insert_rows
+from amity.people.json_stream import JsonObjectStream, JsonStreamError
+from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
+from amity.people.serializers import (
+    CONTACT_CODECS,
+    INTERACTION_CODECS,
+    NOTE_CODECS,
+    PERSON_CODECS,
+    RecordError,
+    contact_record,
+    interaction_record,
+    load_fields,
+    note_record,
+    person_record,
+)
+from amity.people.services import normalize_contact
+
+EXPORT_FORMAT = "amity-export"
+EXPORT_VERSION = 1
+# Rows per query and per insert: large enough to be fast, small enough that a
+# million-row section never sits in memory at once, and below SQLite's 999 query
+# parameters for the `uid IN (...)` look-ups.
+BATCH_SIZE = 900
+
+T = TypeVar("T")
+Record = dict[str, Any]
+
+
+class RestoreError(ValueError):
+    """A restore that cannot go ahead; nothing has been written."""
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Yield lists of up to `size` items (itertools.batched arrives in Python 3.12)."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def label(section: str, index: int, record: Any) -> str:
+    """Name a record for error messages: `people[3] (uid 6f1c…)`."""
+    uid = record.get("uid") if isinstance(record, dict) else None
+    return f"{section}[{index}]" + (f" (uid {uid})" if isinstance(uid, str) else "")
+
+
+def numbered(section: str, rows: Iterable[Any]) -> Iterator[tuple[str, Record]]:
+    """Yield (label, record) for each row, refusing rows that are not JSON objects."""
+    for index, row in enumerate(rows):
+        where = label(section, index, row)
+        if not isinstance(row, dict):
+            raise RestoreError(f"{where}: expected an object, found {type(row).__name__}")
+        yield where, row
+
+
+class IdMaps:
+    """Map the uids (or names) in a file to the primary keys of the rows just written.
+
+    Sections too large to keep in memory register a model instead; lookups then query
+    the owner's rows.
+    """
+
+    def __init__(self, owner: AbstractBaseUser) -> None:
+        self.owner = owner
+        self._maps: dict[str, dict[str, int]] = {}
+        self._models: dict[str, type[models.Model]] = {}
+
+    def remember(self, section: str, key: str, pk: int) -> None:
+        """Record that `key` of `section` was stored as row `pk`."""
+        self._maps.setdefault(section, {})[key] = pk
+
+    def look_up_in(self, section: str, model: type[models.Model]) -> None:
+        """Resolve uids of `section` by querying `model` instead of keeping a map."""
+        self._models[section] = model
+
+    def known(self, section: str) -> dict[str, int]:
+        """Return the in-memory map of one section (empty if none)."""
+        return self._maps.get(section, {})
+
+    def pks(self, section: str, keys: Iterable[str], where: str) -> list[int]:
+        """Return the primary keys of `keys`, or raise RestoreError naming the first unknown."""
+        wanted = list(keys)
+        # No copy of the map: it may hold 100k people and this runs once per record.
+        mapping = self._maps.get(section, {})
+        missing = [key for key in wanted if key not in mapping]
+        queried: dict[str, int] = {}
+        model = self._models.get(section)
+        if missing and model is not None:
+            found = _pks_by_uid(model, self.owner, missing)
+            queried = {str(uid): pk for uid, pk in found.items()}
+        for key in missing:
+            if key not in queried:
+                raise RestoreError(f"{where}: refers to unknown {section} {key!r}")
+        return [mapping[key] if key in mapping else queried[key] for key in wanted]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One kind of record in the export: how to dump it and how to load it back.
+
+    `dump(owner)` yields JSON-ready dicts in a stable order; `load(owner, rows, maps)`
+    writes rows (plain dicts from the file), records their keys in `maps` for later
+    sections, and returns how many it wrote. `has_data(owner)` says whether the
+    account already holds such records (a restore needs an empty account).
+    """
+
+    name: str
+    dump: Callable[[AbstractBaseUser], Iterable[Record]]
+    load: Callable[[AbstractBaseUser, Iterable[Any], IdMaps], int]
+    has_data: Callable[[AbstractBaseUser], bool] = field(default=lambda owner: False)
+    # Sections whose keys this one refers to; they are loaded first.
+    needs: tuple[str, ...] = ()
+    # Old files may lack sections added later; only core sections are required.
+    required: bool = False
+
+
+SECTIONS: dict[str, Section] = {}
+
+
+def register_section(section: Section) -> None:
+    """Add a section to every export and restore (a name may be registered once)."""
+    if section.name in SECTIONS or section.name in _HEADER_KEYS:
+        raise ValueError(f"export section {section.name!r} is already registered")
+    SECTIONS[section.name] = section
+
+
+_HEADER_KEYS = ("format", "version", "exported_at", "user")
+
+
+def _pks_by_uid(
+    model: type[models.Model], owner: AbstractBaseUser, uids: Iterable[Any]
+) -> dict[Any, int]:
+    """Return {uid: pk} for the owner's rows among `uids`."""
+    # Filter the owner in Python: with `owner_id = ?` in the query SQLite's planner
+    # prefers the owner index and scans every row the owner has, once per batch.
+    rows = model._default_manager.filter(uid__in=list(uids)).order_by()
+    return {
+        uid: pk for uid, pk, who in rows.values_list("uid", "pk", "owner_id") if who == owner.pk
+    }
+
+
+def _check_new_uids(model: type[models.Model], uids: list[Any], section: str) -> None:
+    """Refuse uids that repeat in the batch or already exist anywhere in the database."""
+    seen: set[str] = set()
+    for uid in uids:
+        if str(uid) in seen:
+            raise RestoreError(f"{section}: uid {uid} appears twice in the file")
+        seen.add(str(uid))
+    # order_by(): a default ordering makes the planner walk another index instead of
+    # looking the uids up.
+    found = model._default_manager.filter(uid__in=uids).order_by().values_list("uid", flat=True)
+    clash = next(iter(found[:1]), None)
+    if clash is not None:
+        raise RestoreError(
+            f"{section}: uid {clash} already exists in this database "
+            "(was this file already restored, maybe for another user?)"
+        )
+
+
+def insert_owned(
+    model: type[models.Model], owner: AbstractBaseUser, rows: list[Record], section: str
+) -> list[int]:
+    """Insert rows of a model with `owner` and `uid` columns; return their pks in order.
+
+    Each row maps column names (or attnames such as person_id) to Python values; all
+    rows have the same keys.
+    """
+    if not rows:
+        return []
+    uids = [row["uid"] for row in rows]
+    _check_new_uids(model, uids, section)
+    columns = list(rows[0])
+    insert_rows(
+        model, ["owner_id", *columns], [(owner.pk, *(row[c] for c in columns)) for row in rows]
+    )
+    by_uid = _pks_by_uid(model, owner, uids)
+    return [by_uid[uid] for uid in uids]
+
+
+# -- tags ---------------------------------------------------------------------------
+
+
+def _dump_tags(owner: AbstractBaseUser) -> Iterator[Record]:
+    names = Tag.objects.filter(owner=owner).values_list("name", flat=True)
+    for name in sorted(names):
+        yield {"name": name}
+
+
+def _tag_name(raw: Any, where: str) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise RestoreError(f"{where}: a tag name must be non-empty text, found {raw!r}")
+    if len(raw) > 80:
+        raise RestoreError(f"{where}: tag name {raw[:20]!r}… is longer than 80 characters")
+    return raw
+
+
+def _ensure_tags(owner: AbstractBaseUser, names: Iterable[str], maps: IdMaps) -> None:
+    missing = sorted(set(names) - maps.known("tags").keys())
+    if not missing:
+        return
+    insert_rows(Tag, ["owner_id", "name"], [(owner.pk, name) for name in missing])
+    for name, pk in Tag.objects.filter(owner=owner, name__in=missing).values_list("name", "pk"):
+        maps.remember("tags", name, pk)
+
+
+def _load_tags(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
+    names: list[str] = []
+    for where, row in numbered("tags", rows):
+        name = _tag_name(row.get("name"), f"{where}: field 'name'")
+        if name in names:
+            raise RestoreError(f"{where}: tag {name!r} appears twice")
+        names.append(name)
+    _ensure_tags(owner, names, maps)
+    return len(names)
+
+
+# -- people -------------------------------------------------------------------------
+
+_PERSON_KEYS = [codec.key for codec in PERSON_CODECS]
+_CONTACT_KEYS = [codec.key for codec in CONTACT_CODECS]
+
+
+def dump_people(owner: AbstractBaseUser) -> Iterator[Record]:
+    """Yield the owner's people as export records, oldest first."""
+    people = (
+        Person.objects.filter(owner=owner)
+        .order_by("created_at", "uid")
+        .values("pk", *_PERSON_KEYS)
+        .iterator(chunk_size=BATCH_SIZE)
+    )
+    through = Person.tags.through
+    for batch in batched(people, BATCH_SIZE):
+        ids = [row["pk"] for row in batch]
+        contacts: dict[int, list[Record]] = {}
+        for cp in (
+            ContactPoint.objects.filter(person_id__in=ids)
+            .order_by("person_id", "kind", "-is_primary", "id")
+            .values("person_id", *_CONTACT_KEYS)
+        ):
+            contacts.setdefault(cp["person_id"], []).append(contact_record(cp))
+        tags: dict[int, list[str]] = {}
+        for person_id, name in through.objects.filter(person_id__in=ids).values_list(
+            "person_id", "tag__name"
+        ):
+            tags.setdefault(person_id, []).append(name)
+        for row in batch:
+            yield person_record(
+                row, contacts=contacts.get(row["pk"], []), tags=tags.get(row["pk"], [])
+            )
+
+
+def _contacts_of(row: Record, where: str) -> list[Record]:
+    raw = row.get("contact_points", [])
+    if not isinstance(raw, list):
+        raise RestoreError(f"{where}: field 'contact_points' must be a list")
+    contacts = []
+    seen: set[tuple[str, str]] = set()
+    record, _, uid = where.partition(" ")
+    for index, item in enumerate(raw):
+        at = f"{record}.contact_points[{index}] {uid}".rstrip()
+        if not isinstance(item, dict):
+            raise RestoreError(f"{at}: expected an object")
+        values = load_fields(CONTACT_CODECS, item, at, required=("kind", "value"))
+        if not values["normalized"]:
+            values["normalized"] = normalize_contact(values["kind"], values["value"])
+        key = (values["kind"], values["normalized"])
+        if key in seen:
+            raise RestoreError(f"{at}: {values['kind']} {values['value']!r} appears twice")
+        seen.add(key)
+        contacts.append(values)
+    return contacts
+
+
+def _load_people(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
+    count = 0
+    linkedin: set[str] = set()
+    through = Person.tags.through
+    for batch in batched(numbered("people", rows), BATCH_SIZE):
+        people: list[Record] = []
+        contacts: list[list[Record]] = []
+        tags: list[set[str]] = []
+        for where, row in batch:
+            values = load_fields(PERSON_CODECS, row, where, required=("uid", "full_name"))
+            if values["linkedin_url"]:
+                if values["linkedin_url"] in linkedin:
+                    raise RestoreError(
+                        f"{where}: linkedin_url {values['linkedin_url']} belongs to an "
+                        "earlier person too"
+                    )
+                linkedin.add(values["linkedin_url"])
+            raw_tags = row.get("tags", [])
+            if not isinstance(raw_tags, list):
+                raise RestoreError(f"{where}: field 'tags' must be a list of names")
+            tags.append({_tag_name(name, f"{where}: field 'tags'") for name in raw_tags})
+            contacts.append(_contacts_of(row, where))
+            people.append(values)
+        pks = insert_owned(Person, owner, people, "people")
+        for person, pk in zip(people, pks, strict=True):
+            maps.remember("people", str(person["uid"]), pk)
+        insert_rows(
+            ContactPoint,
+            ["owner_id", "person_id", *_CONTACT_KEYS],
+            [
+                (owner.pk, pk, *(values[key] for key in _CONTACT_KEYS))
+                for pk, person_contacts in zip(pks, contacts, strict=True)
+                for values in person_contacts
+            ],
+        )
+        _ensure_tags(owner, set().union(*tags), maps)
+        tag_ids = maps.known("tags")
+        insert_rows(
+            through,
+            ["person_id", "tag_id"],
+            [(pk, tag_ids[name]) for pk, names in zip(pks, tags, strict=True) for name in names],
+        )
+        count += len(people)
+    return count
+
+
+# -- interactions ---------------------------------------------------------------------
+
+_INTERACTION_KEYS = [codec.key for codec in INTERACTION_CODECS]
+
+
+def dump_interactions(owner: AbstractBaseUser) -> Iterator[Record]:
+    """Yield the owner's interactions as export records, in time order."""
+    interactions = (
+        Interaction.objects.filter(owner=owner)
+        .order_by("occurred_at", "uid")
+        .values("pk", *_INTERACTION_KEYS)
+        .iterator(chunk_size=BATCH_SIZE)
+    )
+    through = Interaction.people.through
+    for batch in batched(interactions, BATCH_SIZE):
+        people: dict[int, list[str]] = {}
+        for interaction_id, uid in through.objects.filter(
+            interaction_id__in=[row["pk"] for row in batch]
+        ).values_list("interaction_id", "person__uid"):
+            people.setdefault(interaction_id, []).append(str(uid))
+        for row in batch:
+            yield interaction_record(row, people=people.get(row["pk"], []))
+
+
+def _load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
+    count = 0
+    through = Interaction.people.through
+    # Millions of interactions: look their uids up in the database when needed.
+    maps.look_up_in("interactions", Interaction)
+    for batch in batched(numbered("interactions", rows), BATCH_SIZE):
+        interactions: list[Record] = []
+        people: list[list[int]] = []
+        for where, row in batch:
+            values = load_fields(
+                INTERACTION_CODECS, row, where, required=("uid", "occurred_at", "people")
+            )
+            uids = row["people"]
+            if not isinstance(uids, list) or not uids or not all(isinstance(u, str) for u in uids):
+                raise RestoreError(f"{where}: field 'people' must be a non-empty list of uids")
+            people.append(sorted(set(maps.pks("people", uids, where))))
+            interactions.append(values)
+        pks = insert_owned(Interaction, owner, interactions, "interactions")
+        insert_rows(
+            through,
+            ["interaction_id", "person_id"],
+            [
+                (pk, person_id)
+                for pk, person_ids in zip(pks, people, strict=True)
+                for person_id in person_ids
+            ],
+        )
+        count += len(interactions)
+    return count
+
+
+# -- notes --------------------------------------------------------------------------
+
+_NOTE_KEYS = [codec.key for codec in NOTE_CODECS]
+
+
+def _dump_notes(owner: AbstractBaseUser) -> Iterator[Record]:
+    notes = (
+        Note.objects.filter(owner=owner)
+        .order_by("created_at", "uid")
+        .values("person__uid", *_NOTE_KEYS)
+        .iterator(chunk_size=BATCH_SIZE)
+    )
+    for row in notes:
+        yield note_record(row, person=str(row["person__uid"]))
+
+
+def _load_notes(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
+    count = 0
+    for batch in batched(numbered("notes", rows), BATCH_SIZE):
+        notes: list[Record] = []
+        for where, row in batch:
+            values = load_fields(NOTE_CODECS, row, where, required=("uid", "person", "body"))
+            if not isinstance(row["person"], str):
+                raise RestoreError(f"{where}: field 'person' must be a person uid")
+            (person_id,) = maps.pks("people", [row["person"]], where)
+            notes.append({**values, "person_id": person_id})
+        insert_owned(Note, owner, notes, "notes")
+        count += len(notes)
+    return count
+
+
+def _owns(model: type[models.Model]) -> Callable[[AbstractBaseUser], bool]:
+    return lambda owner: model._default_manager.filter(owner=owner).exists()
+
+
+register_section(Section("tags", _dump_tags, _load_tags, _owns(Tag), required=True))
+register_section(
+    Section("people", dump_people, _load_people, _owns(Person), needs=("tags",), required=True)
+)
+register_section(
+    Section(
+        "interactions",
+        dump_interactions,
+        _load_interactions,
+        _owns(Interaction),
+        needs=("people",),
+        required=True,
+    )
+)
+register_section(
+    Section("notes", _dump_notes, _load_notes, _owns(Note), needs=("people",), required=True)
+)
+
+
+# -- export -------------------------------------------------------------------------
+
+
+def _line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def export_json(*, owner: AbstractBaseUser, out: TextIO) -> dict[str, int]:
+    """Write everything `owner` has as one JSON document; return records per section."""
+    counts: dict[str, int] = {}
+    header = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": timezone.now().astimezone(dt.UTC).isoformat(),
+        "user": owner.get_username(),
+    }
+    out.write("{\n")
+    out.write("".join(f"{_line(key)}: {_line(value)},\n" for key, value in header.items()))
+    # One transaction: on PostgreSQL the sections then agree with each other.
+    with transaction.atomic():
+        for position, section in enumerate(SECTIONS.values()):
+            out.write(f"{_line(section.name)}: [")
+            count = 0
+            for record in section.dump(owner):
+                out.write(("\n" if count == 0 else ",\n") + _line(record))
+                count += 1
+            out.write("\n]" if count else "]")
+            out.write(",\n" if position < len(SECTIONS) - 1 else "\n")
+            counts[section.name] = count
+    out.write("}\n")
+    return counts
+
+
+# -- restore ------------------------------------------------------------------------
+
+
+def existing_data(owner: AbstractBaseUser) -> list[str]:
+    """Return the names of the sections in which `owner` already has records."""
+    return [name for name, section in SECTIONS.items() if section.has_data(owner)]
+
+
+def _check_header(key: str, value: Any) -> None:
+    if key == "format" and value != EXPORT_FORMAT:
+        raise RestoreError(f"not an Amity export: 'format' is {value!r}, not {EXPORT_FORMAT!r}")
+    if key == "version" and (
+        isinstance(value, bool) or not isinstance(value, int) or value > EXPORT_VERSION
+    ):
+        raise RestoreError(
+            f"unsupported export version {value!r}: this Amity reads up to {EXPORT_VERSION}"
+        )
+    if key in ("exported_at", "user") and not isinstance(value, str):
+        raise RestoreError(f"field {key!r} must be text, found {value!r}")
+
+
+def restore_json(*, owner: AbstractBaseUser, fp: TextIO) -> dict[str, int]:
+    """Restore an Amity JSON export into the owner's empty account; return counts.
+
+    Runs in one transaction: on any error (RestoreError names the record and field)
+    nothing is written.
+    """
+    if busy := existing_data(owner):
+        raise RestoreError(
+            f"user {owner.get_username()!r} already has {', '.join(busy)}; restore only "
+            "into an empty account (create one with `amity user create NAME`)"
+        )
+    try:
+        with transaction.atomic():
+            return _restore(owner, JsonObjectStream(fp))
+    except JsonStreamError as exc:
+        raise RestoreError(str(exc)) from None
+    except RecordError as exc:
+        raise RestoreError(str(exc)) from None
+    except IntegrityError as exc:
+        raise RestoreError(f"the file breaks a database rule: {exc}") from None
+
+
+def _restore(owner: AbstractBaseUser, stream: JsonObjectStream) -> dict[str, int]:
+    maps = IdMaps(owner)
+    counts: dict[str, int] = {}
+    header: set[str] = set()
+    waiting: dict[str, list[Any]] = {}
+
+    def load(section: Section, rows: Iterable[Any]) -> None:
+        counts[section.name] = section.load(owner, rows, maps)
+
+    for key, value in stream.members():
+        if key in _HEADER_KEYS:
+            _check_header(key, value)
+            header.add(key)
+            continue
+        section = SECTIONS.get(key)
+        if section is None:
+            raise RestoreError(
+                f"unknown section {key!r} (written by a newer Amity or an app not installed)"
+            )
+        if key in counts or key in waiting:
+            raise RestoreError(f"section {key!r} appears twice")
+        if not isinstance(value, Iterator):
+            raise RestoreError(f"section {key!r} must be a list, found {type(value).__name__}")
+        if all(need in counts for need in section.needs):
+            load(section, value)
+        else:
+            # A hand-edited file may put a section before the ones it refers to.
+            waiting[key] = list(value)
+        ready = [name for name in waiting if all(n in counts for n in SECTIONS[name].needs)]
+        while ready:
+            load(SECTIONS[ready[0]], waiting.pop(ready[0]))
+            ready = [name for name in waiting if all(n in counts for n in SECTIONS[name].needs)]
+    for key in ("format", "version"):
+        if key not in header:
+            raise RestoreError(f"not an Amity export: missing {key!r}")
+    missing = {name for name, s in SECTIONS.items() if s.required and name not in counts}
+    missing.update(need for name in waiting for need in SECTIONS[name].needs if need not in counts)
+    if missing:
+        raise RestoreError(f"the file lacks section(s): {', '.join(sorted(missing))}")
+    return counts

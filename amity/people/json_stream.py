@@ -1,0 +1,130 @@
+"""Read a large JSON object member by member, decoding array items one at a time.
+
+A full export (100k people, millions of interactions) would take gigabytes as one
+`json.load`; restoring it needs only one batch of records in memory at a time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+# A value ending this close to the end of the buffer may continue in the next read
+# ("12" of "123"); read more before trusting it.
+_LOOKAHEAD = 64
+
+
+class JsonStreamError(ValueError):
+    """The text is not valid JSON (or not an object at the top level)."""
+
+
+class JsonObjectStream:
+    """Iterate over the top-level members of a JSON object read from a text file."""
+
+    def __init__(self, fp: TextIO, *, chunk_size: int = 1 << 20) -> None:
+        self._fp = fp
+        self._chunk_size = chunk_size
+        self._buffer = ""
+        self._pos = 0
+        self._consumed = 0
+        self._eof = False
+        self._decoder = json.JSONDecoder()
+
+    def _fill(self) -> bool:
+        """Read another chunk; return False at the end of the file."""
+        if self._eof:
+            return False
+        data = self._fp.read(self._chunk_size)
+        if not data:
+            self._eof = True
+            return False
+        self._consumed += self._pos
+        self._buffer = self._buffer[self._pos :] + data
+        self._pos = 0
+        return True
+
+    def _error(self, message: str) -> JsonStreamError:
+        return JsonStreamError(f"invalid JSON at character {self._consumed + self._pos}: {message}")
+
+    def _peek(self) -> str:
+        """Skip whitespace and return the next character ("" at the end of the file)."""
+        while True:
+            buffer, pos = self._buffer, self._pos
+            while pos < len(buffer) and buffer[pos] in " \t\r\n":
+                pos += 1
+            self._pos = pos
+            if pos < len(buffer) or not self._fill():
+                return buffer[pos] if pos < len(buffer) else ""
+
+    def _expect(self, char: str) -> None:
+        found = self._peek()
+        if found != char:
+            raise self._error(f"expected {char!r}, found {found or 'the end of the file'!r}")
+        self._pos += 1
+
+    def _value(self) -> Any:
+        """Decode the next complete JSON value."""
+        self._peek()
+        while True:
+            try:
+                value, end = self._decoder.raw_decode(self._buffer, self._pos)
+            except json.JSONDecodeError as exc:
+                incomplete = exc.msg.startswith("Unterminated string") or (
+                    exc.pos >= len(self._buffer) - _LOOKAHEAD
+                )
+                if incomplete and self._fill():
+                    continue
+                self._pos = exc.pos
+                raise self._error(exc.msg) from None
+            if end > len(self._buffer) - _LOOKAHEAD and self._fill():
+                continue
+            self._pos = end
+            return value
+
+    def _items(self) -> Iterator[Any]:
+        self._expect("[")
+        if self._peek() == "]":
+            self._pos += 1
+            return
+        while True:
+            yield self._value()
+            separator = self._peek()
+            self._pos += 1
+            if separator == "]":
+                return
+            if separator != ",":
+                self._pos -= 1
+                raise self._error("expected ',' or ']' in a list")
+
+    def members(self) -> Iterator[tuple[str, Any]]:
+        """Yield (key, value) per member; array values come as lazy item iterators.
+
+        Consume each item iterator before asking for the next member (anything left
+        is skipped).
+        """
+        self._expect("{")
+        if self._peek() == "}":
+            self._pos += 1
+        else:
+            while True:
+                key = self._value()
+                if not isinstance(key, str):
+                    raise self._error("expected a member name")
+                self._expect(":")
+                if self._peek() == "[":
+                    items = self._items()
+                    yield key, items
+                    for _ in items:
+                        pass
+                else:
+                    yield key, self._value()
+                separator = self._peek()
+                self._pos += 1
+                if separator == "}":
+                    break
+                if separator != ",":
+                    self._pos -= 1
+                    raise self._error("expected ',' or '}' after a member")
+        if self._peek():
+            raise self._error("unexpected text after the top-level object")

@@ -1,0 +1,54 @@
+"""Restore a JSON export into an empty account: `amity restore FILE.json`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from amity.people.exporting import RestoreError, restore_json
+from amity.people.management.base import AmityCommand
+from amity.people.management.display import keep_help_layout
+
+
+class Command(AmityCommand):
+    """Restore an export."""
+
+    help = """Restore a file written by `amity export --format json` into an empty account
+    (--user, default the first user). Keeps uids, timestamps and summaries. Checks the
+    whole file in one transaction: on any error nothing is written.
+
+    --json: {"user": "ada", "file": "FILE", "counts": {"tags": N, "people": N,
+    "interactions": N, "notes": N, ...}}
+    """
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Declare the file to read."""
+        keep_help_layout(parser)
+        parser.add_argument("file", metavar="FILE.json", help="the export to restore (- for stdin)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Restore the file and report what was written."""
+        owner = self.owner(options)
+        name = options["file"]
+        try:
+            if name == "-":
+                counts = restore_json(owner=owner, fp=sys.stdin)
+            else:
+                with Path(name).expanduser().open(encoding="utf-8") as fp:
+                    counts = restore_json(owner=owner, fp=fp)
+        except OSError as exc:
+            raise CommandError(f"cannot read {name!r}: {exc.strerror or exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{name}: not UTF-8 text ({exc.reason})") from exc
+        except RestoreError as exc:
+            raise CommandError(f"{name}: {exc}; nothing was restored") from exc
+        data = {"user": owner.get_username(), "file": name, "counts": counts}
+        summary = ", ".join(f"{n} {section}" for section, n in counts.items())
+        self.emit(
+            options,
+            data,
+            lambda: self.console.print(f"Restored {summary} for {owner.get_username()}"),
+        )

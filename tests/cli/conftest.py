@@ -1,0 +1,33 @@
+"""Run Amity CLI verbs in-process and capture what they print."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def run(user: Any) -> Callable[..., str]:
+    """Return a function that runs `amity ARGS...` as "ada" and returns its stdout."""
+
+    def run(*args: str) -> str:
+        out = io.StringIO()
+        call_command(*args, stdout=out)
+        return out.getvalue()
+
+    return run
+
+
+@pytest.fixture
+def run_json(run: Callable[..., str]) -> Callable[..., Any]:
+    """Return a function that runs a verb with --json and parses its output."""
+
+    def run_json(*args: str) -> Any:
+        return json.loads(run(*args, "--json"))
+
+    return run_json

@@ -1,0 +1,345 @@
+"""Test the JSON export and restore, the section registry and the vCard and CSV exports."""
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+
+import pytest
+import vobject
+from django.contrib.auth import get_user_model
+
+from amity.people import exporting, services
+from amity.people.export_formats import CSV_COLUMNS, CSV_SEPARATOR, export_csv, export_vcard
+from amity.people.exporting import RestoreError, Section, export_json, restore_json
+from amity.people.json_stream import JsonObjectStream, JsonStreamError
+from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
+
+
+def _build_network(owner) -> dict[str, Person]:
+    """Build a varied data set: every field, labels, tags, notes, group interactions."""
+    ada = services.create_person(
+        owner=owner,
+        full_name='Dr. Augusta "Ada" King Lovelace',
+        emails=["ada@example.org", "countess@example.org"],
+        phones=["+44 20 7946 0958"],
+        urls=["https://ada.example/"],
+        linkedin_url="linkedin.com/in/ada-lovelace",
+        interests=["mathematics", "poetry"],
+        tags=["mentors", "pioneers"],
+        company="Analytical Engines, Ltd.",
+        title="Countess",
+        field="mathematics",
+        location="London, UK",
+        how_we_met="At a soirée",
+        notes="Line one\nLine two, with a comma",
+        looking_for="Collaborators",
+        can_offer="Notes on the engine",
+        birthday="1815-12-10",
+        connected_on="1833-06-05",
+        source="linkedin",
+    )
+    ContactPoint.objects.filter(person=ada, normalized="countess@example.org").update(label="work")
+    charles = services.create_person(
+        owner=owner, full_name="Charles Babbage", emails=["charles@example.org"], tags=["mentors"]
+    )
+    mary = services.create_person(owner=owner, full_name="Mary Somerville")
+    Tag.objects.create(owner=owner, name="unused tag")
+    when = dt.datetime(2026, 11, 2, 12, 0, 0, 123456, tzinfo=dt.UTC)
+    services.log_interaction(
+        owner=owner,
+        people=[ada, charles],
+        occurred_at=when,
+        channel="meeting",
+        subtype="help",
+        summary="Debugged the engine",
+        content="Long text é ☃",
+        source="ics",
+        external_id="event-1@example.org",
+    )
+    services.log_interaction(
+        owner=owner, people=[ada], occurred_at=when - dt.timedelta(days=40), intent="neutral"
+    )
+    services.log_interaction(
+        owner=owner,
+        people=[mary],
+        occurred_at=when - dt.timedelta(days=3),
+        direction="inbound",
+        subtype="advice",
+    )
+    services.add_note(person=ada, body="**Bold** note")
+    services.add_note(person=charles, body="Another note")
+    return {"ada": ada, "charles": charles, "mary": mary}
+
+
+def _export(owner) -> str:
+    out = io.StringIO()
+    export_json(owner=owner, out=out)
+    return out.getvalue()
+
+
+def _without_timestamp(text: str) -> dict:
+    document = json.loads(text)
+    document.pop("exported_at")
+    return document
+
+
+def _wipe(owner) -> None:
+    Interaction.objects.filter(owner=owner).delete()
+    Person.objects.filter(owner=owner).delete()
+    Tag.objects.filter(owner=owner).delete()
+
+
+def _counts(owner) -> tuple[int, ...]:
+    models = (Person, ContactPoint, Interaction, Note, Tag)
+    return tuple(model.objects.filter(owner=owner).count() for model in models)
+
+
+def test_it_restores_an_export_that_exports_identically(user, other_user) -> None:
+    _build_network(user)
+    services.create_person(owner=other_user, full_name="Bob's friend")
+    first = _export(user)
+    _wipe(user)
+    counts = restore_json(owner=user, fp=io.StringIO(first))
+    assert counts == {"tags": 3, "people": 3, "interactions": 3, "notes": 2}
+    second = _export(user)
+    assert _without_timestamp(second) == _without_timestamp(first)
+    # Byte-identical apart from the exported_at line.
+    assert [line for line in first.splitlines() if "exported_at" not in line] == [
+        line for line in second.splitlines() if "exported_at" not in line
+    ]
+
+
+def test_it_keeps_uids_timestamps_and_summaries_on_restore(user) -> None:
+    people = _build_network(user)
+    ada = Person.objects.get(pk=people["ada"].pk)
+    text = _export(user)
+    _wipe(user)
+    restore_json(owner=user, fp=io.StringIO(text))
+    restored = Person.objects.get(uid=ada.uid)
+    assert restored.pk != ada.pk
+    for name in ("created_at", "updated_at", "last_interaction_at", "interaction_count"):
+        assert getattr(restored, name) == getattr(ada, name)
+    assert restored.search_text == ada.search_text and restored.provenance == ada.provenance
+    meeting = Interaction.objects.get(external_id="event-1@example.org")
+    assert sorted(p.full_name for p in meeting.people.all()) == [
+        "Charles Babbage",
+        'Dr. Augusta "Ada" King Lovelace',
+    ]
+    label = restored.contact_points.get(normalized="countess@example.org").label
+    assert label == "work"
+
+
+def test_it_exports_every_column_and_only_the_owners_data(user, other_user) -> None:
+    _build_network(user)
+    services.create_person(owner=other_user, full_name="Bob's friend")
+    document = json.loads(_export(user))
+    assert document["format"] == "amity-export" and document["version"] == 1
+    assert document["user"] == "ada"
+    assert list(document)[4:] == list(exporting.SECTIONS)
+    assert "Bob's friend" not in {p["full_name"] for p in document["people"]}
+    person_columns = {f.name for f in Person._meta.concrete_fields} - {"id", "owner"}
+    assert person_columns | {"contact_points", "tags"} == set(document["people"][0])
+    interaction_columns = {f.name for f in Interaction._meta.concrete_fields} - {"id", "owner"}
+    assert interaction_columns | {"people"} == set(document["interactions"][0])
+    ada = next(p for p in document["people"] if p["given_name"] == "Augusta")
+    assert ada["contact_points"][1] == {
+        "kind": "email",
+        "value": "countess@example.org",
+        "normalized": "countess@example.org",
+        "label": "work",
+        "is_primary": False,
+    }
+    assert ada["provenance"]["company"] == "linkedin"
+    assert document["tags"] == [{"name": "mentors"}, {"name": "pioneers"}, {"name": "unused tag"}]
+    meeting = next(i for i in document["interactions"] if i["source"] == "ics")
+    assert meeting["people"] == sorted(meeting["people"]) and len(meeting["people"]) == 2
+    assert meeting["occurred_at"] == "2026-11-02T12:00:00.123456+00:00"
+
+
+def test_it_refuses_to_restore_into_an_account_with_data(user) -> None:
+    _build_network(user)
+    text = _export(user)
+    before = _counts(user)
+    with pytest.raises(RestoreError, match="already has tags, people, interactions, notes"):
+        restore_json(owner=user, fp=io.StringIO(text))
+    assert _counts(user) == before
+
+
+def test_it_refuses_uids_that_exist_for_another_user(user, other_user) -> None:
+    _build_network(user)
+    with pytest.raises(RestoreError, match="already exists in this database"):
+        restore_json(owner=other_user, fp=io.StringIO(_export(user)))
+    assert _counts(other_user) == (0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(format="something-else"), "not an Amity export"),
+        (lambda d: d.update(version=99), "unsupported export version 99"),
+        (lambda d: d.pop("version"), "missing 'version'"),
+        (lambda d: d.pop("interactions"), "lacks section.*interactions"),
+        (lambda d: d.update(people={}), "section 'people' must be a list"),
+        (lambda d: d.update(snoozes=[]), "unknown section 'snoozes'"),
+        (lambda d: d["people"][1].pop("full_name"), r"people\[1\] \(uid .*'full_name': is missing"),
+        (
+            lambda d: d["people"][0].update(birthday="1815-13-10"),
+            r"people\[0\].*'birthday': '1815-13-10' is not a date",
+        ),
+        (
+            lambda d: d["interactions"][2].update(channel="fax"),
+            r"interactions\[2\].*'channel': 'fax' is not one of",
+        ),
+        (
+            lambda d: d["interactions"][0].update(people=[str(uuid.uuid4())]),
+            r"interactions\[0\].*refers to unknown people",
+        ),
+        (lambda d: d["interactions"][0].update(people=[]), "'people' must be a non-empty list"),
+        (
+            lambda d: d["people"][0]["contact_points"][0].pop("kind"),
+            r"people\[0\]\.contact_points\[0\].*'kind': is missing",
+        ),
+        (lambda d: d["notes"][0].update(person="nobody"), r"notes\[0\].*unknown people 'nobody'"),
+        (lambda d: d["people"].append(d["people"][-1]), "uid .* appears twice"),
+        (
+            lambda d: d["people"].append({**d["people"][0], "uid": str(uuid.uuid4())}),
+            "linkedin_url .* belongs to an earlier person",
+        ),
+        (lambda d: d["tags"].append("mentors"), r"tags\[3\]: expected an object"),
+        (lambda d: d["people"][0].update(interaction_count=-1), "is negative"),
+    ],
+)
+def test_it_rejects_a_malformed_file_and_writes_nothing(user, change, message) -> None:
+    _build_network(user)
+    document = json.loads(_export(user))
+    _wipe(user)
+    change(document)
+    with pytest.raises(RestoreError, match=message):
+        restore_json(owner=user, fp=io.StringIO(json.dumps(document)))
+    assert _counts(user) == (0, 0, 0, 0, 0)
+
+
+def test_it_rejects_text_that_is_not_json(user) -> None:
+    with pytest.raises(RestoreError, match="invalid JSON"):
+        restore_json(owner=user, fp=io.StringIO('{"format": "amity-export", "people": [{'))
+    with pytest.raises(RestoreError, match="invalid JSON"):
+        restore_json(owner=user, fp=io.StringIO("[1, 2]"))
+
+
+def test_it_restores_a_file_whose_keys_were_sorted(user) -> None:
+    _build_network(user)
+    original = _export(user)
+    _wipe(user)
+    # `jq -S` puts interactions and notes before the people they refer to.
+    reordered = json.dumps(json.loads(original), sort_keys=True, indent=1)
+    restore_json(owner=user, fp=io.StringIO(reordered))
+    assert _without_timestamp(_export(user)) == _without_timestamp(original)
+
+
+def test_it_exports_and_restores_a_registered_section(user, monkeypatch) -> None:
+    """An app adds its own records without touching the core."""
+    stored: list[dict] = []
+
+    def load(owner, rows, maps) -> int:
+        for row in rows:
+            (person_id,) = maps.pks("people", [row["person"]], "bookmarks")
+            stored.append({"person_id": person_id, "note": row["note"]})
+        return len(stored)
+
+    monkeypatch.setitem(
+        exporting.SECTIONS,
+        "bookmarks",
+        Section(
+            name="bookmarks",
+            dump=lambda owner: [
+                {"person": str(p.uid), "note": "hi"} for p in Person.objects.filter(owner=owner)
+            ],
+            load=load,
+            needs=("people",),
+        ),
+    )
+    people = _build_network(user)
+    document = json.loads(_export(user))
+    assert list(document)[-1] == "bookmarks" and len(document["bookmarks"]) == 3
+    _wipe(user)
+    counts = restore_json(owner=user, fp=io.StringIO(json.dumps(document)))
+    assert counts["bookmarks"] == 3
+    ada = Person.objects.get(uid=people["ada"].uid)
+    assert {"person_id": ada.pk, "note": "hi"} in stored
+
+
+def test_it_refuses_to_register_a_section_twice() -> None:
+    with pytest.raises(ValueError, match="already registered"):
+        exporting.register_section(exporting.SECTIONS["people"])
+
+
+def test_it_restores_an_empty_export(db) -> None:
+    owner = get_user_model().objects.create_user(username="new")
+    text = _export(owner)
+    assert json.loads(text)["people"] == []
+    assert restore_json(owner=owner, fp=io.StringIO(text))["people"] == 0
+
+
+def test_it_reads_json_members_across_tiny_chunks() -> None:
+    document = {
+        "format": "amity-export",
+        "version": 12345,
+        "people": [{"name": "Ada ☃", "n": [1, 2.5, None, True]}, {}, {"x": 'a\\"b'}],
+        "empty": [],
+        "nested": {"a": [1]},
+    }
+    text = json.dumps(document, indent=3)
+    for chunk_size in (1, 2, 7, 100):
+        stream = JsonObjectStream(io.StringIO(text), chunk_size=chunk_size)
+        read = {key: list(v) if key in ("people", "empty") else v for key, v in stream.members()}
+        assert read == document
+
+
+def test_it_points_at_the_broken_json() -> None:
+    stream = JsonObjectStream(io.StringIO('{"a": [1, 2 3]}'), chunk_size=4)
+    with pytest.raises(JsonStreamError, match="character 12"):
+        for _, value in stream.members():
+            list(value)
+
+
+def test_it_exports_vcards_that_parse_back(user) -> None:
+    people = _build_network(user)
+    out = io.StringIO()
+    assert export_vcard(owner=user, out=out) == 3
+    cards = {card.uid.value: card for card in vobject.readComponents(out.getvalue())}
+    ada = cards[str(people["ada"].uid)]
+    assert ada.version.value == "3.0"
+    assert ada.fn.value == 'Dr. Augusta "Ada" King Lovelace'
+    assert (ada.n.value.family, ada.n.value.given) == ("Lovelace", "Augusta")
+    emails = [(e.value, e.type_paramlist) for e in ada.contents["email"]]
+    assert emails == [
+        ("ada@example.org", ["INTERNET", "PREF"]),
+        ("countess@example.org", ["INTERNET", "WORK"]),
+    ]
+    assert ada.tel.value == "+44 20 7946 0958" and ada.url.value == "https://ada.example/"
+    assert ada.org.value == ["Analytical Engines, Ltd."] and ada.title.value == "Countess"
+    assert ada.bday.value == "1815-12-10"
+    assert ada.categories.value == ["mentors", "pioneers"]
+    assert ada.x_socialprofile.value == "https://www.linkedin.com/in/ada-lovelace"
+    assert ada.note.value == "Line one\nLine two, with a comma\n\nHow we met: At a soirée"
+    assert cards[str(people["mary"].uid)].fn.value == "Mary Somerville"
+
+
+def test_it_exports_one_csv_row_per_person(user, other_user) -> None:
+    people = _build_network(user)
+    services.create_person(owner=other_user, full_name="Bob's friend")
+    out = io.StringIO()
+    assert export_csv(owner=user, out=out) == 3
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == 4
+    by_uid = {row[0]: dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:]}
+    ada = by_uid[str(people["ada"].uid)]
+    assert ada["company"] == "Analytical Engines, Ltd."
+    assert ada["notes"] == "Line one\nLine two, with a comma"
+    assert ada["emails"] == f"ada@example.org{CSV_SEPARATOR}countess@example.org"
+    assert ada["tags"] == f"mentors{CSV_SEPARATOR}pioneers"
+    assert ada["birthday"] == "1815-12-10" and ada["interaction_count"] == "2"
+    assert by_uid[str(people["mary"].uid)]["birthday"] == ""
