@@ -1,0 +1,413 @@
+"""Write a parsed batch: resolve people in bulk, then bulk-create and bulk-update rows.
+
+Runs inside the caller's transaction; nothing here saves one row at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from amity.importers import bulk
+from amity.importers.bulk import Inserter, Same, insert_links, pks_by_uid
+from amity.importers.errors import ImportFailed
+from amity.importers.matching import Ambiguous, PersonIndex, PersonRow
+from amity.importers.models import ExternalKey
+from amity.importers.naming import set_name
+from amity.importers.records import ImportBatch, InteractionRecord
+from amity.people import services
+from amity.people.models import ContactPoint, Interaction, Person, Tag
+
+CHUNK = 2000
+T = TypeVar("T")
+_PERSON_FIELDS = [
+    "full_name",
+    "prefix",
+    "given_name",
+    "middle_name",
+    "family_name",
+    "suffix",
+    "nickname",
+    "sort_name",
+    "company",
+    "title",
+    "location",
+    "notes",
+    "birthday",
+    "connected_on",
+    "linkedin_url",
+    "provenance",
+    "search_text",
+    "updated_at",
+]
+_INTERACTION_FIELDS = ["occurred_at", "channel", "direction", "summary", "content"]
+
+
+class Progress(Protocol):
+    """Where an import reports how far it got (a rich progress bar, or nothing)."""
+
+    def phase(self, name: str, total: int | None) -> None:
+        """Start a named phase of `total` steps (None: unknown)."""
+
+    def advance(self, amount: int = 1) -> None:
+        """Count `amount` steps of the current phase as done."""
+
+
+class NoProgress:
+    """Report progress nowhere."""
+
+    def phase(self, name: str, total: int | None) -> None:
+        """Ignore the phase."""
+
+    def advance(self, amount: int = 1) -> None:
+        """Ignore the step."""
+
+
+@dataclass
+class Counts:
+    """How many rows an import created, changed and found as they were."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """Return the counts as a plain dict."""
+        return asdict(self)
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """Yield consecutive slices of at most `size` items."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def apply_batch(
+    *, owner: AbstractBaseUser, batch: ImportBatch, progress: Progress
+) -> tuple[Counts, Counts, Counter[str]]:
+    """Write `batch` for `owner`; return people counts, interaction counts and skips."""
+    skipped = Counter(batch.skipped)
+    progress.phase("Loading your people", None)
+    index = PersonIndex(owner_id=owner.pk, source=batch.source, today=timezone.localdate())
+    index.load(with_tags=any(r.tags for r in batch.people))
+    progress.phase("Matching people", len(batch.people) + len(batch.interactions))
+    for record in batch.people:
+        index.resolve(record)
+        progress.advance()
+    resolved: list[tuple[InteractionRecord, list[PersonRow]]] = []
+    for interaction in batch.interactions:
+        try:
+            rows = list(dict.fromkeys(index.resolve(p) for p in interaction.people))
+        except Ambiguous:
+            skipped["person name matches several people (use an email or #id)"] += 1
+        else:
+            resolved.append((interaction, rows))
+        progress.advance()
+    _write_people(owner, index, progress)
+    interactions = _write_interactions(owner, batch.source, resolved, progress)
+    people = Counts()
+    for row in index.rows:
+        if row.status:
+            setattr(people, row.status, getattr(people, row.status) + 1)
+    return people, interactions, skipped
+
+
+class _Draft:
+    """The name and search fields of a person about to be inserted."""
+
+    __slots__ = (
+        "row",
+        "full_name",
+        "prefix",
+        "given_name",
+        "middle_name",
+        "family_name",
+        "suffix",
+        "nickname",
+        "sort_name",
+        "company",
+        "title",
+        "location",
+        "linkedin_url",
+        "field",
+        "interests",
+        "search_text",
+    )
+
+    def __init__(self, row: PersonRow, contacts: list[str]) -> None:
+        self.row = row
+        self.full_name = self.prefix = self.given_name = self.middle_name = ""
+        self.family_name = self.suffix = self.nickname = self.sort_name = ""
+        self.company, self.title, self.location = row.company, row.title, row.location
+        self.linkedin_url = row.linkedin_url
+        self.field = ""
+        self.interests: list[str] = []
+        _name(self, row)
+        self.search_text = services.build_search_text(self, contacts)  # type: ignore[arg-type]
+
+
+_NAME_PARTS = (
+    "full_name",
+    "prefix",
+    "given_name",
+    "middle_name",
+    "family_name",
+    "suffix",
+    "nickname",
+    "sort_name",
+)
+
+
+def _write_people(owner: AbstractBaseUser, index: PersonIndex, progress: Progress) -> None:
+    now = timezone.now()
+    contact_values: dict[int, list[str]] = defaultdict(list)
+    for contact in index.new_contacts:
+        contact_values[id(contact.row)].append(contact.value)
+    new_rows = [row for row in index.rows if row.pk is None]
+    refreshed = {id(c.row): c.row for c in index.new_contacts if c.row.pk is not None}
+    refreshed.update({id(row): row for row in index.rows if row.pk is not None and row.changed})
+    progress.phase("Writing people", len(new_rows) + len(refreshed))
+    drafts = [_Draft(row, contact_values[id(row)]) for row in new_rows]
+    # In sort_name order, so the name-ordered indexes grow at their end (see new_uids).
+    drafts.sort(key=lambda draft: draft.sort_name)
+    inserter, above, uids = Inserter(Person), bulk.max_pk(Person), bulk.new_uids(len(drafts))
+    for start in range(0, len(drafts), bulk.CHUNK):
+        chunk = drafts[start : start + bulk.CHUNK]
+        inserter.insert_columns(
+            len(chunk), _person_columns(owner, chunk, uids[start : start + bulk.CHUNK], now)
+        )
+        progress.advance(len(chunk))
+    pks = pks_by_uid(Person, uids, above=above)
+    for draft, uid in zip(drafts, uids, strict=True):
+        draft.row.pk = pks[uid]
+    _update_people(list(refreshed.values()), contact_values, now, progress)
+    Inserter(ContactPoint).insert(
+        [
+            {
+                "owner_id": owner.pk,
+                "person_id": c.row.pk,
+                "kind": c.kind,
+                "value": c.value,
+                "normalized": c.normalized,
+                "label": c.label,
+                "is_primary": c.is_primary,
+            }
+            for c in index.new_contacts
+        ]
+    )
+    Inserter(ExternalKey).insert(
+        [
+            {"owner_id": owner.pk, "person_id": row.pk, "source": index.source, "key": key}
+            for row, key in index.new_keys
+        ]
+    )
+    _write_tags(owner, index.new_tags)
+
+
+def _person_columns(
+    owner: AbstractBaseUser, drafts: Sequence[_Draft], uids: Sequence[uuid.UUID], now: Any
+) -> dict[str, Any]:
+    """Return the columns of new people for Inserter.insert_columns."""
+    columns: dict[str, Any] = {name: [getattr(d, name) for d in drafts] for name in _NAME_PARTS}
+    for name in ("company", "title", "location", "notes", "birthday", "connected_on"):
+        columns[name] = [getattr(d.row, name) for d in drafts]
+    columns.update(
+        owner_id=Same(owner.pk),
+        uid=list(uids),
+        linkedin_url=[d.row.linkedin_url for d in drafts],
+        provenance=[d.row.provenance for d in drafts],
+        search_text=[d.search_text for d in drafts],
+        created_at=Same(now),
+        updated_at=Same(now),
+    )
+    return columns
+
+
+def _name(person: Any, row: PersonRow) -> None:
+    try:
+        set_name(person, row.full_name)
+    except services.ValidationError:
+        raise ImportFailed(
+            row.origin or "import", row.line or None, "a person needs a name"
+        ) from None
+
+
+def _update_people(
+    rows: list[PersonRow], added: dict[int, list[str]], now: Any, progress: Progress
+) -> None:
+    """Write changed fields and fresh search text (with `added` contacts) for existing people."""
+    for part in chunks(rows):
+        by_pk = {row.pk: row for row in part}
+        people = list(Person.objects.filter(pk__in=list(by_pk)))
+        values: dict[int, list[str]] = defaultdict(list)
+        for person_id, value in ContactPoint.objects.filter(person_id__in=list(by_pk)).values_list(
+            "person_id", "value"
+        ):
+            values[person_id].append(value)
+        for person in people:
+            row = by_pk[person.pk]
+            if "full_name" in row.changed:
+                _name(person, row)
+            for name in ("company", "title", "location", "notes", "birthday", "connected_on"):
+                setattr(person, name, getattr(row, name))
+            person.linkedin_url = row.linkedin_url
+            person.provenance = row.provenance
+            person.updated_at = now
+            contacts = values[person.pk] + added.get(id(row), [])
+            person.search_text = services.build_search_text(person, contacts)
+        Person.objects.bulk_update(people, _PERSON_FIELDS, batch_size=500)
+        progress.advance(len(part))
+
+
+def _write_tags(owner: AbstractBaseUser, wanted: list[tuple[PersonRow, str]]) -> None:
+    if not wanted:
+        return
+    names = {name for _, name in wanted}
+    tags = dict(Tag.objects.filter(owner=owner, name__in=names).values_list("name", "pk"))
+    missing = [Tag(owner=owner, name=name) for name in sorted(names - set(tags))]
+    for tag in Tag.objects.bulk_create(missing):
+        tags[tag.name] = tag.pk
+    through = Person.tags.through
+    through.objects.bulk_create(
+        [through(person_id=row.pk, tag_id=tags[name]) for row, name in wanted],
+        batch_size=CHUNK,
+        ignore_conflicts=True,
+    )
+
+
+def _write_interactions(
+    owner: AbstractBaseUser,
+    source: str,
+    resolved: list[tuple[InteractionRecord, list[PersonRow]]],
+    progress: Progress,
+) -> Counts:
+    counts = Counts()
+    progress.phase("Writing interactions", len(resolved))
+    if not resolved:
+        return counts
+    wanted = {record.external_id for record, _ in resolved}
+    existing: dict[str, tuple[Any, ...]] = {}
+    rows = Interaction.objects.filter(owner=owner, source=source).exclude(external_id="")
+    for values in rows.values_list(
+        "external_id", "pk", *_INTERACTION_FIELDS, "intent", "subtype"
+    ).iterator(chunk_size=5000):
+        if values[0] in wanted:
+            existing[values[0]] = values[1:]
+    links = _links(list(v[0] for v in existing.values()))
+    now = timezone.now()
+    affected: set[int] = set()
+    fresh: list[tuple[InteractionRecord, list[PersonRow]]] = []
+    changed: list[Interaction] = []
+    new_links: list[tuple[int, int]] = []
+    for record, people in resolved:
+        person_ids = [row.pk for row in people if row.pk is not None]
+        stored = existing.get(record.external_id)
+        if stored is None:
+            fresh.append((record, people))
+            affected.update(person_ids)
+            counts.created += 1
+            continue
+        pk, *old = stored
+        interaction = _changed_interaction(pk, old, record)
+        missing = [p for p in person_ids if p not in links.get(pk, ())]
+        new_links.extend((pk, p) for p in missing)
+        if interaction is not None:
+            changed.append(interaction)
+        if interaction is not None or missing:
+            counts.updated += 1
+            affected.update(person_ids)
+            affected.update(links.get(pk, ()))
+        else:
+            counts.unchanged += 1
+    # In time order, so the (owner, occurred_at) index grows at its end.
+    fresh.sort(key=lambda item: item[0].occurred_at)
+    inserter, above = Inserter(Interaction), bulk.max_pk(Interaction)
+    uids = bulk.new_uids(len(fresh))
+    for start in range(0, len(fresh), bulk.CHUNK):
+        chunk = [record for record, _ in fresh[start : start + bulk.CHUNK]]
+        columns = _interaction_columns(owner, source, chunk, uids[start : start + bulk.CHUNK], now)
+        inserter.insert_columns(len(chunk), columns)
+        progress.advance(len(chunk))
+    pks = pks_by_uid(Interaction, uids, above=above)
+    fresh_links = [
+        (pks[uid], row.pk) for uid, (_, people) in zip(uids, fresh, strict=True) for row in people
+    ]
+    insert_links(Interaction.people.through, "interaction", "person", fresh_links)
+    if changed:
+        fields = [*_INTERACTION_FIELDS, "intent", "subtype"]
+        Interaction.objects.bulk_update(changed, fields, batch_size=500)
+    insert_links(Interaction.people.through, "interaction", "person", new_links)
+    progress.advance(len(resolved) - len(fresh))
+    # One call for everyone touched: the people service keeps summaries current.
+    progress.phase("Updating summaries", len(affected))
+    services.refresh_summaries(person_ids=affected)
+    return counts
+
+
+def _links(interaction_ids: list[int]) -> dict[int, set[int]]:
+    links: dict[int, set[int]] = defaultdict(set)
+    through = Interaction.people.through
+    for part in chunks(interaction_ids, 500):
+        for interaction_id, person_id in through.objects.filter(
+            interaction_id__in=list(part)
+        ).values_list("interaction_id", "person_id"):
+            links[interaction_id].add(person_id)
+    return links
+
+
+def _interaction_columns(
+    owner: AbstractBaseUser,
+    source: str,
+    records: Sequence[InteractionRecord],
+    uids: Sequence[uuid.UUID],
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """Return the columns of new interactions for Inserter.insert_columns."""
+    return {
+        "owner_id": Same(owner.pk),
+        "uid": list(uids),
+        "occurred_at": [r.occurred_at for r in records],
+        "channel": [r.channel for r in records],
+        "direction": [r.direction for r in records],
+        "intent": [r.intent or "neutral" for r in records],
+        "subtype": [r.subtype or "" for r in records],
+        "summary": [r.summary.strip() for r in records],
+        "content": [r.content for r in records],
+        "source": Same(source),
+        "external_id": [r.external_id for r in records],
+        "created_at": Same(now),
+    }
+
+
+def _changed_interaction(
+    pk: int, old: Iterable[Any], record: InteractionRecord
+) -> Interaction | None:
+    """Return the stored interaction updated from `record`, or None if nothing differs."""
+    occurred_at, channel, direction, summary, content, intent, subtype = old
+    new = {
+        "occurred_at": record.occurred_at,
+        "channel": record.channel,
+        "direction": record.direction,
+        "summary": record.summary.strip(),
+        "content": record.content,
+        # Sources that do not classify leave the user's classification alone.
+        "intent": intent if record.intent is None else record.intent,
+        "subtype": subtype if record.subtype is None else record.subtype,
+    }
+    before = dict(
+        zip(
+            [*_INTERACTION_FIELDS, "intent", "subtype"],
+            [occurred_at, channel, direction, summary, content, intent, subtype],
+            strict=True,
+        )
+    )
+    if new == before:
+        return None
+    return Interaction(pk=pk, **new)

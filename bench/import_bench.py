@@ -1,0 +1,286 @@
+"""Measure the importers on synthetic LinkedIn exports (SQLite, a throwaway AMITY_HOME).
+
+Generates a Connections.csv and a messages.csv of fictional people, then times:
+  1. importing the Connections.csv into an empty database,
+  2. importing the same file again (everything unchanged),
+  3. importing the messages.csv.
+Peak memory is the process's maximum resident set size (resource.getrusage) after
+each step; `--tracemalloc` also reports the peak of Python allocations (slower).
+
+    .venv/bin/python bench/import_bench.py [--rows 100000] [--messages 100000] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+
+def _words(text: str) -> list[str]:
+    """Split a block of names on whitespace."""
+    return text.split()
+
+
+FIRST = _words(
+    "Ada Grace Alan Mirela Tobias Priya Jonas Zoe Hannah Felix Ilse Kwame Lena Arjun "
+    "Odile Rafael Chidinma Jurgen Sam Noor Mateo Aiko Leila Bruno Carmen Dmitri Elif "
+    "Farah Goran Hiro Ines Jamal Katya Lars Mina Nadia Omar Pia Quinn Rosa Sven Tariq "
+    "Uma Vera Wen Xavi Yara Zain Amara Bjorn Cyrus Dalia Emil Fatima Gideon Hedda Ivo "
+    "Jana Kofi Lucia Milan"
+)
+LAST = _words(
+    "Lovelace Hopper Turing Okonkwo Lindqvist Raman Vermeulen Aldana Osei Wagner Brandt "
+    "Asante Fischer Mehta Marchetti Quintero Okafor Muller Carter Haddad Rossi Tanaka "
+    "Nasser Silva Ortega Petrov Yilmaz Khan Novak Sato Moreau Diallo Ivanova Berg "
+    "Kowalski Amini Hassan Lund Costa Reyes Nilsson Mensah Park Schmidt Dubois Kaur "
+    "Ferreira Jensen Abara Varga Eriksen Horvat Lopez Nakamura Oyelaran Pereira Quist "
+    "Richter Sandoval Tembo"
+)
+COMPANIES = [f"{w} {s}" for w in LAST[:40] for s in ("Labs", "Health", "Energy", "Group")]
+TITLES = ["Engineer", "Product Lead", "Founder", "Analyst", "Designer", "Director", "Researcher"]
+ME_URL = "https://www.linkedin.com/in/bench-user"
+NOTES = (
+    '"When exporting your connection data, you may notice that some of the email addresses '
+    'are missing. You will only see email addresses for connections who allowed it."'
+)
+
+
+def person(i: int) -> tuple[str, str, str]:
+    """Return (first, last, profile URL) of synthetic person number `i`."""
+    first, last = FIRST[i % len(FIRST)], LAST[(i // len(FIRST)) % len(LAST)]
+    if i % 100 == 7:
+        last = f"van der {last}"  # some names take nameparser's slow path
+    return (
+        first,
+        last,
+        f"https://www.linkedin.com/in/{first}-{last}-{i:x}".lower().replace(" ", "-"),
+    )
+
+
+def write_connections(path: Path, rows: int, rng: random.Random) -> None:
+    """Write a Connections.csv with the usual Notes preamble."""
+    with path.open("w", newline="", encoding="utf-8") as out:
+        out.write(f"Notes:\n{NOTES}\n\n")
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "First Name",
+                "Last Name",
+                "URL",
+                "Email Address",
+                "Company",
+                "Position",
+                "Connected On",
+            ]
+        )
+        start = dt.date(2015, 1, 1)
+        for i in range(rows):
+            first, last, url = person(i)
+            email = f"{first}.{i}@mail.example".lower() if i % 10 == 0 else ""
+            day = start + dt.timedelta(days=rng.randrange(4000))
+            writer.writerow(
+                [
+                    first,
+                    last,
+                    url,
+                    email,
+                    rng.choice(COMPANIES),
+                    rng.choice(TITLES),
+                    day.strftime("%d %b %Y"),
+                ]
+            )
+
+
+def write_messages(path: Path, messages: int, people: int, rng: random.Random) -> None:
+    """Write a messages.csv: conversations between the user and synthetic people."""
+    columns = [
+        "CONVERSATION ID",
+        "CONVERSATION TITLE",
+        "FROM",
+        "SENDER PROFILE URL",
+        "TO",
+        "RECIPIENT PROFILE URLS",
+        "DATE",
+        "SUBJECT",
+        "CONTENT",
+        "FOLDER",
+        "ATTACHMENTS",
+    ]
+    start = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for n in range(messages):
+            # Conversations with a few thousand people, some not in the connections.
+            i = rng.randrange(people) if n % 5 else people + rng.randrange(people // 10)
+            first, last, url = person(i)
+            when = start + dt.timedelta(seconds=n * 1500 + rng.randrange(600))
+            outbound = rng.random() < 0.5
+            sender = ("Bench User", ME_URL) if outbound else (f"{first} {last}", url)
+            recipient = (f"{first} {last}", url) if outbound else ("Bench User", ME_URL)
+            body = (
+                f"<p>Hi {recipient[0].split()[0]},</p><p>Following up on our chat about "
+                f"message {n}; would next week work?</p>"
+                if n % 3 == 0
+                else f"Thanks for the note, {recipient[0].split()[0]}!\nTalk soon."
+            )
+            writer.writerow(
+                [
+                    f"2-conv-{i}",
+                    "",
+                    sender[0],
+                    sender[1],
+                    recipient[0],
+                    recipient[1],
+                    when.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                    "",
+                    body,
+                    "INBOX",
+                    "",
+                ]
+            )
+
+
+class PhaseClock:
+    """A Progress that records the wall and CPU seconds of each import phase."""
+
+    def __init__(self) -> None:
+        self.durations: dict[str, dict[str, float]] = {}
+        self.current: tuple[str, float, float] | None = None
+
+    def phase(self, name: str, total: int | None) -> None:
+        """Close the previous phase and start timing `name`."""
+        self.close()
+        key = "Reading" if name.startswith("Reading") else name
+        self.current = (key, time.perf_counter(), cpu_seconds())
+
+    def advance(self, amount: int = 1) -> None:
+        """Ignore progress within a phase."""
+
+    def close(self) -> dict[str, dict[str, float]]:
+        """Stop timing the current phase; return {phase: {wall, cpu}} so far."""
+        if self.current is not None:
+            name, wall, cpu = self.current
+            self.durations[name] = {
+                "wall": round(time.perf_counter() - wall, 2),
+                "cpu": round(cpu_seconds() - cpu, 2),
+            }
+            self.current = None
+        return self.durations
+
+
+def cpu_seconds() -> float:
+    """Return the CPU time (user + system) this process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def peak_rss_mb() -> float:
+    """Return the process's peak resident set size so far, in MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def main() -> None:
+    """Generate the files, run the three imports and print the measurements."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--people-in-messages", type=int, default=5_000)
+    parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="amity-bench-"))
+    os.environ["AMITY_HOME"] = str(home)
+    os.environ.pop("AMITY_DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from amity.bootstrap import ensure_migrated
+    from amity.importers.reading import SourceFile
+    from amity.importers.services import run_import
+    from amity.people.models import Interaction, Person
+
+    ensure_migrated()
+    user = get_user_model().objects.create_user(username="bench", password="bench-password")
+    rng = random.Random(42)
+    connections, messages = home / "Connections.csv", home / "messages.csv"
+    clock = time.perf_counter()
+    write_connections(connections, args.rows, rng)
+    write_messages(messages, args.messages, args.people_in_messages, rng)
+    generated = time.perf_counter() - clock
+
+    results: list[dict[str, Any]] = []
+
+    def step(name: str, path: Path) -> None:
+        if args.tracemalloc:
+            tracemalloc.start()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
+        clock = PhaseClock()
+        summary = run_import(
+            owner=user,
+            format="linkedin",
+            source=SourceFile.from_path(path),
+            me=[ME_URL],
+            progress=clock,
+        )
+        seconds = time.perf_counter() - started
+        row: dict[str, Any] = {
+            "step": name,
+            "file_mb": round(path.stat().st_size / 1e6, 1),
+            "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu_seconds() - cpu_started, 2),
+            "peak_rss_mb": round(peak_rss_mb(), 1),
+            "people": summary.people.as_dict(),
+            "interactions": summary.interactions.as_dict(),
+            "phases": clock.close(),
+        }
+        if args.tracemalloc:
+            row["tracemalloc_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 1e6, 1)
+            tracemalloc.stop()
+        results.append(row)
+
+    step(f"Connections.csv, {args.rows:,} rows, empty database", connections)
+    step(f"Connections.csv, {args.rows:,} rows, re-import (unchanged)", connections)
+    step(f"messages.csv, {args.messages:,} messages", messages)
+    report = {
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "generated_seconds": round(generated, 1),
+        "people": Person.objects.count(),
+        "interactions": Interaction.objects.count(),
+        "steps": results,
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    print(f"generated files in {generated:.1f} s (not timed below)")
+    for row in results:
+        extra = f", tracemalloc peak {row['tracemalloc_peak_mb']} MB" if args.tracemalloc else ""
+        print(
+            f"{row['step']}: {row['seconds']} s ({row['cpu_seconds']} s CPU), "
+            f"peak RSS {row['peak_rss_mb']} MB{extra}; "
+            f"people {row['people']}, interactions {row['interactions']}"
+        )
+        print(f"    phases: {row['phases']}")
+    print(f"rows now: {report['people']:,} people, {report['interactions']:,} interactions")
+    print(f"load average at the end: {report['load_average']}")
+
+
+if __name__ == "__main__":
+    main()
