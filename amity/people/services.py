@@ -327,8 +327,8 @@ def refresh_summaries(*, person_ids: Iterable[int]) -> None:
             Person.objects.filter(pk=pk).update(
                 last_interaction_at=row["last"], interaction_count=row["n"]
             )
-    # Imported here: relationships builds on this module.
-    from amity.people.relationships import refresh_engine_summaries
+    # Imported here: the relationship engine builds on this module.
+    from amity.people.summaries import refresh_engine_summaries
 
     refresh_engine_summaries(person_ids=ids)
 

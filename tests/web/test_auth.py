@@ -10,7 +10,7 @@ from tests.web.conftest import FormClient
 PAGES_WITHOUT_ARGUMENTS = ["home", "people", "person_new"]
 
 
-def test_it_signs_in_through_the_form_and_lands_on_people(user) -> None:
+def test_it_signs_in_through_the_form_and_lands_on_today(user) -> None:
     client = FormClient()
     response = client.submit(
         reverse("login"),
@@ -18,7 +18,8 @@ def test_it_signs_in_through_the_form_and_lands_on_people(user) -> None:
         {"username": "ada", "password": "correct horse battery"},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("people")
+    # Home is the Today page (issue 4).
+    assert response.redirect_chain[-1][0] == reverse("home") == "/"
     assert response.wsgi_request.user.username == "ada"
     assert b"Sign out" in response.content
 

@@ -1,0 +1,60 @@
+"""Show today's short list of people to contact: `amity today [--limit 5]`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from amity.people import today
+from amity.people.management.base import AmityCommand
+from amity.people.management.relationship_options import add_as_of, parse_as_of
+
+
+class Command(AmityCommand):
+    """List who to reach out to today, why, and a 60-second action for each."""
+
+    # A read-mostly verb that must answer fast: skip Django's system checks, which
+    # import every URL and API module just to validate them.
+    requires_system_checks: list[str] = []
+
+    help = """List a few people to contact today, each with a reason (overdue for their
+    circle, dormant but valuable, an anniversary, a birthday, a new job, an
+    introduction awaiting follow-up, help never thanked) and a 60-second action. The
+    list is kept for the day; nobody appears two days running unless a snooze is due.
+    Act on it with `amity done NAME` or `amity snooze NAME 30d`.
+
+    --json: {"day": "YYYY-MM-DD", "cached": bool, "items": [{"rank", "id", "name",
+    "circle", "circle_name", "score", "priority", "reason",
+    "reasons": [{"code", "text"}], "action", "action_subtype", "done"}]}
+    """
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Declare --limit and --as-of."""
+        parser.add_argument("--limit", type=int, default=5, help="how many people (5)")
+        add_as_of(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Print today's list."""
+        if options["limit"] < 1:
+            raise CommandError("--limit must be at least 1")
+        owner = self.owner(options)
+        data = today.today_list(
+            owner=owner, day=parse_as_of(options["as_of"]), limit=options["limit"]
+        )
+        self.emit(options, data, lambda: self._render(data))
+
+    def _render(self, data: dict[str, Any]) -> None:
+        if not data["items"]:
+            self.console.print(f"Nothing for {data['day']}: everyone is in touch or snoozed.")
+            return
+        self.console.print(f"[bold]Today ({data['day']})[/bold]")
+        for item in data["items"]:
+            tick = "[green]done[/green] " if item["done"] else ""
+            self.console.print(
+                f"{item['rank']}. {tick}[bold]{item['name']}[/bold] (#{item['id']},"
+                f" circle {item['circle']} {item['circle_name']})"
+            )
+            for reason in item["reasons"]:
+                self.console.print(f"   why: {reason['text']}")
+            self.console.print(f"   do:  {item['action']}")

@@ -1,0 +1,213 @@
+"""Keep the relationship engine's per-person summaries in step with the interactions.
+
+`refresh_engine_summaries` is called by `services.refresh_summaries`, the hook every
+writer uses (logging, deleting, merging, importing); `ensure_summaries` repairs
+anything missing or stale (a database from before the engine, a new formula) before
+the network is scored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.utils import timezone
+
+from amity.domain import strength
+from amity.domain.ledger import Event
+from amity.domain.strength import TieSummary
+from amity.domain.summaries import EventColumns, summarize_many
+from amity.people.bulk_insert import insert_rows
+from amity.people.models import Interaction, Person, PersonSummary
+
+CHUNK = 500
+
+
+def events_for(
+    person_ids: Sequence[int], *, until: dt.datetime | None = None
+) -> dict[int, list[Event]]:
+    """Return the interactions of these people as domain events, grouped by person."""
+    through = Interaction.people.through
+    rows = through.objects.filter(person_id__in=person_ids)
+    if until is not None:
+        rows = rows.filter(interaction__occurred_at__lt=until)
+    events: dict[int, list[Event]] = defaultdict(list)
+    for person_id, at, channel, direction, intent, subtype in rows.values_list(
+        "person_id",
+        "interaction__occurred_at",
+        "interaction__channel",
+        "interaction__direction",
+        "interaction__intent",
+        "interaction__subtype",
+    ).iterator(chunk_size=5000):
+        events[person_id].append(Event(at, channel, direction, intent, subtype))
+    return events
+
+
+_TIME_SQL = {
+    # Seconds since the epoch, computed by the database so millions of rows need no
+    # datetime parsing in Python. SQLite keeps naive UTC text with optional microseconds.
+    "sqlite": "CAST(strftime('%%s', i.{t}) AS REAL) + CAST('0' || substr(i.{t}, 20) AS REAL)",
+    "postgresql": "EXTRACT(EPOCH FROM i.{t})::float8",
+}
+
+
+def summaries_for(
+    person_ids: Sequence[int], *, until: dt.datetime | None = None
+) -> dict[int, TieSummary]:
+    """Summarise these people's interactions (before `until`) in one query and numpy."""
+    if not person_ids:
+        return {}
+    through = Interaction.people.through
+    template = _TIME_SQL.get(connection.vendor)
+    if template is None:  # another database: let the ORM convert the times
+        events = events_for(person_ids, until=until)
+        return {pk: strength.summarize(events[pk]) for pk in person_ids if events.get(pk)}
+    q = connection.ops.quote_name
+    time_sql = template.format(t=q("occurred_at"))
+    sql = (
+        f"SELECT p.{q('person_id')}, {time_sql}, i.{q('channel')}, i.{q('direction')},"
+        f" i.{q('intent')}, i.{q('subtype')}"
+        f" FROM {q(through._meta.db_table)} p"
+        f" JOIN {q(Interaction._meta.db_table)} i ON i.{q('id')} = p.{q('interaction_id')}"
+        f" WHERE p.{q('person_id')} IN ({', '.join(['%s'] * len(person_ids))})"
+    )
+    params: list[Any] = list(person_ids)
+    if until is not None:
+        sql += f" AND i.{q('occurred_at')} < %s"
+        params.append(connection.ops.adapt_datetimefield_value(until))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    index = {pk: i for i, pk in enumerate(person_ids)}
+    columns = EventColumns(
+        group=np.array([index[r[0]] for r in rows], dtype=np.int64),
+        ts=np.array([r[1] for r in rows], dtype=np.float64),
+        channel=[r[2] for r in rows],
+        direction=[r[3] for r in rows],
+        intent=[r[4] for r in rows],
+        subtype=[r[5] for r in rows],
+    )
+    summaries = summarize_many(columns, len(person_ids))
+    return {pk: summaries[i] for i, pk in enumerate(person_ids) if summaries[i].count}
+
+
+_STORED = (
+    "person_id",
+    "owner_id",
+    "version",
+    "first_ts",
+    "last_ts",
+    "count",
+    "outbound",
+    "inbound",
+    "mutual",
+    "two_way",
+    "weighted_count",
+    "depth",
+    "gave",
+    "received",
+    "asked",
+    "were_asked",
+    "gave_count",
+    "received_count",
+    "asked_count",
+    "were_asked_count",
+    "last_received_ts",
+    "last_received_subtype",
+    "last_thanked_ts",
+    "updated_at",
+)
+
+
+def summary_values(
+    person_id: int, owner_id: int, summary: TieSummary, now: dt.datetime
+) -> dict[str, Any]:
+    """Return a PersonSummary row's values by column (in _STORED order)."""
+    book = summary.ledger
+    return {
+        "person_id": person_id,
+        "owner_id": owner_id,
+        "version": strength.SUMMARY_VERSION,
+        "first_ts": summary.first_ts,
+        "last_ts": summary.last_ts,
+        "count": summary.count,
+        "outbound": summary.outbound,
+        "inbound": summary.inbound,
+        "mutual": summary.mutual,
+        "two_way": summary.two_way,
+        "weighted_count": summary.weighted_count,
+        "depth": summary.depth,
+        "gave": book.gave,
+        "received": book.received,
+        "asked": book.asked,
+        "were_asked": book.were_asked,
+        "gave_count": book.gave_count,
+        "received_count": book.received_count,
+        "asked_count": book.asked_count,
+        "were_asked_count": book.were_asked_count,
+        "last_received_ts": summary.last_received_ts,
+        "last_received_subtype": summary.last_received_subtype,
+        "last_thanked_ts": summary.last_thanked_ts,
+        "updated_at": now,
+    }
+
+
+@transaction.atomic
+def refresh_engine_summaries(*, person_ids: Iterable[int]) -> None:
+    """Rebuild the engine summaries of these people from their interactions.
+
+    Called by `services.refresh_summaries`, the hook every writer uses; the work is
+    proportional to the interactions of the people touched, not to the network.
+    Rows are replaced (delete, then one prepared INSERT per chunk): the ORM's
+    bulk_create costs more than the database work for a large import.
+    """
+    ids = sorted(set(person_ids))
+    now = timezone.now()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        owners = dict(Person.objects.filter(pk__in=chunk).values_list("pk", "owner_id"))
+        summaries = summaries_for(chunk)
+        PersonSummary.objects.filter(person_id__in=chunk).delete()
+        rows = [
+            tuple(summary_values(pk, owners[pk], summary, now).values())
+            for pk, summary in summaries.items()
+            if pk in owners
+        ]
+        insert_rows(PersonSummary, _STORED, rows)
+
+
+def ensure_summaries(*, owner: AbstractBaseUser) -> int:
+    """Rebuild summaries that are missing or stale (older data, a new formula).
+
+    Returns how many people were refreshed; normally none, since writers keep them
+    current.
+    """
+    people = Person.objects.filter(owner=owner, interaction_count__gt=0).aggregate(
+        n=Count("pk"), total=Sum("interaction_count")
+    )
+    rows = PersonSummary.objects.filter(owner=owner).aggregate(
+        n=Count("pk"), total=Sum("count"), low=Min("version"), high=Max("version")
+    )
+    current = (rows["low"], rows["high"]) == (strength.SUMMARY_VERSION,) * 2 or not rows["n"]
+    if current and (people["n"], people["total"]) == (rows["n"], rows["total"]):
+        # Two aggregates agree: nothing to look for person by person.
+        return 0
+    stale = list(
+        Person.objects.filter(owner=owner, interaction_count__gt=0)
+        .filter(
+            Q(engine_summary__isnull=True)
+            | ~Q(engine_summary__count=F("interaction_count"))
+            | ~Q(engine_summary__version=strength.SUMMARY_VERSION)
+        )
+        .values_list("pk", flat=True)
+    )
+    if stale:
+        refresh_engine_summaries(person_ids=stale)
+    return len(stale)

@@ -1,0 +1,189 @@
+"""Describe tie strength for the surfaces: everyone's rows, or one person's panel.
+
+A row's shape (the CLI's `amity strength --json`, the API and the person page)::
+
+    {"id", "name", "score" (0..1), "circle" (1-5), "circle_name", "cadence_days" | null,
+     "last_interaction" (ISO time) | null, "days_since" | null, "count_90d",
+     "reciprocity" (0..1), "dormant", "revival" (0..1, dormant only) | null,
+     "components": {"recency", "frequency", "duration", "reciprocity", "depth", "balance"}}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+
+from amity.domain import strength
+from amity.people import relationships
+from amity.people.models import DailyList, Person, PersonSummary
+from amity.people.relationships import Network, load_network, my_field, recent_counts
+from amity.people.summaries import refresh_engine_summaries
+
+COMPONENTS = ("recency", "frequency", "duration", "reciprocity", "depth", "balance")
+
+
+def strength_rows(
+    *, owner: AbstractBaseUser, as_of: dt.datetime, person: Person | None = None
+) -> list[dict[str, Any]]:
+    """Return everyone's (or one person's) strength row, strongest first.
+
+    Circles rank the whole network, so this scores everyone even for one person.
+    """
+    network = load_network(owner=owner, as_of=as_of)
+    names = _names(owner, person)
+    counts = recent_counts(
+        owner=owner, as_of=as_of, person_ids=[person.pk] if person is not None else ()
+    )
+    # Names come sorted (by surname, as lists are); a stable sort by score keeps that order
+    # among equals, which is cheaper than sorting 100k rows by (score, name) in Python.
+    row_of = network.index()
+    rounded = np.round(network.scores.score, 4)
+    keys = np.array([rounded[row_of[pk]] if pk in row_of else 0.0 for pk, _, _ in names])
+    order = np.argsort(-keys, kind="stable")
+    return _rows(network, [names[i] for i in order.tolist()], counts)
+
+
+def _names(owner: AbstractBaseUser, person: Person | None) -> list[tuple[int, str, str]]:
+    """Return (id, name, field) of the owner's people (or one), with one plain query."""
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT {q('id')}, {q('full_name')}, {q('field')} FROM {q(Person._meta.db_table)}"
+        f" WHERE {q('owner_id')} = %s"
+    )
+    order = f" ORDER BY {q('sort_name')}, {q('id')}"
+    params = [owner.pk]
+    if person is not None:
+        sql += f" AND {q('id')} = %s"
+        params.append(person.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + order, params)
+        return list(cursor.fetchall())
+
+
+def circle_thresholds(*, owner: AbstractBaseUser, day: dt.date, as_of: dt.datetime) -> list[float]:
+    """Return the day's circle boundaries, scoring the network once a day at most."""
+    daily, _ = DailyList.objects.get_or_create(owner=owner, day=day)
+    if not daily.thresholds:
+        network = load_network(owner=owner, as_of=as_of)
+        daily.thresholds = strength.circle_thresholds(network.scores.score)
+        daily.save(update_fields=["thresholds"])
+    return [float(t) for t in daily.thresholds]
+
+
+def person_strength(
+    *, person: Person, as_of: dt.datetime | None = None, day: dt.date | None = None
+) -> dict[str, Any]:
+    """Return one person's strength row quickly (for a page or an API call).
+
+    The circle comes from the day's stored thresholds instead of ranking everyone.
+    """
+    when, today = relationships.resolve_as_of(day)
+    as_of = as_of or when
+    summary = PersonSummary.objects.filter(person=person).values_list("count", "version").first()
+    if person.interaction_count and summary != (
+        person.interaction_count,
+        strength.SUMMARY_VERSION,
+    ):
+        refresh_engine_summaries(person_ids=[person.pk])
+    owner = person.owner
+    thresholds = circle_thresholds(owner=owner, day=today, as_of=as_of)
+    network = load_network(owner=owner, as_of=as_of, person_ids=[person.pk], thresholds=thresholds)
+    counts = recent_counts(owner=owner, as_of=as_of, person_ids=[person.pk])
+    return _rows(network, [(person.pk, person.full_name, person.field)], counts)[0]
+
+
+ROW_KEYS = (
+    "id",
+    "name",
+    "score",
+    "circle",
+    "circle_name",
+    "cadence_days",
+    "last_interaction",
+    "days_since",
+    "count_90d",
+    "reciprocity",
+    "dormant",
+    "revival",
+    "components",
+)
+
+
+def _optional_ints(values: np.ndarray, present: np.ndarray) -> list[int | None]:
+    """Return whole numbers as a list, None where absent or NaN."""
+    ok = present & ~np.isnan(values)
+    return np.where(ok, np.nan_to_num(values).astype(np.int64), None).tolist()  # type: ignore[no-any-return]
+
+
+def _rows(
+    network: Network, names: list[tuple[int, str, str]], counts: dict[int, int]
+) -> list[dict[str, Any]]:
+    """Build the rows column by column with numpy, then zip them into dicts (fast)."""
+    if not names:
+        return []
+    row_of = network.index()
+    where = np.array([row_of.get(pk, -1) for pk, _, _ in names], dtype=np.int64)
+    present = where >= 0
+    at = np.where(present, where, 0)
+    s, c = network.scores, network.columns
+    if len(s.score) == 0:  # nobody has a history: every row is empty
+        return [_empty_row(pk, name) for pk, name, _ in names]
+    outs = (c.outbound + c.mutual)[at]
+    ins = (c.inbound + c.mutual)[at]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        recip = np.where(outs + ins > 0, 2 * np.minimum(outs, ins) / (outs + ins), 0.0)
+    outer = len(strength.CIRCLE_NAMES)
+    circles = np.where(present, network.circles[at], outer).tolist()
+    seconds = np.nan_to_num(c.last_ts[at]).astype(np.int64).astype("datetime64[s]")
+    stamps = np.char.add(np.datetime_as_string(seconds, unit="s"), "+00:00")
+    dormant = present & s.dormant[at]
+    mine = my_field()
+    revival: list[float | None] = [None] * len(names)
+    for j in np.flatnonzero(dormant).tolist():
+        i = int(at[j])
+        value = strength.revival_value(
+            former=float(s.former[i]),
+            field=names[j][2],
+            my_field=mine,
+            never_asked=bool(network.asked_count[i] == 0),
+        )
+        revival[j] = round(value, 4)
+    parts = [np.round(np.where(present, getattr(s, p)[at], 0.0), 4).tolist() for p in COMPONENTS]
+    columns: list[list[Any]] = [
+        [pk for pk, _, _ in names],
+        [name for _, name, _ in names],
+        np.round(np.where(present, s.score[at], 0.0), 4).tolist(),
+        circles,
+        [strength.CIRCLE_NAMES[circle - 1] for circle in circles],
+        _optional_ints(network.cadence[at], present),
+        np.where(present, stamps, None).tolist(),
+        _optional_ints(s.days_since[at], present),
+        [counts.get(pk, 0) for pk, _, _ in names],
+        np.round(np.where(present, recip, 0.0), 3).tolist(),
+        dormant.tolist(),
+        revival,
+        [dict(zip(COMPONENTS, values, strict=True)) for values in zip(*parts, strict=True)],
+    ]
+    return [dict(zip(ROW_KEYS, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _empty_row(pk: int, name: str) -> dict[str, Any]:
+    return {
+        "id": pk,
+        "name": name,
+        "score": 0.0,
+        "circle": len(strength.CIRCLE_NAMES),
+        "circle_name": strength.CIRCLE_NAMES[-1],
+        "cadence_days": None,
+        "last_interaction": None,
+        "days_since": None,
+        "count_90d": 0,
+        "reciprocity": 0.0,
+        "dormant": False,
+        "revival": None,
+        "components": dict.fromkeys(COMPONENTS, 0.0),
+    }

@@ -1,0 +1,416 @@
+"""Build, keep and act on today's short list of people to contact.
+
+The list for a day is computed once and stored (DailyList + DailyPick) with a
+fingerprint of the data it came from. While nothing changes, asking again returns
+the stored picks without scoring anyone; when something changes (an interaction, a
+snooze, an edit), picks already made stay (done ones marked), snoozed ones drop out
+and the gaps are filled. Yesterday's picks are never today's unless a snooze is due.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Count, Max, Q, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from amity.domain import nudges, strength
+from amity.domain.nudges import Candidate, Nudge
+from amity.domain.strength import from_ts, to_ts
+from amity.people import relationships, services
+from amity.people.models import (
+    CadenceOverride,
+    DailyList,
+    DailyPick,
+    Interaction,
+    Person,
+    PersonSummary,
+    Snooze,
+)
+from amity.people.relationships import Network
+
+TOP_OVERALL = 40
+TOP_PER_CIRCLE = 15
+TOP_DORMANT = 15
+TOP_UNTHANKED = 30
+DORMANT_PREFILTER = 300
+_PERSON_FIELDS = (
+    "pk",
+    "full_name",
+    "company",
+    "interests",
+    "how_we_met",
+    "birthday",
+    "connected_on",
+    "provenance",
+)
+
+
+def fingerprint(*, owner: AbstractBaseUser, day: dt.date) -> str:
+    """Hash everything today's list depends on, so an unchanged network is not rescored."""
+    parts: list[Any] = [
+        day.isoformat(),
+        strength.SUMMARY_VERSION,
+        relationships.my_field(),
+        relationships.dormant_after_days(),
+    ]
+    for model in (PersonSummary, Person, Snooze, CadenceOverride):
+        agg = model.objects.filter(owner=owner).aggregate(n=Count("pk"), last=Max("updated_at"))
+        parts += [agg["n"], agg["last"]]
+    from django.apps import apps
+
+    try:
+        introduction = apps.get_model("network", "Introduction")
+        agg = introduction.objects.filter(owner=owner).aggregate(
+            n=Count("pk"), last=Max("updated_at")
+        )
+        parts += [agg["n"], agg["last"]]
+    except LookupError:
+        pass
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def today_list(
+    *, owner: AbstractBaseUser, day: dt.date | None = None, limit: int = 5
+) -> dict[str, Any]:
+    """Return today's list (computing and storing it only when needed).
+
+    Shape: day, cached (bool), items [{rank, id, name, circle, circle_name, score,
+    priority, reason, reasons [{code, text}], action, action_subtype, done}].
+    """
+    as_of, day = relationships.resolve_as_of(day)
+    if day == timezone.localdate():
+        as_of = timezone.now()
+    current = fingerprint(owner=owner, day=day)
+    stored = DailyList.objects.filter(owner=owner, day=day).first()
+    if stored is not None and stored.fingerprint == current and stored.size >= limit:
+        return _render(day, stored, limit, cached=True)
+    with transaction.atomic():
+        stored, _ = DailyList.objects.get_or_create(owner=owner, day=day)
+        snoozed = set(
+            Snooze.objects.filter(owner=owner, until__gt=day).values_list("person_id", flat=True)
+        )
+        # A pick the user snoozed since makes room; done ones stay, ticked off.
+        DailyPick.objects.filter(
+            daily_list=stored, person_id__in=snoozed, done_at__isnull=True
+        ).delete()
+        kept = list(stored.picks.order_by("rank", "id"))
+        missing = limit - len(kept)
+        if missing > 0:
+            yesterday = DailyPick.objects.filter(
+                owner=owner, daily_list__day=day - dt.timedelta(days=1)
+            ).values_list("person_id", flat=True)
+            network = relationships.load_network(owner=owner, as_of=as_of)
+            stored.thresholds = strength.circle_thresholds(network.scores.score)
+            chosen = nudges.pick_today(
+                _candidates(owner, network, day),
+                today=day,
+                limit=missing,
+                picked_yesterday=list(yesterday),
+                exclude={p.person_id for p in kept} | snoozed,
+            )
+            _store(owner, stored, chosen, start=len(kept))
+        stored.fingerprint = current
+        stored.size = max(limit, stored.size)
+        stored.computed_at = timezone.now()
+        stored.save(update_fields=["fingerprint", "size", "thresholds", "computed_at"])
+    return _render(day, stored, limit, cached=False)
+
+
+def _store(owner: AbstractBaseUser, daily: DailyList, chosen: list[Nudge], *, start: int) -> None:
+    DailyPick.objects.bulk_create(
+        DailyPick(
+            owner=owner,
+            daily_list=daily,
+            person_id=n.person_id,
+            rank=start + i,
+            priority=n.priority,
+            circle=n.circle,
+            score=n.score,
+            reasons=[{"code": r.code, "text": r.text, "priority": r.priority} for r in n.reasons],
+            action=n.action,
+            action_subtype=n.action_subtype,
+        )
+        for i, n in enumerate(chosen)
+    )
+
+
+def _render(day: dt.date, daily: DailyList, limit: int, *, cached: bool) -> dict[str, Any]:
+    picks = daily.picks.select_related("person").order_by("rank", "id")[:limit]
+    items = []
+    for rank, pick in enumerate(picks, start=1):
+        reasons = [{"code": r["code"], "text": r["text"]} for r in pick.reasons]
+        items.append(
+            {
+                "rank": rank,
+                "id": pick.person_id,
+                "name": pick.person.full_name,
+                "circle": pick.circle,
+                "circle_name": strength.CIRCLE_NAMES[pick.circle - 1],
+                "score": round(pick.score, 4),
+                "priority": round(pick.priority, 4),
+                "reason": reasons[0]["text"] if reasons else "",
+                "reasons": reasons,
+                "action": pick.action,
+                "action_subtype": pick.action_subtype,
+                "done": pick.done_at is not None,
+            }
+        )
+    return {"day": day.isoformat(), "cached": cached, "items": items}
+
+
+# --- candidates ----------------------------------------------------------------------
+
+
+def _top(values: np.ndarray, mask: np.ndarray, count: int) -> list[int]:
+    """Return the rows of the `count` largest values where `mask` holds."""
+    rows = np.flatnonzero(mask)
+    if len(rows) > count:
+        rows = rows[np.argpartition(-values[rows], count - 1)[:count]]
+    return [int(r) for r in rows]
+
+
+def _month_days(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
+    pairs = []
+    day = first
+    while day <= last:
+        pairs.append((day.month, day.day))
+        if day.month == 3 and day.day == 1 and not calendar.isleap(day.year):
+            pairs.append((2, 29))  # 29 February birthdays are kept on 1 March
+        day += dt.timedelta(days=1)
+    return pairs
+
+
+def _on_days(field: str, pairs: Iterable[tuple[int, int]]) -> Q:
+    """Match a date field on any of these (month, day) pairs, whatever the year.
+
+    A text match ("-03-02" at the end) rather than month/day extraction: SQLite runs
+    the latter as a Python function per row.
+    """
+    query = Q(pk__in=[])
+    for month, day in pairs:
+        query |= Q(**{f"{field}__endswith": f"-{month:02d}-{day:02d}"})
+    return query
+
+
+def _event_people(owner: AbstractBaseUser, day: dt.date) -> set[int]:
+    """Return who has a birthday, an anniversary or a fresh job change around `day`."""
+    ahead = day + dt.timedelta(days=nudges.BIRTHDAY_AHEAD_DAYS)
+    window = dt.timedelta(days=nudges.ANNIVERSARY_WINDOW_DAYS)
+    # One pass over the owner's people: dates by text, job changes by the key's name.
+    matches = (
+        Person.objects.filter(owner=owner)
+        .annotate(provenance_text=Cast("provenance", TextField()))
+        .filter(
+            _on_days("birthday", _month_days(day, ahead))
+            | _on_days("connected_on", _month_days(day - window, day + window))
+            | Q(provenance_text__contains="company_changed_on")
+        )
+        .values_list("pk", "birthday", "connected_on", "provenance")
+    )
+    oldest = day - dt.timedelta(days=nudges.JOB_CHANGE_DAYS)
+    ids = set()
+    for pk, birthday, connected_on, provenance in matches:
+        changed = relationships.date_or_none((provenance or {}).get("company_changed_on"))
+        if birthday or connected_on or (changed is not None and oldest <= changed <= day):
+            ids.add(pk)
+    return ids
+
+
+def _candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list[Candidate]:
+    """Pick plausible candidates with numpy, then describe only those in detail."""
+    s = network.scores
+    as_of_ts = to_ts(network.as_of)
+    cadence = np.nan_to_num(network.cadence, nan=0.0)
+    ratio = nudges.overdue_ratio(s.days_since, cadence)
+    overdue = (ratio > 1) & ~s.dormant
+    priority = np.where(overdue, nudges.routine_priority(ratio), -1.0)
+    rows = set(_top(priority, overdue, TOP_OVERALL))
+    for circle in range(1, len(strength.CIRCLE_NAMES) + 1):
+        rows |= set(_top(priority, overdue & (network.circles == circle), TOP_PER_CIRCLE))
+    received, thanked = network.last_received_ts, network.last_thanked_ts
+    with np.errstate(invalid="ignore"):
+        unthanked = (
+            ~np.isnan(received)
+            & (np.isnan(thanked) | (thanked < received))
+            & (as_of_ts - received <= nudges.UNTHANKED_DAYS * 86400.0)
+        )
+    rows |= set(_top(np.nan_to_num(received, nan=0.0), unthanked, TOP_UNTHANKED))
+    revival = _revival(owner, network)
+    if revival:
+        dormant_rows = list(revival)
+        values = np.array([revival[r] for r in dormant_rows])
+        best = _top(values, np.ones(len(values), dtype=bool), TOP_DORMANT)
+        rows |= {dormant_rows[j] for j in best}
+    ids = {int(network.ids[r]) for r in rows}
+    ids |= _event_people(owner, day)
+    snoozes = dict(
+        Snooze.objects.filter(
+            owner=owner,
+            until__lte=day,
+            until__gt=day - dt.timedelta(days=nudges.SNOOZE_DUE_DAYS),
+        ).values_list("person_id", "until")
+    )
+    ids |= set(snoozes)
+    intros = relationships.open_introductions(owner_id=owner.pk, person_ids=list(ids))
+    ids |= set(intros)
+    return _describe(owner, network, ids, revival, snoozes, intros)
+
+
+def _revival(owner: AbstractBaseUser, network: Network) -> dict[int, float]:
+    """Return the revival value of the most promising dormant ties, by row."""
+    s = network.scores
+    never_asked = network.asked_count == 0
+    # A cheap upper bound first (field unknown counts as "different"), then the real
+    # value for the few hundred best.
+    bound = (
+        strength.REVIVAL_WEIGHT_FORMER * s.former
+        + strength.REVIVAL_WEIGHT_FIELD
+        + strength.REVIVAL_WEIGHT_NEVER_ASKED * never_asked
+    )
+    rows = _top(bound, s.dormant, DORMANT_PREFILTER)
+    fields = dict(
+        Person.objects.filter(pk__in=[int(network.ids[r]) for r in rows]).values_list("pk", "field")
+    )
+    mine = relationships.my_field()
+    return {
+        r: strength.revival_value(
+            former=float(s.former[r]),
+            field=fields.get(int(network.ids[r]), ""),
+            my_field=mine,
+            never_asked=bool(never_asked[r]),
+        )
+        for r in rows
+    }
+
+
+def _describe(
+    owner: AbstractBaseUser,
+    network: Network,
+    ids: set[int],
+    revival: dict[int, float],
+    snoozes: dict[int, dt.date],
+    intros: dict[int, list[str]],
+) -> list[Candidate]:
+    row_of = network.index()
+    s = network.scores
+    candidates = []
+    subtypes = dict(
+        PersonSummary.objects.filter(owner=owner, person_id__in=ids).values_list(
+            "person_id", "last_received_subtype"
+        )
+    )
+    people = Person.objects.filter(owner=owner, pk__in=ids).values_list(*_PERSON_FIELDS)
+    for pk, name, company, interests, how_we_met, birthday, connected, prov in people:
+        i = row_of.get(pk)
+        provenance = prov or {}
+        unthanked_on = None
+        if i is not None:
+            received = float(network.last_received_ts[i])
+            thanked = float(network.last_thanked_ts[i])
+            if not math.isnan(received) and (math.isnan(thanked) or thanked < received):
+                unthanked_on = timezone.localdate(from_ts(received))
+        cadence = float(network.cadence[i]) if i is not None else math.nan
+        days = float(s.days_since[i]) if i is not None else math.nan
+        candidates.append(
+            Candidate(
+                person_id=pk,
+                name=name,
+                circle=int(network.circles[i]) if i is not None else len(strength.CIRCLE_NAMES),
+                score=float(s.score[i]) if i is not None else 0.0,
+                days_since=None if math.isnan(days) else days,
+                cadence_days=None if math.isnan(cadence) else int(cadence),
+                dormant=bool(s.dormant[i]) if i is not None else False,
+                revival_value=revival.get(i, 0.0) if i is not None else 0.0,
+                birthday=birthday,
+                connected_on=connected,
+                company=company,
+                previous_company=str(provenance.get("previous_company", "")),
+                company_changed_on=relationships.date_or_none(provenance.get("company_changed_on")),
+                interests=[str(x) for x in interests or []],
+                how_we_met=how_we_met,
+                last_summary="",
+                unthanked_help_on=unthanked_on,
+                unthanked_help_subtype=subtypes.get(pk, ""),
+                open_introductions=intros.get(pk, []),
+                snoozed_until=snoozes.get(pk),
+            )
+        )
+    return candidates
+
+
+# --- acting on the list --------------------------------------------------------------
+
+
+def parse_duration(raw: str, *, today: dt.date) -> dt.date:
+    """Turn "30d", "2w", "3m", "1y" or a date (YYYY-MM-DD) into the day a snooze ends."""
+    text = raw.strip().lower()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    units = {"d": 1, "w": 7, "m": 30, "y": 365}
+    number, unit = (text[:-1], text[-1]) if text[-1:] in units else (text, "d")
+    if not number.isdigit() or int(number) < 1:
+        raise ValueError(f"{raw!r} is not a duration (30d, 2w, 3m, 1y) or a date (YYYY-MM-DD)")
+    return today + dt.timedelta(days=int(number) * units[unit])
+
+
+@transaction.atomic
+def snooze(*, person: Person, until: dt.date) -> Snooze:
+    """Keep a person off the daily list until `until` (replacing an earlier snooze)."""
+    row, _ = Snooze.objects.update_or_create(
+        person=person,
+        defaults={"owner_id": person.owner_id, "until": until, "updated_at": timezone.now()},
+    )
+    return row
+
+
+@transaction.atomic
+def mark_done(
+    *,
+    owner: AbstractBaseUser,
+    person: Person,
+    subtype: str | None = None,
+    channel: str = "message",
+    note: str = "",
+    when: dt.datetime | None = None,
+) -> Interaction:
+    """Log that the user reached out (a deposit when the action was one) and tick it off.
+
+    Without `subtype`, today's suggested action decides: "congrats", "thanks" or
+    "shared_content" log a deposit of that kind, anything else a neutral touch.
+    """
+    moment = when or timezone.now()
+    pick = (
+        DailyPick.objects.filter(
+            owner=owner, person=person, daily_list__day=timezone.localdate(moment)
+        )
+        .order_by("-id")
+        .first()
+    )
+    chosen = subtype if subtype is not None else (pick.action_subtype if pick else "")
+    interaction = services.log_interaction(
+        owner=owner,
+        people=[person],
+        occurred_at=moment,
+        channel=channel,
+        direction="outbound",
+        intent="deposit" if chosen else "neutral",
+        subtype=chosen,
+        summary=note or (pick.action if pick else "Got in touch"),
+    )
+    if pick is not None:
+        pick.done_at = timezone.now()
+        pick.save(update_fields=["done_at"])
+    Snooze.objects.filter(owner=owner, person=person).delete()
+    return interaction

@@ -1,0 +1,216 @@
+"""Time the relationship engine on a large network: today (cold and warm) and strength.
+
+    .venv/bin/python bench/generate.py --people 100000 --interactions 2000000 --home DIR
+    .venv/bin/python bench/engine_bench.py --home DIR [--repeat 3]
+
+Steps, each timed:
+
+1. build the engine summaries of everyone (what `services.refresh_summaries` does as
+   interactions are written or imported; bench/generate.py writes rows directly, so
+   the summaries are built once here);
+2. `amity today --json` cold: today's stored list deleted first, so the whole network
+   is scored from the summaries;
+3. `amity today --json` warm: nothing changed since the previous run;
+4. `amity strength --json` for everyone;
+5. one `amity done NAME` (an incremental write) followed by `amity today` again.
+
+Steps 2-4 are timed twice: in-process (the command's own work, via call_command) and
+as a fresh `amity ...` process (adds Python start-up, Django set-up and the migration
+check). Prints a Markdown table for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, required=True, help="AMITY_HOME from generate.py")
+    parser.add_argument("--user", default="bench")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    return parser.parse_args(argv)
+
+
+def setup_django(home: Path) -> None:
+    """Point Amity at the generated database."""
+    os.environ["AMITY_HOME"] = str(home)
+    os.environ.pop("AMITY_DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from amity.bootstrap import ensure_migrated
+
+    ensure_migrated()
+
+
+def _cpu() -> float:
+    """Return CPU seconds used by this process and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(action: Callable[[], object]) -> tuple[float, float]:
+    """Return the wall-clock and CPU seconds `action` took.
+
+    CPU time is reported too because the machine these numbers come from is shared:
+    waiting for a core inflates wall-clock time but not CPU time.
+    """
+    started, cpu = time.perf_counter(), _cpu()
+    action()
+    return time.perf_counter() - started, _cpu() - cpu
+
+
+def command(*args: str) -> Callable[[], object]:
+    """Return a call of an amity verb in-process (output discarded)."""
+    from django.core.management import call_command
+
+    return lambda: call_command(*args, stdout=io.StringIO())
+
+
+def process(home: Path, *args: str) -> Callable[[], object]:
+    """Return a run of `amity ...` as a fresh process."""
+    env = {**os.environ, "AMITY_HOME": str(home)}
+    cmd = [sys.executable, "-m", "amity", *args]
+    return lambda: subprocess.run(cmd, env=env, check=True, capture_output=True, cwd=REPO)
+
+
+def forget_today(owner: object) -> None:
+    """Delete today's stored list, so the next `amity today` scores everyone."""
+    from amity.people.models import DailyList
+
+    DailyList.objects.filter(owner=owner).delete()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run every measurement and print the table."""
+    args = parse_args(argv)
+    setup_django(args.home)
+    from django.contrib.auth import get_user_model
+
+    from amity.people.models import Interaction, Person, PersonSummary
+    from amity.people.summaries import refresh_engine_summaries
+
+    owner = get_user_model().objects.get(username=args.user)
+    people = Person.objects.filter(owner=owner).count()
+    interactions = Interaction.objects.filter(owner=owner).count()
+    rows: list[tuple[str, tuple[float, float], str]] = []
+
+    ids = list(Person.objects.filter(owner=owner).values_list("pk", flat=True))
+    if PersonSummary.objects.filter(owner=owner).count() == 0:
+        rows.append(
+            (
+                "build engine summaries for everyone (once)",
+                timed(lambda: refresh_engine_summaries(person_ids=ids)),
+                "",
+            )
+        )
+
+    def median(
+        make: Callable[[], Callable[[], object]], before: Callable[[], None] | None = None
+    ) -> tuple[float, float]:
+        samples = []
+        for _ in range(args.repeat):
+            if before:
+                before()
+            samples.append(timed(make()))
+        return (
+            statistics.median(wall for wall, _ in samples),
+            statistics.median(cpu for _, cpu in samples),
+        )
+
+    user = ("--user", args.user)
+    rows.append(
+        (
+            "`amity today` cold (in-process)",
+            median(lambda: command("today", "--json", *user), lambda: forget_today(owner)),
+            "< 1 s",
+        )
+    )
+    rows.append(
+        (
+            "`amity today` warm, nothing changed (in-process)",
+            median(lambda: command("today", "--json", *user)),
+            "< 200 ms",
+        )
+    )
+    rows.append(
+        (
+            "`amity strength --json`, everyone (in-process)",
+            median(lambda: command("strength", "--json", *user)),
+            "< 3 s",
+        )
+    )
+    rows.append(
+        (
+            "`amity today` cold (fresh process)",
+            median(
+                lambda: process(args.home, "today", "--json", *user), lambda: forget_today(owner)
+            ),
+            "",
+        )
+    )
+    rows.append(
+        (
+            "`amity today` warm (fresh process)",
+            median(lambda: process(args.home, "today", "--json", *user)),
+            "",
+        )
+    )
+    rows.append(
+        (
+            "`amity strength --json`, everyone (fresh process)",
+            median(lambda: process(args.home, "strength", "--json", *user)),
+            "",
+        )
+    )
+    rows.append(
+        (
+            "`amity settings` (process start-up alone)",
+            median(lambda: process(args.home, "settings")),
+            "",
+        )
+    )
+    someone = (
+        Person.objects.filter(owner=owner, interaction_count__gt=50)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    rows.append(
+        (
+            "`amity done #id` (log + incremental summary, in-process)",
+            timed(command("done", f"#{someone}", "--json", *user)),
+            "",
+        )
+    )
+    rows.append(
+        (
+            "`amity today` right after that write (in-process)",
+            timed(command("today", "--json", *user)),
+            "",
+        )
+    )
+    print(f"{people:,} people, {interactions:,} interactions, SQLite, median of {args.repeat}\n")
+    print("| step | wall s | CPU s | target |")
+    print("| --- | ---: | ---: | --- |")
+    for name, (wall, cpu), target in rows:
+        print(f"| {name} | {wall:.3f} | {cpu:.3f} | {target} |")
+
+
+if __name__ == "__main__":
+    main()
