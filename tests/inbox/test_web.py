@@ -1,0 +1,84 @@
+"""Test the Coach and Inbox pages: forms with CSRF, highlighted spans, relabelling."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from amity.inbox.models import TriageLabel
+from amity.people import services as people
+from amity.web.views.coach import highlight
+from tests.inbox.conftest import inbound
+
+PITCH = (
+    "Hi there, we help companies like yours cut costs by 40% with our platform. Can I book "
+    "15 minutes on your calendar this week?"
+)
+
+
+def test_the_coach_page_reads_a_draft_and_marks_the_flagged_spans(web) -> None:
+    response = web.submit(
+        "/coach/",
+        "/coach/",
+        {"text": "Hi, I'd like to add you to my professional network. <b>ASAP</b>", "to": ""},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Transactional" in page
+    assert '<mark title="Generic template phrase">add you to my professional network</mark>' in page
+    assert "&lt;b&gt;" in page and "<b>ASAP" not in page
+    assert "when you have a moment" in page
+
+
+def test_the_coach_page_needs_the_csrf_token_and_a_sign_in(web, user) -> None:
+    assert web.post("/coach/", {"text": "hello"}).status_code == 403
+    anonymous = Client()
+    assert anonymous.get("/coach/").status_code == 302
+
+
+def test_the_coach_page_says_when_the_recipient_is_unknown(web, user, other_user) -> None:
+    bobs = people.create_person(owner=other_user, full_name="Zed Only")
+    response = web.submit("/coach/", "/coach/", {"text": "Could you refer me?", "to": "Zed Only"})
+    assert "no person matches" in response.content.decode()
+    prefilled = web.get(f"/coach/?to={bobs.pk}").content.decode()
+    assert f"#{bobs.pk}" not in prefilled
+
+
+def test_highlight_merges_overlapping_flags() -> None:
+    flags = [
+        {"start": 0, "end": 5, "label": "A"},
+        {"start": 3, "end": 8, "label": "B"},
+        {"start": 10, "end": 12, "label": "C"},
+    ]
+    segments = highlight("0123456789ab", flags)
+    assert segments == [
+        {"text": "01234567", "flags": "A; B"},
+        {"text": "89", "flags": ""},
+        {"text": "ab", "flags": "C"},
+    ]
+
+
+def test_the_inbox_shows_the_groups_with_reasons_and_moves_a_message(web, user) -> None:
+    seller = people.create_person(owner=user, full_name="Sal Esperson")
+    message = inbound(user, seller, PITCH)
+    page = web.get("/inbox/").content.decode()
+    assert "Cold pitches" in page and "Sal Esperson" in page
+    assert "reads like mass outreach or a sale" in page
+    response = web.submit(
+        "/inbox/", f"/inbox/{message.pk}/label/", {"group": "trusted", "source": "all"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#message-{message.pk}")
+    assert TriageLabel.objects.get(interaction=message).group == "trusted"
+    assert "your label" in web.get("/inbox/").content.decode()
+
+
+def test_the_inbox_404s_another_users_message_and_needs_csrf(web, user, other_user) -> None:
+    theirs = inbound(other_user, people.create_person(owner=other_user, full_name="X"), PITCH)
+    response = web.submit("/inbox/", f"/inbox/{theirs.pk}/label/", {"group": "trusted"})
+    assert response.status_code == 404
+    mine = inbound(user, people.create_person(owner=user, full_name="Y"), PITCH)
+    assert web.post(f"/inbox/{mine.pk}/label/", {"group": "trusted"}).status_code == 403
+    assert not TriageLabel.objects.exists()
+    report = web.get("/inbox/").context["report"]
+    shown = [m["id"] for g in report["groups"] for m in g["messages"]]
+    assert shown == [mine.pk]
