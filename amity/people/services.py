@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, QuerySet
 from django.utils import timezone
 
 from amity.domain import vocabulary
@@ -482,6 +482,32 @@ def delete_note(*, note: Note) -> None:
     note.delete()
 
 
+def _repoint_references(*, other: Person, keep: Person) -> None:
+    """Point every other app's rows about `other` at `keep` before `other` is deleted.
+
+    Generic over Person's reverse relations, so import keys, introductions, referrals,
+    triage labels and whatever later apps add survive a merge instead of cascading
+    away. A row that would clash with one `keep` already has (a second snooze, a
+    duplicate key) stays behind and goes with `other`: `keep`'s own wins.
+    """
+    for relation in Person._meta.related_objects:
+        name = relation.field.name
+        manager = relation.related_model._default_manager
+        if relation.many_to_many:
+            for row in manager.filter(**{name: other}):
+                getattr(row, name).remove(other)
+                getattr(row, name).add(keep)
+            continue
+        if relation.one_to_one and manager.filter(**{name: keep}).exists():
+            continue
+        for pk in manager.filter(**{name: other}).values_list("pk", flat=True):
+            try:
+                with transaction.atomic():
+                    manager.filter(pk=pk).update(**{name: keep})
+            except IntegrityError:
+                pass
+
+
 @transaction.atomic
 def merge_people(*, keep: Person, others: Sequence[Person]) -> Person:
     """Merge `others` into `keep`: contacts, interactions, notes, tags and blank fields.
@@ -519,6 +545,7 @@ def merge_people(*, keep: Person, others: Sequence[Person]) -> Person:
         keep.tags.add(*other.tags.all())
         if other.created_at < keep.created_at:
             keep.created_at = other.created_at
+        _repoint_references(other=other, keep=keep)
         other.delete()
     keep.updated_at = timezone.now()
     _save_profile(keep)

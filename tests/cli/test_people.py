@@ -236,3 +236,18 @@ def test_it_merges_duplicates_into_the_kept_person(run_json, user, ada) -> None:
 def test_it_refuses_to_merge_a_person_into_themselves(run, ada) -> None:
     with pytest.raises(CommandError, match="named twice"):
         run("people", "merge", "ada", "ada@example.org", "--yes")
+
+
+def test_it_lists_likely_duplicates_and_the_merge_command(run, run_json, user, ada) -> None:
+    twin = services.create_person(owner=user, full_name="Ada L.", emails=["ADA@example.org"])
+    services.create_person(owner=user, full_name="Grace Hopper", emails=["grace@navy.example"])
+    groups = run_json("people", "duplicates")["groups"]
+    assert len(groups) == 1
+    assert sorted(groups[0]["person_ids"]) == sorted([ada.pk, twin.pk])
+    assert groups[0]["score"] == 100 and "same email ada@example.org" in groups[0]["reasons"]
+    text = run("people", "duplicates")
+    assert "Merge a group with: amity people merge" in text
+
+
+def test_it_reports_no_duplicates_when_there_are_none(run, ada, charles) -> None:
+    assert "No likely duplicates." in run("people", "duplicates")

@@ -132,3 +132,16 @@ def test_it_searches_and_filters_only_the_owners_people(user, other_user) -> Non
     # Sorted by surname: Hopper before Lovelace.
     assert names(services.people_for(owner=user)) == ["Grace Hopper", "Ada Lovelace"]
     assert names(services.people_for(owner=user, sort="-name")) == ["Ada Lovelace", "Grace Hopper"]
+
+
+def test_a_merge_keeps_what_other_apps_know_about_the_merged_person(user) -> None:
+    from amity.importers.models import ExternalKey
+    from amity.people.models import Snooze
+
+    keep = services.create_person(owner=user, full_name="Ada Lovelace")
+    dupe = services.create_person(owner=user, full_name="Ada L.")
+    ExternalKey.objects.create(owner=user, person=dupe, source="vcard", key="uid-1")
+    Snooze.objects.create(owner=user, person=dupe, until=timezone.localdate())
+    services.merge_people(keep=keep, others=[dupe])
+    assert ExternalKey.objects.get(key="uid-1").person_id == keep.pk
+    assert Snooze.objects.get(owner=user).person_id == keep.pk

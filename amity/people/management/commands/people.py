@@ -73,6 +73,8 @@ class Command(AmityCommand):
       show:   {"person": PersonJSON, "interactions": [InteractionJSON, ... up to 10]}
       add, edit, merge: PersonJSON
       delete: {"deleted": {"id": 3, "uid": "...", "full_name": "Ada Lovelace"}}
+      duplicates: {"groups": [{"person_ids": [..], "names": [..], "reasons": [..],
+                   "score": 0-100}, ...]}   (surest first; merge with `people merge`)
     """
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -124,6 +126,14 @@ class Command(AmityCommand):
         merge.add_argument("keep", metavar="KEEP", help="the person to keep")
         merge.add_argument("others", nargs="+", metavar="OTHER", help="people merged into KEEP")
         merge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+        duplicates = actions.add_parser(
+            "duplicates", help="list likely duplicates (shared email/phone, similar names)"
+        )
+        _common(duplicates)
+        duplicates.add_argument(
+            "--min-score", type=int, default=50, help="hide groups scoring below this (50)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the chosen action as the chosen user."""
@@ -275,6 +285,28 @@ class Command(AmityCommand):
         self._confirm(options, f"Merge {names} into {keep.full_name} (#{keep.pk})?")
         merged = services.merge_people(keep=keep, others=others)
         self._print_person(options, merged, "Merged into")
+
+    def _duplicates(self, owner: AbstractBaseUser, options: dict[str, Any]) -> None:
+        # Imported here: the importers app builds on this one, not the other way round.
+        from amity.importers.dedupe import find_duplicates
+
+        groups = [g for g in find_duplicates(owner=owner) if g.score >= options["min_score"]]
+
+        def render() -> None:
+            if not groups:
+                self.console.print("No likely duplicates.")
+                return
+            for group in groups:
+                people = ", ".join(
+                    f"{name} (#{pk})"
+                    for pk, name in zip(group.person_ids, group.names, strict=True)
+                )
+                self.console.print(f"[bold]{group.score}[/bold]  {people}")
+                self.console.print(f"     {'; '.join(group.reasons)}")
+            ids = " ".join(f"#{pk}" for pk in groups[0].person_ids)
+            self.console.print(f"\nMerge a group with: amity people merge {ids}")
+
+        self.emit(options, {"groups": [g.as_dict() for g in groups]}, render)
 
 
 def _edited(
