@@ -317,16 +317,19 @@ def refresh_summaries(*, person_ids: Iterable[int]) -> None:
     ids = list(set(person_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        stats = {
-            row["pk"]: row
-            for row in Person.objects.filter(pk__in=chunk)
+        rows = (
+            Person.objects.filter(pk__in=chunk)
             .annotate(last=Max("interactions__occurred_at"), n=Count("interactions"))
-            .values("pk", "last", "n")
-        }
-        for pk, row in stats.items():
-            Person.objects.filter(pk=pk).update(
-                last_interaction_at=row["last"], interaction_count=row["n"]
-            )
+            .values("pk", "last", "n", "last_interaction_at", "interaction_count")
+        )
+        # Write only what changed, in one statement per chunk: imports and restores
+        # call this for every person they touched.
+        changed = [
+            Person(pk=row["pk"], last_interaction_at=row["last"], interaction_count=row["n"])
+            for row in rows
+            if (row["last"], row["n"]) != (row["last_interaction_at"], row["interaction_count"])
+        ]
+        Person.objects.bulk_update(changed, ["last_interaction_at", "interaction_count"])
     # Imported here: the relationship engine builds on this module.
     from amity.people.summaries import refresh_engine_summaries
 

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from amity.people import services
 from amity.people.export_formats import CSV_COLUMNS
+from amity.people.exporting import SECTIONS
 from amity.people.models import Interaction, Person
 
 
@@ -38,7 +39,10 @@ def test_it_exports_to_a_file_and_restores_it_for_a_new_user(run, network, tmp_p
     assert summary == {
         "format": "json",
         "output": str(path),
-        "counts": {"tags": 1, "people": 2, "interactions": 1, "notes": 1},
+        "counts": {
+            **dict.fromkeys(SECTIONS, 0),
+            **{"tags": 1, "people": 2, "interactions": 1, "notes": 1},
+        },
     }
     assert not (tmp_path / "backup.json.partial").exists()
     first = json.loads(path.read_text(encoding="utf-8"))
@@ -55,7 +59,8 @@ def test_it_exports_to_a_file_and_restores_it_for_a_new_user(run, network, tmp_p
 
 def test_it_prints_a_summary_after_writing_a_file(run, network, tmp_path) -> None:
     out = run("export", "-o", str(tmp_path / "x.json"))
-    assert out.startswith("Exported 1 tags, 2 people, 1 interactions, 1 notes to ")
+    assert out.startswith("Exported 1 tags, 2 people, 1 interactions, 1 notes, 0 snoozes, ")
+    assert out.rstrip().endswith(f"0 triage_labels to {tmp_path / 'x.json'}")
 
 
 def test_it_exports_vcards(run, network) -> None:
