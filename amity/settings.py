@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "amity.importers",
     "amity.web",
     "amity.api",
+    "amity.network",
+    "amity.inbox",
+    # Serves the API docs' Swagger UI from local static files instead of a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +125,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = AMITY_HOME / "static"
+# whitenoise warns on every start when STATIC_ROOT is missing; `collectstatic` is
+# optional because WHITENOISE_USE_FINDERS serves straight from the app folders.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -130,6 +137,8 @@ WHITENOISE_USE_FINDERS = True
 
 AMITY_PAGE_SIZE: int = config.PAGE_SIZE.value()
 AMITY_DEPOSITS_PER_ASK: float = config.DEPOSITS_PER_ASK.value()
+AMITY_MY_FIELD: str = config.MY_FIELD.value()
+AMITY_DORMANT_AFTER_DAYS: int = config.DORMANT_AFTER_DAYS.value()
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from amity.bootstrap import refresh_planner_statistics
 from amity.importers.applying import Counts, NoProgress, Progress, apply_batch
 from amity.importers.errors import ImportFailed
 from amity.importers.models import ImportRun
@@ -118,7 +119,7 @@ def run_import(
     with _collector_paused():
         progress.phase(f"Reading {source.name}", None)
         batch = parse_source(fmt, source, options)
-        return _apply(
+        summary = _apply(
             owner=owner,
             fmt=fmt,
             source=source,
@@ -128,6 +129,10 @@ def run_import(
             started=started,
             clock=clock,
         )
+    if not dry_run:
+        # A big import changes what the best query plans are (see bootstrap).
+        refresh_planner_statistics()
+    return summary
 
 
 @contextlib.contextmanager

@@ -47,6 +47,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from amity.bootstrap import refresh_planner_statistics
 from amity.people import services
 from amity.people.bulk_insert import insert_rows
 from amity.people.export_sections import (
@@ -420,13 +421,16 @@ def restore_json(*, owner: AbstractBaseUser, fp: TextIO) -> dict[str, int]:
         )
     try:
         with transaction.atomic():
-            return _restore(owner, JsonObjectStream(fp))
+            counts = _restore(owner, JsonObjectStream(fp))
     except JsonStreamError as exc:
         raise RestoreError(str(exc)) from None
     except RecordError as exc:
         raise RestoreError(str(exc)) from None
     except IntegrityError as exc:
         raise RestoreError(f"the file breaks a database rule: {exc}") from None
+    # A restore is the biggest bulk write there is (see bootstrap).
+    refresh_planner_statistics()
+    return counts
 
 
 def _restore(owner: AbstractBaseUser, stream: JsonObjectStream) -> dict[str, int]:
