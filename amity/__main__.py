@@ -19,7 +19,18 @@ usage: amity VERB [options]   (amity VERB --help for details)
   token        create | list | revoke personal API tokens
   user         create | list local users
   settings     list every AMITY_* setting with its value and help
+  today        who to contact today, why, and a 60-second action
+  done         log that you reached out to someone on today's list
+  snooze       keep someone off today's list for a while ("amity snooze NAME 30d")
+  strength     tie strength, circles, cadences and dormant ties
+  balance      the give/ask ledger, per person or across the network
+  can-i-ask    may I ask this person for something yet?
+  coach        how a draft will land: relational or transactional, flags, fixes
+  triage       inbound messages: trusted, genuine new, asks, cold pitches
 """
+
+# Verbs spelt with dashes: Django command modules cannot contain them.
+ALIASES = {"can-i-ask": "can_i_ask"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -32,6 +43,7 @@ def main(argv: list[str] | None = None) -> None:
         # A throwaway home: the demo never touches the user's real database.
         os.environ["AMITY_HOME"] = tempfile.mkdtemp(prefix="amity-demo-")
         os.environ.pop("AMITY_DATABASE_URL", None)
+    args[0] = ALIASES.get(args[0], args[0])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amity.settings")
     from django.core.management import execute_from_command_line
 

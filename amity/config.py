@@ -126,3 +126,31 @@ DEPOSITS_PER_ASK = declare(
     "Target ratio: deposits you make for every withdrawal (ask) from a person.",
     parse_positive_float,
 )
+
+
+def parse_text_model(raw: str) -> str:
+    """Accept auto, model or tfidf for AMITY_TEXT_MODEL."""
+    choice = raw.strip().lower()
+    if choice not in {"auto", "model", "tfidf"}:
+        raise ValueError("expected auto, model or tfidf")
+    return choice
+
+
+TEXT_MODEL = declare(
+    "AMITY_TEXT_MODEL",
+    "auto",
+    "Text matching for share, introductions and reading: auto (the all-MiniLM-L6-v2 model "
+    "when installed, else TF-IDF), model, or tfidf (lexical fallback, no synonyms).",
+    parse_text_model,
+)
+MY_FIELD = declare(
+    "AMITY_MY_FIELD",
+    "",
+    "Your own field or industry; dormant ties in other fields rank higher for revival.",
+)
+DORMANT_AFTER_DAYS = declare(
+    "AMITY_DORMANT_AFTER_DAYS",
+    "730",
+    "Days of silence after which a once-real tie counts as dormant.",
+    parse_positive_int,
+)

@@ -7,7 +7,8 @@ Keep this module a list of routers: each resource lives in its own module.
 
 from ninja import NinjaAPI
 
-from amity.api import auth, interactions, people, tags
+from amity.api import auth, interactions, network, people, relationships, tags
+from amity.api import coach as coach_api
 from amity.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -27,3 +28,6 @@ api.add_router("", auth.router)
 api.add_router("", people.router)
 api.add_router("", interactions.router)
 api.add_router("", tags.router)
+api.add_router("", network.router)
+api.add_router("", relationships.router)
+api.add_router("", coach_api.router)

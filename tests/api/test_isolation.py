@@ -20,6 +20,11 @@ OBJECT_ROUTES = [
     ("get", "/api/v1/interactions/{interaction}", None),
     ("patch", "/api/v1/interactions/{interaction}", {"summary": "Hijacked"}),
     ("delete", "/api/v1/interactions/{interaction}", None),
+    ("get", "/api/v1/people/{person}/strength", None),
+    ("get", "/api/v1/people/{person}/balance", None),
+    ("get", "/api/v1/people/{person}/can-i-ask", None),
+    ("post", "/api/v1/people/{person}/snooze", {"duration": "30d"}),
+    ("post", "/api/v1/people/{person}/done", {"note": "Hijacked"}),
 ]
 # The resources this test owns; routers added later bring their own isolation tests.
 COVERED_PREFIXES = ("/api/v1/people", "/api/v1/interactions", "/api/v1/tags", "/api/v1/me")

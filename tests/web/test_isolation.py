@@ -28,6 +28,15 @@ ROUTES: dict[str, list[dict[str, str]]] = {
         {"person_id": "ada", "note_id": "ada"},
         {"person_id": "bob", "note_id": "ada"},
     ],
+    "today_done": [{"person_id": "ada"}],
+    "today_snooze": [{"person_id": "ada"}],
+    "inbox_label": [{"interaction_id": "ada"}],
+    "inbox_unlabel": [{"interaction_id": "ada"}],
+    "reading_archive": [{"item_id": "ada"}],
+    "intro_detail": [{"intro_id": "ada"}],
+    "intro_advance": [{"intro_id": "ada"}],
+    "intro_decline": [{"intro_id": "ada"}],
+    "referral_step": [{"referral_id": "ada"}],
 }
 CASES = [(name, spec) for name, specs in ROUTES.items() for spec in specs]
 IDS = [f"{name}-{'-'.join(spec.values())}" for name, spec in CASES]
@@ -46,13 +55,24 @@ POST_DATA = {
 @pytest.fixture
 def two_networks(user, other_user) -> dict[str, dict[str, Any]]:
     """Give ada a person with an interaction and a note, and bob a person of his own."""
+    from amity.network import introductions
+    from amity.network import services as network
+
     ada_person = services.create_person(owner=user, full_name="Ada's Friend")
+    ada_other = services.create_person(owner=user, full_name="Ada's Colleague")
     bob_person = services.create_person(owner=other_user, full_name="Bob's Friend")
     return {
         "ada": {
             "person_id": ada_person.pk,
             "interaction_id": services.log_interaction(owner=user, people=[ada_person]).pk,
             "note_id": services.add_note(person=ada_person, body="private").pk,
+            "item_id": network.save_reading(owner=user, text="Heat pumps in old houses").pk,
+            "intro_id": introductions.propose_introduction(
+                owner=user, a=ada_person, b=ada_other
+            ).pk,
+            "referral_id": network.add_referrals(
+                owner=user, referrer=ada_person, people=[ada_other]
+            )[0].pk,
         },
         "bob": {"person_id": bob_person.pk},
     }
@@ -73,7 +93,12 @@ def fill(spec: dict[str, str], networks: dict[str, dict[str, Any]]) -> dict[str,
 
 def snapshot() -> tuple[list[Any], ...]:
     """Return everything ada's objects could lose or gain from bob's requests."""
+    from amity.network.models import Introduction, ReadingItem, Referral
+
     return (
+        list(Introduction.objects.order_by("pk").values_list("pk", "state")),
+        list(ReadingItem.objects.order_by("pk").values_list("pk", "archived")),
+        list(Referral.objects.order_by("pk").values_list("pk", "researched_at", "thanked_at")),
         list(Person.objects.order_by("pk").values_list("pk", "full_name", "interaction_count")),
         list(Interaction.objects.order_by("pk").values_list("pk", "summary")),
         list(Note.objects.order_by("pk").values_list("pk", "body")),

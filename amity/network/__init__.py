@@ -1,0 +1,1 @@
+"""Share what you read, introduce people, follow referrals and keep the network broad."""

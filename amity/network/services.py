@@ -1,0 +1,436 @@
+"""Share text with the people who would care, keep a reading list, follow referrals.
+
+Services take keyword-only arguments, filter everything by owner and own their
+transactions. Introductions live in `amity.network.introductions` and breadth in
+`amity.network.insights`; the functions Today needs are re-exported here:
+`reading_suggestions`, `pending_intro_steps` and `referral_steps`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from amity.domain import embeddings
+from amity.domain.embeddings import LexicalEncoder, TextEncoder
+from amity.domain.matching import (
+    ProfileFacts,
+    Reason,
+    content_subject,
+    floors_for,
+    pick_reasons,
+    plain,
+    rank_for_share,
+    share_draft,
+    snippets,
+)
+from amity.network.introductions import IntroStep, pending_intro_steps
+from amity.network.models import ReadingItem, Referral
+from amity.network.profiles import facet_texts, facts_for, text_backend, vector_space
+from amity.people.models import Interaction, Person
+from amity.people.services import ValidationError, log_interaction
+
+__all__ = [
+    "IntroStep",
+    "ReferralStep",
+    "ShareResult",
+    "SharedWith",
+    "add_referrals",
+    "log_share",
+    "mark_researched",
+    "network_actions",
+    "pending_intro_steps",
+    "reading_suggestions",
+    "referral_context",
+    "referral_steps",
+    "save_reading",
+    "share",
+    "thank_referrer",
+]
+
+MAX_SHARE_TEXT = 20_000
+_URL = re.compile(r"https?://\S+")
+
+
+@dataclass
+class SharedWith:
+    """One person who would care about the text, why, and a note to send them."""
+
+    person: Person
+    score: float
+    reasons: list[Reason]
+    draft: str
+
+
+@dataclass
+class ShareResult:
+    """The answer to "who would care about this?"."""
+
+    text_model: str
+    kind: str
+    subject: str
+    matches: list[SharedWith] = field(default_factory=list)
+    pending: int = 0
+    logged: Interaction | None = None
+    reading_item: ReadingItem | None = None
+
+
+SNIPPETS_PER_PERSON = 10
+
+
+def _explain(
+    encoder: TextEncoder, query: np.ndarray, people: Sequence[ProfileFacts], subject: str
+) -> dict[int, tuple[list[Reason], str]]:
+    """Return, per person id, the quoted reasons and the draft note, in one model call."""
+    pieces = {f.person_id: snippets(f, limit=SNIPPETS_PER_PERSON) for f in people}
+    flat = [s for f in people for s in pieces[f.person_id]]
+    vectors = encoder.encode([s.text for s in flat]) if flat else np.zeros((0, 1), np.float32)
+    floor = floors_for(encoder.name).reason
+    out: dict[int, tuple[list[Reason], str]] = {}
+    start = 0
+    for facts in people:
+        count = len(pieces[facts.person_id])
+        reasons = pick_reasons(
+            query, pieces[facts.person_id], vectors[start : start + count], floor=floor
+        )
+        start += count
+        out[facts.person_id] = (reasons, share_draft(facts, reasons, subject))
+    return out
+
+
+def share(
+    *,
+    owner: AbstractBaseUser,
+    text: str,
+    limit: int = 5,
+    log_person: Person | None = None,
+    save: bool = False,
+    title: str = "",
+) -> ShareResult:
+    """Find the people who would care most about `text`; optionally log and save it."""
+    text = text.strip()[:MAX_SHARE_TEXT]
+    if not text:
+        raise ValidationError("text", "paste some text, a link or a file to share")
+    if log_person is not None and log_person.owner_id != owner.pk:
+        raise ValidationError("person", "unknown person")
+    space = vector_space(owner=owner, extra_corpus=[text])
+    profile = space.facets["profile"]
+    query = space.encoder.encode([text])[0]
+    floors = floors_for(space.encoder.name)
+    # Twice as many candidates as wanted: some drop out for lack of a quotable reason.
+    rows = rank_for_share(profile.matrix, query, limit=limit * 2, floor=floors.share)
+    scores = {int(profile.ids[r]): float(profile.matrix[r] @ query) for r in rows}
+    wanted = list(scores)
+    subject = content_subject(text)
+    result = ShareResult(space.description, space.kind, subject, pending=space.pending)
+    explained: dict[int, tuple[list[Reason], str]] = {}
+    # Explain the best `limit` first; the spare candidates only when some drop out.
+    for batch in (wanted[:limit], wanted[limit:]):
+        if not batch or len(result.matches) >= limit:
+            continue
+        facts = {f.person_id: f for f in facts_for(owner=owner, person_ids=batch)}
+        explained.update(
+            _explain(space.encoder, query, [facts[i] for i in batch if i in facts], subject)
+        )
+        people = Person.objects.filter(owner=owner).in_bulk(batch)
+        for person_id in batch:
+            score = scores.get(person_id)
+            if score is None or person_id not in people or person_id not in explained:
+                continue
+            reasons, draft = explained[person_id]
+            if (reasons or score >= floors.share_alone) and len(result.matches) < limit:
+                result.matches.append(
+                    SharedWith(people[person_id], round(score, 3), reasons, draft)
+                )
+    if log_person is not None and log_person.pk not in explained:
+        facts = {f.person_id: f for f in facts_for(owner=owner, person_ids=[log_person.pk])}
+        explained.update(_explain(space.encoder, query, list(facts.values()), subject))
+    if save:
+        result.reading_item = save_reading(owner=owner, text=text, title=title)
+    if log_person is not None:
+        draft = explained.get(log_person.pk, ([], ""))[1]
+        result.logged = log_share(
+            owner=owner,
+            person=log_person,
+            subject=subject,
+            draft=draft,
+            reading_item=result.reading_item,
+        )
+    return result
+
+
+@transaction.atomic
+def log_share(
+    *,
+    owner: AbstractBaseUser,
+    person: Person,
+    subject: str,
+    draft: str = "",
+    reading_item: ReadingItem | None = None,
+) -> Interaction:
+    """Record that the user sent something to `person`: a shared_content deposit."""
+    interaction = log_interaction(
+        owner=owner,
+        people=[person],
+        channel="message",
+        direction="outbound",
+        intent="deposit",
+        subtype="shared_content",
+        summary=f"Shared {subject}"[:500],
+        content=draft,
+    )
+    if reading_item is not None:
+        if reading_item.owner_id != owner.pk:
+            raise ValidationError("reading_item", "unknown reading item")
+        reading_item.shared_with.add(person)
+    return interaction
+
+
+# -- the reading list -------------------------------------------------------------------
+
+
+def _title_of(text: str) -> str:
+    """Return the first line without its URLs, else the first URL, else "Untitled"."""
+    for line in text.splitlines():
+        words = plain(_URL.sub(" ", line))
+        if words:
+            return words[:300]
+    found = _URL.search(text)
+    return found.group(0)[:300] if found else "Untitled"
+
+
+@transaction.atomic
+def save_reading(*, owner: AbstractBaseUser, text: str, title: str = "") -> ReadingItem:
+    """Keep `text` (an article, a link, a note) in the reading list; return the item."""
+    text = text.strip()[:MAX_SHARE_TEXT]
+    if not text:
+        raise ValidationError("text", "nothing to save")
+    subject = content_subject(text)
+    url = subject if subject.startswith("http") else ""
+    if url:
+        existing = ReadingItem.objects.filter(owner=owner, url=url).first()
+        if existing is not None:
+            return existing
+    item = ReadingItem(owner=owner, title=(title.strip() or _title_of(text))[:300], url=url)
+    item.text = text
+    if text_backend() == "model":
+        encoder = embeddings.memo_model()
+        item.model_name = encoder.name
+        item.vector = embeddings.to_bytes(encoder.encode([f"{item.title}. {text}"])[0])
+    item.save()
+    return item
+
+
+def reading_list(*, owner: AbstractBaseUser, archived: bool = False) -> QuerySet[ReadingItem]:
+    """Return the owner's saved items, newest first."""
+    return ReadingItem.objects.filter(owner=owner, archived=archived)
+
+
+@transaction.atomic
+def archive_reading(*, item: ReadingItem) -> None:
+    """Take an item off the reading list (it stops resurfacing)."""
+    item.archived = True
+    item.save(update_fields=["archived"])
+
+
+def reading_suggestions(
+    *, owner: AbstractBaseUser, person_ids: Sequence[int], limit_items: int = 200
+) -> dict[int, ReadingItem]:
+    """Return, for each of these people, the saved item they would care most about.
+
+    Items already shared with a person never come back for them. Today calls this
+    with its short list of people so a saved article resurfaces at the right moment.
+    """
+    items = list(reading_list(owner=owner).prefetch_related("shared_with")[:limit_items])
+    ids = [int(i) for i in person_ids]
+    if not items or not ids:
+        return {}
+    kind = text_backend()
+    item_texts = [f"{i.title}. {i.text}" for i in items]
+    if kind == "model":
+        encoder: TextEncoder = embeddings.memo_model()
+        for item, item_text in zip(items, item_texts, strict=True):
+            if item.model_name != encoder.name or not item.vector:
+                item.model_name = encoder.name
+                item.vector = embeddings.to_bytes(encoder.encode([item_text])[0])
+                item.save(update_fields=["model_name", "vector"])
+        item_matrix = np.stack([embeddings.from_bytes(i.vector) for i in items])
+        profile = vector_space(owner=owner).facets["profile"]
+        rows = profile.row_of()
+        present = [pk for pk in ids if pk in rows]
+        people_matrix = profile.matrix[[rows[pk] for pk in present]] if present else None
+    else:
+        facts = list(facts_for(owner=owner, person_ids=ids))
+        texts = [facet_texts(f)["profile"] for f in facts]
+        encoder = LexicalEncoder.fit([*texts, *item_texts])
+        item_matrix = encoder.encode(item_texts)
+        present = [f.person_id for f, t in zip(facts, texts, strict=True) if t]
+        people_matrix = encoder.encode([t for t in texts if t]) if present else None
+    if people_matrix is None:
+        return {}
+    sims = people_matrix @ item_matrix.T
+    # Resurfacing interrupts the user's day: only a close match earns it.
+    floor = floors_for(encoder.name).share_alone
+    shared = {(p.pk, item.pk) for item in items for p in item.shared_with.all()}
+    found: dict[int, ReadingItem] = {}
+    for row, person_id in enumerate(present):
+        for col in np.argsort(-sims[row], kind="stable"):
+            if sims[row, col] < floor:
+                break
+            if (person_id, items[col].pk) not in shared:
+                found[person_id] = items[col]
+                break
+    return found
+
+
+# -- referrals --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_referrals(
+    *, owner: AbstractBaseUser, referrer: Person, people: Sequence[Person], note: str = ""
+) -> list[Referral]:
+    """Record that `referrer` recommended the user talk to each of `people`."""
+    if referrer.owner_id != owner.pk or any(p.owner_id != owner.pk for p in people):
+        raise ValidationError("people", "unknown person")
+    referred = [p for p in people if p.pk != referrer.pk]
+    if not referred:
+        raise ValidationError("people", "name at least one person other than the referrer")
+    found = []
+    for person in referred:
+        referral, created = Referral.objects.get_or_create(
+            owner=owner, referrer=referrer, person=person, defaults={"note": note.strip()}
+        )
+        if not created and note.strip() and not referral.note:
+            referral.note = note.strip()
+            referral.save(update_fields=["note"])
+        found.append(referral)
+    return found
+
+
+def referrals_for(*, owner: AbstractBaseUser) -> QuerySet[Referral]:
+    """Return the owner's referrals with both people loaded, newest first."""
+    return Referral.objects.filter(owner=owner).select_related("referrer", "person")
+
+
+def referral_context(*, owner: AbstractBaseUser, person: Person) -> list[Referral]:
+    """Return who recommended the user talk to `person` ("recommended by A")."""
+    return list(referrals_for(owner=owner).filter(person=person))
+
+
+@transaction.atomic
+def mark_researched(*, referral: Referral) -> Referral:
+    """Note that the user looked into how to help the referred person."""
+    if referral.researched_at is None:
+        referral.researched_at = timezone.now()
+        referral.save(update_fields=["researched_at"])
+    return referral
+
+
+@transaction.atomic
+def thank_referrer(*, referral: Referral, note: str = "") -> Interaction:
+    """Log a thanks deposit to whoever made the referral, and mark it thanked."""
+    owner = referral.owner
+    interaction = log_interaction(
+        owner=owner,
+        people=[referral.referrer],
+        channel="message",
+        direction="outbound",
+        intent="deposit",
+        subtype="thanks",
+        summary=note.strip() or f"Thanked them for recommending {referral.person.full_name}",
+    )
+    referral.thanked_at = timezone.now()
+    referral.save(update_fields=["thanked_at"])
+    return interaction
+
+
+@dataclass(frozen=True)
+class ReferralStep:
+    """Something Today should suggest about a referral."""
+
+    referral_id: int
+    person_id: int
+    action: str
+    """"research" (before asking anything) or "thank" (the referrer, afterwards)."""
+    text: str
+
+
+def referral_steps(*, owner: AbstractBaseUser) -> list[ReferralStep]:
+    """Return what to do about open referrals: research first, then thank the referrer."""
+    steps: list[ReferralStep] = []
+    for referral in referrals_for(owner=owner).filter(thanked_at__isnull=True):
+        person, referrer = referral.person, referral.referrer
+        spoke = Interaction.objects.filter(
+            owner=owner, people=person, occurred_at__gte=referral.created_at
+        ).exists()
+        if spoke:
+            steps.append(
+                ReferralStep(
+                    referral.pk,
+                    referrer.pk,
+                    "thank",
+                    f"Thank {referrer.full_name} for recommending {person.full_name}.",
+                )
+            )
+        elif referral.researched_at is None:
+            steps.append(
+                ReferralStep(
+                    referral.pk,
+                    person.pk,
+                    "research",
+                    f"Before asking {person.full_name} anything, look into how you could help "
+                    f"them (recommended by {referrer.full_name}).",
+                )
+            )
+    return steps
+
+
+def network_actions(*, owner: AbstractBaseUser, person_ids: Sequence[int]) -> dict[str, Any]:
+    """Return what Today should add from the network, as JSON-ready data.
+
+    Shape: {"reading": [{"person_id", "item_id", "title", "url", "text"}],
+    "introductions": [{"introduction_id", "person_ids", "action", "text"}],
+    "referrals": [{"referral_id", "person_id", "action", "text"}]}. Reading
+    suggestions are for `person_ids` (Today's short list); the other two cover
+    everything pending.
+    """
+    reading = reading_suggestions(owner=owner, person_ids=person_ids)
+    return {
+        "reading": [
+            {
+                "person_id": person_id,
+                "item_id": item.pk,
+                "title": item.title,
+                "url": item.url,
+                "text": f"Share “{item.title}” from your reading list",
+            }
+            for person_id, item in reading.items()
+        ],
+        "introductions": [
+            {
+                "introduction_id": s.introduction_id,
+                "person_ids": list(s.person_ids),
+                "action": s.action,
+                "text": s.text,
+            }
+            for s in pending_intro_steps(owner=owner)
+        ],
+        "referrals": [
+            {
+                "referral_id": s.referral_id,
+                "person_id": s.person_id,
+                "action": s.action,
+                "text": s.text,
+            }
+            for s in referral_steps(owner=owner)
+        ],
+    }

@@ -1,0 +1,186 @@
+"""Suggest introductions, walk them through double opt-in, and follow referrals."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from amity.network import introductions as intros
+from amity.network import services
+from amity.network.models import Introduction, Referral
+from amity.people.models import Person
+from amity.people.services import ValidationError, find_person
+
+
+def _person(request: HttpRequest, key: str) -> Person:
+    return get_object_or_404(Person, owner=request.user, pk=request.POST.get(key) or 0)
+
+
+def _intro(request: HttpRequest, intro_id: int) -> Introduction:
+    return get_object_or_404(
+        Introduction.objects.select_related("person_a", "person_b"),
+        owner=request.user,
+        pk=intro_id,
+    )
+
+
+@login_required
+def intros_page(request: HttpRequest) -> HttpResponse:
+    """Show introductions under way, suggestions, and referrals with what to do next."""
+    suggestions = intros.suggest_introductions(owner=request.user, limit=10)
+    return render(
+        request,
+        "amity/intros.html",
+        {
+            "active": intros.introductions_for(owner=request.user, active=True),
+            "finished": intros.introductions_for(owner=request.user, active=False)[:20],
+            "suggestions": suggestions,
+            "steps": intros.pending_intro_steps(owner=request.user),
+            "referrals": services.referrals_for(owner=request.user)[:50],
+            "referral_steps": services.referral_steps(owner=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def intro_propose(request: HttpRequest) -> HttpResponse:
+    """Start an introduction from a suggestion; open it to edit the drafts."""
+    a, b = _person(request, "a"), _person(request, "b")
+    try:
+        intro = intros.propose_introduction(
+            owner=request.user, a=a, b=b, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.message)
+        return redirect("intros")
+    messages.success(request, f"Proposed introducing {a.full_name} and {b.full_name}")
+    return redirect("intro_detail", intro_id=intro.pk)
+
+
+@login_required
+@require_POST
+def intro_dismiss(request: HttpRequest) -> HttpResponse:
+    """Never suggest this pair again."""
+    a, b = _person(request, "a"), _person(request, "b")
+    try:
+        intros.dismiss_pair(owner=request.user, a=a, b=b)
+    except ValidationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Won't suggest {a.full_name} and {b.full_name} again")
+    return redirect("intros")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intro_detail(request: HttpRequest, intro_id: int) -> HttpResponse:
+    """Show an introduction and its drafts; on POST, save the edited drafts."""
+    intro = _intro(request, intro_id)
+    if request.method == "POST":
+        drafts = {
+            name: request.POST[name]
+            for name in ("ask_a_draft", "ask_b_draft", "intro_draft", "follow_up_draft")
+            if name in request.POST
+        }
+        intros.update_drafts(introduction=intro, **drafts)
+        messages.success(request, "Saved the drafts")
+        return redirect("intro_detail", intro_id=intro.pk)
+    next_action = intros.NEXT_ACTION.get(Introduction.State(intro.state))
+    draft_field = {
+        "ask A": "ask_a_draft",
+        "ask B": "ask_b_draft",
+        "introduce": "intro_draft",
+        "follow up": "follow_up_draft",
+    }.get(next_action or "")
+    return render(
+        request,
+        "amity/intro_detail.html",
+        {
+            "intro": intro,
+            "next_action": next_action,
+            "next_draft": getattr(intro, draft_field) if draft_field else "",
+            "drafts": [
+                ("ask_a_draft", f"Ask {intro.person_a.full_name}", intro.ask_a_draft),
+                ("ask_b_draft", f"Ask {intro.person_b.full_name}", intro.ask_b_draft),
+                ("intro_draft", "The introduction", intro.intro_draft),
+                ("follow_up_draft", "Follow-up", intro.follow_up_draft),
+            ],
+            "active": intro.state in intros.ACTIVE_STATES,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intro_advance(request: HttpRequest, intro_id: int) -> HttpResponse:
+    """Take the next step (with the text actually sent) and log it (POST)."""
+    intro = _intro(request, intro_id)
+    if request.method == "GET":
+        return redirect("intro_detail", intro_id=intro.pk)
+    draft = request.POST.get("draft")
+    try:
+        intro = intros.advance_introduction(introduction=intro, draft=draft)
+    except ValidationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Done: {intro.get_state_display().lower()}")
+    return redirect("intro_detail", intro_id=intro.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intro_decline(request: HttpRequest, intro_id: int) -> HttpResponse:
+    """Record who said no; the pair is never suggested again (POST)."""
+    intro = _intro(request, intro_id)
+    if request.method == "GET":
+        return redirect("intro_detail", intro_id=intro.pk)
+    try:
+        intro = intros.decline_introduction(
+            introduction=intro, by=request.POST.get("by", ""), note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, intro.get_state_display())
+    return redirect("intro_detail", intro_id=intro.pk)
+
+
+@login_required
+@require_POST
+def referral_add(request: HttpRequest) -> HttpResponse:
+    """Record "A recommended I talk to B, C, D" from names, emails or #ids."""
+    refs = [r.strip() for r in request.POST.get("people", "").split(",") if r.strip()]
+    try:
+        referrer = find_person(owner=request.user, ref=request.POST.get("referrer", ""))
+        people = [find_person(owner=request.user, ref=ref) for ref in refs]
+        made = services.add_referrals(
+            owner=request.user, referrer=referrer, people=people, note=request.POST.get("note", "")
+        )
+    except (LookupError, ValidationError) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    else:
+        names = ", ".join(r.person.full_name for r in made)
+        messages.success(request, f"Recorded: {referrer.full_name} recommended {names}")
+    return redirect("intros")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_step(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Mark a referral researched, or thank the referrer (a thanks deposit) (POST)."""
+    referral = get_object_or_404(
+        Referral.objects.select_related("referrer", "person"), owner=request.user, pk=referral_id
+    )
+    if request.method == "GET":
+        return redirect("intros")
+    if request.POST.get("action") == "thank":
+        services.thank_referrer(referral=referral)
+        messages.success(request, f"Logged your thanks to {referral.referrer.full_name}")
+    else:
+        services.mark_researched(referral=referral)
+        messages.success(request, f"Marked {referral.person.full_name} as researched")
+    return redirect("intros")

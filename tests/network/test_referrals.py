@@ -1,0 +1,51 @@
+"""Test referrals: "A recommended I talk to B, C, D", research first, thank A after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from amity.network import services
+from amity.people.models import Interaction
+from amity.people.services import ValidationError, log_interaction
+
+
+def test_it_records_referrals_and_gives_recommended_by_context(user: Any, network: dict) -> None:
+    a, b, c = network["doctor"], network["sailor"], network["engineer"]
+    made = services.add_referrals(owner=user, referrer=a, people=[b, c, a], note="at the gala")
+    assert [r.person for r in made] == [b, c]
+    again = services.add_referrals(owner=user, referrer=a, people=[b])
+    assert again[0].pk == made[0].pk
+    context = services.referral_context(owner=user, person=b)
+    assert [r.referrer for r in context] == [a]
+    assert context[0].note == "at the gala"
+
+
+def test_it_suggests_research_first_then_thanking_the_referrer(user: Any, network: dict) -> None:
+    a, b = network["doctor"], network["sailor"]
+    (referral,) = services.add_referrals(owner=user, referrer=a, people=[b])
+    steps = services.referral_steps(owner=user)
+    assert [(s.action, s.person_id) for s in steps] == [("research", b.pk)]
+    assert "recommended by Ada Okafor" in steps[0].text
+    services.mark_researched(referral=referral)
+    assert services.referral_steps(owner=user) == []
+    log_interaction(owner=user, people=[b], summary="First call")
+    steps = services.referral_steps(owner=user)
+    assert [(s.action, s.person_id) for s in steps] == [("thank", a.pk)]
+    thanks = services.thank_referrer(referral=referral)
+    assert (thanks.intent, thanks.subtype) == ("deposit", "thanks")
+    assert list(thanks.people.all()) == [a]
+    assert services.referral_steps(owner=user) == []
+
+
+def test_it_refuses_others_people_and_self_referrals(
+    user: Any, other_user: Any, make_person: Any, network: dict
+) -> None:
+    stranger = make_person("Zed", owner=other_user)
+    with pytest.raises(ValidationError):
+        services.add_referrals(owner=user, referrer=network["doctor"], people=[stranger])
+    with pytest.raises(ValidationError):
+        services.add_referrals(owner=user, referrer=network["doctor"], people=[network["doctor"]])
+    assert services.referral_steps(owner=other_user) == []
+    assert Interaction.objects.count() == 0

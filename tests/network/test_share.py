@@ -1,0 +1,138 @@
+"""Test "this made me think of you": who cares, why, the draft, logging, reading list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from amity.network import services
+from amity.network.models import ReadingItem
+from amity.people.models import Interaction
+from amity.people.services import ValidationError
+
+CANCER = "New immunotherapy trial shrinks tumours in late-stage patients"
+
+
+def test_it_finds_the_doctor_for_a_cancer_article_with_the_model(
+    model: None, user: Any, network: dict
+) -> None:
+    result = services.share(owner=user, text=CANCER, limit=3)
+    assert result.kind == "model"
+    assert "all-MiniLM-L6-v2" in result.text_model
+    assert result.matches[0].person == network["doctor"]
+    top = result.matches[0]
+    assert top.reasons[0].quote == "oncology"
+    assert top.draft == (
+        f"Hi Ada, saw this and thought of your work on oncology: “{CANCER}”. No need to reply."
+    )
+    assert network["sailor"] not in [m.person for m in result.matches]
+
+
+def test_it_finds_the_sailor_for_a_yachting_link_with_the_model(
+    model: None, user: Any, network: dict
+) -> None:
+    text = "https://example.org/atlantic Crossing the Atlantic in a small yacht"
+    result = services.share(owner=user, text=text, limit=1)
+    assert [m.person for m in result.matches] == [network["sailor"]]
+    assert result.matches[0].draft.endswith(": https://example.org/atlantic. No need to reply.")
+
+
+def test_the_fallback_finds_people_by_words_and_says_so(
+    tfidf: None, user: Any, network: dict
+) -> None:
+    result = services.share(owner=user, text="A guide to restoring wooden boats", limit=3)
+    assert result.kind == "tfidf"
+    assert "lexical fallback" in result.text_model
+    assert [m.person for m in result.matches] == [network["sailor"]]
+    assert result.matches[0].reasons[0].quote == "wooden boats"
+
+
+def test_the_fallback_finds_nobody_for_synonyms_only(tfidf: None, user: Any, network: dict) -> None:
+    assert services.share(owner=user, text="Immunotherapy shrinks tumours").matches == []
+
+
+def test_it_refuses_empty_text(tfidf: None, user: Any) -> None:
+    with pytest.raises(ValidationError):
+        services.share(owner=user, text="   ")
+
+
+def test_it_logs_a_shared_content_deposit_and_saves_the_reading_item(
+    tfidf: None, user: Any, network: dict
+) -> None:
+    sailor = network["sailor"]
+    result = services.share(
+        owner=user, text="A guide to restoring wooden boats", log_person=sailor, save=True
+    )
+    logged = result.logged
+    assert logged is not None
+    assert (logged.intent, logged.subtype, logged.direction) == (
+        "deposit",
+        "shared_content",
+        "outbound",
+    )
+    assert list(logged.people.all()) == [sailor]
+    assert logged.content.startswith("Hi Bea, saw this and thought of your work on wooden boats")
+    item = result.reading_item
+    assert item is not None and item.title == "A guide to restoring wooden boats"
+    assert list(item.shared_with.all()) == [sailor]
+
+
+def test_it_will_not_log_for_another_users_person(
+    tfidf: None, user: Any, other_user: Any, make_person: Any, network: dict
+) -> None:
+    stranger = make_person("Zed", owner=other_user, interests=["boats"])
+    with pytest.raises(ValidationError):
+        services.share(owner=user, text="boats", log_person=stranger)
+    assert Interaction.objects.count() == 0
+
+
+def test_it_never_shows_another_users_people(
+    tfidf: None, user: Any, other_user: Any, make_person: Any, network: dict
+) -> None:
+    make_person("Zed Sailor", owner=other_user, interests=["wooden boats", "sailing"])
+    result = services.share(owner=other_user, text="restoring wooden boats")
+    assert [m.person.full_name for m in result.matches] == ["Zed Sailor"]
+    mine = services.share(owner=user, text="restoring wooden boats")
+    assert "Zed Sailor" not in [m.person.full_name for m in mine.matches]
+
+
+@pytest.mark.parametrize("backend", ["tfidf", "model"])
+def test_saved_reading_resurfaces_for_matching_people_until_shared(
+    backend: str, request: pytest.FixtureRequest, user: Any, network: dict
+) -> None:
+    request.getfixturevalue(backend)
+    item = services.save_reading(
+        owner=user, text="https://example.org/boats Restoring wooden boats: a sailing guide"
+    )
+    assert item.url == "https://example.org/boats"
+    again = services.save_reading(owner=user, text="https://example.org/boats again")
+    assert again.pk == item.pk
+    ids = [p.pk for p in network.values()]
+    found = services.reading_suggestions(owner=user, person_ids=ids)
+    assert found == {network["sailor"].pk: item}
+    services.log_share(owner=user, person=network["sailor"], subject=item.url, reading_item=item)
+    assert services.reading_suggestions(owner=user, person_ids=ids) == {}
+
+
+def test_archived_reading_no_longer_resurfaces(tfidf: None, user: Any, network: dict) -> None:
+    item = services.save_reading(owner=user, text="Restoring wooden boats")
+    services.archive_reading(item=item)
+    assert services.reading_suggestions(owner=user, person_ids=[network["sailor"].pk]) == {}
+    assert ReadingItem.objects.get(pk=item.pk).archived
+
+
+def test_it_gathers_what_today_should_add(tfidf: None, user: Any, network: dict) -> None:
+    from amity.network import introductions
+
+    item = services.save_reading(owner=user, text="Restoring wooden boats")
+    intro = introductions.propose_introduction(
+        owner=user, a=network["founder"], b=network["investor"]
+    )
+    services.add_referrals(owner=user, referrer=network["doctor"], people=[network["engineer"]])
+    actions = services.network_actions(owner=user, person_ids=[network["sailor"].pk])
+    assert [(r["person_id"], r["item_id"]) for r in actions["reading"]] == [
+        (network["sailor"].pk, item.pk)
+    ]
+    assert [i["introduction_id"] for i in actions["introductions"]] == [intro.pk]
+    assert [r["action"] for r in actions["referrals"]] == ["research"]
