@@ -11,7 +11,8 @@ usage: amity VERB [options]   (amity VERB --help for details)
 
   serve        start the web server (migrates, creates a first user, loads a demo)
   demo         build the deterministic demo network for a user
-  people       list | show | add | edit | delete | merge people
+  people       list | show | add | edit | delete | merge | duplicates people
+  import       import linkedin | google | vcard | mbox | ics | interactions files
   search       find people by name, company, field, email, interest
   log          record an interaction ("amity log 'Ada Lovelace' --channel call --deposit help")
   export       export everything (json) or people (vcard, csv)
@@ -27,6 +28,13 @@ usage: amity VERB [options]   (amity VERB --help for details)
   can-i-ask    may I ask this person for something yet?
   coach        how a draft will land: relational or transactional, flags, fixes
   triage       inbound messages: trusted, genuine new, asks, cold pitches
+  share        "this made me think of you": who would care about a text, with drafts
+  reading      keep articles in a reading list that resurfaces in Today
+  intros       suggested introductions between your contacts, with reasons
+  intro        run a double-opt-in introduction (propose, advance, decline)
+  referral     record "A recommended I talk to B, C, D"
+  insights     how wide your network is: fields, circles, givers and takers
+  embed        embed people's profiles for matching (resumable, with progress)
 """
 
 # Verbs spelt with dashes: Django command modules cannot contain them.
