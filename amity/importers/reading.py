@@ -129,6 +129,9 @@ def csv_rows(source: SourceFile) -> Iterator[tuple[int, list[str]]]:
                 ) from exc
             except Exception as exc:  # e.g. a damaged ZIP member while streaming
                 raise ImportFailed(source.name, start, f"cannot read: {exc}") from exc
+            # Python 3.11's csv passes NUL through; PostgreSQL text cannot store it.
+            if any("\x00" in cell for cell in row):
+                raise ImportFailed(source.name, start, "contains NUL bytes; not a text file")
             yield start, row
 
 

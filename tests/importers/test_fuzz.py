@@ -124,3 +124,13 @@ def test_it_writes_nothing_when_mangled_files_fail(user, fmt: str, data: st.Data
         )
     except ImportFailed:
         assert snapshot() == before
+
+
+def test_it_refuses_a_csv_with_nul_bytes_naming_the_line(tmp_path) -> None:
+    from amity.importers.errors import ImportFailed
+    from amity.importers.reading import SourceFile, csv_rows
+
+    path = tmp_path / "Connections.csv"
+    path.write_bytes(b"First Name,Last Name\nAda,Love\x00lace\n")
+    with pytest.raises(ImportFailed, match="Connections.csv:2: contains NUL bytes"):
+        list(csv_rows(SourceFile.from_path(path)))
