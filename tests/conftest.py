@@ -7,7 +7,16 @@ AMITY_TEST_BACKEND=postgresql.
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI must be repeatable: the same examples every run (a failing example found locally
+# becomes a regular test). Locally hypothesis keeps exploring new inputs.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 _DB_FIXTURES = {
     "db",
