@@ -85,7 +85,9 @@ def today_list(
     """Return today's list (computing and storing it only when needed).
 
     Shape: day, cached (bool), items [{rank, id, name, circle, circle_name, score,
-    priority, reason, reasons [{code, text}], action, action_subtype, done}].
+    priority, reason, reasons [{code, text}], action, action_subtype, done, and
+    "reading" when a saved article fits them}], network {reading, introductions,
+    referrals} (pending steps from the network app).
     """
     as_of, day = relationships.resolve_as_of(day)
     if day == timezone.localdate():
@@ -93,7 +95,7 @@ def today_list(
     current = fingerprint(owner=owner, day=day)
     stored = DailyList.objects.filter(owner=owner, day=day).first()
     if stored is not None and stored.fingerprint == current and stored.size >= limit:
-        return _render(day, stored, limit, cached=True)
+        return _with_network_actions(owner, _render(day, stored, limit, cached=True))
     with transaction.atomic():
         stored, _ = DailyList.objects.get_or_create(owner=owner, day=day)
         snoozed = set(
@@ -123,7 +125,31 @@ def today_list(
         stored.size = max(limit, stored.size)
         stored.computed_at = timezone.now()
         stored.save(update_fields=["fingerprint", "size", "thresholds", "computed_at"])
-    return _render(day, stored, limit, cached=False)
+    return _with_network_actions(owner, _render(day, stored, limit, cached=False))
+
+
+def _with_network_actions(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, Any]:
+    """Add the network app's pending steps: reading to share, introductions, referrals.
+
+    Adds `network` ({"reading", "introductions", "referrals"}, the shape of
+    amity.network.services.network_actions) and, on each item with a saved article
+    that fits them, `reading` ({"item_id", "title", "url", "text"}). Not cached with
+    the list: these change whenever a step is taken.
+    """
+    from django.apps import apps
+
+    if not apps.is_installed("amity.network"):
+        return data
+    # Imported here: the network app builds on this one.
+    from amity.network.services import network_actions
+
+    actions = network_actions(owner=owner, person_ids=[item["id"] for item in data["items"]])
+    by_person = {row["person_id"]: row for row in actions["reading"]}
+    for item in data["items"]:
+        if item["id"] in by_person:
+            item["reading"] = {k: v for k, v in by_person[item["id"]].items() if k != "person_id"}
+    data["network"] = actions
+    return data
 
 
 def _store(owner: AbstractBaseUser, daily: DailyList, chosen: list[Nudge], *, start: int) -> None:

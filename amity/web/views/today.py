@@ -22,7 +22,12 @@ def today_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "amity/today.html",
-        {"day": timezone.localdate(), "items": data["items"], "snooze_choices": SNOOZE_CHOICES},
+        {
+            "day": timezone.localdate(),
+            "items": data["items"],
+            "network": data.get("network", {}),
+            "snooze_choices": SNOOZE_CHOICES,
+        },
     )
 
 

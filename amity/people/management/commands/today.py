@@ -58,3 +58,11 @@ class Command(AmityCommand):
             for reason in item["reasons"]:
                 self.console.print(f"   why: {reason['text']}")
             self.console.print(f"   do:  {item['action']}")
+            if "reading" in item:
+                self.console.print(f"   or:  {item['reading']['text']}")
+        network = data.get("network", {})
+        steps = [*network.get("introductions", []), *network.get("referrals", [])]
+        if steps:
+            self.console.print("[bold]Pending introductions and referrals[/bold]")
+            for step in steps:
+                self.console.print(f" - {step['text']}")

@@ -1,0 +1,51 @@
+"""Test that Today resurfaces saved articles and pending referral steps."""
+
+import datetime as dt
+import io
+import json
+
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from amity.network import services as network
+from amity.people import services
+from amity.people.today import today_list
+
+
+def _overdue_friend(user, name: str, interests: list[str]):
+    """Return a person with a real but quiet history, so Today picks them."""
+    person = services.create_person(owner=user, full_name=name, interests=interests)
+    for days in (400, 300, 200, 120):
+        services.log_interaction(
+            owner=user,
+            people=[person],
+            occurred_at=timezone.now() - dt.timedelta(days=days),
+            channel="call",
+            direction="mutual",
+        )
+    return person
+
+
+def test_it_adds_a_fitting_saved_article_to_todays_item(user) -> None:
+    friend = _overdue_friend(user, "Ada Lovelace", ["heat pumps", "retrofitting old houses"])
+    network.save_reading(owner=user, text="How heat pumps cut bills when retrofitting old houses")
+    data = today_list(owner=user)
+    item = next(i for i in data["items"] if i["id"] == friend.pk)
+    assert "heat pumps" in item["reading"]["title"].lower()
+    assert item["reading"]["text"].startswith("Share “")
+
+
+def test_it_lists_pending_referral_steps_in_the_cli_and_on_the_page(user) -> None:
+    referrer = _overdue_friend(user, "Grace Hopper", ["compilers"])
+    referred = services.create_person(owner=user, full_name="Katherine Johnson")
+    network.add_referrals(owner=user, referrer=referrer, people=[referred])
+    out = io.StringIO()
+    call_command("today", "--json", stdout=out)
+    steps = json.loads(out.getvalue())["network"]["referrals"]
+    assert [s["person_id"] for s in steps] == [referred.pk]
+    client = Client()
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert "Introductions and referrals waiting on you" in html
+    assert steps[0]["text"] in html.replace("&#x27;", "'").replace("&quot;", '"')
