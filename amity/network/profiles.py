@@ -40,8 +40,9 @@ READ_CHUNK = 2000
 EMBED_BATCH = 256
 ASK_SUBTYPES = frozenset({"", "favour", "referral", "advice_request"})
 """Inbound withdrawals that count as the person looking for something."""
-INLINE_LIMIT = 300
-"""Share and introductions embed up to this many stale profiles themselves."""
+INLINE_LIMIT = 2000
+"""Share and introductions embed up to this many stale profiles themselves (about 5 s
+at ~400 profiles/s), so a demo or a small network works without `amity embed`."""
 
 Progress = Callable[[int, int, int], None]
 """Called with (people checked, people in total, facets embedded so far)."""
