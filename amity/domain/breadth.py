@@ -328,7 +328,10 @@ def warm_up(ties: Sequence[Tie], my_field: str, *, limit: int = 8) -> list[WarmU
         if tie.field.strip().lower() not in used:
             picked.append(tie)
             used.add(tie.field.strip().lower())
-    picked.extend(t for t in weak if t not in picked)
+        if len(picked) >= limit:
+            break
+    chosen = {t.person_id for t in picked}
+    picked.extend(t for t in weak[: limit * 2] if t.person_id not in chosen)
     result = []
     for tie in picked[:limit]:
         count = fields[tie.field.strip().lower()]
