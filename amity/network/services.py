@@ -298,21 +298,40 @@ def reading_suggestions(
 def add_referrals(
     *, owner: AbstractBaseUser, referrer: Person, people: Sequence[Person], note: str = ""
 ) -> list[Referral]:
-    """Record that `referrer` recommended the user talk to each of `people`."""
+    """Record that `referrer` recommended the user talk to each of `people`.
+
+    A recommendation is help received: the first time someone is referred, an inbound
+    "recommendation" deposit is logged with the referrer, so their ledger shows it and
+    Today asks for a thank-you until one is logged. Recording the same referral again
+    logs nothing.
+    """
     if referrer.owner_id != owner.pk or any(p.owner_id != owner.pk for p in people):
         raise ValidationError("people", "unknown person")
     referred = [p for p in people if p.pk != referrer.pk]
     if not referred:
         raise ValidationError("people", "name at least one person other than the referrer")
     found = []
+    new: list[Person] = []
     for person in referred:
         referral, created = Referral.objects.get_or_create(
             owner=owner, referrer=referrer, person=person, defaults={"note": note.strip()}
         )
-        if not created and note.strip() and not referral.note:
+        if created:
+            new.append(person)
+        elif note.strip() and not referral.note:
             referral.note = note.strip()
             referral.save(update_fields=["note"])
         found.append(referral)
+    if new:
+        log_interaction(
+            owner=owner,
+            people=[referrer],
+            direction="inbound",
+            intent="deposit",
+            subtype="recommendation",
+            summary="Recommended I talk to " + ", ".join(p.full_name for p in new),
+            content=note.strip(),
+        )
     return found
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from amity.network import services
 from amity.people.models import Interaction
 from amity.people.services import ValidationError, log_interaction
+from amity.people.today import today_list
 
 
 def test_it_records_referrals_and_gives_recommended_by_context(user: Any, network: dict) -> None:
@@ -49,3 +52,33 @@ def test_it_refuses_others_people_and_self_referrals(
         services.add_referrals(owner=user, referrer=network["doctor"], people=[network["doctor"]])
     assert services.referral_steps(owner=other_user) == []
     assert Interaction.objects.count() == 0
+
+
+def test_a_referral_is_help_received_that_today_asks_to_thank(user: Any, network: dict) -> None:
+    a, b, c = network["doctor"], network["sailor"], network["engineer"]
+    services.add_referrals(owner=user, referrer=a, people=[b, c], note="at the gala")
+    (logged,) = Interaction.objects.filter(people=a)
+    assert (logged.direction, logged.intent, logged.subtype) == (
+        "inbound",
+        "deposit",
+        "recommendation",
+    )
+    assert logged.summary == "Recommended I talk to Bea Lindqvist, Cy Tanaka"
+    # Recording the same referral again is not a second favour.
+    services.add_referrals(owner=user, referrer=a, people=[b])
+    assert Interaction.objects.filter(people=a).count() == 1
+
+    item = next(i for i in today_list(owner=user, limit=10)["items"] if i["id"] == a.pk)
+    assert "unthanked" in [r["code"] for r in item["reasons"]]
+    assert "recommended you" in item["reason"]
+
+    (referral,) = services.referrals_for(owner=user).filter(person=b)
+    services.thank_referrer(referral=referral)
+    later = timezone.localdate() + dt.timedelta(days=2)
+    codes = [
+        r["code"]
+        for i in today_list(owner=user, day=later, limit=10)["items"]
+        if i["id"] == a.pk
+        for r in i["reasons"]
+    ]
+    assert "unthanked" not in codes

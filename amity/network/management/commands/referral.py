@@ -26,7 +26,9 @@ class Command(AmityCommand):
     amity referral thank ID                   log a thanks deposit to the referrer
 
     B, C ... then show "recommended by A"; Today suggests researching how to help them
-    before asking anything, and thanking A once you have spoken to them.
+    before asking anything, and thanking A once you have spoken to them. A new
+    referral is logged as help received from A (an inbound recommendation deposit),
+    so A's ledger shows it and Today asks for a thank-you until you log one.
     --json: [ReferralJSON] with {"id", "referrer": {"id", "name", "title", "company",
     "field"}, "person": {...}, "note", "created_at", "researched_at", "thanked_at"}
     (thank: {"referral": ReferralJSON, "interaction": id})
