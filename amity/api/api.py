@@ -5,11 +5,39 @@ browser's session with its CSRF token; anything else gets 401 {"detail": ...}.
 Keep this module a list of routers: each resource lives in its own module.
 """
 
-from ninja import NinjaAPI
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
 
 from amity.api import auth, interactions, network, people, relationships, tags
 from amity.api import coach as coach_api
 from amity.api.errors import install_error_handlers
+
+
+class LocalSwagger(Swagger):
+    """Render the Swagger UI from django-ninja's bundled template and static files.
+
+    ninja picks its CDN template unless "ninja" is an installed app; Amity adds the
+    package's template and static folders in settings instead (see there), so render
+    the local template directly: the docs must work offline.
+    """
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        """Render the docs page with the local template."""
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            # Session auth checks CSRF, so "Try it out" must send the token.
+            "add_csrf": isinstance(api.auth, Sequence)
+            and any(getattr(a, "csrf", False) for a in api.auth),
+        }
+        return render(request, self.template, context)
+
 
 api = NinjaAPI(
     title="Amity API",
@@ -20,6 +48,7 @@ api = NinjaAPI(
         "with your session. Lists answer {items, count} and take limit/offset."
     ),
     urls_namespace="api",
+    docs=LocalSwagger(),
     auth=[auth.TokenAuth(), auth.SessionAuth(csrf=True)],
 )
 install_error_handlers(api)

@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from nameparser import HumanName
-
 
 @dataclass(frozen=True)
 class ParsedName:
@@ -31,6 +29,10 @@ class ParsedName:
 
 def parse_name(text: str) -> ParsedName:
     """Split a display name ("Dr. Ada King Lovelace Jr.") into its parts."""
+    # Imported on first use: nameparser compiles its rules at import (~40 ms), a cost
+    # every CLI verb would pay though few of them parse names.
+    from nameparser import HumanName
+
     cleaned = " ".join(text.split())
     human = HumanName(cleaned)
     return ParsedName(
