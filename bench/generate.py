@@ -3,7 +3,8 @@
     python bench/generate.py --people 100000 --interactions 2000000 --home /tmp/amity-bench
 
 Creates the database (migrations), a user `bench` (password `bench`) and a network
-with a realistic skew: interactions per person are heavy-tailed (Pareto weights, a
+with a realistic skew (connection dates for LinkedIn contacts, some birthdays, a
+few fresh job changes): interactions per person are heavy-tailed (Pareto weights, a
 few people with thousands, many with a handful, some with none); most interactions
 involve one person, some two or three. People carry search_text and up-to-date
 summaries (interaction_count, last_interaction_at), as the services would leave them.
@@ -140,6 +141,13 @@ def build_people(
     picks = rng.integers(0, 1 << 30, size=(count, 6))
     has_email = rng.random(count) < 0.7
     has_linkedin = rng.random(count) < 0.85
+    # As a LinkedIn export leaves them: a connection date for every LinkedIn contact,
+    # a birthday for some (from Google Contacts or vCards), a few fresh job changes.
+    connected_days = rng.integers(30, 10 * 365, size=count)
+    has_birthday = rng.random(count) < 0.15
+    birthday_days = rng.integers(20 * 365, 70 * 365, size=count)
+    job_change_days = np.where(rng.random(count) < 0.005, rng.integers(0, 90, size=count), -1)
+    today = dt.date.today()
     created = timezone.now()
     names: dict[str, dict[str, str]] = {}
     name_fields = ("full_name", "given_name", "middle_name", "family_name", "sort_name")
@@ -170,6 +178,13 @@ def build_people(
             created_at=created,
             updated_at=created,
         )
+        if has_linkedin[i]:
+            person.connected_on = today - dt.timedelta(days=int(connected_days[i]))
+        if has_birthday[i]:
+            person.birthday = today - dt.timedelta(days=int(birthday_days[i]))
+        if job_change_days[i] >= 0:
+            changed = today - dt.timedelta(days=int(job_change_days[i]))
+            person.provenance = {"company_changed_on": changed.isoformat()}
         slug = f"{parsed['given_name']}-{parsed['family_name']}-{i:x}".lower().replace(" ", "-")
         if has_linkedin[i]:
             person.linkedin_url = f"https://www.linkedin.com/in/{slug}"

@@ -13,14 +13,13 @@ import calendar
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, Max, Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import CharField, Count, Max, Q, TextField
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from amity.domain import nudges, strength
@@ -42,6 +41,7 @@ TOP_OVERALL = 40
 TOP_PER_CIRCLE = 15
 TOP_DORMANT = 15
 TOP_UNTHANKED = 30
+TOP_ANNIVERSARIES = 40
 DORMANT_PREFILTER = 300
 _PERSON_FIELDS = (
     "pk",
@@ -205,51 +205,62 @@ def _top(values: np.ndarray, mask: np.ndarray, count: int) -> list[int]:
     return [int(r) for r in rows]
 
 
-def _month_days(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
-    pairs = []
+def _month_days(first: dt.date, last: dt.date) -> set[str]:
+    """Return the "MM-DD" texts of the days from `first` to `last`, whatever the year."""
+    days = set()
     day = first
     while day <= last:
-        pairs.append((day.month, day.day))
+        days.add(f"{day.month:02d}-{day.day:02d}")
         if day.month == 3 and day.day == 1 and not calendar.isleap(day.year):
-            pairs.append((2, 29))  # 29 February birthdays are kept on 1 March
+            days.add("02-29")  # 29 February birthdays are kept on 1 March
         day += dt.timedelta(days=1)
-    return pairs
+    return days
 
 
-def _on_days(field: str, pairs: Iterable[tuple[int, int]]) -> Q:
-    """Match a date field on any of these (month, day) pairs, whatever the year.
+def _month_day(field: str) -> Substr:
+    """Return a date field's "MM-DD" as text, for matching whatever the year.
 
-    A text match ("-03-02" at the end) rather than month/day extraction: SQLite runs
-    the latter as a Python function per row.
+    A substring of the ISO text rather than month/day extraction, which SQLite runs
+    as a Python function per row.
     """
-    query = Q(pk__in=[])
-    for month, day in pairs:
-        query |= Q(**{f"{field}__endswith": f"-{month:02d}-{day:02d}"})
-    return query
+    return Substr(Cast(field, CharField()), 6, 5)
 
 
-def _event_people(owner: AbstractBaseUser, day: dt.date) -> set[int]:
-    """Return who has a birthday, an anniversary or a fresh job change around `day`."""
-    ahead = day + dt.timedelta(days=nudges.BIRTHDAY_AHEAD_DAYS)
+def _event_people(owner: AbstractBaseUser, day: dt.date) -> tuple[set[int], set[int]]:
+    """Return who has a birthday or a fresh job change around `day`, and who an anniversary.
+
+    Anniversaries come apart because a large LinkedIn network has one nearly every
+    day for dozens of people; the caller keeps only the strongest of those ties.
+    """
+    birthdays = _month_days(day, day + dt.timedelta(days=nudges.BIRTHDAY_AHEAD_DAYS))
     window = dt.timedelta(days=nudges.ANNIVERSARY_WINDOW_DAYS)
-    # One pass over the owner's people: dates by text, job changes by the key's name.
+    anniversaries = _month_days(day - window, day + window)
+    # One pass over the owner's people, unordered (ordering would walk the name index
+    # and fetch rows one by one): dates by text, job changes by the key's name.
     matches = (
         Person.objects.filter(owner=owner)
-        .annotate(provenance_text=Cast("provenance", TextField()))
+        .annotate(
+            birthday_md=_month_day("birthday"),
+            connected_md=_month_day("connected_on"),
+            provenance_text=Cast("provenance", TextField()),
+        )
         .filter(
-            _on_days("birthday", _month_days(day, ahead))
-            | _on_days("connected_on", _month_days(day - window, day + window))
+            Q(birthday_md__in=birthdays)
+            | Q(connected_md__in=anniversaries)
             | Q(provenance_text__contains="company_changed_on")
         )
-        .values_list("pk", "birthday", "connected_on", "provenance")
+        .order_by()
+        .values_list("pk", "birthday_md", "connected_md", "provenance")
     )
     oldest = day - dt.timedelta(days=nudges.JOB_CHANGE_DAYS)
-    ids = set()
-    for pk, birthday, connected_on, provenance in matches:
+    dated, anniversary = set(), set()
+    for pk, birthday_md, connected_md, provenance in matches:
         changed = relationships.date_or_none((provenance or {}).get("company_changed_on"))
-        if birthday or connected_on or (changed is not None and oldest <= changed <= day):
-            ids.add(pk)
-    return ids
+        if birthday_md in birthdays or (changed is not None and oldest <= changed <= day):
+            dated.add(pk)
+        if connected_md in anniversaries:
+            anniversary.add(pk)
+    return dated, anniversary
 
 
 def _candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list[Candidate]:
@@ -278,7 +289,8 @@ def _candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list
         best = _top(values, np.ones(len(values), dtype=bool), TOP_DORMANT)
         rows |= {dormant_rows[j] for j in best}
     ids = {int(network.ids[r]) for r in rows}
-    ids |= _event_people(owner, day)
+    dated, anniversaries = _event_people(owner, day)
+    ids |= dated | _strongest(network, anniversaries, TOP_ANNIVERSARIES)
     snoozes = dict(
         Snooze.objects.filter(
             owner=owner,
@@ -290,6 +302,16 @@ def _candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list
     intros = relationships.open_introductions(owner_id=owner.pk, person_ids=list(ids))
     ids |= set(intros)
     return _describe(owner, network, ids, revival, snoozes, intros)
+
+
+def _strongest(network: Network, ids: set[int], count: int) -> set[int]:
+    """Return the `count` people among `ids` with the strongest ties (unscored ones last)."""
+    if len(ids) <= count:
+        return ids
+    wanted = np.isin(network.ids, np.fromiter(ids, dtype=np.int64, count=len(ids)))
+    best = {int(network.ids[r]) for r in _top(network.scores.score, wanted, count)}
+    unscored = sorted(ids - {int(pk) for pk in network.ids[wanted]})
+    return best | set(unscored[: count - len(best)])
 
 
 def _revival(owner: AbstractBaseUser, network: Network) -> dict[int, float]:

@@ -232,6 +232,24 @@ def test_it_reminds_of_birthdays_and_unthanked_help(user) -> None:
     assert codes == {"Birthday Girl": "birthday", "Kind Helper": "unthanked"}
 
 
+def test_it_keeps_the_strongest_of_many_anniversaries_and_every_birthday(user) -> None:
+    # A LinkedIn-sized network has dozens of connection anniversaries on any day.
+    for n in range(today.TOP_ANNIVERSARIES + 10):
+        person(user, f"Contact {n:02d}", connected_on=f"{2016 + n % 8}-03-0{1 + n % 4}")
+    close = person(user, "Close Colleague", connected_on="2019-03-02")
+    for days in (2, 30, 60, 90):
+        log(user, close, days, direction="mutual", channel="call")
+    leap = person(user, "Leap Day", birthday="1992-02-29")
+    person(user, "Far Birthday", birthday="1990-06-02", connected_on="2020-09-02")
+    # On 1 March 2026 (not a leap year) a 29 February birthday falls due.
+    dated, anniversaries = today._event_people(user, DAY - dt.timedelta(days=1))
+    assert dated == {leap.pk}
+    assert close.pk in anniversaries and len(anniversaries) == today.TOP_ANNIVERSARIES + 11
+    network = relationships.load_network(owner=user, as_of=NOON)
+    kept = today._strongest(network, anniversaries, today.TOP_ANNIVERSARIES)
+    assert len(kept) == today.TOP_ANNIVERSARIES and close.pk in kept
+
+
 def test_it_answers_the_cli_verbs_in_json(user) -> None:
     ada = person(user, "Ada Lovelace")
     log(user, ada, 2, intent="withdrawal", subtype="favour")
