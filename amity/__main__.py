@@ -51,6 +51,12 @@ def main(argv: list[str] | None = None) -> None:
         # A throwaway home: the demo never touches the user's real database.
         os.environ["AMITY_HOME"] = tempfile.mkdtemp(prefix="amity-demo-")
         os.environ.pop("AMITY_DATABASE_URL", None)
+    if args[0] == "today":
+        # Unchanged since the last run: print the stored answer without starting Django.
+        from amity.people.today_cache import answer
+
+        if answer(args[1:], sys.stdout):
+            return
     args[0] = ALIASES.get(args[0], args[0])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amity.settings")
     from django.core.management import execute_from_command_line

@@ -48,13 +48,11 @@ from amity.domain.ledger import (
     LedgerTotals,
     ledger_totals,
 )
+from amity.domain.versions import SUMMARY_VERSION as SUMMARY_VERSION
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-SUMMARY_VERSION: Final = 2
-"""Bump when `summarize` changes meaning, so stores rebuild saved summaries."""
 
 RECENCY_SCALE_DAYS: Final = 7.0
 FREQUENCY_HALF_LIFE_DAYS: Final = 180.0

@@ -43,6 +43,7 @@ class PeopleConfig(AppConfig):
                 DailyList,
                 order=("day",),
                 key="day",
+                skip=("payload",),
                 nested=Nested(
                     "picks",
                     DailyPick,

@@ -79,6 +79,8 @@ class Person(models.Model):
             models.Index(fields=["owner", "field", "sort_name"], name="person_owner_field"),
             models.Index(fields=["owner", "last_interaction_at"], name="person_owner_last"),
             models.Index(fields=["owner", "created_at"], name="person_owner_created"),
+            # Today's fingerprint counts people and takes the latest change from it alone.
+            models.Index(fields=["owner", "updated_at"], name="person_owner_updated"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -319,6 +321,9 @@ class DailyList(models.Model):
     # person page can name someone's circle without scoring the whole network.
     thresholds = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
+    # The finished answer ({"fingerprint", "limit", "data"}) as `amity today` prints it,
+    # so an unchanged day is answered without scoring or even starting Django.
+    payload = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

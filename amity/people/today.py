@@ -11,23 +11,22 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
+import json
 import math
 from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import CharField, Count, Max, Q, TextField
+from django.db import connection, transaction
+from django.db.models import CharField, Q, TextField
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from amity.domain import nudges, strength
 from amity.domain.nudges import Candidate, Nudge
 from amity.domain.strength import from_ts, to_ts
-from amity.people import relationships, services
+from amity.people import relationships, services, today_cache
 from amity.people.models import (
-    CadenceOverride,
     DailyList,
     DailyPick,
     Interaction,
@@ -57,26 +56,16 @@ _PERSON_FIELDS = (
 
 def fingerprint(*, owner: AbstractBaseUser, day: dt.date) -> str:
     """Hash everything today's list depends on, so an unchanged network is not rescored."""
-    parts: list[Any] = [
-        day.isoformat(),
-        strength.SUMMARY_VERSION,
-        relationships.my_field(),
-        relationships.dormant_after_days(),
-    ]
-    for model in (PersonSummary, Person, Snooze, CadenceOverride):
-        agg = model.objects.filter(owner=owner).aggregate(n=Count("pk"), last=Max("updated_at"))
-        parts += [agg["n"], agg["last"]]
-    from django.apps import apps
-
-    try:
-        introduction = apps.get_model("network", "Introduction")
-        agg = introduction.objects.filter(owner=owner).aggregate(
-            n=Count("pk"), last=Max("updated_at")
+    with connection.cursor() as cursor:
+        return today_cache.fingerprint(
+            cursor,
+            owner_id=owner.pk,
+            day=day,
+            my_field=relationships.my_field(),
+            dormant_after_days=relationships.dormant_after_days(),
+            deposits_per_ask=relationships.deposits_per_ask(),
+            placeholder="%s",  # Django's cursors take %s on every backend
         )
-        parts += [agg["n"], agg["last"]]
-    except LookupError:
-        pass
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def today_list(
@@ -94,8 +83,15 @@ def today_list(
         as_of = timezone.now()
     current = fingerprint(owner=owner, day=day)
     stored = DailyList.objects.filter(owner=owner, day=day).first()
-    if stored is not None and stored.fingerprint == current and stored.size >= limit:
-        return _with_network_actions(owner, _render(day, stored, limit, cached=True))
+    if stored is not None and stored.fingerprint == current:
+        payload = stored.payload or {}
+        if payload.get("fingerprint") == current and payload.get("limit") == limit:
+            answer: dict[str, Any] = payload["data"]
+            return answer
+        if stored.size >= limit:
+            data = _with_network_actions(owner, _render(day, stored, limit, cached=True))
+            _keep_answer(stored, current, limit, data)
+            return data
     with transaction.atomic():
         stored, _ = DailyList.objects.get_or_create(owner=owner, day=day)
         snoozed = set(
@@ -121,11 +117,26 @@ def today_list(
                 exclude={p.person_id for p in kept} | snoozed,
             )
             _store(owner, stored, chosen, start=len(kept))
-        stored.fingerprint = current
+        # Scoring may have rebuilt missing summaries (a first run, a new formula):
+        # fingerprint the data the list now stands on, or the next run recomputes.
+        current = stored.fingerprint = fingerprint(owner=owner, day=day)
         stored.size = max(limit, stored.size)
         stored.computed_at = timezone.now()
         stored.save(update_fields=["fingerprint", "size", "thresholds", "computed_at"])
-    return _with_network_actions(owner, _render(day, stored, limit, cached=False))
+    data = _with_network_actions(owner, _render(day, stored, limit, cached=False))
+    _keep_answer(stored, current, limit, data)
+    return data
+
+
+def _keep_answer(stored: DailyList, current: str, limit: int, data: dict[str, Any]) -> None:
+    """Store the finished answer, as the next unchanged call will give it.
+
+    Both the next call here and `amity today`'s Django-free path (today_cache) read
+    it back while the fingerprint holds; it is kept in its JSON form, as printed.
+    """
+    answer = json.loads(today_cache.to_json({**data, "cached": True}))
+    stored.payload = {"fingerprint": current, "limit": limit, "data": answer}
+    stored.save(update_fields=["payload"])
 
 
 def _with_network_actions(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from amity.people import today
+from amity.people import today, today_cache
 from amity.people.management.base import AmityCommand
 from amity.people.management.relationship_options import add_as_of, parse_as_of
 
@@ -22,7 +22,8 @@ class Command(AmityCommand):
     circle, dormant but valuable, an anniversary, a birthday, a new job, an
     introduction awaiting follow-up, help never thanked) and a 60-second action. The
     list is kept for the day; nobody appears two days running unless a snooze is due.
-    Act on it with `amity done NAME` or `amity snooze NAME 30d`.
+    Act on it with `amity done NAME` or `amity snooze NAME 30d`. While nothing has
+    changed since the last run that day, the stored answer is printed straight away.
 
     --json: {"day": "YYYY-MM-DD", "cached": bool, "items": [{"rank", "id", "name",
     "circle", "circle_name", "score", "priority", "reason",
@@ -42,27 +43,4 @@ class Command(AmityCommand):
         data = today.today_list(
             owner=owner, day=parse_as_of(options["as_of"]), limit=options["limit"]
         )
-        self.emit(options, data, lambda: self._render(data))
-
-    def _render(self, data: dict[str, Any]) -> None:
-        if not data["items"]:
-            self.console.print(f"Nothing for {data['day']}: everyone is in touch or snoozed.")
-            return
-        self.console.print(f"[bold]Today ({data['day']})[/bold]")
-        for item in data["items"]:
-            tick = "[green]done[/green] " if item["done"] else ""
-            self.console.print(
-                f"{item['rank']}. {tick}[bold]{item['name']}[/bold] (#{item['id']},"
-                f" circle {item['circle']} {item['circle_name']})"
-            )
-            for reason in item["reasons"]:
-                self.console.print(f"   why: {reason['text']}")
-            self.console.print(f"   do:  {item['action']}")
-            if "reading" in item:
-                self.console.print(f"   or:  {item['reading']['text']}")
-        network = data.get("network", {})
-        steps = [*network.get("introductions", []), *network.get("referrals", [])]
-        if steps:
-            self.console.print("[bold]Pending introductions and referrals[/bold]")
-            for step in steps:
-                self.console.print(f" - {step['text']}")
+        self.emit(options, data, lambda: today_cache.render_text(data, self.console))
