@@ -86,9 +86,7 @@ def test_it_prints_the_stored_answer_exactly_as_the_command_would(user: Any, con
         "referral",
     ],
 )
-def test_any_change_sends_it_back_to_the_full_command(
-    user: Any, connect: Any, change: str
-) -> None:
+def test_any_change_sends_it_back_to_the_full_command(user: Any, connect: Any, change: str) -> None:
     people = _network(user)
     _django("--json")
     assert _fast(connect, "--json") is not None
