@@ -253,6 +253,9 @@ class PersonSummary(models.Model):
     last_received_subtype = models.CharField(max_length=20, blank=True)
     last_thanked_ts = models.FloatField(null=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The scoring columns again as float64 bytes (summaries.PACKED_COLUMNS), so a whole
+    # network loads as one buffer.
+    packed = models.BinaryField(default=b"")
 
     class Meta:
         indexes = [models.Index(fields=["owner", "updated_at"], name="summary_owner_updated")]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
@@ -98,6 +99,44 @@ def summaries_for(
     return {pk: summaries[i] for i, pk in enumerate(person_ids) if summaries[i].count}
 
 
+# The numbers the engine scores with, packed into each row as little-endian float64
+# (NULL as NaN) in this order: a whole network then loads as one buffer, several
+# times faster than fetching 18 columns of 100k rows as Python objects.
+PACKED_COLUMNS = (
+    "person_id",
+    "first_ts",
+    "last_ts",
+    "count",
+    "outbound",
+    "inbound",
+    "mutual",
+    "two_way",
+    "weighted_count",
+    "depth",
+    "gave",
+    "received",
+    "asked",
+    "were_asked",
+    "gave_count",
+    "asked_count",
+    "last_received_ts",
+    "last_thanked_ts",
+)
+PACKED_SIZE = len(PACKED_COLUMNS) * 8
+
+
+def pack(values: Mapping[str, Any]) -> bytes:
+    """Return a summary row's PACKED_COLUMNS as bytes (None as NaN)."""
+    numbers = [np.nan if values[name] is None else values[name] for name in PACKED_COLUMNS]
+    return np.array(numbers, dtype="<f8").tobytes()
+
+
+def unpack(blobs: Iterable[bytes | memoryview]) -> npt.NDArray[np.float64]:
+    """Return packed rows as a matrix with one column per PACKED_COLUMNS entry."""
+    flat = np.frombuffer(b"".join(blobs), dtype="<f8")
+    return flat.reshape(-1, len(PACKED_COLUMNS)).astype(np.float64)
+
+
 _STORED = (
     "person_id",
     "owner_id",
@@ -123,6 +162,7 @@ _STORED = (
     "last_received_subtype",
     "last_thanked_ts",
     "updated_at",
+    "packed",
 )
 
 
@@ -131,7 +171,7 @@ def summary_values(
 ) -> dict[str, Any]:
     """Return a PersonSummary row's values by column (in _STORED order)."""
     book = summary.ledger
-    return {
+    values: dict[str, Any] = {
         "person_id": person_id,
         "owner_id": owner_id,
         "version": strength.SUMMARY_VERSION,
@@ -157,6 +197,8 @@ def summary_values(
         "last_thanked_ts": summary.last_thanked_ts,
         "updated_at": now,
     }
+    values["packed"] = pack(values)
+    return values
 
 
 @transaction.atomic

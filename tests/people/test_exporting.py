@@ -158,7 +158,8 @@ def _summaries(owner) -> dict[str, dict]:
     found = {}
     for summary in PersonSummary.objects.filter(owner=owner).select_related("person"):
         values = {f.attname: getattr(summary, f.attname) for f in PersonSummary._meta.fields}
-        for name in ("person_id", "owner_id", "updated_at"):
+        # The packed copy repeats the columns compared here, and the person id.
+        for name in ("person_id", "owner_id", "updated_at", "packed"):
             values.pop(name)
         found[str(summary.person.uid)] = values
     return found

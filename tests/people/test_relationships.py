@@ -3,12 +3,13 @@
 import datetime as dt
 import io
 import json
+import math
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from amity.people import relationships, services, ties, today
+from amity.people import relationships, services, summaries, ties, today
 from amity.people.models import DailyPick, PersonSummary, Snooze
 
 DAY = dt.date(2026, 3, 2)
@@ -40,6 +41,25 @@ def test_it_keeps_the_engine_summary_current_on_every_write(user) -> None:
     assert summary.count == 1 and summary.gave == 0
     services.delete_interaction(interaction=ada.interactions.get())
     assert not PersonSummary.objects.filter(person=ada).exists()
+
+
+def test_it_loads_the_packed_summaries_and_repairs_rows_without_them(user) -> None:
+    ada, bob = person(user, "Ada Lovelace"), person(user, "Bob Babbage")
+    log(user, ada, 3, direction="inbound", intent="deposit", subtype="help")
+    log(user, bob, 30, channel="meeting")
+    log(user, bob, 10)
+    expected = relationships.load_network(owner=user, as_of=NOON)
+    stored = PersonSummary.objects.get(person=bob)
+    matrix = relationships._summary_matrix(user, [bob.pk])
+    assert matrix[0, 0] == bob.pk and matrix[0, 3] == stored.count == 2
+    assert math.isnan(matrix[0, 16])  # last help received: none, stored as NULL
+    # A row written before packing existed is rebuilt, not misread.
+    PersonSummary.objects.filter(person=ada).update(packed=b"")
+    again = relationships.load_network(owner=user, as_of=NOON)
+    assert dict(zip(again.ids, again.scores.score, strict=True)) == dict(
+        zip(expected.ids, expected.scores.score, strict=True)
+    )
+    assert len(PersonSummary.objects.get(person=ada).packed) == summaries.PACKED_SIZE
 
 
 def test_it_rebuilds_missing_summaries_before_scoring(user) -> None:
