@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI, Swagger
 
-from amity.api import auth, interactions, network, people, relationships, tags
+from amity.api import auth, cadences, interactions, network, people, relationships, tags
 from amity.api import coach as coach_api
 from amity.api.errors import install_error_handlers
 
@@ -59,4 +59,5 @@ api.add_router("", interactions.router)
 api.add_router("", tags.router)
 api.add_router("", network.router)
 api.add_router("", relationships.router)
+api.add_router("", cadences.router)
 api.add_router("", coach_api.router)

@@ -210,11 +210,15 @@ class InteractionPublic(Schema):
 
 
 class TagPublic(Schema):
-    """One of your tags and how many people carry it."""
+    """One of your tags, how many people carry it and its contact cadence."""
 
     id: int
     name: str
     count: int
+    cadence_days: int | None = Field(None, description="null: no override, or never remind")
+    cadence: str = Field(
+        "default", description='"default" (circles decide), "never", "monthly", "45d" ...'
+    )
 
 
 class UserPublic(Schema):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from amity.domain.vocabulary import DEPOSIT_SUBTYPES, WITHDRAWAL_SUBTYPES
 from amity.people import services
 from amity.people.models import Interaction, Person
+from amity.web import cadences
 
 SORT_CHOICES = [
     ("name", "Name (A–Z)"),
@@ -31,6 +32,12 @@ SUBTYPE_CHOICES: list[tuple[str, Any]] = [
         "Withdrawals (asking)",
         [(v, label) for v, label in Interaction.Subtype.choices if v in WITHDRAWAL_SUBTYPES],
     ),
+]
+
+CADENCE_CHOICES = [
+    (cadences.DEFAULT, "Circle default"),
+    *((name, name.capitalize()) for name in cadences.NAMED if name != "never"),
+    ("never", "Never remind me"),
 ]
 
 # How a success message names each channel: "Logged a call with Ada".
@@ -225,3 +232,52 @@ class NoteForm(forms.Form):
         label="Note",
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Markdown is fine."}),
     )
+
+
+class CadenceForm(forms.Form):
+    """Set the contact cadence of a person or a tag: a named one, a custom one or the default."""
+
+    cadence = forms.ChoiceField(label="Cadence", choices=CADENCE_CHOICES, initial=cadences.DEFAULT)
+    custom = forms.CharField(
+        label="Custom cadence",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "45d, 6w, 3m"}),
+        help_text="Days, weeks or months; overrides the choice.",
+    )
+
+    def __init__(self, *args: Any, for_tag: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Without an override a tag's people keep their circles' cadences; a person
+        # follows their tags' cadence if one has any, else their circle's.
+        default = "Circle default" if for_tag else "Default (tag or circle)"
+        self.fields["cadence"].choices = [(cadences.DEFAULT, default), *CADENCE_CHOICES[1:]]
+
+    @staticmethod
+    def initial_for(setting: str) -> dict[str, str]:
+        """Return initial values showing `setting` ("default", "monthly", "45d")."""
+        if setting in dict(CADENCE_CHOICES):
+            return {"cadence": setting, "custom": ""}
+        return {"cadence": cadences.DEFAULT, "custom": setting}
+
+    def clean(self) -> dict[str, Any]:
+        """Parse the custom cadence (when given) or the choice into `choice`."""
+        data = super().clean() or {}
+        custom = (data.get("custom") or "").strip()
+        raw = custom or data.get("cadence") or ""
+        if self.errors or not raw:
+            return data
+        try:
+            data["choice"] = cadences.parse_choice(raw)
+        except ValueError as exc:
+            message = str(exc)
+            field = "custom" if custom else "cadence"
+            self.add_error(field, f"{message[:1].upper()}{message[1:]}.")
+        return data
+
+    def first_error(self) -> str:
+        """Return the first error, prefixed with its field's label (for a flash message)."""
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields else "Cadence"
+            return f"{label}: {errors[0]}"
+        return ""

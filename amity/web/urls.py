@@ -68,3 +68,11 @@ urlpatterns += [
     path("inbox/<int:interaction_id>/label/", inbox.label_message, name="inbox_label"),
     path("inbox/<int:interaction_id>/unlabel/", inbox.unlabel_message, name="inbox_unlabel"),
 ]
+
+# Contact cadences: a person's from their page, a tag's from its people list.
+from amity.web.views import cadences  # noqa: E402
+
+urlpatterns += [
+    path("people/<int:person_id>/cadence/", cadences.person_cadence, name="person_cadence"),
+    path("tags/<int:tag_id>/cadence/", cadences.tag_cadence, name="tag_cadence"),
+]

@@ -9,7 +9,7 @@ from django.test import Client
 
 from amity.api.api import api as amity_api
 from amity.people import services
-from amity.people.models import Interaction, Person, Tag
+from amity.people.models import CadenceOverride, Interaction, Person, Tag
 
 # Every API operation that names one object, with a body that would change it.
 OBJECT_ROUTES = [
@@ -25,6 +25,10 @@ OBJECT_ROUTES = [
     ("get", "/api/v1/people/{person}/can-i-ask", None),
     ("post", "/api/v1/people/{person}/snooze", {"duration": "30d"}),
     ("post", "/api/v1/people/{person}/done", {"note": "Hijacked"}),
+    ("get", "/api/v1/people/{person}/cadence", None),
+    ("put", "/api/v1/people/{person}/cadence", {"cadence": "weekly"}),
+    ("get", "/api/v1/tags/{tag}/cadence", None),
+    ("put", "/api/v1/tags/{tag}/cadence", {"cadence": "weekly"}),
 ]
 # The resources this test owns; routers added later bring their own isolation tests.
 COVERED_PREFIXES = ("/api/v1/people", "/api/v1/interactions", "/api/v1/tags", "/api/v1/me")
@@ -47,17 +51,19 @@ def test_it_answers_404_for_another_users_objects(
     other_api: Client, adas_data: dict, method: str, template: str, body: dict | None
 ) -> None:
     person, interaction = adas_data["person"], adas_data["interaction"]
-    url = template.format(person=person.pk, interaction=interaction.pk)
+    tag = Tag.objects.get(name="secret")
+    url = template.format(person=person.pk, interaction=interaction.pk, tag=tag.pk)
     kwargs = {"content_type": "application/json", "data": body} if body else {}
     response = getattr(other_api, method)(url, **kwargs)
     assert response.status_code == 404, response.content
     # The answer is the same as for an id that does not exist at all.
-    missing = template.format(person=10**9, interaction=10**9)
+    missing = template.format(person=10**9, interaction=10**9, tag=10**9)
     assert response.json() == getattr(other_api, method)(missing, **kwargs).json()
     person.refresh_from_db()
     interaction.refresh_from_db()
     assert (person.full_name, interaction.summary) == ("Ada Lovelace", "Private")
     assert list(person.tags.values_list("name", flat=True)) == ["secret"]
+    assert not CadenceOverride.objects.exists()
 
 
 def test_it_covers_every_route_that_names_an_object(db: None) -> None:
@@ -71,9 +77,9 @@ def test_it_covers_every_route_that_names_an_object(db: None) -> None:
     covered = {
         (
             method,
-            template.replace("{person}", "{person_id}").replace(
-                "{interaction}", "{interaction_id}"
-            ),
+            template.replace("{person}", "{person_id}")
+            .replace("{interaction}", "{interaction_id}")
+            .replace("{tag}", "{tag_id}"),
         )
         for method, template, _ in OBJECT_ROUTES
     }

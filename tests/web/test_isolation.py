@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from amity.people import services
-from amity.people.models import Interaction, Note, Person
+from amity.people.models import CadenceOverride, Interaction, Note, Person, Tag
 from amity.web import urls as web_urls
 from tests.web.conftest import FormClient
 
@@ -30,6 +30,8 @@ ROUTES: dict[str, list[dict[str, str]]] = {
     ],
     "today_done": [{"person_id": "ada"}],
     "today_snooze": [{"person_id": "ada"}],
+    "person_cadence": [{"person_id": "ada"}],
+    "tag_cadence": [{"tag_id": "ada"}],
     "inbox_label": [{"interaction_id": "ada"}],
     "inbox_unlabel": [{"interaction_id": "ada"}],
     "reading_archive": [{"item_id": "ada"}],
@@ -49,6 +51,7 @@ POST_DATA = {
     "direction": "outbound",
     "intent": "neutral",
     "summary": "Hijacked",
+    "cadence": "weekly",
 }
 
 
@@ -58,12 +61,13 @@ def two_networks(user, other_user) -> dict[str, dict[str, Any]]:
     from amity.network import introductions
     from amity.network import services as network
 
-    ada_person = services.create_person(owner=user, full_name="Ada's Friend")
+    ada_person = services.create_person(owner=user, full_name="Ada's Friend", tags=["secret"])
     ada_other = services.create_person(owner=user, full_name="Ada's Colleague")
     bob_person = services.create_person(owner=other_user, full_name="Bob's Friend")
     return {
         "ada": {
             "person_id": ada_person.pk,
+            "tag_id": Tag.objects.get(owner=user, name="secret").pk,
             "interaction_id": services.log_interaction(owner=user, people=[ada_person]).pk,
             "note_id": services.add_note(person=ada_person, body="private").pk,
             "item_id": network.save_reading(owner=user, text="Heat pumps in old houses").pk,
@@ -102,6 +106,7 @@ def snapshot() -> tuple[list[Any], ...]:
         list(Person.objects.order_by("pk").values_list("pk", "full_name", "interaction_count")),
         list(Interaction.objects.order_by("pk").values_list("pk", "summary")),
         list(Note.objects.order_by("pk").values_list("pk", "body")),
+        list(CadenceOverride.objects.order_by("pk").values_list("pk", "person", "tag", "days")),
     )
 
 

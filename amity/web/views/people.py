@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,8 +16,16 @@ from django.views.decorators.http import require_http_methods
 
 from amity.people import services
 from amity.people.models import ContactPoint, Person, Tag
+from amity.web import cadences
 from amity.web.facets import people_facets
-from amity.web.forms import InteractionForm, NoteForm, PeopleFilterForm, PersonForm, attach_error
+from amity.web.forms import (
+    CadenceForm,
+    InteractionForm,
+    NoteForm,
+    PeopleFilterForm,
+    PersonForm,
+    attach_error,
+)
 from amity.web.timeline import TIMELINE_PAGE, timeline_for
 
 # Searches that name exactly one person (#id, an email address, a LinkedIn URL) open
@@ -82,8 +91,24 @@ def people_list(request: HttpRequest) -> HttpResponse:
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "filtered": filtered,
             "sort": filters["sort"],
+            **_tag_context(request, filters["tag"]),
         },
     )
+
+
+def _tag_context(request: HttpRequest, name: str) -> dict[str, Any]:
+    """Return the chosen tag with its cadence and a form to change it (nothing without one)."""
+    tag = Tag.objects.filter(owner=request.user, name=name).first() if name else None
+    if tag is None:
+        return {}
+    override = cadences.tag_cadence(tag)
+    setting = cadences.setting_for(override.days) if override else cadences.DEFAULT
+    return {
+        "tag": tag,
+        "tag_cadence": override,
+        "tag_cadence_text": cadences.cadence_text(override.days) if override else "",
+        "tag_cadence_form": CadenceForm(initial=CadenceForm.initial_for(setting), for_tag=True),
+    }
 
 
 def render_person(
@@ -92,6 +117,7 @@ def render_person(
     *,
     interaction_form: InteractionForm | None = None,
     note_form: NoteForm | None = None,
+    cadence_form: CadenceForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """Render a person's page, with bound forms when a submission failed."""
@@ -110,6 +136,8 @@ def render_person(
         "next_more": pages + 1,
         "interaction_form": interaction_form or InteractionForm(),
         "note_form": note_form or NoteForm(),
+        # None: the relationship panel shows the person's current cadence.
+        "cadence_form": cadence_form,
     }
     return render(request, "amity/people/detail.html", context, status=status)
 
