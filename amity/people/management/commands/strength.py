@@ -18,10 +18,6 @@ from amity.people.models import Tag
 class Command(AmityCommand):
     """List people by tie strength."""
 
-    # Must answer fast for a whole network: skip Django's system checks, which import
-    # every URL and API module just to validate them.
-    requires_system_checks: list[str] = []
-
     help = """List people with their tie strength (0..1), circle, last interaction, days
     since, interactions in the last 90 days, reciprocity and a dormant flag, strongest
     first. NAME shows one person; --dormant lists the revival queue (most valuable first).

@@ -14,10 +14,6 @@ from amity.people.management.relationship_options import add_as_of, parse_as_of
 class Command(AmityCommand):
     """List who to reach out to today, why, and a 60-second action for each."""
 
-    # A read-mostly verb that must answer fast: skip Django's system checks, which
-    # import every URL and API module just to validate them.
-    requires_system_checks: list[str] = []
-
     help = """List a few people to contact today, each with a reason (overdue for their
     circle, dormant but valuable, an anniversary, a birthday, a new job, an
     introduction awaiting follow-up, help never thanked) and a 60-second action. The

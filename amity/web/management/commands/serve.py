@@ -23,6 +23,8 @@ class Command(AmityCommand):
         "applies migrations, creates a first user and loads the demo network."
     )
     supports_json = False
+    # The server loads every URL, view and API module anyway: validate them first.
+    requires_system_checks = "__all__"
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Declare --host, --port, --demo and --no-demo."""
