@@ -14,9 +14,8 @@ from ninja import Field, Router, Schema
 from amity.api.auth import current_user
 from amity.api.people import person_of
 from amity.api.schemas import ErrorResponse, MessageResponse
-from amity.people import services, ties
+from amity.people import cadences, services, ties
 from amity.people.models import Person, Tag
-from amity.web import cadences
 
 router = Router(tags=["relationships"])
 

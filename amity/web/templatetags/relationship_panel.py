@@ -7,9 +7,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from amity.people import relationships, ties
+from amity.people import cadences, relationships, ties
 from amity.people.models import Person
-from amity.web import cadences
 from amity.web.forms import CadenceForm
 
 register = template.Library()

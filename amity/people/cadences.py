@@ -1,9 +1,9 @@
-"""Describe and change contact cadences for the person page, the tag list and the API.
+"""Describe and change contact cadences for the web pages and the API.
 
 The relationship engine (amity.people.relationships) applies the overrides when it
 scores; this module says where a person's cadence comes from (their own setting, a
 tag, or their circle's default) and turns what a user typed into a set or a clear.
-The API (amity.api.cadences) uses it too, so the web and the API say the same.
+The web pages and the API (amity.api.cadences) both use it, so they say the same.
 """
 
 from __future__ import annotations
