@@ -16,7 +16,8 @@ Steps, each timed:
 
 Steps 2-4 are timed twice: in-process (the command's own work, via call_command) and
 as a fresh `amity ...` process (adds Python start-up, Django set-up and the migration
-check). Prints a Markdown table for docs/benchmarks.md.
+check; a warm `amity today` is answered from the stored answer without Django, see
+amity/people/today_cache.py). Prints a Markdown table for docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ def command(*args: str) -> Callable[[], object]:
 def process(home: Path, *args: str) -> Callable[[], object]:
     """Return a run of `amity ...` as a fresh process."""
     env = {**os.environ, "AMITY_HOME": str(home)}
+    # An installed Amity keeps its compiled bytecode; without it every process spends
+    # ~80 ms compiling amity's own modules (some sandboxes switch the cache off).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     cmd = [sys.executable, "-m", "amity", *args]
     return lambda: subprocess.run(cmd, env=env, check=True, capture_output=True, cwd=REPO)
 
@@ -162,21 +166,21 @@ def main(argv: list[str] | None = None) -> None:
             median(
                 lambda: process(args.home, "today", "--json", *user), lambda: forget_today(owner)
             ),
-            "",
+            "< 1 s",
         )
     )
     rows.append(
         (
             "`amity today` warm (fresh process)",
             median(lambda: process(args.home, "today", "--json", *user)),
-            "",
+            "< 200 ms",
         )
     )
     rows.append(
         (
             "`amity strength --json`, everyone (fresh process)",
             median(lambda: process(args.home, "strength", "--json", *user)),
-            "",
+            "< 3 s",
         )
     )
     rows.append(
