@@ -18,6 +18,8 @@ class Command(BaseCommand):
     """Show the settings registry (amity/config.py)."""
 
     help = "List every AMITY_* setting: current value, default and what it does."
+    # Like every verb but serve: no system checks, which import every URL module.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Declare --json."""
