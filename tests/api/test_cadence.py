@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.test import Client
-from django.utils import timezone
 
 from amity.accounts.services import create_token
-from amity.people import relationships, services, ties
-from amity.people.models import CadenceOverride, Person, Tag
-
-
-def friend(owner, name: str = "Grace Hopper", **fields) -> Person:
-    """Return a person with a history, so the engine gives them a circle and a cadence."""
-    person = services.create_person(owner=owner, full_name=name, **fields)
-    for days in (300, 200, 100):
-        services.log_interaction(
-            owner=owner,
-            people=[person],
-            occurred_at=timezone.now() - dt.timedelta(days=days),
-            direction="mutual",
-        )
-    return person
-
-
-def engine_cadence(person: Person) -> int | None:
-    """Return the cadence the relationship engine uses for `person` (network-wide rows)."""
-    rows = ties.strength_rows(owner=person.owner, as_of=timezone.now())
-    return next(row["cadence_days"] for row in rows if row["id"] == person.pk)
+from amity.people import relationships
+from amity.people.models import CadenceOverride, Tag
+from tests.histories import engine_cadence
+from tests.histories import with_history as friend
 
 
 def put(api: Client, url: str, body: dict) -> Any:

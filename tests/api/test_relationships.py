@@ -9,18 +9,7 @@ from django.utils import timezone
 
 from amity.people import services
 from amity.people.models import Snooze
-
-
-def friend(owner, name: str = "Grace Hopper", **fields):
-    person = services.create_person(owner=owner, full_name=name, **fields)
-    for days in (300, 200, 100):
-        services.log_interaction(
-            owner=owner,
-            people=[person],
-            occurred_at=timezone.now() - dt.timedelta(days=days),
-            direction="mutual",
-        )
-    return person
+from tests.histories import with_history as friend
 
 
 def test_it_serves_todays_list_with_reasons_and_actions(api: Client, user) -> None:

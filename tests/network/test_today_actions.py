@@ -1,30 +1,22 @@
 """Test that Today resurfaces saved articles and pending referral steps."""
 
-import datetime as dt
 import io
 import json
 
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
 
 from amity.network import services as network
 from amity.people import services
 from amity.people.today import today_list
+from tests.histories import with_history
 
 
 def _overdue_friend(user, name: str, interests: list[str]):
     """Return a person with a real but quiet history, so Today picks them."""
-    person = services.create_person(owner=user, full_name=name, interests=interests)
-    for days in (400, 300, 200, 120):
-        services.log_interaction(
-            owner=user,
-            people=[person],
-            occurred_at=timezone.now() - dt.timedelta(days=days),
-            channel="call",
-            direction="mutual",
-        )
-    return person
+    return with_history(
+        user, name, days_ago=(400, 300, 200, 120), channel="call", interests=interests
+    )
 
 
 def test_it_adds_a_fitting_saved_article_to_todays_item(user) -> None:

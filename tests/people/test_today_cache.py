@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import os
@@ -17,11 +16,11 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
 
 from amity.network import services as network
 from amity.people import services, today_cache
 from amity.people.models import DailyPick
+from tests.histories import with_history
 
 
 @pytest.fixture
@@ -35,19 +34,13 @@ def connect(transactional_db: None) -> Callable[[], sqlite3.Connection]:
 
 def _network(owner: Any) -> list[Any]:
     """Return a few people with real, quiet histories, so Today has picks."""
-    people = []
-    for n, name in enumerate(["Ada Lovelace", "Grace Hopper", "Alan Turing", "Mary Somerville"]):
-        person = services.create_person(owner=owner, full_name=name, interests=["compilers"])
-        for days in (400, 300, 200, 100 + n):
-            services.log_interaction(
-                owner=owner,
-                people=[person],
-                occurred_at=timezone.now() - dt.timedelta(days=days),
-                channel="call",
-                direction="mutual",
-            )
-        people.append(person)
-    return people
+    names = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Mary Somerville"]
+    return [
+        with_history(
+            owner, name, days_ago=(400, 300, 200, 100 + n), channel="call", interests=["compilers"]
+        )
+        for n, name in enumerate(names)
+    ]
 
 
 def _django(*args: str) -> str:

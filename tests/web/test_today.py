@@ -9,19 +9,12 @@ from django.utils import timezone
 
 from amity.people import services
 from amity.people.models import DailyPick, Snooze
+from tests.histories import with_history
 from tests.web.conftest import FormClient
 
 
 def overdue_friend(owner, name: str = "Grace Hopper", **fields):
-    friend = services.create_person(owner=owner, full_name=name, **fields)
-    for days in (400, 300, 200, 100):
-        services.log_interaction(
-            owner=owner,
-            people=[friend],
-            occurred_at=timezone.now() - dt.timedelta(days=days),
-            direction="mutual",
-        )
-    return friend
+    return with_history(owner, name, days_ago=(400, 300, 200, 100), **fields)
 
 
 def test_it_makes_today_the_home_page_with_reasons_and_actions(web, user) -> None:
