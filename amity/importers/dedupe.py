@@ -4,7 +4,7 @@ Imports already merge what they are sure of (same profile URL, key or email, or 
 very similar name at the same company). This finds what needs a human: people who
 share an email address or phone number, or whose names match closely. Two people
 with different LinkedIn profiles are never listed: they are two accounts.
-Merging is amity.people.services.merge_people.
+Merging is amity.people.merging.merge_people.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, Max, QuerySet
 from django.utils import timezone
 
@@ -100,7 +100,7 @@ def apply_name(person: Person, full_name: str) -> None:
     person.sort_name = parsed.sort_name[:300]
 
 
-def _clean_interests(interests: Iterable[str]) -> list[str]:
+def clean_interests(interests: Iterable[str]) -> list[str]:
     seen: dict[str, str] = {}
     for item in interests:
         text = " ".join(str(item).split())
@@ -194,7 +194,7 @@ def create_person(
     person = Person(owner=owner)
     apply_name(person, full_name)
     _assign_fields(person, fields)
-    person.interests = _clean_interests(interests)
+    person.interests = clean_interests(interests)
     _set_linkedin(person, linkedin_url)
     person.provenance = {
         name: source
@@ -256,7 +256,7 @@ def update_person(
         apply_name(person, full_name)
         changed.append("full_name")
     if interests is not None:
-        cleaned = _clean_interests(interests)
+        cleaned = clean_interests(interests)
         if cleaned != person.interests:
             person.interests = cleaned
             changed.append("interests")
@@ -266,7 +266,7 @@ def update_person(
     provenance.update({name: source for name in changed})
     person.provenance = provenance
     person.updated_at = timezone.now()
-    _save_profile(person)
+    save_profile(person)
     if emails is not None:
         set_contact_points(person=person, kind="email", values=emails)
     if phones is not None:
@@ -284,7 +284,7 @@ def update_person(
 _DERIVED_FIELDS = {"id", "owner", "uid", "search_text", "last_interaction_at", "interaction_count"}
 
 
-def _save_profile(person: Person) -> None:
+def save_profile(person: Person) -> None:
     """Save the user-editable columns of `person`, leaving derived ones alone."""
     person.save(
         update_fields=[
@@ -483,79 +483,6 @@ def add_note(*, person: Person, body: str) -> Note:
 def delete_note(*, note: Note) -> None:
     """Delete a note from a person's timeline."""
     note.delete()
-
-
-def _repoint_references(*, other: Person, keep: Person) -> None:
-    """Point every other app's rows about `other` at `keep` before `other` is deleted.
-
-    Generic over Person's reverse relations, so import keys, introductions, referrals,
-    triage labels and whatever later apps add survive a merge instead of cascading
-    away. A row that would clash with one `keep` already has (a second snooze, a
-    duplicate key) stays behind and goes with `other`: `keep`'s own wins.
-    """
-    for relation in Person._meta.related_objects:
-        name = relation.field.name
-        manager = relation.related_model._default_manager
-        if relation.many_to_many:
-            for row in manager.filter(**{name: other}):
-                getattr(row, name).remove(other)
-                getattr(row, name).add(keep)
-            continue
-        if relation.one_to_one and manager.filter(**{name: keep}).exists():
-            continue
-        for pk in manager.filter(**{name: other}).values_list("pk", flat=True):
-            try:
-                with transaction.atomic():
-                    manager.filter(pk=pk).update(**{name: keep})
-            except IntegrityError:
-                pass
-
-
-@transaction.atomic
-def merge_people(*, keep: Person, others: Sequence[Person]) -> Person:
-    """Merge `others` into `keep`: contacts, interactions, notes, tags and blank fields.
-
-    Fields `keep` already has win; blanks are filled from the others in order.
-    """
-    others = [o for o in others if o.pk != keep.pk]
-    if any(o.owner_id != keep.owner_id for o in others):
-        raise ValidationError("people", "can only merge people of the same owner")
-    keep_contacts = {(cp.kind, cp.normalized) for cp in keep.contact_points.all()}
-    for other in others:
-        for name in (*PERSON_TEXT_FIELDS, *PERSON_DATE_FIELDS):
-            if not getattr(keep, name) and getattr(other, name):
-                setattr(keep, name, getattr(other, name))
-                if name in (other.provenance or {}):
-                    keep.provenance[name] = other.provenance[name]
-        if other.notes and keep.notes and other.notes not in keep.notes:
-            keep.notes = f"{keep.notes}\n\n{other.notes}"
-        keep.interests = _clean_interests([*keep.interests, *other.interests])
-        if not keep.linkedin_url and other.linkedin_url:
-            url = other.linkedin_url
-            Person.objects.filter(pk=other.pk).update(linkedin_url="")
-            keep.linkedin_url = url
-        for cp in other.contact_points.all():
-            if (cp.kind, cp.normalized) in keep_contacts:
-                cp.delete()
-            else:
-                keep_contacts.add((cp.kind, cp.normalized))
-                cp.person, cp.is_primary = keep, False
-                cp.save(update_fields=["person", "is_primary"])
-        for interaction in other.interactions.all():
-            interaction.people.remove(other)
-            interaction.people.add(keep)
-        Note.objects.filter(person=other).update(person=keep)
-        keep.tags.add(*other.tags.all())
-        if other.created_at < keep.created_at:
-            keep.created_at = other.created_at
-        _repoint_references(other=other, keep=keep)
-        other.delete()
-    keep.updated_at = timezone.now()
-    _save_profile(keep)
-    refresh_search_text(keep)
-    refresh_summaries(person_ids=[keep.pk])
-    keep.refresh_from_db()
-    return keep
 
 
 def people_for(

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from amity.people import services
+from amity.people import merging, services
 from amity.people.models import ContactPoint, Interaction, Person
 
 
@@ -82,7 +82,7 @@ def test_it_merges_people_without_losing_anything(user) -> None:
     )
     services.log_interaction(owner=user, people=[dupe])
     services.add_note(person=dupe, body="Met at the Royal Society")
-    merged = services.merge_people(keep=keep, others=[dupe])
+    merged = merging.merge_people(keep=keep, others=[dupe])
     assert not Person.objects.filter(pk=dupe.pk).exists()
     assert merged.company == "Engines" and merged.linkedin_url.endswith("/in/ada")
     assert sorted(
@@ -142,6 +142,6 @@ def test_a_merge_keeps_what_other_apps_know_about_the_merged_person(user) -> Non
     dupe = services.create_person(owner=user, full_name="Ada L.")
     ExternalKey.objects.create(owner=user, person=dupe, source="vcard", key="uid-1")
     Snooze.objects.create(owner=user, person=dupe, until=timezone.localdate())
-    services.merge_people(keep=keep, others=[dupe])
+    merging.merge_people(keep=keep, others=[dupe])
     assert ExternalKey.objects.get(key="uid-1").person_id == keep.pk
     assert Snooze.objects.get(owner=user).person_id == keep.pk

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import CommandError, CommandParser
 from django.db.models import Prefetch
 
-from amity.people import services
+from amity.people import merging, services
 from amity.people.management.base import AmityCommand
 from amity.people.management.display import (
     interactions_table,
@@ -283,7 +283,7 @@ class Command(AmityCommand):
             seen.add(other.pk)
         names = ", ".join(f"{o.full_name} (#{o.pk})" for o in others)
         self._confirm(options, f"Merge {names} into {keep.full_name} (#{keep.pk})?")
-        merged = services.merge_people(keep=keep, others=others)
+        merged = merging.merge_people(keep=keep, others=others)
         self._print_person(options, merged, "Merged into")
 
     def _duplicates(self, owner: AbstractBaseUser, options: dict[str, Any]) -> None:
