@@ -1,10 +1,13 @@
 """Build, keep and act on today's short list of people to contact.
 
 The list for a day is computed once and stored (DailyList + DailyPick) with a
-fingerprint of the data it came from. While nothing changes, asking again returns
-the stored picks without scoring anyone; when something changes (an interaction, a
-snooze, an edit), picks already made stay (done ones marked), snoozed ones drop out
-and the gaps are filled. Yesterday's picks are never today's unless a snooze is due.
+fingerprint of the data it came from (amity.people.today_cache) and the finished
+answer. While nothing changes, asking again returns that answer without scoring
+anyone (and `amity today` prints it without even starting Django); when something
+changes (an interaction, a snooze, an edit, a step taken on a saved article, an
+introduction or a referral), picks already made stay (done ones marked), snoozed
+ones drop out and the gaps are filled. Yesterday's picks are never today's unless a
+snooze is due.
 """
 
 from __future__ import annotations
@@ -144,8 +147,9 @@ def _with_network_actions(owner: AbstractBaseUser, data: dict[str, Any]) -> dict
 
     Adds `network` ({"reading", "introductions", "referrals"}, the shape of
     amity.network.services.network_actions) and, on each item with a saved article
-    that fits them, `reading` ({"item_id", "title", "url", "text"}). Not cached with
-    the list: these change whenever a step is taken.
+    that fits them, `reading` ({"item_id", "title", "url", "text"}). Kept in the
+    stored answer: the fingerprint covers reading items, introductions and referrals,
+    so taking a step sends the next call here again.
     """
     from django.apps import apps
 
