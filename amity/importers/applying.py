@@ -10,7 +10,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
@@ -24,6 +24,7 @@ from amity.importers.naming import set_name
 from amity.importers.records import ImportBatch, InteractionRecord
 from amity.people import services
 from amity.people.models import ContactPoint, Interaction, Person, Tag
+from amity.people.progress import Progress
 
 CHUNK = 2000
 T = TypeVar("T")
@@ -48,26 +49,6 @@ _PERSON_FIELDS = [
     "updated_at",
 ]
 _INTERACTION_FIELDS = ["occurred_at", "channel", "direction", "summary", "content"]
-
-
-class Progress(Protocol):
-    """Where an import reports how far it got (a rich progress bar, or nothing)."""
-
-    def phase(self, name: str, total: int | None) -> None:
-        """Start a named phase of `total` steps (None: unknown)."""
-
-    def advance(self, amount: int = 1) -> None:
-        """Count `amount` steps of the current phase as done."""
-
-
-class NoProgress:
-    """Report progress nowhere."""
-
-    def phase(self, name: str, total: int | None) -> None:
-        """Ignore the phase."""
-
-    def advance(self, amount: int = 1) -> None:
-        """Ignore the step."""
 
 
 @dataclass

@@ -19,12 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from amity.bootstrap import refresh_planner_statistics
-from amity.importers.applying import Counts, NoProgress, Progress, apply_batch
+from amity.importers.applying import Counts, apply_batch
 from amity.importers.errors import ImportFailed
 from amity.importers.models import ImportRun
 from amity.importers.reading import SourceFile, SourceFolder
 from amity.importers.records import ImportBatch, ParseOptions
 from amity.importers.registry import ImportFormat, get_format
+from amity.people.progress import NoProgress, Progress
 
 # Parsers turn every problem they know about into ImportFailed; these are what a
 # third-party parser (vobject, icalendar, email) may still raise on hostile bytes.

@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -66,6 +66,7 @@ from amity.people.export_sections import (
 )
 from amity.people.json_stream import JsonObjectStream, JsonStreamError
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
+from amity.people.progress import NoProgress, Progress
 from amity.people.serializers import (
     CONTACT_CODECS,
     INTERACTION_CODECS,
@@ -81,6 +82,8 @@ from amity.people.serializers import (
 
 EXPORT_FORMAT = "amity-export"
 EXPORT_VERSION = 1
+SUMMARY_CHUNK = 5000
+"""People whose summaries a restore rebuilds between two progress reports."""
 
 # Models that own user data but have no section, and why (tests/people/test_exporting.py
 # fails when a model owning user data is in neither a section nor this list).
@@ -408,12 +411,33 @@ def _check_header(key: str, value: Any) -> None:
         raise RestoreError(f"field {key!r} must be text, found {value!r}")
 
 
-def restore_json(*, owner: AbstractBaseUser, fp: TextIO) -> dict[str, int]:
+class _ReadCounter:
+    """Pass reads through, reporting how many characters went by."""
+
+    def __init__(self, fp: TextIO, progress: Progress) -> None:
+        self._fp, self._progress = fp, progress
+
+    def read(self, size: int = -1) -> str:
+        """Read from the file and advance the progress by what was read."""
+        data = self._fp.read(size)
+        self._progress.advance(len(data))
+        return data
+
+
+def restore_json(
+    *,
+    owner: AbstractBaseUser,
+    fp: TextIO,
+    progress: Progress | None = None,
+    size: int | None = None,
+) -> dict[str, int]:
     """Restore an Amity JSON export into the owner's empty account; return counts.
 
     Runs in one transaction: on any error (RestoreError names the record and field)
-    nothing is written.
+    nothing is written. `progress` hears two phases: reading the file (`size`, its
+    length, when known; steps are characters) and rebuilding summaries (people).
     """
+    progress = progress or NoProgress()
     if busy := existing_data(owner):
         raise RestoreError(
             f"user {owner.get_username()!r} already has {', '.join(busy)}; restore only "
@@ -421,7 +445,9 @@ def restore_json(*, owner: AbstractBaseUser, fp: TextIO) -> dict[str, int]:
         )
     try:
         with transaction.atomic():
-            counts = _restore(owner, JsonObjectStream(fp))
+            progress.phase("Reading the export", size)
+            reader = cast(TextIO, _ReadCounter(fp, progress))
+            counts = _restore(owner, JsonObjectStream(reader), progress)
     except JsonStreamError as exc:
         raise RestoreError(str(exc)) from None
     except RecordError as exc:
@@ -433,7 +459,9 @@ def restore_json(*, owner: AbstractBaseUser, fp: TextIO) -> dict[str, int]:
     return counts
 
 
-def _restore(owner: AbstractBaseUser, stream: JsonObjectStream) -> dict[str, int]:
+def _restore(
+    owner: AbstractBaseUser, stream: JsonObjectStream, progress: Progress
+) -> dict[str, int]:
     maps = IdMaps(owner)
     counts: dict[str, int] = {}
     header: set[str] = set()
@@ -472,17 +500,21 @@ def _restore(owner: AbstractBaseUser, stream: JsonObjectStream) -> dict[str, int
     missing.update(need for name in waiting for need in SECTIONS[name].needs if need not in counts)
     if missing:
         raise RestoreError(f"the file lacks section(s): {', '.join(sorted(missing))}")
-    _rebuild_summaries(owner)
+    _rebuild_summaries(owner, progress)
     return counts
 
 
-def _rebuild_summaries(owner: AbstractBaseUser) -> None:
+def _rebuild_summaries(owner: AbstractBaseUser, progress: Progress) -> None:
     """Recompute what the export leaves out because it follows from interactions."""
     # Everyone who took part in an interaction: the people whose counts and engine
     # summaries (PersonSummary) the interactions determine; the rest have none.
-    person_ids = (
+    person_ids = list(
         Interaction.people.through.objects.filter(interaction__owner=owner)
         .values_list("person_id", flat=True)
         .distinct()
     )
-    services.refresh_summaries(person_ids=person_ids.iterator(chunk_size=10_000))
+    progress.phase("Rebuilding tie summaries", len(person_ids))
+    for start in range(0, len(person_ids), SUMMARY_CHUNK):
+        chunk = person_ids[start : start + SUMMARY_CHUNK]
+        services.refresh_summaries(person_ids=chunk)
+        progress.advance(len(chunk))

@@ -187,6 +187,32 @@ def test_it_restores_an_export_that_exports_identically(user, other_user, monkey
     assert _summaries(user) == summaries and summaries
 
 
+class _Recorder:
+    """Record progress reports: [name, total, steps advanced]."""
+
+    def __init__(self) -> None:
+        self.phases: list[list] = []
+
+    def phase(self, name: str, total: int | None) -> None:
+        self.phases.append([name, total, 0])
+
+    def advance(self, amount: int = 1) -> None:
+        self.phases[-1][2] += amount
+
+
+def test_it_reports_restore_progress_through_the_file_then_the_summaries(user) -> None:
+    _build_network(user)
+    text = _export(user)
+    with_history = Interaction.people.through.objects.values("person_id").distinct().count()
+    _wipe(user)
+    recorder = _Recorder()
+    restore_json(owner=user, fp=io.StringIO(text), progress=recorder, size=len(text))
+    assert recorder.phases == [
+        ["Reading the export", len(text), len(text)],
+        ["Rebuilding tie summaries", with_history, with_history],
+    ]
+
+
 def test_it_exports_every_model_that_holds_user_data() -> None:
     """A new model with an owner (or reaching a person) needs a section or a reason."""
     exported = {m._meta.label for s in exporting.SECTIONS.values() for m in s.models}

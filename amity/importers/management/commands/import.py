@@ -24,30 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from amity.importers.errors import ImportFailed
 from amity.importers.registry import FORMATS
 from amity.importers.services import ImportSummary, open_path, run_import
 from amity.people.management.base import AmityCommand
-
-
-class _RichProgress:
-    """Show import phases as a rich progress bar on stderr."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.task: Any = None
-
-    def phase(self, name: str, total: int | None) -> None:
-        if self.task is not None:
-            self.progress.update(self.task, completed=self.progress.tasks[-1].total or 0)
-        self.task = self.progress.add_task(name, total=total)
-
-    def advance(self, amount: int = 1) -> None:
-        if self.task is not None:
-            self.progress.advance(self.task, amount)
+from amity.people.management.progress import progress_bar
 
 
 class Command(AmityCommand):
@@ -77,18 +59,8 @@ class Command(AmityCommand):
         show_bar = not options["json"] and sys.stderr.isatty()
         try:
             source = open_path(options["path"])
-            if show_bar:
-                with Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeElapsedColumn(),
-                    console=Console(stderr=True),
-                    transient=True,
-                ) as bar:
-                    summary = self._run(owner, options, source, _RichProgress(bar))
-            else:
-                summary = self._run(owner, options, source, None)
+            with progress_bar(show_bar) as progress:
+                summary = self._run(owner, options, source, progress)
         except ImportFailed as exc:
             if options["json"]:
                 error = {"error": str(exc), "file": exc.file, "line": exc.line}

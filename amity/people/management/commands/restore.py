@@ -11,6 +11,7 @@ from django.core.management.base import CommandError, CommandParser
 from amity.people.exporting import RestoreError, restore_json
 from amity.people.management.base import AmityCommand
 from amity.people.management.display import keep_help_layout
+from amity.people.management.progress import progress_bar
 
 
 class Command(AmityCommand):
@@ -18,7 +19,8 @@ class Command(AmityCommand):
 
     help = """Restore a file written by `amity export --format json` into an empty account
     (--user, default the first user). Keeps uids, timestamps and summaries. Checks the
-    whole file in one transaction: on any error nothing is written.
+    whole file in one transaction: on any error nothing is written. At a terminal a
+    progress bar shows the file being read, then the tie summaries being rebuilt.
 
     --json: {"user": "ada", "file": "FILE", "counts": {"tags": N, "people": N,
     "interactions": N, "notes": N, ...}}
@@ -33,12 +35,17 @@ class Command(AmityCommand):
         """Restore the file and report what was written."""
         owner = self.owner(options)
         name = options["file"]
+        show_bar = not options["json"] and sys.stderr.isatty()
         try:
-            if name == "-":
-                counts = restore_json(owner=owner, fp=sys.stdin)
-            else:
-                with Path(name).expanduser().open(encoding="utf-8") as fp:
-                    counts = restore_json(owner=owner, fp=fp)
+            with progress_bar(show_bar, counts=False) as progress:
+                if name == "-":
+                    counts = restore_json(owner=owner, fp=sys.stdin, progress=progress)
+                else:
+                    path = Path(name).expanduser()
+                    with path.open(encoding="utf-8") as fp:
+                        counts = restore_json(
+                            owner=owner, fp=fp, progress=progress, size=path.stat().st_size
+                        )
         except OSError as exc:
             raise CommandError(f"cannot read {name!r}: {exc.strerror or exc}") from exc
         except UnicodeDecodeError as exc:
