@@ -84,6 +84,8 @@ EXPORT_FORMAT = "amity-export"
 EXPORT_VERSION = 1
 SUMMARY_CHUNK = 5000
 """People whose summaries a restore rebuilds between two progress reports."""
+PROGRESS_STEP = 1000
+"""Records an export writes between two progress reports (a report costs microseconds)."""
 
 # Models that own user data but have no section, and why (tests/people/test_exporting.py
 # fails when a model owning user data is in neither a section nor this list).
@@ -364,8 +366,14 @@ def _line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def export_json(*, owner: AbstractBaseUser, out: TextIO) -> dict[str, int]:
-    """Write everything `owner` has as one JSON document; return records per section."""
+def export_json(
+    *, owner: AbstractBaseUser, out: TextIO, progress: Progress | None = None
+) -> dict[str, int]:
+    """Write everything `owner` has as one JSON document; return records per section.
+
+    `progress` hears one phase per section (steps are records).
+    """
+    progress = progress or NoProgress()
     counts: dict[str, int] = {}
     header = {
         "format": EXPORT_FORMAT,
@@ -379,15 +387,26 @@ def export_json(*, owner: AbstractBaseUser, out: TextIO) -> dict[str, int]:
     with transaction.atomic():
         for position, section in enumerate(SECTIONS.values()):
             out.write(f"{_line(section.name)}: [")
+            progress.phase(f"Exporting {section.name.replace('_', ' ')}", _size(section, owner))
             count = 0
             for record in section.dump(owner):
                 out.write(("\n" if count == 0 else ",\n") + _line(record))
                 count += 1
+                if count % PROGRESS_STEP == 0:
+                    progress.advance(PROGRESS_STEP)
+            progress.advance(count % PROGRESS_STEP)
             out.write("\n]" if count else "]")
             out.write(",\n" if position < len(SECTIONS) - 1 else "\n")
             counts[section.name] = count
     out.write("}\n")
     return counts
+
+
+def _size(section: Section, owner: AbstractBaseUser) -> int | None:
+    """Return how many records a section will write (None when it cannot tell)."""
+    if not section.models:
+        return None
+    return int(section.models[0]._default_manager.filter(owner=owner).count())
 
 
 # -- restore ------------------------------------------------------------------------

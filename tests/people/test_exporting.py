@@ -213,6 +213,17 @@ def test_it_reports_restore_progress_through_the_file_then_the_summaries(user) -
     ]
 
 
+def test_it_reports_export_progress_section_by_section(user) -> None:
+    _build_network(user)
+    recorder = _Recorder()
+    counts = export_json(owner=user, out=io.StringIO(), progress=recorder)
+    names = [name.replace("_", " ") for name in exporting.SECTIONS]
+    assert [phase[0] for phase in recorder.phases] == [f"Exporting {n}" for n in names]
+    # Every section with a model knows its size up front, and each ends complete.
+    assert [phase[1] for phase in recorder.phases] == list(counts.values())
+    assert [phase[2] for phase in recorder.phases] == list(counts.values())
+
+
 def test_it_exports_every_model_that_holds_user_data() -> None:
     """A new model with an owner (or reaching a person) needs a section or a reason."""
     exported = {m._meta.label for s in exporting.SECTIONS.values() for m in s.models}

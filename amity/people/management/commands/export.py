@@ -15,21 +15,23 @@ from amity.people.export_formats import CSV_COLUMNS, export_csv, export_vcard
 from amity.people.exporting import export_json
 from amity.people.management.base import AmityCommand
 from amity.people.management.display import keep_help_layout
+from amity.people.management.progress import progress_bar
+from amity.people.progress import NoProgress, Progress
 
 
-def _json(owner: AbstractBaseUser, out: TextIO) -> dict[str, int]:
-    return export_json(owner=owner, out=out)
+def _json(owner: AbstractBaseUser, out: TextIO, progress: Progress) -> dict[str, int]:
+    return export_json(owner=owner, out=out, progress=progress)
 
 
-def _vcard(owner: AbstractBaseUser, out: TextIO) -> dict[str, int]:
+def _vcard(owner: AbstractBaseUser, out: TextIO, progress: Progress) -> dict[str, int]:
     return {"people": export_vcard(owner=owner, out=out)}
 
 
-def _csv(owner: AbstractBaseUser, out: TextIO) -> dict[str, int]:
+def _csv(owner: AbstractBaseUser, out: TextIO, progress: Progress) -> dict[str, int]:
     return {"people": export_csv(owner=owner, out=out)}
 
 
-FORMATS: dict[str, Callable[[AbstractBaseUser, TextIO], dict[str, int]]] = {
+FORMATS: dict[str, Callable[[AbstractBaseUser, TextIO, Progress], dict[str, int]]] = {
     "json": _json,
     "vcard": _vcard,
     "csv": _csv,
@@ -52,7 +54,8 @@ class Command(AmityCommand):
 
     help = f"""Export everything you own as JSON (lossless; `amity restore` reads it back),
     or your people as vCard 3.0 or CSV (one row per person; multi-values joined with
-    " ::: "). Writes to stdout unless --output is given.
+    " ::: "). Writes to stdout unless --output is given (then with a progress bar at
+    a terminal, and through a .partial file renamed at the end).
 
     CSV header: {",".join(CSV_COLUMNS)}
 
@@ -74,7 +77,7 @@ class Command(AmityCommand):
         exporter = FORMATS[options["format"]]
         if not options["output"]:
             try:
-                exporter(owner, _Passthrough(self))  # type: ignore[arg-type]
+                exporter(owner, _Passthrough(self), NoProgress())  # type: ignore[arg-type]
             except BrokenPipeError:
                 # `amity export | head`: the reader left; stop quietly, as cat would.
                 devnull = os.open(os.devnull, os.O_WRONLY)
@@ -85,9 +88,13 @@ class Command(AmityCommand):
             raise CommandError(f"--output: folder {str(path.parent)!r} does not exist")
         # Write beside the target and rename, so a failed export never leaves half a file.
         partial = path.with_name(path.name + ".partial")
+        show_bar = not options["json"] and sys.stderr.isatty()
         try:
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                counts = exporter(owner, out)
+            with (
+                progress_bar(show_bar) as progress,
+                partial.open("w", encoding="utf-8", newline="") as out,
+            ):
+                counts = exporter(owner, out, progress)
             os.replace(partial, path)
         except OSError as exc:
             raise CommandError(f"--output: cannot write {str(path)!r}: {exc}") from exc
