@@ -14,8 +14,10 @@ dormant         a dormant tie worth reviving                           0.30 .. 0
 ==============  ==================================================================
 
 A person's priority is their best reason plus MULTI_REASON_BONUS per extra reason.
-The list then mixes circles: one slot is kept for the best dormant tie and one for
-the best weak tie (circle 4 or 5), at most INNER_SHARE of the list comes from
+The list then mixes circles: one slot is kept for the best dormant tie, one for the
+best weak tie (circle 4 or 5) and one for the best close tie (circles 1-3), so a
+large network's many birthdays and anniversaries among acquaintances never crowd
+out the people the user is closest to; at most INNER_SHARE of the list comes from
 circles 1-2 and at most MAX_PER_REASON entries share a main reason other than
 "overdue", unless nobody else is left. People picked yesterday are left out unless
 a snooze of theirs is due, so the list is never the same person two days running.
@@ -67,6 +69,7 @@ HELP_PHRASES: Final = {
     "gift": "sent you a gift",
 }
 WEAK_CIRCLES: Final = frozenset({4, 5})
+CLOSE_CIRCLES: Final = frozenset({1, 2, 3})
 INNER_CIRCLES: Final = frozenset({1, 2})
 
 
@@ -340,11 +343,12 @@ def pick_today(
         taken.add(row[2].person_id)
 
     if limit >= 3:
-        # Keep a slot for a dormant tie and one for a weak tie, so the list is not
-        # only the inner circle.
+        # Keep a slot for a dormant tie, one for a weak tie and one for a close tie, so
+        # the list is neither only the inner circle nor only acquaintances.
         for wanted in (
             lambda c: c.dormant,
             lambda c: c.circle in WEAK_CIRCLES and not c.dormant,
+            lambda c: c.circle in CLOSE_CIRCLES and not c.dormant,
         ):
             best = next((r for r in scored if wanted(r[2]) and r[2].person_id not in taken), None)
             if best is not None:

@@ -115,6 +115,21 @@ def test_it_mixes_circles_with_a_dormant_and_a_weak_tie() -> None:
     assert picks == sorted(picks, key=lambda n: -n.priority)
 
 
+def test_it_keeps_a_close_tie_when_acquaintances_have_birthdays() -> None:
+    # A large network: every day brings birthdays and job changes among weak ties.
+    outer = [
+        Candidate(i, f"Acquaintance {i}", circle=5, birthday=dt.date(1990, 5, 10))
+        for i in range(1, 10)
+    ] + [
+        Candidate(i, f"Mover {i}", circle=5, company_changed_on=TODAY - dt.timedelta(days=3))
+        for i in range(10, 20)
+    ]
+    close = overdue(50, 2, ratio=1.2)  # a close friend, a little overdue: low priority
+    picks = pick_today([*outer, close], today=TODAY, limit=5)
+    assert 50 in [n.person_id for n in picks]
+    assert len(picks) == 5
+
+
 def test_it_limits_the_inner_circle_when_others_are_waiting() -> None:
     inner = [overdue(i, 1, ratio=8) for i in range(1, 9)]
     middle = [overdue(i, 3, ratio=2) for i in range(40, 45)]
