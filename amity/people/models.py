@@ -74,13 +74,21 @@ class Person(models.Model):
         ordering = ["sort_name", "id"]
         verbose_name_plural = "people"
         indexes = [
-            models.Index(fields=["owner", "sort_name", "id"], name="person_owner_sort"),
+            # Sorted lists page through it; `amity strength` reads id, name and field
+            # of everyone from it alone, in order, without visiting the table.
+            models.Index(
+                fields=["owner", "sort_name", "id", "full_name", "field"],
+                name="person_owner_sort_cover",
+            ),
             models.Index(fields=["owner", "company", "sort_name"], name="person_owner_company"),
             models.Index(fields=["owner", "field", "sort_name"], name="person_owner_field"),
             models.Index(fields=["owner", "last_interaction_at"], name="person_owner_last"),
             models.Index(fields=["owner", "created_at"], name="person_owner_created"),
-            # Today's fingerprint counts people and takes the latest change from it alone.
-            models.Index(fields=["owner", "updated_at"], name="person_owner_updated"),
+            # Covers today's fingerprint (count, latest change) and the summaries'
+            # health check (people with interactions, their total) without the table.
+            models.Index(
+                fields=["owner", "updated_at", "interaction_count"], name="person_owner_upd_count"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -258,7 +266,12 @@ class PersonSummary(models.Model):
     packed = models.BinaryField(default=b"")
 
     class Meta:
-        indexes = [models.Index(fields=["owner", "updated_at"], name="summary_owner_updated")]
+        # Covers today's fingerprint and ensure_summaries' check without the table.
+        indexes = [
+            models.Index(
+                fields=["owner", "updated_at", "version", "count"], name="summary_owner_upd_check"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"summary of person {self.person_id}"

@@ -234,8 +234,10 @@ def ensure_summaries(*, owner: AbstractBaseUser) -> int:
     people = Person.objects.filter(owner=owner, interaction_count__gt=0).aggregate(
         n=Count("pk"), total=Sum("interaction_count")
     )
+    # COUNT(*), not of the key: the (owner, updated_at, version, count) index then
+    # answers alone, without reading the table.
     rows = PersonSummary.objects.filter(owner=owner).aggregate(
-        n=Count("pk"), total=Sum("count"), low=Min("version"), high=Max("version")
+        n=Count("*"), total=Sum("count"), low=Min("version"), high=Max("version")
     )
     current = (rows["low"], rows["high"]) == (strength.SUMMARY_VERSION,) * 2 or not rows["n"]
     if current and (people["n"], people["total"]) == (rows["n"], rows["total"]):

@@ -18,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
 from amity.domain import strength
+from amity.domain.strength import IntArray
 from amity.people import relationships
 from amity.people.models import DailyList, Person, PersonSummary
 from amity.people.relationships import Network, load_network, my_field, recent_counts
@@ -40,11 +41,15 @@ def strength_rows(
     )
     # Names come sorted (by surname, as lists are); a stable sort by score keeps that order
     # among equals, which is cheaper than sorting 100k rows by (score, name) in Python.
-    row_of = network.index()
+    where = network.rows_of(_ids(names))
     rounded = np.round(network.scores.score, 4)
-    keys = np.array([rounded[row_of[pk]] if pk in row_of else 0.0 for pk, _, _ in names])
+    keys = np.where(where >= 0, rounded[np.maximum(where, 0)] if len(rounded) else 0.0, 0.0)
     order = np.argsort(-keys, kind="stable")
     return _rows(network, [names[i] for i in order.tolist()], counts)
+
+
+def _ids(names: list[tuple[int, str, str]]) -> IntArray:
+    return np.fromiter((pk for pk, _, _ in names), dtype=np.int64, count=len(names))
 
 
 def _names(owner: AbstractBaseUser, person: Person | None) -> list[tuple[int, str, str]]:
@@ -125,8 +130,7 @@ def _rows(
     """Build the rows column by column with numpy, then zip them into dicts (fast)."""
     if not names:
         return []
-    row_of = network.index()
-    where = np.array([row_of.get(pk, -1) for pk, _, _ in names], dtype=np.int64)
+    where = network.rows_of(_ids(names))
     present = where >= 0
     at = np.where(present, where, 0)
     s, c = network.scores, network.columns

@@ -120,9 +120,12 @@ def today_list(
                 exclude={p.person_id for p in kept} | snoozed,
             )
             _store(owner, stored, chosen, start=len(kept))
-        # Scoring may have rebuilt missing summaries (a first run, a new formula):
-        # fingerprint the data the list now stands on, or the next run recomputes.
-        current = stored.fingerprint = fingerprint(owner=owner, day=day)
+            if network.repaired:
+                # Scoring rebuilt missing summaries (a first run, a new formula):
+                # fingerprint the data the list now stands on, or the next run
+                # recomputes.
+                current = fingerprint(owner=owner, day=day)
+        stored.fingerprint = current
         stored.size = max(limit, stored.size)
         stored.computed_at = timezone.now()
         stored.save(update_fields=["fingerprint", "size", "thresholds", "computed_at"])

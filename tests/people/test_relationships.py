@@ -5,6 +5,7 @@ import io
 import json
 import math
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -50,21 +51,43 @@ def test_it_loads_the_packed_summaries_and_repairs_rows_without_them(user) -> No
     log(user, bob, 10)
     expected = relationships.load_network(owner=user, as_of=NOON)
     stored = PersonSummary.objects.get(person=bob)
-    matrix = relationships._summary_matrix(user, [bob.pk])
+    matrix, rebuilt = relationships._summary_matrix(user, [bob.pk])
     assert matrix[0, 0] == bob.pk and matrix[0, 3] == stored.count == 2
+    assert rebuilt == 0 and expected.repaired == 0
     assert math.isnan(matrix[0, 16])  # last help received: none, stored as NULL
     # A row written before packing existed is rebuilt, not misread.
     PersonSummary.objects.filter(person=ada).update(packed=b"")
     again = relationships.load_network(owner=user, as_of=NOON)
+    assert again.repaired == 1
     assert dict(zip(again.ids, again.scores.score, strict=True)) == dict(
         zip(expected.ids, expected.scores.score, strict=True)
     )
     assert len(PersonSummary.objects.get(person=ada).packed) == summaries.PACKED_SIZE
 
 
+def test_it_finds_each_persons_row_and_minus_one_without_history(user) -> None:
+    people = [person(user, name) for name in ("Ada Lovelace", "Bob Babbage", "Cy Quiet")]
+    log(user, people[1], 3)
+    log(user, people[0], 5)
+    network = relationships.load_network(owner=user, as_of=NOON)
+    wanted = np.array([p.pk for p in people] + [10**9], dtype=np.int64)
+    rows = network.rows_of(wanted)
+    assert [int(network.ids[r]) if r >= 0 else None for r in rows] == [
+        people[0].pk,
+        people[1].pk,
+        None,
+        None,
+    ]
+    assert network.index() == {int(pk): i for i, pk in enumerate(network.ids)}
+    empty = relationships.load_network(owner=user, as_of=NOON, person_ids=[people[2].pk])
+    assert empty.rows_of(wanted).tolist() == [-1, -1, -1, -1]
+
+
 def test_it_rebuilds_missing_summaries_before_scoring(user) -> None:
     ada = person(user, "Ada Lovelace")
     log(user, ada, 3)
+    PersonSummary.objects.all().delete()
+    assert relationships.load_network(owner=user, as_of=NOON).repaired == 1
     PersonSummary.objects.all().delete()
     rows = ties.strength_rows(owner=user, as_of=NOON)
     assert rows[0]["name"] == "Ada Lovelace" and rows[0]["score"] > 0
