@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from django.core.management.base import CommandError, CommandParser
 from rich.table import Table
 
@@ -58,9 +58,9 @@ class Command(AmityCommand):
         if options["limit"] > 0:
             rows = rows[: options["limit"]]
         if options["json"]:
-            # Compact JSON: the indented encoder is pure Python and slow for 100k rows.
+            # Compact JSON by orjson: the standard encoder takes ~1 s for 100k rows.
             payload = {"as_of": as_of.isoformat(), "people": rows}
-            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+            self.stdout.write(orjson.dumps(payload).decode())
             return
         self._render(rows)
 
