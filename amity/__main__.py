@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -59,9 +60,35 @@ def main(argv: list[str] | None = None) -> None:
             return
     args[0] = ALIASES.get(args[0], args[0])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amity.settings")
+    set_up_django()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["amity", *args])
+
+
+def set_up_django() -> None:
+    """Set Django up with the cyclic garbage collector paused, then freeze what it built.
+
+    Start-up creates a few hundred thousand long-lived objects (modules, classes,
+    functions) and no garbage; collecting while they pile up, and rescanning them in
+    every full collection after, costs every verb 0.1 to 0.2 s. Frozen objects are
+    left out of collections (the purpose of gc.freeze). Broken settings are left
+    for Django's command line to report, as it always has.
+    """
+    import django
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    gc.disable()
+    try:
+        try:
+            settings.INSTALLED_APPS  # noqa: B018 - imports the settings, or fails
+        except (ImproperlyConfigured, ImportError):
+            return
+        django.setup()
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 if __name__ == "__main__":

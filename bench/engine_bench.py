@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import math
 import os
 import resource
 import statistics
@@ -94,6 +95,20 @@ def process(home: Path, *args: str) -> Callable[[], object]:
     return lambda: subprocess.run(cmd, env=env, check=True, capture_output=True, cwd=REPO)
 
 
+def machine_reference() -> float:
+    """Return the best of three runs of a fixed pure-Python loop, in seconds.
+
+    The shared machines these numbers come from change speed from hour to hour (by
+    up to 2x); printing this beside the table says how fast the machine was then.
+    """
+    best = math.inf
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(10**7))
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def forget_today(owner: object) -> None:
     """Delete today's stored list, so the next `amity today` scores everyone."""
     from amity.people.models import DailyList
@@ -114,6 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     people = Person.objects.filter(owner=owner).count()
     interactions = Interaction.objects.filter(owner=owner).count()
     rows: list[tuple[str, tuple[float, float], str]] = []
+    reference_before = machine_reference()
 
     ids = list(Person.objects.filter(owner=owner).values_list("pk", flat=True))
     if PersonSummary.objects.filter(owner=owner).count() == 0:
@@ -209,7 +225,9 @@ def main(argv: list[str] | None = None) -> None:
             "",
         )
     )
-    print(f"{people:,} people, {interactions:,} interactions, SQLite, median of {args.repeat}\n")
+    reference = f"{reference_before:.3f} s before, {machine_reference():.3f} s after"
+    print(f"{people:,} people, {interactions:,} interactions, SQLite, median of {args.repeat}")
+    print(f"machine reference (sum of 10**7 squares in pure Python): {reference}\n")
     print("| step | wall s | CPU s | target |")
     print("| --- | ---: | ---: | --- |")
     for name, (wall, cpu), target in rows:

@@ -1,6 +1,7 @@
 """Test the store side of the relationship engine: summaries, strength, ledger, today."""
 
 import datetime as dt
+import gc
 import io
 import json
 import math
@@ -81,6 +82,19 @@ def test_it_finds_each_persons_row_and_minus_one_without_history(user) -> None:
     assert network.index() == {int(pk): i for i, pk in enumerate(network.ids)}
     empty = relationships.load_network(owner=user, as_of=NOON, person_ids=[people[2].pk])
     assert empty.rows_of(wanted).tolist() == [-1, -1, -1, -1]
+
+
+def test_strength_rows_restore_the_garbage_collectors_state(user) -> None:
+    log(user, person(user, "Ada Lovelace"), 3)
+    assert gc.isenabled()
+    assert ties.strength_rows(owner=user, as_of=NOON)[0]["name"] == "Ada Lovelace"
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        ties.strength_rows(owner=user, as_of=NOON)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_it_rebuilds_missing_summaries_before_scoring(user) -> None:
@@ -327,5 +341,8 @@ def test_it_accepts_can_i_ask_spelt_with_dashes(user, capsys) -> None:
 
     ada = person(user, "Ada Lovelace")
     log(user, ada, 2, intent="deposit", subtype="help")
-    main(["can-i-ask", "Ada", "--json"])
+    try:
+        main(["can-i-ask", "Ada", "--json"])
+    finally:
+        gc.unfreeze()  # main() froze this test process's objects, as it does a CLI's
     assert json.loads(capsys.readouterr().out)["verdict"] == "never_asked"
