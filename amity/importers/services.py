@@ -6,10 +6,8 @@ file fails with `FILE:LINE: reason` and the database is exactly as before.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from amity.importers.models import ImportRun
 from amity.importers.reading import SourceFile, SourceFolder
 from amity.importers.records import ImportBatch, ParseOptions
 from amity.importers.registry import ImportFormat, get_format
+from amity.people.collector import collector_paused
 from amity.people.progress import NoProgress, Progress
 
 # Parsers turn every problem they know about into ImportFailed; these are what a
@@ -117,7 +116,7 @@ def run_import(
         default_tz=timezone.get_current_timezone(),
     )
     started, clock = timezone.now(), time.perf_counter()
-    with _collector_paused():
+    with collector_paused():
         progress.phase(f"Reading {source.name}", None)
         batch = parse_source(fmt, source, options)
         summary = _apply(
@@ -134,22 +133,6 @@ def run_import(
         # A big import changes what the best query plans are (see bootstrap).
         refresh_planner_statistics()
     return summary
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building 100,000s of records.
-
-    The records hold no reference cycles, but each collection pass scans all of
-    them: with the collector on, a 100,000-row import spends most of its time there.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _apply(

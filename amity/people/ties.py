@@ -11,9 +11,6 @@ A row's shape (the CLI's `amity strength --json`, the API and the person page)::
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -23,6 +20,7 @@ from django.db import connection
 from amity.domain import strength
 from amity.domain.strength import IntArray
 from amity.people import relationships
+from amity.people.collector import collector_paused
 from amity.people.models import DailyList, Person, PersonSummary
 from amity.people.relationships import Network, load_network, my_field, recent_counts
 from amity.people.summaries import refresh_engine_summaries
@@ -40,20 +38,8 @@ def strength_rows(
     # A hundred thousand rows are a few million new objects, none in a reference
     # cycle: the cyclic collector would rescan them again and again as they pile up
     # (0.3 to 0.8 s of a fresh `amity strength --json`), for nothing to collect.
-    with _cyclic_gc_paused():
+    with collector_paused():
         return _strength_rows(owner=owner, as_of=as_of, person=person)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (reference counting goes on) for a block."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _strength_rows(
