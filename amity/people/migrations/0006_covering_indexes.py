@@ -1,4 +1,4 @@
-"""Widen three indexes so strength, today's fingerprint and the summaries' check read no table rows."""
+"""Widen three indexes so strength, the fingerprint and the summaries' check skip the table."""
 
 from django.conf import settings
 from django.db import migrations, models
