@@ -79,16 +79,17 @@ def set_up_django() -> None:
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 
-    gc.disable()
+    from amity.people.collector import collector_paused
+
     try:
-        try:
-            settings.INSTALLED_APPS  # noqa: B018 - imports the settings, or fails
-        except (ImproperlyConfigured, ImportError):
-            return
-        django.setup()
+        with collector_paused():
+            try:
+                settings.INSTALLED_APPS  # noqa: B018 - imports the settings, or fails
+            except (ImproperlyConfigured, ImportError):
+                return
+            django.setup()
     finally:
         gc.freeze()
-        gc.enable()
 
 
 if __name__ == "__main__":

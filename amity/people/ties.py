@@ -56,7 +56,7 @@ def _strength_rows(
     rounded = np.round(network.scores.score, 4)
     keys = np.where(where >= 0, rounded[np.maximum(where, 0)] if len(rounded) else 0.0, 0.0)
     order = np.argsort(-keys, kind="stable")
-    return _rows(network, [names[i] for i in order.tolist()], counts)
+    return _rows(network, [names[i] for i in order.tolist()], counts, where=where[order])
 
 
 def _ids(names: list[tuple[int, str, str]]) -> IntArray:
@@ -136,12 +136,21 @@ def _optional_ints(values: np.ndarray, present: np.ndarray) -> list[int | None]:
 
 
 def _rows(
-    network: Network, names: list[tuple[int, str, str]], counts: dict[int, int]
+    network: Network,
+    names: list[tuple[int, str, str]],
+    counts: dict[int, int],
+    *,
+    where: IntArray | None = None,
 ) -> list[dict[str, Any]]:
-    """Build the rows column by column with numpy, then zip them into dicts (fast)."""
+    """Build the rows column by column with numpy, then zip them into dicts (fast).
+
+    `where` is each name's row in the network (-1 without a history) when the
+    caller has it already; otherwise it is looked up here.
+    """
     if not names:
         return []
-    where = network.rows_of(_ids(names))
+    if where is None:
+        where = network.rows_of(_ids(names))
     present = where >= 0
     at = np.where(present, where, 0)
     s, c = network.scores, network.columns
