@@ -7,6 +7,7 @@ import importlib.util
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -97,6 +98,19 @@ _PLANNED_TABLES = (
     "people_interaction_people",
     "people_contactpoint",
 )
+
+
+def refresh_statistics_after_migrate(
+    sender: object, *, plan: list[Any] | None = None, using: str = DEFAULT_DB_ALIAS, **_: Any
+) -> None:
+    """Gather planner statistics once migrations ran (a post_migrate receiver).
+
+    A new index has no statistics, and SQLite then guesses it selective: after the
+    migration adding today's event indexes, today's fingerprint walked one of them
+    instead of its covering index (110 ms instead of 6 ms) until the next ANALYZE.
+    """
+    if plan and using == DEFAULT_DB_ALIAS:  # a flush sends no plan
+        refresh_planner_statistics()
 
 
 def refresh_planner_statistics() -> None:

@@ -11,7 +11,12 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        """Add snoozes, cadences and daily lists to the JSON export."""
+        """Add snoozes, cadences and daily lists to the JSON export; analyze after migrations."""
+        from django.db.models.signals import post_migrate
+
+        from amity.bootstrap import refresh_statistics_after_migrate
+
+        post_migrate.connect(refresh_statistics_after_migrate, sender=self)
         # Through exporting: its core sections (tags, people...) register first, so they
         # lead every export; the other apps' ready() runs after this one.
         from amity.people import exporting  # noqa: F401

@@ -89,6 +89,15 @@ class Person(models.Model):
             models.Index(
                 fields=["owner", "updated_at", "interaction_count"], name="person_owner_upd_count"
             ),
+            # Today's list finds birthdays and anniversaries in this index alone, and
+            # the few people with a job change seen on import in the next, without
+            # reading every person's row (a JSON document and search text each).
+            models.Index(fields=["owner", "birthday", "connected_on"], name="person_owner_dates"),
+            models.Index(
+                fields=["owner"],
+                condition=Q(provenance__has_key="company_changed_on"),
+                name="person_owner_job_changed",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -9,8 +9,10 @@ import math
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
+from amity.domain import nudges
 from amity.people import relationships, services, summaries, ties, today
 from amity.people.models import DailyPick, PersonSummary, Snooze
 
@@ -305,6 +307,56 @@ def test_it_keeps_the_strongest_of_many_anniversaries_and_every_birthday(user) -
     network = relationships.load_network(owner=user, as_of=NOON)
     kept = today._strongest(network, anniversaries, today.TOP_ANNIVERSARIES)
     assert len(kept) == today.TOP_ANNIVERSARIES and close.pk in kept
+
+
+def test_it_finds_job_changes_of_the_last_weeks_only(user, other_user) -> None:
+    def changed(owner, name: str, days_ago: int):
+        someone = person(owner, name, company="Now Co")
+        someone.provenance = {
+            **someone.provenance,
+            "company_changed_on": (DAY - dt.timedelta(days=days_ago)).isoformat(),
+        }
+        someone.save(update_fields=["provenance"])
+        return someone
+
+    fresh = changed(user, "Fresh Change", 3)
+    changed(user, "Old Change", nudges.JOB_CHANGE_DAYS + 1)
+    changed(user, "Not Yet", -1)  # seen on an import after the day asked about
+    changed(other_user, "Other Users Contact", 3)
+    person(user, "No Change", company="Same Co")
+    dated, anniversaries = today._event_people(user, DAY)
+    assert dated == {fresh.pk} and anniversaries == set()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
+def test_it_finds_todays_events_in_their_indexes_alone(user) -> None:
+    person(user, "Ada Lovelace", birthday="1990-03-03", connected_on="2019-03-02")
+    queries = []
+
+    def keep(execute, sql, params, many, context):  # as run: with their parameters
+        queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        today._event_people(user, DAY)
+    plans = []
+    with connection.cursor() as cursor:
+        for sql, params in queries:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    assert "COVERING INDEX person_owner_dates" in plans[0]
+    # The partial index serves only a condition spelt as it is (see _has_job_change).
+    assert "INDEX person_owner_job_changed" in plans[1]
+
+
+def test_it_describes_only_the_owners_people(user, other_user) -> None:
+    ada = person(user, "Ada Lovelace")
+    log(user, ada, 3)
+    stranger = person(other_user, "Someone Else")
+    log(other_user, stranger, 3)
+    network = relationships.load_network(owner=user, as_of=NOON)
+    found = today._describe(user, network, {ada.pk, stranger.pk}, {}, {}, {})
+    assert [c.name for c in found] == ["Ada Lovelace"]
 
 
 def test_it_answers_the_cli_verbs_in_json(user) -> None:
