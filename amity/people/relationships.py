@@ -113,28 +113,28 @@ def _summary_matrix(
     rebuilt once.
     """
     q = connection.ops.quote_name
-    sql = (
-        f"SELECT {q('person_id')}, {q('packed')} FROM {q(PersonSummary._meta.db_table)}"
-        f" WHERE {q('owner_id')} = %s"
-    )
+    table = q(PersonSummary._meta.db_table)
+    # The packed blob alone (it holds the person id), so the summary_owner_packed
+    # index answers without visiting the table.
+    where = f" WHERE {q('owner_id')} = %s"
     params: list[Any] = [owner.pk]
     if person_ids is not None:
         if not person_ids:
             return np.zeros((0, len(PACKED_COLUMNS))), 0
-        sql += f" AND {q('person_id')} IN ({', '.join(['%s'] * len(person_ids))})"
+        where += f" AND {q('person_id')} IN ({', '.join(['%s'] * len(person_ids))})"
         params += list(person_ids)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    # One length check for the common case where every row has its packed copy.
-    complete = set(map(len, map(itemgetter(1), rows))) <= {PACKED_SIZE}
-    unpacked = [] if complete else [pk for pk, blob in rows if len(blob) != PACKED_SIZE]
-    if unpacked and repair:
-        refresh_engine_summaries(person_ids=unpacked)
-        return _summary_matrix(owner, person_ids, repair=False)[0], len(unpacked)
-    if unpacked:
+        cursor.execute(f"SELECT {q('packed')} FROM {table}{where}", params)
+        blobs = list(map(itemgetter(0), cursor.fetchall()))
+        # One length check for the common case where every row has its packed copy.
+        if set(map(len, blobs)) <= {PACKED_SIZE}:
+            return unpack(blobs), 0
+        cursor.execute(f"SELECT {q('person_id')}, {q('packed')} FROM {table}{where}", params)
+        unpacked = [pk for pk, blob in cursor.fetchall() if len(blob) != PACKED_SIZE]
+    if not repair:
         raise RuntimeError(f"engine summaries of people {unpacked[:5]} cannot be packed")
-    return unpack(map(itemgetter(1), rows)), 0
+    refresh_engine_summaries(person_ids=unpacked)
+    return _summary_matrix(owner, person_ids, repair=False)[0], len(unpacked)
 
 
 def load_network(

@@ -328,22 +328,35 @@ def test_it_finds_job_changes_of_the_last_weeks_only(user, other_user) -> None:
     assert dated == {fresh.pk} and anniversaries == set()
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
-def test_it_finds_todays_events_in_their_indexes_alone(user) -> None:
-    person(user, "Ada Lovelace", birthday="1990-03-03", connected_on="2019-03-02")
+def query_plans(action) -> list[str]:
+    """Return SQLite's plan of each query `action` runs, as run (with its parameters)."""
     queries = []
 
-    def keep(execute, sql, params, many, context):  # as run: with their parameters
+    def keep(execute, sql, params, many, context):
         queries.append((sql, params))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(keep):
-        today._event_people(user, DAY)
+        action()
     plans = []
     with connection.cursor() as cursor:
         for sql, params in queries:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    return plans
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
+def test_it_reads_a_whole_network_from_the_packed_index_alone(user) -> None:
+    log(user, person(user, "Ada Lovelace"), 3)
+    (plan,) = query_plans(lambda: relationships._summary_matrix(user, None))
+    assert "COVERING INDEX summary_owner_packed" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
+def test_it_finds_todays_events_in_their_indexes_alone(user) -> None:
+    person(user, "Ada Lovelace", birthday="1990-03-03", connected_on="2019-03-02")
+    plans = query_plans(lambda: today._event_people(user, DAY))
     assert "COVERING INDEX person_owner_dates" in plans[0]
     # The partial index serves only a condition spelt as it is (see _has_job_change).
     assert "INDEX person_owner_job_changed" in plans[1]
