@@ -14,6 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+# The condition of the person_owner_dates index, which its queries repeat.
+HAS_DATES = Q(birthday__isnull=False) | Q(connected_on__isnull=False)
+
 
 class Tag(models.Model):
     """A user's label for grouping people ("mentors", "climate", "book club")."""
@@ -92,7 +95,14 @@ class Person(models.Model):
             # Today's list finds birthdays and anniversaries in this index alone, and
             # the few people with a job change seen on import in the next, without
             # reading every person's row (a JSON document and search text each).
-            models.Index(fields=["owner", "birthday", "connected_on"], name="person_owner_dates"),
+            # Both are partial so that only queries spelling their condition use them:
+            # with sampled statistics, a search once walked the dates index and
+            # fetched rows out of order (134 ms instead of 64).
+            models.Index(
+                fields=["owner", "birthday", "connected_on"],
+                condition=HAS_DATES,
+                name="person_owner_dates",
+            ),
             models.Index(
                 fields=["owner"],
                 condition=Q(provenance__has_key="company_changed_on"),

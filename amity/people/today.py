@@ -31,6 +31,7 @@ from amity.domain.nudges import Candidate, Nudge
 from amity.domain.strength import from_ts, to_ts
 from amity.people import relationships, services, today_cache
 from amity.people.models import (
+    HAS_DATES,
     DailyList,
     DailyPick,
     Interaction,
@@ -271,7 +272,7 @@ def _event_people(owner: AbstractBaseUser, day: dt.date) -> tuple[set[int], set[
     # Unordered (ordering would walk the name index and fetch rows one by one), and
     # each query answered from its own index (person_owner_dates, _job_changed).
     dates = (
-        Person.objects.filter(owner=owner)
+        Person.objects.filter(HAS_DATES, owner=owner)
         .annotate(birthday_md=_month_day("birthday"), connected_md=_month_day("connected_on"))
         .filter(Q(birthday_md__in=birthdays) | Q(connected_md__in=anniversaries))
         .order_by()
@@ -381,9 +382,9 @@ def _describe(
     row_of = network.index()
     s = network.scores
     candidates = []
-    # By primary key alone, owner checked here: SQLite's sampled statistics rate the
-    # owner index as selective, and walking it for a few hundred people costs ~90 ms
-    # on a large network instead of ~1 ms.
+    # By primary key alone, owner checked here: with sampled statistics (a database
+    # analysed before Amity read whole tables) SQLite rates the owner index as
+    # selective, and walking it for a few hundred people costs ~90 ms, not ~1 ms.
     subtypes = {
         pk: subtype
         for pk, owner_id, subtype in PersonSummary.objects.filter(person_id__in=ids).values_list(

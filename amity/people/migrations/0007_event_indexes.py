@@ -14,7 +14,11 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="person",
             index=models.Index(
-                fields=["owner", "birthday", "connected_on"], name="person_owner_dates"
+                condition=models.Q(
+                    ("birthday__isnull", False), ("connected_on__isnull", False), _connector="OR"
+                ),
+                fields=["owner", "birthday", "connected_on"],
+                name="person_owner_dates",
             ),
         ),
         migrations.AddIndex(
