@@ -95,12 +95,6 @@ class Network:
         rows = order[found]
         return np.where(self.ids[rows] == person_ids, rows, -1).astype(np.int64)
 
-    def index(self) -> dict[int, int]:
-        """Map person id to row."""
-        # tolist() turns the ids into Python ints in C: a dict comprehension over
-        # numpy scalars costs ~25 ms for a hundred thousand people.
-        return dict(zip(self.ids.tolist(), range(len(self.ids)), strict=True))
-
 
 def _summary_matrix(
     owner: AbstractBaseUser, person_ids: Sequence[int] | None, *, repair: bool = True

@@ -379,12 +379,14 @@ def _describe(
     snoozes: dict[int, dt.date],
     intros: dict[int, list[str]],
 ) -> list[Candidate]:
-    row_of = network.index()
+    wanted = sorted(ids)
+    found = network.rows_of(np.array(wanted, dtype=np.int64)).tolist()
+    row_of = {pk: row for pk, row in zip(wanted, found, strict=True) if row >= 0}
     s = network.scores
     candidates = []
-    # By primary key alone, owner checked here: with sampled statistics (a database
-    # analysed before Amity read whole tables) SQLite rates the owner index as
-    # selective, and walking it for a few hundred people costs ~90 ms, not ~1 ms.
+    # By primary key alone, owner checked here: with statistics sampled or stale
+    # (summaries are often built after the last ANALYZE, and then have none), SQLite
+    # walks an owner index instead, ~90 ms for a few hundred people, not ~1 ms.
     subtypes = {
         pk: subtype
         for pk, owner_id, subtype in PersonSummary.objects.filter(person_id__in=ids).values_list(

@@ -81,7 +81,7 @@ def test_it_finds_each_persons_row_and_minus_one_without_history(user) -> None:
         None,
         None,
     ]
-    assert network.index() == {int(pk): i for i, pk in enumerate(network.ids)}
+    assert network.rows_of(network.ids).tolist() == list(range(len(network.ids)))
     empty = relationships.load_network(owner=user, as_of=NOON, person_ids=[people[2].pk])
     assert empty.rows_of(wanted).tolist() == [-1, -1, -1, -1]
 
