@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.pop("AMITY_DATABASE_URL", None)
     if args[0] == "today":
         # Unchanged since the last run: print the stored answer without starting Django.
-        from amity.people.today_cache import answer
+        from amity.relationships.today_cache import answer
 
         if answer(args[1:], sys.stdout):
             return
@@ -79,7 +79,7 @@ def set_up_django() -> None:
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 
-    from amity.people.collector import collector_paused
+    from amity.core.collector import collector_paused
 
     try:
         with collector_paused():

@@ -70,11 +70,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "amity.accounts",
     "amity.people",
+    "amity.relationships",
     "amity.importers",
     "amity.web",
     "amity.api",
     "amity.network",
     "amity.inbox",
+    "amity.portability",
 ]
 
 # The API docs' Swagger UI comes from django-ninja's own templates and static files,

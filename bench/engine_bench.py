@@ -55,7 +55,7 @@ def setup_django(home: Path) -> None:
     import django
 
     django.setup()
-    from amity.bootstrap import ensure_migrated
+    from amity.core.bootstrap import ensure_migrated
 
     ensure_migrated()
 
@@ -111,7 +111,7 @@ def machine_reference() -> float:
 
 def forget_today(owner: object) -> None:
     """Delete today's stored list, so the next `amity today` scores everyone."""
-    from amity.people.models import DailyList
+    from amity.relationships.models import DailyList
 
     DailyList.objects.filter(owner=owner).delete()
 
@@ -122,8 +122,9 @@ def main(argv: list[str] | None = None) -> None:
     setup_django(args.home)
     from django.contrib.auth import get_user_model
 
-    from amity.people.models import Interaction, Person, PersonSummary
-    from amity.people.summaries import refresh_engine_summaries
+    from amity.people.models import Interaction, Person
+    from amity.relationships.models import PersonSummary
+    from amity.relationships.stored_summaries import refresh_engine_summaries
 
     owner = get_user_model().objects.get(username=args.user)
     people = Person.objects.filter(owner=owner).count()

@@ -128,9 +128,9 @@ def build_people(
     """Return unsaved Person objects and each one's email addresses."""
     from django.utils import timezone
 
-    from amity.people import demo_data
     from amity.people.models import Person
     from amity.people.services import apply_name, build_search_text
+    from amity.portability import demo_data
 
     counts, last_seconds = stats
     regions, fields = demo_data.REGIONS, demo_data.FIELDS
@@ -226,8 +226,8 @@ def main(argv: list[str] | None = None) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
-    from amity.people import demo_data
     from amity.people.models import ContactPoint, Interaction, Person, Tag
+    from amity.portability import demo_data
 
     if connection.vendor != "sqlite":
         sys.exit("bench/generate.py writes SQLite only")
@@ -376,7 +376,7 @@ def main(argv: list[str] | None = None) -> None:
         # What Amity does after its own bulk writes and at `amity serve` start: without
         # statistics SQLite walks a rare person's timeline through the (owner,
         # occurred_at) index of every interaction; see docs/benchmarks.md.
-        from amity.bootstrap import refresh_planner_statistics
+        from amity.core.bootstrap import refresh_planner_statistics
 
         refresh_planner_statistics()
         lap("analyze")

@@ -212,9 +212,9 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from amity.bootstrap import ensure_migrated
-    from amity.importers.reading import SourceFile
+    from amity.core.bootstrap import ensure_migrated
     from amity.importers.services import run_import
+    from amity.importers.source_files import SourceFile
     from amity.people.models import Interaction, Person
 
     ensure_migrated()

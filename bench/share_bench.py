@@ -141,7 +141,7 @@ def setup(home: Path) -> None:
     import django
 
     django.setup()
-    from amity.bootstrap import ensure_migrated
+    from amity.core.bootstrap import ensure_migrated
 
     ensure_migrated()
 
@@ -243,7 +243,7 @@ def main() -> None:
             )
 
     started = time.perf_counter()
-    from amity.bootstrap import refresh_planner_statistics
+    from amity.core.bootstrap import refresh_planner_statistics
 
     refresh_planner_statistics()  # as `amity embed` does after a big batch
     lines.append(f"| planner statistics (ANALYZE) | {time.perf_counter() - started:.2f} s |")

@@ -82,7 +82,7 @@ def setup_django(home: Path) -> None:
     import django
 
     django.setup()
-    from amity.bootstrap import ensure_migrated
+    from amity.core.bootstrap import ensure_migrated
 
     ensure_migrated()
 

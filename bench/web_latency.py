@@ -50,7 +50,7 @@ def setup_django(home: Path) -> None:
     # whitenoise warns that STATIC_ROOT was never collected; irrelevant to timings.
     warnings.filterwarnings("ignore", message="No directory at")
     django.setup()
-    from amity.bootstrap import ensure_migrated
+    from amity.core.bootstrap import ensure_migrated
 
     ensure_migrated()
 

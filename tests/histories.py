@@ -8,8 +8,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from amity.people import services, ties
+from amity.people import services
 from amity.people.models import Person
+from amity.relationships import ties
 
 
 def with_history(

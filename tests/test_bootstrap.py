@@ -7,7 +7,7 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.migrations.recorder import MigrationRecorder
 
-from amity import bootstrap
+from amity.core import bootstrap
 
 
 @pytest.mark.django_db

@@ -14,8 +14,9 @@ from ninja import Field, Router, Schema
 from amity.api.auth import current_user
 from amity.api.people import person_of
 from amity.api.schemas import ErrorResponse, MessageResponse
-from amity.people import cadences, services, ties
+from amity.people import services
 from amity.people.models import Person, Tag
+from amity.relationships import cadences, ties
 
 router = Router(tags=["relationships"])
 

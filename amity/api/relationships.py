@@ -18,7 +18,9 @@ from amity.api.pagination import MAX_LIMIT
 from amity.api.people import person_of
 from amity.api.schemas import ErrorResponse, InteractionPublic, MessageResponse
 from amity.domain import vocabulary
-from amity.people import relationships, services, ties, today
+from amity.people import services
+from amity.relationships import scoring as relationships
+from amity.relationships import ties, today
 
 router = Router(tags=["relationships"])
 

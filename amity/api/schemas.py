@@ -7,8 +7,8 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from amity.core.markdown import render_markdown
 from amity.people.models import ContactPoint, Interaction, Person
-from amity.people.rendering import render_markdown
 
 
 class ErrorDetail(Schema):

@@ -11,8 +11,8 @@ from ninja import Router
 
 from amity.api.auth import current_user
 from amity.api.schemas import TagPublic
-from amity.people import cadences
 from amity.people.models import Tag
+from amity.relationships import cadences
 
 router = Router(tags=["tags"])
 

@@ -15,16 +15,16 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from amity.core.progress import Progress
 from amity.importers import bulk
 from amity.importers.bulk import Inserter, Same, insert_links, pks_by_uid
 from amity.importers.errors import ImportFailed
-from amity.importers.matching import Ambiguous, PersonIndex, PersonRow
 from amity.importers.models import ExternalKey
 from amity.importers.naming import set_name
+from amity.importers.person_matching import Ambiguous, PersonIndex, PersonRow
 from amity.importers.records import ImportBatch, InteractionRecord
 from amity.people import services
 from amity.people.models import ContactPoint, Interaction, Person, Tag
-from amity.people.progress import Progress
 
 CHUNK = 2000
 T = TypeVar("T")

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from amity.importers.matching import companies_match, fold, fold_company, names_match
+from amity.importers.person_matching import companies_match, fold, fold_company, names_match
 from amity.people.models import ContactPoint, Person
 
 # Blocks bigger than this ("J Smith") compare exact names only, not every pair.

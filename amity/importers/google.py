@@ -15,7 +15,6 @@ from collections.abc import Callable
 from amity.domain.names import normalize_email, normalize_linkedin_url, normalize_phone
 from amity.importers.dates import parse_date
 from amity.importers.errors import ImportFailed
-from amity.importers.reading import Columns, SourceFile, check_width, csv_rows, find_header
 from amity.importers.records import (
     Contact,
     ImportBatch,
@@ -24,6 +23,7 @@ from amity.importers.records import (
     name_from_email,
 )
 from amity.importers.sniffing import expect
+from amity.importers.source_files import Columns, SourceFile, check_width, csv_rows, find_header
 
 SOURCE = "google"
 WANTED = "a Google Contacts CSV"

@@ -25,7 +25,6 @@ from amity.domain.names import is_email, normalize_email
 from amity.importers.errors import ImportFailed
 from amity.importers.htmltext import html_to_text
 from amity.importers.mbox import is_automated_address
-from amity.importers.reading import SourceFile, text_lines
 from amity.importers.records import (
     ImportBatch,
     InteractionRecord,
@@ -35,6 +34,7 @@ from amity.importers.records import (
     name_from_email,
 )
 from amity.importers.sniffing import expect
+from amity.importers.source_files import SourceFile, text_lines
 
 SOURCE = "ics"
 WANTED = "an iCalendar file"

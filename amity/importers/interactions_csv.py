@@ -15,7 +15,6 @@ from amity.domain import vocabulary
 from amity.domain.names import is_email, normalize_email, normalize_linkedin_url
 from amity.importers.dates import parse_datetime
 from amity.importers.errors import ImportFailed
-from amity.importers.reading import Columns, SourceFile, check_width, csv_rows, find_header
 from amity.importers.records import (
     ImportBatch,
     InteractionRecord,
@@ -25,6 +24,7 @@ from amity.importers.records import (
     name_from_slug,
 )
 from amity.importers.sniffing import expect
+from amity.importers.source_files import Columns, SourceFile, check_width, csv_rows, find_header
 
 SOURCE = "interactions"
 WANTED = "an Amity interactions CSV (person,occurred_at,direction,channel,intent,subtype,note)"

@@ -21,14 +21,6 @@ from amity.domain.names import normalize_email, normalize_linkedin_url
 from amity.importers.dates import parse_date, parse_datetime
 from amity.importers.errors import ImportFailed, WrongFormat
 from amity.importers.htmltext import excerpt, html_to_text
-from amity.importers.reading import (
-    Columns,
-    SourceFile,
-    SourceFolder,
-    check_width,
-    csv_rows,
-    find_header,
-)
 from amity.importers.records import (
     ImportBatch,
     InteractionRecord,
@@ -37,6 +29,14 @@ from amity.importers.records import (
     name_from_slug,
 )
 from amity.importers.sniffing import LABELS, identify
+from amity.importers.source_files import (
+    Columns,
+    SourceFile,
+    SourceFolder,
+    check_width,
+    csv_rows,
+    find_header,
+)
 
 SOURCE = "linkedin"
 WANTED = "a LinkedIn export (ZIP, folder, Connections.csv, messages.csv or Invitations.csv)"

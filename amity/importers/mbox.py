@@ -20,7 +20,6 @@ from email.utils import getaddresses, parsedate_to_datetime
 from amity.domain.names import is_email, normalize_email
 from amity.importers.errors import ImportFailed
 from amity.importers.htmltext import excerpt, html_to_text
-from amity.importers.reading import SourceFile
 from amity.importers.records import (
     ImportBatch,
     InteractionRecord,
@@ -30,6 +29,7 @@ from amity.importers.records import (
     name_from_email,
 )
 from amity.importers.sniffing import expect
+from amity.importers.source_files import SourceFile
 
 SOURCE = "mbox"
 WANTED = "an mbox mailbox"

@@ -11,8 +11,8 @@ from amity.importers.ics import parse_ics
 from amity.importers.interactions_csv import parse_interactions
 from amity.importers.linkedin import parse_linkedin
 from amity.importers.mbox import parse_mbox
-from amity.importers.reading import SourceFile, SourceFolder
 from amity.importers.records import ImportBatch, ParseOptions
+from amity.importers.source_files import SourceFile, SourceFolder
 from amity.importers.vcard import parse_vcard
 
 Parser = Callable[[SourceFile, ParseOptions], ImportBatch]

@@ -16,15 +16,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from amity.bootstrap import refresh_planner_statistics
+from amity.core.bootstrap import refresh_planner_statistics
+from amity.core.collector import collector_paused
+from amity.core.progress import NoProgress, Progress
 from amity.importers.applying import Counts, apply_batch
 from amity.importers.errors import ImportFailed
 from amity.importers.models import ImportRun
-from amity.importers.reading import SourceFile, SourceFolder
 from amity.importers.records import ImportBatch, ParseOptions
 from amity.importers.registry import ImportFormat, get_format
-from amity.people.collector import collector_paused
-from amity.people.progress import NoProgress, Progress
+from amity.importers.source_files import SourceFile, SourceFolder
 
 # Parsers turn every problem they know about into ImportFailed; these are what a
 # third-party parser (vobject, icalendar, email) may still raise on hostile bytes.

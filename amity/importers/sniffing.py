@@ -6,7 +6,7 @@ import csv
 import io
 
 from amity.importers.errors import WrongFormat
-from amity.importers.reading import SourceFile, detect_encoding
+from amity.importers.source_files import SourceFile, detect_encoding
 
 LABELS = {
     "zip": "a ZIP archive",

@@ -18,7 +18,6 @@ import vobject
 from amity.domain.names import normalize_email, normalize_linkedin_url, normalize_phone
 from amity.importers.dates import parse_date
 from amity.importers.errors import ImportFailed
-from amity.importers.reading import SourceFile, text_lines
 from amity.importers.records import (
     Contact,
     ImportBatch,
@@ -27,6 +26,7 @@ from amity.importers.records import (
     name_from_email,
 )
 from amity.importers.sniffing import expect
+from amity.importers.source_files import SourceFile, text_lines
 
 SOURCE = "vcard"
 WANTED = "a vCard file"

@@ -9,17 +9,3 @@ class InboxConfig(AppConfig):
     name = "amity.inbox"
     label = "inbox"
     verbose_name = "Inbox"
-
-    def ready(self) -> None:
-        """Add the user's triage corrections to the JSON export."""
-        from amity.inbox.models import TriageLabel
-        from amity.people.export_sections import model_section, register_section
-
-        register_section(
-            model_section(
-                "triage_labels",
-                TriageLabel,
-                refs={"interaction": "interactions", "sender": "people"},
-                order=("created_at", "interaction__uid"),
-            )
-        )

@@ -2,7 +2,7 @@
 
 The domain (amity.domain.coach, amity.domain.triage) reads plain data; this module
 loads it with owner-filtered queries: inbound interactions with their text, who
-sent them, and what the relationship engine (amity.people.relationships) knows
+sent them, and what the relationship engine (amity.relationships.scoring) knows
 about each sender. `sender_contexts` is the one place that asks the engine, so a
 change there does not ripple.
 """
@@ -25,9 +25,10 @@ from amity import config
 from amity.domain import coach, embeddings, ledger
 from amity.domain import triage as triage_domain
 from amity.inbox.models import TriageLabel
-from amity.people import relationships, ties
 from amity.people.models import Interaction, Person
 from amity.people.services import ValidationError, find_person
+from amity.relationships import scoring as relationships
+from amity.relationships import ties
 
 SOURCES = ("all", "linkedin", "mbox")
 # Triage reads the opening of a message: it says what the message is, and a long

@@ -1,7 +1,7 @@
 """Gather the owner's people and interactions and measure the network's breadth.
 
 Tie strength, circles and the dormancy threshold come from the relationship engine
-(`amity.people.relationships.load_network`, Dunbar circles by rank: inner, close and
+(`amity.relationships.scoring.load_network`, Dunbar circles by rank: inner, close and
 active are the strong ties); without it the breadth module's fallbacks estimate them
 from interaction counts and recency, and the result says which was used.
 """
@@ -55,11 +55,11 @@ def _engine_ties(owner: AbstractBaseUser) -> tuple[dict[int, EngineTie], int] | 
     """Ask the relationship engine for strength and circle per person, if it is there.
 
     Returns the ties and the engine's dormancy threshold in days, or None when the
-    engine (amity.people.relationships) is not installed.
+    engine (amity.relationships.scoring) is not installed.
     """
     try:
         from amity.domain import strength as engine_strength
-        from amity.people import relationships
+        from amity.relationships import scoring as relationships
     except ImportError:
         return None
     as_of, _ = relationships.resolve_as_of()

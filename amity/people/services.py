@@ -311,7 +311,7 @@ def delete_person(*, person: Person) -> None:
 def refresh_summaries(*, person_ids: Iterable[int]) -> None:
     """Recompute last_interaction_at and interaction_count for these people.
 
-    Also rebuilds their relationship-engine summaries (amity.people.relationships),
+    Also rebuilds their relationship-engine summaries (amity.relationships.scoring),
     so tie strength and today's list never rescan the whole network.
     """
     ids = list(set(person_ids))
@@ -331,7 +331,7 @@ def refresh_summaries(*, person_ids: Iterable[int]) -> None:
         ]
         Person.objects.bulk_update(changed, ["last_interaction_at", "interaction_count"])
     # Imported here: the relationship engine builds on this module.
-    from amity.people.summaries import refresh_engine_summaries
+    from amity.relationships.stored_summaries import refresh_engine_summaries
 
     refresh_engine_summaries(person_ids=ids)
 

@@ -9,8 +9,9 @@ from django import forms
 from django.utils import timezone
 
 from amity.domain.vocabulary import DEPOSIT_SUBTYPES, WITHDRAWAL_SUBTYPES
-from amity.people import cadences, services
+from amity.people import services
 from amity.people.models import Interaction, Person
+from amity.relationships import cadences
 
 SORT_CHOICES = [
     ("name", "Name (A–Z)"),

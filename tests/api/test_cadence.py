@@ -7,8 +7,9 @@ from typing import Any
 from django.test import Client
 
 from amity.accounts.services import create_token
-from amity.people import relationships
-from amity.people.models import CadenceOverride, Tag
+from amity.people.models import Tag
+from amity.relationships import scoring as relationships
+from amity.relationships.models import CadenceOverride
 from tests.histories import engine_cadence
 from tests.histories import with_history as friend
 

@@ -9,7 +9,8 @@ from django.test import Client
 
 from amity.api.api import api as amity_api
 from amity.people import services
-from amity.people.models import CadenceOverride, Interaction, Person, Tag
+from amity.people.models import Interaction, Person, Tag
+from amity.relationships.models import CadenceOverride
 
 # Every API operation that names one object, with a body that would change it.
 OBJECT_ROUTES = [

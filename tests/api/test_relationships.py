@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from amity.people import services
-from amity.people.models import Snooze
+from amity.relationships.models import Snooze
 from tests.histories import with_history as friend
 
 

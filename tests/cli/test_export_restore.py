@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from amity.people import services
-from amity.people.export_formats import CSV_COLUMNS
-from amity.people.exporting import SECTIONS
 from amity.people.models import Interaction, Person
+from amity.portability.contact_formats import CSV_COLUMNS
+from amity.portability.exporting import SECTIONS
 
 
 @pytest.fixture

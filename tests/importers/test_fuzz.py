@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amity.importers.errors import ImportFailed
-from amity.importers.reading import SourceFile
 from amity.importers.records import ParseOptions
 from amity.importers.registry import FORMATS, get_format
 from amity.importers.services import parse_source, run_import
+from amity.importers.source_files import SourceFile
 from tests.importers.conftest import DATA, ME, snapshot
 
 OPTIONS = ParseOptions(me=ME, now=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
@@ -128,7 +128,7 @@ def test_it_writes_nothing_when_mangled_files_fail(user, fmt: str, data: st.Data
 
 def test_it_refuses_a_csv_with_nul_bytes_naming_the_line(tmp_path) -> None:
     from amity.importers.errors import ImportFailed
-    from amity.importers.reading import SourceFile, csv_rows
+    from amity.importers.source_files import SourceFile, csv_rows
 
     path = tmp_path / "Connections.csv"
     path.write_bytes(b"First Name,Last Name\nAda,Love\x00lace\n")

@@ -95,7 +95,7 @@ def _make_people(owner) -> None:
 
 
 def test_it_reimports_amitys_own_vcard_export_onto_the_same_people(user) -> None:
-    from amity.people.export_formats import export_vcard
+    from amity.portability.contact_formats import export_vcard
 
     _make_people(user)
     out = io.StringIO()
@@ -109,7 +109,7 @@ def test_it_reimports_amitys_own_vcard_export_onto_the_same_people(user) -> None
 
 
 def test_it_round_trips_an_export_into_another_account(user, other_user) -> None:
-    from amity.people.export_formats import export_vcard
+    from amity.portability.contact_formats import export_vcard
 
     _make_people(user)
     out = io.StringIO()

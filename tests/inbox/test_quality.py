@@ -12,9 +12,9 @@ from pathlib import Path
 from django.utils import timezone
 
 from amity.inbox import services
-from amity.people import demo
 from amity.people import services as people
 from amity.people.models import Person
+from amity.portability import demo
 from tests.inbox.conftest import inbound
 
 PITCHES = Path(__file__).resolve().parents[1] / "data" / "injected_cold_pitches.txt"

@@ -54,7 +54,7 @@ def test_it_uses_the_my_field_setting_when_declared(
 def test_it_takes_strength_and_circles_from_the_relationship_engine(
     user: Any, network: dict
 ) -> None:
-    pytest.importorskip("amity.people.relationships")
+    pytest.importorskip("amity.relationships.scoring")
     for _ in range(3):
         log_interaction(owner=user, people=[network["engineer"]], channel="call")
     result = insights(owner=user)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from amity.network import services
 from amity.people.models import Interaction
 from amity.people.services import ValidationError, log_interaction
-from amity.people.today import today_list
+from amity.relationships.today import today_list
 
 
 def test_it_records_referrals_and_gives_recommended_by_context(user: Any, network: dict) -> None:

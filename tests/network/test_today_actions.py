@@ -8,7 +8,7 @@ from django.test import Client
 
 from amity.network import services as network
 from amity.people import services
-from amity.people.today import today_list
+from amity.relationships.today import today_list
 from tests.histories import with_history
 
 

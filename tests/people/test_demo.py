@@ -13,8 +13,8 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from amity.people import services
-from amity.people.demo import DemoRefused, build_demo
 from amity.people.models import Interaction, Note, Person
+from amity.portability.demo import DemoRefused, build_demo
 
 pytestmark = pytest.mark.django_db
 

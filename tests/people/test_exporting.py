@@ -12,16 +12,20 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 
-from amity.importers.reading import SourceFile
+from amity.core.json_stream import JsonObjectStream, JsonStreamError
 from amity.importers.services import run_import
+from amity.importers.source_files import SourceFile
 from amity.inbox.services import relabel
 from amity.network import introductions
 from amity.network import services as network
-from amity.people import exporting, relationships, services, today
-from amity.people.export_formats import CSV_COLUMNS, CSV_SEPARATOR, export_csv, export_vcard
-from amity.people.exporting import RestoreError, Section, export_json, restore_json
-from amity.people.json_stream import JsonObjectStream, JsonStreamError
-from amity.people.models import ContactPoint, Interaction, Person, PersonSummary, Tag
+from amity.people import services
+from amity.people.models import ContactPoint, Interaction, Person, Tag
+from amity.portability import exporting
+from amity.portability.contact_formats import CSV_COLUMNS, CSV_SEPARATOR, export_csv, export_vcard
+from amity.portability.exporting import RestoreError, Section, export_json, restore_json
+from amity.relationships import scoring as relationships
+from amity.relationships import today
+from amity.relationships.models import PersonSummary
 
 
 def _build_network(owner) -> dict[str, Person]:
@@ -243,7 +247,7 @@ def test_it_exports_every_model_that_holds_user_data() -> None:
         for model in apps.get_models()
         if any(f.name == "owner" for f in model._meta.concrete_fields) or reaches_person(model)
     }
-    assert {"people.Person", "people.DailyPick", "network.Referral"} <= owning
+    assert {"people.Person", "relationships.DailyPick", "network.Referral"} <= owning
     assert list(exporting.SECTIONS)[:4] == ["tags", "people", "interactions", "notes"]
     unaccounted = owning - exported - set(exporting.NOT_EXPORTED)
     assert unaccounted == set(), "export these models or list them in NOT_EXPORTED"

@@ -9,8 +9,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from amity.people import services, summaries
-from amity.people.models import PersonSummary
+from amity.people import services
+from amity.relationships import stored_summaries as summaries
+from amity.relationships.models import PersonSummary
 
 
 @pytest.mark.django_db(transaction=True)

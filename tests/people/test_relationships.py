@@ -13,8 +13,11 @@ from django.db import connection
 from django.utils import timezone
 
 from amity.domain import nudges
-from amity.people import relationships, services, summaries, ties, today
-from amity.people.models import DailyPick, PersonSummary, Snooze
+from amity.people import services
+from amity.relationships import scoring as relationships
+from amity.relationships import stored_summaries as summaries
+from amity.relationships import ties, today
+from amity.relationships.models import DailyPick, PersonSummary, Snooze
 
 DAY = dt.date(2026, 3, 2)
 NOON = timezone.make_aware(dt.datetime(2026, 3, 2, 12))

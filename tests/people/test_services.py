@@ -136,7 +136,7 @@ def test_it_searches_and_filters_only_the_owners_people(user, other_user) -> Non
 
 def test_a_merge_keeps_what_other_apps_know_about_the_merged_person(user) -> None:
     from amity.importers.models import ExternalKey
-    from amity.people.models import Snooze
+    from amity.relationships.models import Snooze
 
     keep = services.create_person(owner=user, full_name="Ada Lovelace")
     dupe = services.create_person(owner=user, full_name="Ada L.")

@@ -18,8 +18,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from amity.network import services as network
-from amity.people import services, today_cache
-from amity.people.models import DailyPick
+from amity.people import services
+from amity.relationships import today_cache
+from amity.relationships.models import DailyPick
 from tests.histories import with_history
 
 
@@ -97,7 +98,7 @@ def test_any_change_sends_it_back_to_the_full_command(user: Any, connect: Any, c
     elif change == "delete":
         services.delete_person(person=people[2])
     elif change == "cadence":
-        from amity.people import relationships
+        from amity.relationships import scoring as relationships
 
         relationships.set_cadence(owner=user, days=7, person=people[3])
     elif change == "reading":
@@ -174,5 +175,5 @@ def test_a_fresh_process_answers_without_django(tmp_path: Path) -> None:
     again = amity("today", "--json", flags=("-X", "importtime"))
     assert json.loads(again.stdout) == {**first, "cached": True}
     imported = [line.rsplit("|", 1)[-1].strip() for line in again.stderr.splitlines()]
-    assert "amity.people.today_cache" in imported
+    assert "amity.relationships.today_cache" in imported
     assert not [name for name in imported if name.startswith(("django", "numpy"))]

@@ -38,7 +38,7 @@ def demo_user(transactional_db):
     """Return a user who owns the demo network."""
     from django.contrib.auth import get_user_model
 
-    from amity.people.demo import build_demo
+    from amity.portability.demo import build_demo
 
     user = get_user_model().objects.create_user(username="ada", password="correct horse battery")
     build_demo(owner=user)

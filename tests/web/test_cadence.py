@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from amity.people import relationships
-from amity.people.models import CadenceOverride, Person, Tag
+from amity.people.models import Person, Tag
+from amity.relationships import scoring as relationships
+from amity.relationships.models import CadenceOverride
 from tests.histories import engine_cadence
 from tests.histories import with_history as friend
 from tests.web.conftest import FormClient

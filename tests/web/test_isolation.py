@@ -8,7 +8,8 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from amity.people import services
-from amity.people.models import CadenceOverride, Interaction, Note, Person, Tag
+from amity.people.models import Interaction, Note, Person, Tag
+from amity.relationships.models import CadenceOverride
 from amity.web import urls as web_urls
 from tests.web.conftest import FormClient
 

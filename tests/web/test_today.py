@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amity.people import services
-from amity.people.models import DailyPick, Snooze
+from amity.relationships.models import DailyPick, Snooze
 from tests.histories import with_history
 from tests.web.conftest import FormClient
 

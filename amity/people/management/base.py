@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from rich.console import Console
 
 from amity.accounts.services import resolve_user
-from amity.bootstrap import ensure_migrated
+from amity.core.bootstrap import ensure_migrated
 
 
 class AmityCommand(BaseCommand):

@@ -17,7 +17,7 @@ from rich.progress import (
 )
 from rich.progress import Progress as RichBar
 
-from amity.people.progress import NoProgress, Progress
+from amity.core.progress import NoProgress, Progress
 
 
 class RichProgress:

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
+from amity.core.markdown import render_markdown
 from amity.people.models import Person
-from amity.people.rendering import render_markdown
 
 register = template.Library()
 

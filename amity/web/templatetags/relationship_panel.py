@@ -7,8 +7,9 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from amity.people import cadences, relationships, ties
 from amity.people.models import Person
+from amity.relationships import cadences, ties
+from amity.relationships import scoring as relationships
 from amity.web.forms import CadenceForm
 
 register = template.Library()

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from amity.people import cadences
 from amity.people.models import Tag
+from amity.relationships import cadences
 from amity.web.forms import CadenceForm
 from amity.web.views.people import owned_person, render_person
 

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods
 
 from amity.importers.errors import ImportFailed
 from amity.importers.models import ImportRun
-from amity.importers.reading import SourceFile
 from amity.importers.registry import FORMATS
 from amity.importers.services import ImportSummary, run_import
+from amity.importers.source_files import SourceFile
 
 
 class ImportForm(forms.Form):

@@ -14,8 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from amity.people import cadences, services
+from amity.people import services
 from amity.people.models import ContactPoint, Person, Tag
+from amity.relationships import cadences
 from amity.web.facets import people_facets
 from amity.web.forms import (
     CadenceForm,

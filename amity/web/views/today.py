@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from amity.people import today
+from amity.relationships import today
 from amity.web.views.people import owned_person
 
 SNOOZE_CHOICES = (("1w", "a week"), ("30d", "a month"), ("3m", "three months"))

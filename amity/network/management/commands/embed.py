@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from amity.bootstrap import refresh_planner_statistics
+from amity.core.bootstrap import refresh_planner_statistics
 from amity.domain import embeddings
 from amity.network import profiles
 from amity.people.management.base import AmityCommand

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from amity.people import relationships
 from amity.people.management.base import AmityCommand
 from amity.people.management.relationship_options import add_as_of, find, parse_as_of
+from amity.relationships import scoring as relationships
 
 
 def print_balance(console: Any, data: dict[str, Any]) -> None:

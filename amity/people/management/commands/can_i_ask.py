@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from amity.people import relationships
 from amity.people.management.base import AmityCommand
 from amity.people.management.commands.balance import print_balance
 from amity.people.management.relationship_options import add_as_of, find, parse_as_of
+from amity.relationships import scoring as relationships
 
 
 class Command(AmityCommand):

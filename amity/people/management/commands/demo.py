@@ -9,9 +9,9 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
-from amity.people.demo import DemoRefused, build_demo
 from amity.people.management.base import AmityCommand
 from amity.people.models import Interaction, Person
+from amity.portability.demo import DemoRefused, build_demo
 
 
 class Command(AmityCommand):

@@ -7,11 +7,12 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from amity.domain import vocabulary
-from amity.people import services, today
+from amity.people import services
 from amity.people.management.base import AmityCommand
 from amity.people.management.display import describe_interaction
 from amity.people.management.relationship_options import find
-from amity.people.serializers import interaction_json
+from amity.portability.records import interaction_json
+from amity.relationships import today
 
 
 class Command(AmityCommand):

@@ -11,12 +11,12 @@ from typing import Any, TextIO
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import CommandError, CommandParser
 
-from amity.people.export_formats import CSV_COLUMNS, export_csv, export_vcard
-from amity.people.exporting import export_json
+from amity.core.progress import NoProgress, Progress
 from amity.people.management.base import AmityCommand
 from amity.people.management.display import keep_help_layout
 from amity.people.management.progress import progress_bar
-from amity.people.progress import NoProgress, Progress
+from amity.portability.contact_formats import CSV_COLUMNS, export_csv, export_vcard
+from amity.portability.exporting import export_json
 
 
 def _json(owner: AbstractBaseUser, out: TextIO, progress: Progress) -> dict[str, int]:

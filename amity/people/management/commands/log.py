@@ -13,7 +13,7 @@ from amity.people import services
 from amity.people.management.base import AmityCommand
 from amity.people.management.display import describe_interaction, keep_help_layout
 from amity.people.models import Person
-from amity.people.serializers import interaction_json
+from amity.portability.records import interaction_json
 
 AT_HELP = "YYYY-MM-DD (noon), an ISO datetime (2026-11-02T14:30), today or yesterday"
 

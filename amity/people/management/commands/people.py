@@ -20,7 +20,7 @@ from amity.people.management.display import (
     person_table,
 )
 from amity.people.models import Person
-from amity.people.serializers import interaction_json, person_json
+from amity.portability.records import interaction_json, person_json
 
 # Options that set one plain field of a person: (flag, service keyword, help).
 FIELD_OPTIONS = (

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from amity.people.exporting import RestoreError, restore_json
 from amity.people.management.base import AmityCommand
 from amity.people.management.display import keep_help_layout
 from amity.people.management.progress import progress_bar
+from amity.portability.exporting import RestoreError, restore_json
 
 
 class Command(AmityCommand):

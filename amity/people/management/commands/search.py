@@ -10,7 +10,7 @@ from amity.people import services
 from amity.people.management.base import AmityCommand
 from amity.people.management.display import keep_help_layout, people_table
 from amity.people.models import Person
-from amity.people.serializers import person_json
+from amity.portability.records import person_json
 
 
 def matched_fields(person: Person, words: list[str]) -> list[str]:

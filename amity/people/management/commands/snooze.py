@@ -7,9 +7,9 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
-from amity.people import today
 from amity.people.management.base import AmityCommand
 from amity.people.management.relationship_options import find
+from amity.relationships import today
 
 
 class Command(AmityCommand):

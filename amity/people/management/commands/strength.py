@@ -9,10 +9,11 @@ from django.core.management.base import CommandError, CommandParser
 from rich.table import Table
 
 from amity.domain import strength
-from amity.people import relationships, ties
 from amity.people.management.base import AmityCommand
 from amity.people.management.relationship_options import add_as_of, find, parse_as_of
 from amity.people.models import Tag
+from amity.relationships import scoring as relationships
+from amity.relationships import ties
 
 
 class Command(AmityCommand):

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from amity.people import today, today_cache
 from amity.people.management.base import AmityCommand
 from amity.people.management.relationship_options import add_as_of, parse_as_of
+from amity.relationships import today, today_cache
 
 
 class Command(AmityCommand):

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 
 from amity import config
-from amity.bootstrap import ensure_first_user, refresh_planner_statistics
+from amity.core.bootstrap import ensure_first_user, refresh_planner_statistics
 from amity.people.management.base import AmityCommand
 from amity.people.models import Person
 
@@ -56,7 +56,7 @@ class Command(AmityCommand):
             user, password = ensure_first_user()
         loaded = ""
         if not options["no_demo"] and not Person.objects.exists():
-            from amity.people.demo import build_demo
+            from amity.portability.demo import build_demo
 
             summary = build_demo(owner=user)
             loaded = (

@@ -20,12 +20,13 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
+from amity.core.bulk_insert import insert_rows
 from amity.domain import strength
 from amity.domain.ledger import Event
 from amity.domain.strength import TieSummary
 from amity.domain.summaries import EventColumns, summarize_many
-from amity.people.bulk_insert import insert_rows
-from amity.people.models import Interaction, Person, PersonSummary
+from amity.people.models import Interaction, Person
+from amity.relationships.models import PersonSummary
 
 CHUNK = 500
 

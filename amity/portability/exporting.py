@@ -1,6 +1,6 @@
 """Export everything a user owns to one JSON document, and restore it into an empty account.
 
-The document is a registry of sections (amity.people.export_sections). Amity's core
+The document is a registry of sections (amity.portability.sections). Amity's core
 registers tags, people, interactions and notes here; every other app adds its records
 from its AppConfig.ready without touching this module, usually with `model_section`::
 
@@ -47,10 +47,25 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from amity.bootstrap import refresh_planner_statistics
+from amity.core.bootstrap import refresh_planner_statistics
+from amity.core.bulk_insert import insert_rows
+from amity.core.json_stream import JsonObjectStream, JsonStreamError
+from amity.core.progress import NoProgress, Progress
 from amity.people import services
-from amity.people.bulk_insert import insert_rows
-from amity.people.export_sections import (
+from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
+from amity.portability.records import (
+    CONTACT_CODECS,
+    INTERACTION_CODECS,
+    NOTE_CODECS,
+    PERSON_CODECS,
+    RecordError,
+    contact_record,
+    interaction_record,
+    load_fields,
+    note_record,
+    person_record,
+)
+from amity.portability.sections import (
     BATCH_SIZE,
     HEADER_KEYS,
     SECTIONS,
@@ -64,21 +79,6 @@ from amity.people.export_sections import (
     owns,
     register_section,
 )
-from amity.people.json_stream import JsonObjectStream, JsonStreamError
-from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
-from amity.people.progress import NoProgress, Progress
-from amity.people.serializers import (
-    CONTACT_CODECS,
-    INTERACTION_CODECS,
-    NOTE_CODECS,
-    PERSON_CODECS,
-    RecordError,
-    contact_record,
-    interaction_record,
-    load_fields,
-    note_record,
-    person_record,
-)
 
 EXPORT_FORMAT = "amity-export"
 EXPORT_VERSION = 1
@@ -90,7 +90,7 @@ PROGRESS_STEP = 1000
 # Models that own user data but have no section, and why (tests/people/test_exporting.py
 # fails when a model owning user data is in neither a section nor this list).
 NOT_EXPORTED: dict[str, str] = {
-    "people.PersonSummary": "derived from interactions; rebuilt by restore",
+    "relationships.PersonSummary": "derived from interactions; rebuilt by restore",
     "network.ProfileEmbedding": "a cache of text-model vectors; rebuilt when needed",
     "accounts.ApiToken": "secrets: a restored account creates new tokens",
 }

@@ -26,9 +26,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from amity.domain.names import normalize_linkedin_url
-from amity.people import demo_data as data
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
 from amity.people.services import apply_name, build_search_text, normalize_contact
+from amity.portability import demo_data as data
 
 PEOPLE = 340
 YEARS = 5

@@ -17,13 +17,14 @@ import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
+from amity.core.collector import collector_paused
 from amity.domain import strength
 from amity.domain.strength import IntArray
-from amity.people import relationships
-from amity.people.collector import collector_paused
-from amity.people.models import DailyList, Person, PersonSummary
-from amity.people.relationships import Network, load_network, my_field, recent_counts
-from amity.people.summaries import refresh_engine_summaries
+from amity.people.models import Person
+from amity.relationships import scoring as relationships
+from amity.relationships.models import DailyList, PersonSummary
+from amity.relationships.scoring import Network, load_network, my_field, recent_counts
+from amity.relationships.stored_summaries import refresh_engine_summaries
 
 COMPONENTS = ("recency", "frequency", "duration", "reciprocity", "depth", "balance")
 

@@ -3,7 +3,7 @@
 The domain core (amity.domain.ledger/strength/nudges) scores plain data; this module
 loads that data with a few owner-filtered queries, calls the domain, and persists
 what must survive a run: per-person summaries, snoozes, cadence overrides and the
-daily picks (amity.people.today builds the list itself).
+daily picks (amity.relationships.today builds the list itself).
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from django.utils import timezone
 from amity.domain import ledger, strength
 from amity.domain.ledger import LedgerTotals
 from amity.domain.strength import FloatArray, IntArray, TieColumns, from_ts, to_ts
-from amity.people.models import CadenceOverride, Interaction, Person, PersonSummary, Tag
-from amity.people.summaries import (
+from amity.people.models import Interaction, Person, Tag
+from amity.relationships.models import CadenceOverride, PersonSummary
+from amity.relationships.stored_summaries import (
     CHUNK,
     PACKED_COLUMNS,
     PACKED_SIZE,

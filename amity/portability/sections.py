@@ -1,6 +1,6 @@
 """Declare the kinds of record in a JSON export, and build a section from a model.
 
-`Section` and `register_section` are the registry `amity.people.exporting` writes and
+`Section` and `register_section` are the registry `amity.portability.exporting` writes and
 reads; `model_section` turns a model into a section in a few lines, which is how apps
 add their records from their AppConfig.ready::
 
@@ -8,7 +8,7 @@ add their records from their AppConfig.ready::
         model_section("snoozes", Snooze, refs={"person": "people"}, order=("person__uid",))
     )
 
-A model section writes every plain column (codecs from amity.people.serializers), a
+A model section writes every plain column (codecs from amity.portability.records), a
 foreign key as the uid of the row it points at (a tag as its name), a many-to-many
 field as a sorted list of such keys, and rows of a child model without uid nested in
 their parent's record. Restoring validates each record, naming it and the field at
@@ -26,8 +26,8 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
-from amity.people.bulk_insert import insert_rows
-from amity.people.serializers import RecordError, codecs_for, dump_fields, load_fields
+from amity.core.bulk_insert import insert_rows
+from amity.portability.records import RecordError, codecs_for, dump_fields, load_fields
 
 # Rows per query and per insert: large enough to be fast, small enough that a
 # million-row section never sits in memory at once, and below SQLite's 999 query

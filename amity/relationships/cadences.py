@@ -1,6 +1,6 @@
 """Describe and change contact cadences for the web pages and the API.
 
-The relationship engine (amity.people.relationships) applies the overrides when it
+The relationship engine (amity.relationships.scoring) applies the overrides when it
 scores; this module says where a person's cadence comes from (their own setting, a
 tag, or their circle's default) and turns what a user typed into a set or a clear.
 The web pages and the API (amity.api.cadences) both use it, so they say the same.
@@ -15,8 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
 from amity.domain import strength
-from amity.people import relationships
-from amity.people.models import CadenceOverride, Person, Tag
+from amity.people.models import Person, Tag
+from amity.relationships import scoring as relationships
+from amity.relationships.models import CadenceOverride
 
 DEFAULT = "default"
 """What a user types to remove an override, so the circle's (or tags') cadence applies."""

@@ -1,7 +1,7 @@
 """Build, keep and act on today's short list of people to contact.
 
 The list for a day is computed once and stored (DailyList + DailyPick) with a
-fingerprint of the data it came from (amity.people.today_cache) and the finished
+fingerprint of the data it came from (amity.relationships.today_cache) and the finished
 answer. While nothing changes, asking again returns that answer without scoring
 anyone (and `amity today` prints it without even starting Django); when something
 changes (an interaction, a snooze, an edit, a step taken on a saved article, an
@@ -29,17 +29,12 @@ from django.utils import timezone
 from amity.domain import nudges, strength
 from amity.domain.nudges import Candidate, Nudge
 from amity.domain.strength import from_ts, to_ts
-from amity.people import relationships, services, today_cache
-from amity.people.models import (
-    HAS_DATES,
-    DailyList,
-    DailyPick,
-    Interaction,
-    Person,
-    PersonSummary,
-    Snooze,
-)
-from amity.people.relationships import Network
+from amity.people import services
+from amity.people.models import HAS_DATES, Interaction, Person
+from amity.relationships import scoring as relationships
+from amity.relationships import today_cache
+from amity.relationships.models import DailyList, DailyPick, PersonSummary, Snooze
+from amity.relationships.scoring import Network
 
 TOP_OVERALL = 40
 TOP_PER_CIRCLE = 15
