@@ -14,7 +14,7 @@ Steps, each timed:
 4. `amity strength --json` for everyone;
 5. one `amity done NAME` (an incremental write) followed by `amity today` again.
 
-Steps 2-4 are timed twice: in-process (the command's own work, via call_command) and
+Steps 2-4 are timed twice: in-process (the command's own work, via amity.cli.call) and
 as a fresh `amity ...` process (adds Python start-up, Django set-up and the migration
 check; a warm `amity today` is answered from the stored answer without Django, see
 amity/people/today_cache.py). Prints a Markdown table for docs/benchmarks.md.
@@ -80,9 +80,9 @@ def timed(action: Callable[[], object]) -> tuple[float, float]:
 
 def command(*args: str) -> Callable[[], object]:
     """Return a call of an amity verb in-process (output discarded)."""
-    from django.core.management import call_command
+    from amity.cli import call
 
-    return lambda: call_command(*args, stdout=io.StringIO())
+    return lambda: call(*args, stdout=io.StringIO())
 
 
 def process(home: Path, *args: str) -> Callable[[], object]:

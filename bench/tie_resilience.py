@@ -16,7 +16,7 @@ message) and frequency only (messages before the cut). AUC is pooled over all ti
 of all egos; the mean of per-ego AUCs is printed too.
 
 The first cut (2004-05-15) is the one the strength weights were chosen on; the later
-cuts are held out. Both verbs run in-process through Django's call_command (the same
+cuts are held out. Both verbs run in-process through amity.cli.call (the same
 code path as the `amity` CLI, without 600 process start-ups).
 """
 
@@ -89,10 +89,10 @@ def setup_django(home: Path) -> None:
 
 def run(*args: str) -> Any:
     """Run an amity verb in-process and return its parsed --json output."""
-    from django.core.management import call_command
+    from amity.cli import call
 
     out = io.StringIO()
-    call_command(*args, "--json", stdout=out)
+    call(*args, "--json", stdout=out)
     return json.loads(out.getvalue())
 
 

@@ -5,7 +5,7 @@ import gc
 import django
 import pytest
 
-from amity.__main__ import set_up_django
+from amity.cli import set_up_django
 
 
 def test_it_sets_django_up_with_the_collector_paused_then_freezes_start_up(monkeypatch) -> None:

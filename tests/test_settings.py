@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from amity import config
+from amity.cli import call
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -49,7 +49,7 @@ def test_it_uses_sqlite_with_wal_and_a_busy_timeout_by_default() -> None:
 
 def test_it_lists_settings_as_json() -> None:
     out = io.StringIO()
-    call_command("settings", "--json", stdout=out)
+    call("settings", "--json", stdout=out)
     rows = {row["name"]: row for row in json.loads(out.getvalue())}
     assert set(rows) == set(config.SETTINGS)
     assert rows["AMITY_DEPOSITS_PER_ASK"]["default"] == "7"

@@ -5,16 +5,21 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import CommandError, call_command
 from django.test import Client
 
 from amity.accounts.models import ApiToken
+from amity.cli import call
+from amity.cli.base import CliError
 
 
-def run(*args: str, **options: object) -> str:
-    """Run `amity token ...` and return what it printed."""
+def run(*args: str, stdin: StringIO | None = None, **options: object) -> str:
+    """Run `amity token ARGS --OPTION VALUE…` and return what it printed."""
     out = StringIO()
-    call_command("token", *args, stdout=out, **options)
+    flags: list[str] = []
+    for key, value in options.items():
+        flag = "--" + key.replace("_", "-")
+        flags += [flag] if value is True else [flag, str(value)]
+    call("token", *args, *flags, stdout=out, stdin=stdin)
     return out.getvalue()
 
 
@@ -59,16 +64,16 @@ def test_it_revokes_a_token_by_prefix(user: User) -> None:
 
 def test_it_refuses_to_revoke_another_users_token(user: User, other_user: User) -> None:
     created = json.loads(run("create", json=True))
-    with pytest.raises(CommandError, match="no token"):
+    with pytest.raises(CliError, match="no token"):
         run("revoke", created["prefix"], user="bob")
     assert ApiToken.objects.filter(owner=user).count() == 1
 
 
 def test_it_asks_which_token_to_revoke(user: User) -> None:
-    with pytest.raises(CommandError, match="which token"):
+    with pytest.raises(CliError, match="which token"):
         run("revoke")
 
 
 def test_it_refuses_an_unknown_action(user: User) -> None:
-    with pytest.raises(CommandError):
+    with pytest.raises(CliError):
         run("rotate")

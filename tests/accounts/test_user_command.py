@@ -6,13 +6,19 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
-from django.core.management import CommandError, call_command
+
+from amity.cli import call
+from amity.cli.base import CliError
 
 
-def run(*args: str, **options: object) -> str:
-    """Run `amity user ...` and return what it printed."""
+def run(*args: str, stdin: StringIO | None = None, **options: object) -> str:
+    """Run `amity user ARGS --OPTION VALUE…` and return what it printed."""
     out = StringIO()
-    call_command("user", *args, stdout=out, **options)
+    flags: list[str] = []
+    for key, value in options.items():
+        flag = "--" + key.replace("_", "-")
+        flags += [flag] if value is True else [flag, str(value)]
+    call("user", *args, *flags, stdout=out, stdin=stdin)
     return out.getvalue()
 
 
@@ -59,7 +65,7 @@ def test_it_generates_and_prints_a_password_when_not_at_a_terminal(db: None) -> 
     ],
 )
 def test_it_refuses_a_bad_new_user(user: User, args: tuple, stdin: str, message: str) -> None:
-    with pytest.raises(CommandError, match=message):
+    with pytest.raises(CliError, match=message):
         run(*args, password_stdin=True, stdin=StringIO(stdin))
     assert User.objects.count() == 1
 

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+
+from amity.cli import call
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def run(user: Any) -> Callable[..., str]:
 
     def run(*args: str) -> str:
         out = io.StringIO()
-        call_command(*args, stdout=out)
+        call(*args, stdout=out)
         return out.getvalue()
 
     return run

@@ -7,8 +7,8 @@ import json
 import pytest
 import vobject
 from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError
 
+from amity.cli.base import CliError
 from amity.people import services
 from amity.people.models import Interaction, Person
 from amity.portability.contact_formats import CSV_COLUMNS
@@ -78,14 +78,14 @@ def test_it_exports_csv_with_quoted_commas(run, network) -> None:
 
 
 def test_it_names_a_missing_output_folder(run, network, tmp_path) -> None:
-    with pytest.raises(CommandError, match="--output: folder .* does not exist"):
+    with pytest.raises(CliError, match="--output: folder .* does not exist"):
         run("export", "-o", str(tmp_path / "nowhere" / "x.json"))
 
 
 def test_it_refuses_to_restore_into_an_account_with_people(run, network, tmp_path) -> None:
     path = tmp_path / "backup.json"
     run("export", "-o", str(path))
-    with pytest.raises(CommandError, match="already has .*people.*nothing was restored"):
+    with pytest.raises(CliError, match="already has .*people.*nothing was restored"):
         run("restore", str(path))
     assert Person.objects.count() == 2
 
@@ -97,18 +97,18 @@ def test_it_names_the_bad_record_and_writes_nothing(run, network, tmp_path, othe
     document["people"][1]["created_at"] = "yesterday"
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    with pytest.raises(CommandError, match=r"people\[1\] .*'created_at': 'yesterday' is not"):
+    with pytest.raises(CliError, match=r"people\[1\] .*'created_at': 'yesterday' is not"):
         run("restore", str(path), "--user", "bob")
     assert not Person.objects.filter(owner=other_user).exists()
 
 
 def test_it_names_a_missing_file(run, tmp_path) -> None:
-    with pytest.raises(CommandError, match="cannot read .*No such file"):
+    with pytest.raises(CliError, match="cannot read .*No such file"):
         run("restore", str(tmp_path / "missing.json"))
 
 
 def test_it_rejects_a_file_that_is_not_an_export(run, tmp_path) -> None:
     path = tmp_path / "other.json"
     path.write_text('{"format": "something", "people": []}', encoding="utf-8")
-    with pytest.raises(CommandError, match="not an Amity export"):
+    with pytest.raises(CliError, match="not an Amity export"):
         run("restore", str(path))

@@ -4,8 +4,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management.base import CommandError
 
+from amity.cli.base import CliError
 from amity.people import services
 from amity.people.models import Interaction, Person
 
@@ -76,42 +76,42 @@ def test_it_logs_a_deposit_without_a_subtype(run_json, ada) -> None:
 
 
 def test_it_explains_a_subtype_of_the_other_intent(run, ada) -> None:
-    with pytest.raises(CommandError, match="--deposit: 'pitch' is a withdrawal subtype"):
+    with pytest.raises(CliError, match="--deposit: 'pitch' is a withdrawal subtype"):
         run("log", "ada", "--deposit", "pitch")
     assert not Interaction.objects.exists()
 
 
 def test_it_lists_the_subtypes_for_an_unknown_one(run, ada) -> None:
-    with pytest.raises(CommandError, match="--withdrawal: unknown withdrawal subtype 'loan'"):
+    with pytest.raises(CliError, match="--withdrawal: unknown withdrawal subtype 'loan'"):
         run("log", "ada", "--withdrawal", "loan")
 
 
 def test_it_refuses_two_intents(run, ada) -> None:
-    with pytest.raises(CommandError, match="not allowed with argument"):
+    with pytest.raises(CliError, match="not allowed with argument"):
         run("log", "ada", "--deposit", "help", "--neutral")
 
 
 def test_it_names_a_bad_date(run, ada) -> None:
-    with pytest.raises(CommandError, match="--at: '2026-13-02' is not a date"):
+    with pytest.raises(CliError, match="--at: '2026-13-02' is not a date"):
         run("log", "ada", "--at", "2026-13-02")
 
 
 def test_it_names_a_bad_channel_and_direction(run, ada) -> None:
-    with pytest.raises(CommandError, match="--channel: unknown channel 'fax'"):
+    with pytest.raises(CliError, match="--channel: unknown channel 'fax'"):
         run("log", "ada", "--channel", "fax")
-    with pytest.raises(CommandError, match="--direction: unknown direction 'up'"):
+    with pytest.raises(CliError, match="--direction: unknown direction 'up'"):
         run("log", "ada", "--direction", "up")
 
 
 def test_it_names_an_unknown_person_and_logs_nothing(run, ada) -> None:
-    with pytest.raises(CommandError, match="no person matches 'Grace Hopper'"):
+    with pytest.raises(CliError, match="no person matches 'Grace Hopper'"):
         run("log", "ada", "Grace Hopper")
     assert not Interaction.objects.exists()
 
 
 def test_it_refuses_an_ambiguous_name(run, user, ada) -> None:
     services.create_person(owner=user, full_name="Ada Byron")
-    with pytest.raises(CommandError, match="'Ada' is ambiguous"):
+    with pytest.raises(CliError, match="'Ada' is ambiguous"):
         run("log", "Ada")
 
 

@@ -5,8 +5,8 @@ import io
 import sys
 
 import pytest
-from django.core.management.base import CommandError
 
+from amity.cli.base import CliError
 from amity.people import services
 from amity.people.models import Interaction, Person
 
@@ -69,7 +69,7 @@ def test_it_prints_a_table_of_people(run, ada) -> None:
 
 
 def test_it_rejects_an_unknown_sort(run, ada) -> None:
-    with pytest.raises(CommandError, match="--sort"):
+    with pytest.raises(CliError, match="--sort"):
         run("people", "list", "--sort", "age")
 
 
@@ -91,19 +91,19 @@ def test_it_shows_a_person_with_their_last_ten_interactions(run, run_json, user,
 
 
 def test_it_names_an_unknown_person(run, ada) -> None:
-    with pytest.raises(CommandError, match="no person matches 'Grace'"):
+    with pytest.raises(CliError, match="no person matches 'Grace'"):
         run("people", "show", "Grace")
 
 
 def test_it_lists_the_candidates_for_an_ambiguous_name(run, user, ada) -> None:
     services.create_person(owner=user, full_name="Ada Byron")
-    with pytest.raises(CommandError, match="ambiguous.*Ada Byron.*Ada Lovelace"):
+    with pytest.raises(CliError, match="ambiguous.*Ada Byron.*Ada Lovelace"):
         run("people", "show", "Ada")
 
 
 def test_it_never_shows_another_users_person(run, other_user) -> None:
     bob_friend = services.create_person(owner=other_user, full_name="Grace Hopper")
-    with pytest.raises(CommandError, match="no person matches"):
+    with pytest.raises(CliError, match="no person matches"):
         run("people", "show", f"#{bob_friend.pk}")
 
 
@@ -152,13 +152,13 @@ def test_it_says_which_person_it_added(run) -> None:
 
 
 def test_it_names_the_field_of_a_bad_date(run) -> None:
-    with pytest.raises(CommandError, match="birthday: '1906-13-09' is not a date"):
+    with pytest.raises(CliError, match="birthday: '1906-13-09' is not a date"):
         run("people", "add", "Grace Hopper", "--birthday", "1906-13-09")
     assert not Person.objects.exists()
 
 
 def test_it_names_the_field_of_a_bad_linkedin_url(run) -> None:
-    with pytest.raises(CommandError, match="linkedin_url: .* is not a LinkedIn profile URL"):
+    with pytest.raises(CliError, match="linkedin_url: .* is not a LinkedIn profile URL"):
         run("people", "add", "Grace Hopper", "--linkedin", "https://example.org/grace")
 
 
@@ -184,12 +184,12 @@ def test_it_replaces_all_emails_with_email(run_json, ada) -> None:
 
 
 def test_it_refuses_to_remove_a_tag_the_person_lacks(run, ada) -> None:
-    with pytest.raises(CommandError, match="--remove-tag: 'climate' is not among"):
+    with pytest.raises(CliError, match="--remove-tag: 'climate' is not among"):
         run("people", "edit", "ada", "--remove-tag", "climate")
 
 
 def test_it_refuses_an_edit_without_changes(run, ada) -> None:
-    with pytest.raises(CommandError, match="nothing to change"):
+    with pytest.raises(CliError, match="nothing to change"):
         run("people", "edit", "ada")
 
 
@@ -203,14 +203,14 @@ def test_it_refuses_to_delete_without_yes_when_stdin_is_not_a_terminal(
     run, ada, monkeypatch
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))
-    with pytest.raises(CommandError, match="add --yes"):
+    with pytest.raises(CliError, match="add --yes"):
         run("people", "delete", "ada")
     assert Person.objects.filter(pk=ada.pk).exists()
 
 
 def test_it_asks_before_deleting_at_a_terminal(run, ada, monkeypatch) -> None:
     monkeypatch.setattr(sys, "stdin", _Terminal("n\n"))
-    with pytest.raises(CommandError, match="cancelled"):
+    with pytest.raises(CliError, match="cancelled"):
         run("people", "delete", "ada")
     assert Person.objects.filter(pk=ada.pk).exists()
     monkeypatch.setattr(sys, "stdin", _Terminal("y\n"))
@@ -234,7 +234,7 @@ def test_it_merges_duplicates_into_the_kept_person(run_json, user, ada) -> None:
 
 
 def test_it_refuses_to_merge_a_person_into_themselves(run, ada) -> None:
-    with pytest.raises(CommandError, match="named twice"):
+    with pytest.raises(CliError, match="named twice"):
         run("people", "merge", "ada", "ada@example.org", "--yes")
 
 

@@ -1,8 +1,8 @@
 """Test `amity search`."""
 
 import pytest
-from django.core.management.base import CommandError
 
+from amity.cli.base import CliError
 from amity.people import services
 
 
@@ -48,5 +48,5 @@ def test_it_says_when_nobody_matches(run, people) -> None:
 
 
 def test_it_rejects_a_limit_below_one(run, people) -> None:
-    with pytest.raises(CommandError, match="--limit"):
+    with pytest.raises(CliError, match="--limit"):
         run("search", "ada", "--limit", "0")

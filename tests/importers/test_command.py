@@ -6,16 +6,16 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
+from amity.cli import call
+from amity.cli.base import CliError
 from amity.people.models import Person
 from tests.importers.conftest import DATA
 
 
 def _call(*args: str) -> str:
     out = StringIO()
-    call_command("import", *args, stdout=out)
+    call("import", *args, stdout=out)
     return out.getvalue()
 
 
@@ -69,8 +69,8 @@ def test_it_fails_with_file_and_line_and_a_json_error(user, tmp_path) -> None:
     path = tmp_path / "log.csv"
     path.write_text("person,occurred_at\nada@engines.example,someday\n")
     out = StringIO()
-    with pytest.raises(CommandError, match=r"log\.csv:2: 'someday' is not a date and time"):
-        call_command("import", "interactions", str(path), "--json", stdout=out)
+    with pytest.raises(CliError, match=r"log\.csv:2: 'someday' is not a date and time"):
+        call("import", "interactions", str(path), "--json", stdout=out)
     error = json.loads(out.getvalue())
     assert error == {
         "error": f"{path}:2: 'someday' is not a date and time",
@@ -82,7 +82,7 @@ def test_it_fails_with_file_and_line_and_a_json_error(user, tmp_path) -> None:
 
 
 def test_it_says_when_the_path_does_not_exist(user, tmp_path) -> None:
-    with pytest.raises(CommandError, match="no such file or folder"):
+    with pytest.raises(CliError, match="no such file or folder"):
         _call("vcard", str(tmp_path / "missing.vcf"))
 
 

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
+from amity.cli import call
 from amity.people import services
 from amity.people.models import Interaction, Person
 from tests.api.conftest import token_client
@@ -72,7 +72,7 @@ def run(user: Any) -> Callable[..., str]:
 
     def run(*args: str) -> str:
         out = io.StringIO()
-        call_command(*args, stdout=out)
+        call(*args, stdout=out)
         return out.getvalue()
 
     return run

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management.base import CommandError
 
+from amity.cli.base import CliError
 from amity.people import services as people
 from tests.inbox.conftest import history, inbound
 
@@ -35,9 +35,9 @@ def test_coach_answers_json_with_the_recipients_balance(run_json, user, tmp_path
 def test_coach_refuses_an_unknown_recipient_and_a_missing_file(run, tmp_path) -> None:
     draft = tmp_path / "draft.txt"
     draft.write_text(DRAFT)
-    with pytest.raises(CommandError, match="no person matches"):
+    with pytest.raises(CliError, match="no person matches"):
         run("coach", str(draft), "--to", "Nobody Here")
-    with pytest.raises(CommandError, match="cannot read"):
+    with pytest.raises(CliError, match="cannot read"):
         run("coach", str(tmp_path / "missing.txt"))
 
 
@@ -67,9 +67,9 @@ def test_triage_groups_messages_and_a_relabel_sticks(run, run_json, user) -> Non
 def test_triage_refuses_bad_labels(run, user, other_user) -> None:
     theirs = people.create_person(owner=other_user, full_name="Theirs")
     message = inbound(other_user, theirs, "Hello there, buy our stuff today")
-    with pytest.raises(CommandError, match="no inbound message"):
+    with pytest.raises(CliError, match="no inbound message"):
         run("triage", "--relabel", str(message.pk), "trusted")
-    with pytest.raises(CommandError, match="unknown group"):
+    with pytest.raises(CliError, match="unknown group"):
         run("triage", "--relabel", str(message.pk), "junk")
-    with pytest.raises(CommandError, match="not a message id"):
+    with pytest.raises(CliError, match="not a message id"):
         run("triage", "--relabel", "abc", "trusted")

@@ -8,22 +8,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
+from amity.cli import call
+from amity.cli.base import CliError
 from amity.network.models import Introduction, ProfileEmbedding, ReadingItem, Referral
 from amity.people.models import Interaction
 
 
 def run(*args: str, **kwargs: Any) -> Any:
     out = io.StringIO()
-    call_command(*args, "--json", stdout=out, **kwargs)
+    call(*args, "--json", stdout=out, **kwargs)
     return json.loads(out.getvalue())
 
 
 def text(*args: str, **kwargs: Any) -> str:
     out = io.StringIO()
-    call_command(*args, stdout=out, **kwargs)
+    call(*args, stdout=out, **kwargs)
     return out.getvalue()
 
 
@@ -69,10 +69,10 @@ def test_share_prints_people_reasons_and_drafts(tfidf: None, user: Any, network:
 
 
 def test_share_rejects_bad_input(tfidf: None, user: Any, network: dict) -> None:
-    with pytest.raises(CommandError):
-        call_command("share", "   ", stdout=io.StringIO())
-    with pytest.raises(CommandError, match="no person matches"):
-        call_command("share", "boats", "--log", "Nobody Here", stdout=io.StringIO())
+    with pytest.raises(CliError):
+        call("share", "   ", stdout=io.StringIO())
+    with pytest.raises(CliError, match="no person matches"):
+        call("share", "boats", "--log", "Nobody Here", stdout=io.StringIO())
 
 
 def test_reading_adds_suggests_and_archives(tfidf: None, user: Any, network: dict) -> None:
@@ -123,8 +123,8 @@ def test_intros_and_the_intro_workflow(tfidf: None, user: Any, make_person: Any)
     assert run("intro", "list") == []
     assert [i["id"] for i in run("intro", "list", "--all")] == [intro["id"]]
     assert run("intros")["suggestions"] == []
-    with pytest.raises(CommandError, match="declined"):
-        call_command("intro", "propose", "Ben", "Ann", stdout=io.StringIO())
+    with pytest.raises(CliError, match="declined"):
+        call("intro", "propose", "Ben", "Ann", stdout=io.StringIO())
 
 
 def test_intro_dismiss_and_show(tfidf: None, user: Any, make_person: Any) -> None:
@@ -133,8 +133,8 @@ def test_intro_dismiss_and_show(tfidf: None, user: Any, make_person: Any) -> Non
     dismissed = run("intro", "dismiss", "Ann", "Ben")
     assert dismissed["state"] == "dismissed"
     assert run("intro", "show", str(dismissed["id"]))["id"] == dismissed["id"]
-    with pytest.raises(CommandError, match="no introduction"):
-        call_command("intro", "show", "999", stdout=io.StringIO())
+    with pytest.raises(CliError, match="no introduction"):
+        call("intro", "show", "999", stdout=io.StringIO())
 
 
 def test_intro_never_shows_another_users_introduction(
@@ -143,8 +143,8 @@ def test_intro_never_shows_another_users_introduction(
     make_person("Ann Law", owner=other_user)
     make_person("Ben Med", owner=other_user)
     theirs = run("intro", "propose", "Ann", "Ben", "--user", "bob")
-    with pytest.raises(CommandError, match="no introduction"):
-        call_command("intro", "advance", str(theirs["id"]), "--user", "ada", stdout=io.StringIO())
+    with pytest.raises(CliError, match="no introduction"):
+        call("intro", "advance", str(theirs["id"]), "--user", "ada", stdout=io.StringIO())
     assert Introduction.objects.get().state == "proposed"
 
 

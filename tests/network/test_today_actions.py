@@ -3,9 +3,9 @@
 import io
 import json
 
-from django.core.management import call_command
 from django.test import Client
 
+from amity.cli import call
 from amity.network import services as network
 from amity.people import services
 from amity.relationships.today import today_list
@@ -33,7 +33,7 @@ def test_it_lists_pending_referral_steps_in_the_cli_and_on_the_page(user) -> Non
     referred = services.create_person(owner=user, full_name="Katherine Johnson")
     network.add_referrals(owner=user, referrer=referrer, people=[referred])
     out = io.StringIO()
-    call_command("today", "--json", stdout=out)
+    call("today", "--json", stdout=out)
     steps = json.loads(out.getvalue())["network"]["referrals"]
     assert [s["person_id"] for s in steps] == [referred.pk]
     client = Client()

@@ -7,11 +7,11 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from amity.cli import call
+from amity.cli.base import CliError
 from amity.people import services
 from amity.people.models import Interaction, Note, Person
 from amity.portability.demo import DemoRefused, build_demo
@@ -164,10 +164,12 @@ def test_it_refuses_to_mix_the_demo_into_an_existing_network(user) -> None:
 def test_it_replaces_a_network_from_the_command_line_only_with_force(user, other_user) -> None:
     services.create_person(owner=user, full_name="Ada Lovelace")
     bob_friend = services.create_person(owner=other_user, full_name="Bob's friend")
-    with pytest.raises(CommandError, match="--force"):
-        call_command("demo", user="ada", stdout=StringIO(), stderr=StringIO())
+    with pytest.raises(CliError, match="--force"):
+        call("demo", "--user", "ada", stdout=StringIO(), stderr=StringIO())
     out, err = StringIO(), StringIO()
-    call_command("demo", user="ada", force=True, json=True, today=TODAY, stdout=out, stderr=err)
+    call(
+        "demo", "--user", "ada", "--force", "--json", "--today", str(TODAY), stdout=out, stderr=err
+    )
     data = json.loads(out.getvalue())
     assert data["replaced"] == {"people": 1, "interactions": 0}
     assert "Deleting 1 people" in err.getvalue()

@@ -8,10 +8,10 @@ import math
 
 import numpy as np
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from amity.cli import call
 from amity.domain import nudges
 from amity.people import services
 from amity.relationships import scoring as relationships
@@ -381,11 +381,11 @@ def test_it_answers_the_cli_verbs_in_json(user) -> None:
 
     def run(*args: str) -> object:
         out = io.StringIO()
-        call_command(*args, "--json", stdout=out)
+        call(*args, "--json", stdout=out)
         return json.loads(out.getvalue())
 
     assert run("strength", "Ada")["people"][0]["name"] == "Ada Lovelace"
-    assert run("can_i_ask", "Ada")["verdict"] == "overdrawn"
+    assert run("can-i-ask", "Ada")["verdict"] == "overdrawn"
     assert run("balance")["only_asked"][0]["name"] == "Ada Lovelace"
     assert (
         run("snooze", "Ada", "2w")["until"]
@@ -405,12 +405,12 @@ def test_it_parses_snooze_durations() -> None:
 
 
 def test_it_accepts_can_i_ask_spelt_with_dashes(user, capsys) -> None:
-    from amity.__main__ import main
+    from amity.cli import run as amity
 
     ada = person(user, "Ada Lovelace")
     log(user, ada, 2, intent="deposit", subtype="help")
     try:
-        main(["can-i-ask", "Ada", "--json"])
+        assert amity(["can-i-ask", "Ada", "--json"]) == 0
     finally:
         gc.unfreeze()  # main() froze this test process's objects, as it does a CLI's
     assert json.loads(capsys.readouterr().out)["verdict"] == "never_asked"

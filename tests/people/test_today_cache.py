@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import connection
 
+from amity.cli import call
 from amity.network import services as network
 from amity.people import services
 from amity.relationships import today_cache
@@ -46,7 +46,7 @@ def _network(owner: Any) -> list[Any]:
 
 def _django(*args: str) -> str:
     out = io.StringIO()
-    call_command("today", *args, stdout=out)
+    call("today", *args, stdout=out)
     return out.getvalue()
 
 
@@ -90,9 +90,9 @@ def test_any_change_sends_it_back_to_the_full_command(user: Any, connect: Any, c
     if change == "log":
         services.log_interaction(owner=user, people=[people[0]], summary="Coffee")
     elif change == "snooze":
-        call_command("snooze", str(who.pk), "30d", stdout=io.StringIO())
+        call("snooze", str(who.pk), "30d", stdout=io.StringIO())
     elif change == "done":
-        call_command("done", str(who.pk), stdout=io.StringIO())
+        call("done", str(who.pk), stdout=io.StringIO())
     elif change == "edit":
         services.update_person(person=people[1], company="Analytical Engines")
     elif change == "delete":

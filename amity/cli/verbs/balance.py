@@ -1,0 +1,75 @@
+"""Show the give/ask ledger: `amity balance [NAME] [--as-of DATE]`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amity.cli.base import ArgumentParser, Verb
+from amity.cli.person_options import add_as_of, find, parse_as_of
+from amity.relationships import scoring as relationships
+
+
+def print_balance(console: Any, data: dict[str, Any]) -> None:
+    """Print one person's two-sided ledger, verdict and suggested deposits."""
+    c = data["counts"]
+    console.print(f"[bold]{data['person']['name']}[/bold]: {data['label']}")
+    console.print(
+        f"  you gave {data['gave']:.1f} ({c['gave']}x)   you asked {data['asked']:.1f}"
+        f" ({c['asked']}x)   ratio {data['ratio'] if data['ratio'] is not None else '-'}"
+        f" (target {data['target']:g})"
+    )
+    console.print(
+        f"  they gave {data['received']:.1f} ({c['received']}x)   they asked"
+        f" {data['were_asked']:.1f} ({c['were_asked']}x)"
+    )
+    console.print(f"  {data['explanation']}")
+    if data["suggestions"]:
+        console.print("  Deposits that fit:")
+        for idea in data["suggestions"]:
+            console.print(f"   - {idea['text']}")
+
+
+class BalanceVerb(Verb):
+    """Show what you gave and asked, per person or across the network."""
+
+    help = """Show the give/ask ledger. With NAME: what you gave them and asked of them
+    (and they of you), weighted by kind and decayed over time, the verdict against
+    AMITY_DEPOSITS_PER_ASK and deposits that fit them. Without NAME: whether you are a
+    giver, balanced or a taker overall, and whom you have only ever asked.
+
+    --json with NAME: {"person": {"id", "name"}, "as_of", "gave", "received", "asked",
+    "were_asked", "counts": {"gave", "received", "asked", "were_asked"}, "ratio" | null,
+    "target", "verdict" (ready | deposits_first | never_asked | overdrawn), "label",
+    "deposits_needed", "explanation", "suggestions": [{"subtype", "text"}]}
+    --json without NAME: {"stance" (giver | balanced | taker | no history), "gave",
+    "received", "asked", "were_asked", "ratio" | null, "target",
+    "only_asked": [{"id", "name"}]}
+    """
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        """Declare NAME and --as-of."""
+        parser.add_argument("name", nargs="?", default="", metavar="NAME", help="one person")
+        add_as_of(parser)
+
+    def handle(self, **options: Any) -> None:
+        """Print the balance."""
+        owner = self.owner(options)
+        as_of, _ = relationships.resolve_as_of(parse_as_of(options["as_of"]))
+        if options["name"]:
+            person = find(owner, options["name"])
+            data = relationships.balance_for(person=person, as_of=as_of)
+            self.emit(options, data, lambda: print_balance(self.console, data))
+            return
+        data = relationships.network_balance(owner=owner, as_of=as_of)
+        self.emit(options, data, lambda: self._render_network(data))
+
+    def _render_network(self, data: dict[str, Any]) -> None:
+        ratio = "-" if data["ratio"] is None else f"{data['ratio']:.1f}"
+        self.console.print(
+            f"Overall you are [bold]{data['stance']}[/bold]: gave {data['gave']:.1f}, asked"
+            f" {data['asked']:.1f} (ratio {ratio}, target {data['target']:g});"
+            f" received {data['received']:.1f}, were asked {data['were_asked']:.1f}."
+        )
+        if data["only_asked"]:
+            names = ", ".join(f"{p['name']} (#{p['id']})" for p in data["only_asked"])
+            self.console.print(f"You have only ever asked: {names}")

@@ -1,0 +1,89 @@
+"""Start Amity's production WSGI server (waitress), ready to use on first run."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from amity import config
+from amity.cli.base import ArgumentParser, CliError, Verb
+from amity.core.bootstrap import ensure_first_user, refresh_planner_statistics
+from amity.people.models import Person
+
+
+class ServeVerb(Verb):
+    """Migrate, create a first user, load the demo when empty, then serve."""
+
+    acts_as_user = False
+    help = (
+        "Start the web server (waitress, static files by whitenoise). On first run it "
+        "applies migrations, creates a first user and loads the demo network."
+    )
+    supports_json = False
+    # The server loads every URL, view and API module anyway: validate them first.
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        """Declare --host, --port, --demo and --no-demo."""
+        parser.add_argument("--host", default=None, help="address to listen on (AMITY_HOST)")
+        parser.add_argument("--port", type=int, default=None, help="port (AMITY_PORT)")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="serve a throwaway demo database (deleted when the server stops)",
+        )
+        parser.add_argument(
+            "--no-demo", action="store_true", help="do not load the demo into an empty database"
+        )
+        parser.add_argument(
+            "--check", action="store_true", help="prepare everything, print the URL, do not serve"
+        )
+
+    def handle(self, **options: Any) -> None:
+        """Prepare the database and run waitress until interrupted."""
+        from waitress import serve
+
+        host = options["host"] or config.HOST.value()
+        port = options["port"] or config.PORT.value()
+        if not 0 < port < 65536:
+            raise CliError(f"--port {port} is not a TCP port")
+        if options["demo"]:
+            user, password = ensure_first_user(username="demo", password="demo")
+        else:
+            user, password = ensure_first_user()
+        loaded = ""
+        if not options["no_demo"] and not Person.objects.exists():
+            from amity.portability.demo import build_demo
+
+            summary = build_demo(owner=user)
+            loaded = (
+                f"Loaded the demo network: {summary.people} people, "
+                f"{summary.interactions} interactions."
+            )
+        refresh_planner_statistics()
+        shown_host = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::"} else host
+        url = f"http://{shown_host}:{port}/"
+        self.stdout.write(f"Amity {'demo ' if options['demo'] else ''}database: {self._where()}")
+        if loaded:
+            self.stdout.write(loaded)
+        if password is not None:
+            self.stdout.write(f"Created the first user: {user.get_username()} / {password}")
+        users = get_user_model().objects.count()
+        self.stdout.write(f"Amity is running at {url}  ({users} user(s))")
+        try:
+            if not options["check"]:
+                from amity.wsgi import application
+
+                serve(application, host=host, port=port, threads=config.THREADS.value())
+        finally:
+            if options["demo"]:
+                shutil.rmtree(settings.AMITY_HOME, ignore_errors=True)
+
+    def _where(self) -> str:
+        db = settings.DATABASES["default"]
+        if db["ENGINE"].endswith("sqlite3"):
+            return f"SQLite at {db['NAME']}"
+        engine = str(db["ENGINE"]).rsplit(".", 1)[-1]
+        return f"{engine} {db.get('NAME')} on {db.get('HOST') or 'local socket'}"
