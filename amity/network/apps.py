@@ -9,3 +9,10 @@ class NetworkConfig(AppConfig):
     name = "amity.network"
     label = "network"
     verbose_name = "Network"
+
+    def ready(self) -> None:
+        """Add the network's pending steps (reading, introductions, referrals) to Today."""
+        from amity.core import hooks
+        from amity.network.services import add_network_actions
+
+        hooks.add_to_today(add_network_actions)

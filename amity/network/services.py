@@ -453,3 +453,20 @@ def network_actions(*, owner: AbstractBaseUser, person_ids: Sequence[int]) -> di
             for s in referral_steps(owner=owner)
         ],
     }
+
+
+def add_network_actions(owner: AbstractBaseUser, data: dict[str, Any]) -> None:
+    """Add the network's pending steps to Today's answer (registered in core.hooks).
+
+    Adds `network` ({"reading", "introductions", "referrals"}, the shape of
+    `network_actions`) and, on each item with a saved article that fits them,
+    `reading` ({"item_id", "title", "url", "text"}). Kept in the stored answer:
+    today's fingerprint covers reading items, introductions and referrals, so taking
+    a step recomputes it.
+    """
+    actions = network_actions(owner=owner, person_ids=[item["id"] for item in data["items"]])
+    by_person = {row["person_id"]: row for row in actions["reading"]}
+    for item in data["items"]:
+        if item["id"] in by_person:
+            item["reading"] = {k: v for k, v in by_person[item["id"]].items() if k != "person_id"}
+    data["network"] = actions

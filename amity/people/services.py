@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, QuerySet
 from django.utils import timezone
 
+from amity.core import hooks
 from amity.domain import vocabulary
 from amity.domain.names import (
     normalize_email,
@@ -311,8 +312,8 @@ def delete_person(*, person: Person) -> None:
 def refresh_summaries(*, person_ids: Iterable[int]) -> None:
     """Recompute last_interaction_at and interaction_count for these people.
 
-    Also rebuilds their relationship-engine summaries (amity.relationships.scoring),
-    so tie strength and today's list never rescan the whole network.
+    Then tells whoever listens (core.hooks; the relationship engine rebuilds its
+    summaries), so tie strength and today's list never rescan the whole network.
     """
     ids = list(set(person_ids))
     for start in range(0, len(ids), 500):
@@ -330,10 +331,7 @@ def refresh_summaries(*, person_ids: Iterable[int]) -> None:
             if (row["last"], row["n"]) != (row["last_interaction_at"], row["interaction_count"])
         ]
         Person.objects.bulk_update(changed, ["last_interaction_at", "interaction_count"])
-    # Imported here: the relationship engine builds on this module.
-    from amity.relationships.stored_summaries import refresh_engine_summaries
-
-    refresh_engine_summaries(person_ids=ids)
+    hooks.people_changed(person_ids=ids)
 
 
 @transaction.atomic

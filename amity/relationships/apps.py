@@ -9,3 +9,16 @@ class RelationshipsConfig(AppConfig):
     name = "amity.relationships"
     label = "relationships"
     verbose_name = "Relationships"
+
+    def ready(self) -> None:
+        """Rebuild the engine's summaries whenever people's interactions change."""
+        from amity.core import hooks
+
+        hooks.on_people_changed(_refresh_summaries)
+
+
+def _refresh_summaries(person_ids: list[int]) -> None:
+    """Rebuild the engine's summaries of these people."""
+    from amity.relationships.stored_summaries import refresh_engine_summaries
+
+    refresh_engine_summaries(person_ids=person_ids)

@@ -26,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
+from amity.core import hooks
 from amity.domain import nudges, strength
 from amity.domain.nudges import Candidate, Nudge
 from amity.domain.strength import from_ts, to_ts
@@ -89,7 +90,7 @@ def today_list(
             answer: dict[str, Any] = payload["data"]
             return answer
         if stored.size >= limit:
-            data = _with_network_actions(owner, _render(day, stored, limit, cached=True))
+            data = hooks.add_today_extras(owner, _render(day, stored, limit, cached=True))
             _keep_answer(stored, current, limit, data)
             return data
     with transaction.atomic():
@@ -126,7 +127,7 @@ def today_list(
         stored.size = max(limit, stored.size)
         stored.computed_at = timezone.now()
         stored.save(update_fields=["fingerprint", "size", "thresholds", "computed_at"])
-    data = _with_network_actions(owner, _render(day, stored, limit, cached=False))
+    data = hooks.add_today_extras(owner, _render(day, stored, limit, cached=False))
     _keep_answer(stored, current, limit, data)
     return data
 
@@ -140,31 +141,6 @@ def _keep_answer(stored: DailyList, current: str, limit: int, data: dict[str, An
     answer = json.loads(today_cache.to_json({**data, "cached": True}))
     stored.payload = {"fingerprint": current, "limit": limit, "data": answer}
     stored.save(update_fields=["payload"])
-
-
-def _with_network_actions(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, Any]:
-    """Add the network app's pending steps: reading to share, introductions, referrals.
-
-    Adds `network` ({"reading", "introductions", "referrals"}, the shape of
-    amity.network.services.network_actions) and, on each item with a saved article
-    that fits them, `reading` ({"item_id", "title", "url", "text"}). Kept in the
-    stored answer: the fingerprint covers reading items, introductions and referrals,
-    so taking a step sends the next call here again.
-    """
-    from django.apps import apps
-
-    if not apps.is_installed("amity.network"):
-        return data
-    # Imported here: the network app builds on this one.
-    from amity.network.services import network_actions
-
-    actions = network_actions(owner=owner, person_ids=[item["id"] for item in data["items"]])
-    by_person = {row["person_id"]: row for row in actions["reading"]}
-    for item in data["items"]:
-        if item["id"] in by_person:
-            item["reading"] = {k: v for k, v in by_person[item["id"]].items() if k != "person_id"}
-    data["network"] = actions
-    return data
 
 
 def _store(owner: AbstractBaseUser, daily: DailyList, chosen: list[Nudge], *, start: int) -> None:

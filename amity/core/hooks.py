@@ -1,0 +1,47 @@
+"""Let a lower app announce a change, and a higher app add to a lower app's answer.
+
+Arrows point down only (docs/architecture.md): `people` cannot import the relationship
+engine that builds on it, and the engine cannot import `network`, whose pending steps
+Today shows. Instead the higher app registers here, in its AppConfig.ready(), and
+the lower one calls whatever is registered. Both lists are filled once at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+PeopleChanged = Callable[[list[int]], None]
+"""Called with the ids of people whose interactions changed (written or deleted)."""
+
+TodayExtra = Callable[[Any, dict[str, Any]], None]
+"""Called with (owner, Today's answer as JSON-ready data); adds its own keys to it."""
+
+_people_changed: list[PeopleChanged] = []
+_today_extras: list[TodayExtra] = []
+
+
+def on_people_changed(listener: PeopleChanged) -> None:
+    """Call `listener` whenever people's interactions change (once per listener)."""
+    if listener not in _people_changed:
+        _people_changed.append(listener)
+
+
+def people_changed(*, person_ids: Iterable[int]) -> None:
+    """Tell every listener that these people's interactions changed."""
+    ids = list(person_ids)
+    for listener in _people_changed:
+        listener(ids)
+
+
+def add_to_today(extra: TodayExtra) -> None:
+    """Let `extra` add keys to Today's answer (once per function)."""
+    if extra not in _today_extras:
+        _today_extras.append(extra)
+
+
+def add_today_extras(owner: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Let every registered extra add to Today's answer `data`; return it."""
+    for extra in _today_extras:
+        extra(owner, data)
+    return data

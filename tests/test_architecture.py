@@ -1,0 +1,91 @@
+"""Test the house rules that keep Amity readable: layers point down only."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parents[1] / "amity"
+
+# Lower numbers are lower layers; a module may import only its own layer's package or
+# lower layers, never an app above it, not even inside a function (docs/architecture.md).
+LAYERS: dict[str, int] = {
+    "domain": 0,
+    "core": 0,
+    "config": 0,
+    "accounts": 1,
+    "people": 2,
+    "relationships": 3,
+    "importers": 4,
+    "network": 4,
+    "inbox": 4,
+    "sync": 5,
+    "reminders": 5,
+    "portability": 5,
+    "cli": 6,
+    "web": 6,
+    "api": 6,
+    "settings": 7,
+    "urls": 7,
+    "wsgi": 6,
+    "__main__": 7,
+}
+# Surfaces share the API's schemas (one schema per JSON shape, for --json and the API).
+ALLOWED_SIDEWAYS = {("cli", "api"), ("web", "api"), ("cli", "wsgi")}
+
+
+def sources() -> list[Path]:
+    """Return every Python module of the package but migrations."""
+    return sorted(p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts)
+
+
+def part_of(path: Path) -> str:
+    """Return the top-level package or module of `path` within amity."""
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+def imported_parts(path: Path) -> set[str]:
+    """Return the amity packages `path` imports, at any depth of the module."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+            if node.module == "amity":
+                names = [f"amity.{alias.name}" for alias in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "amity" and len(parts) > 1 and not parts[1].startswith("__"):
+                found.add(parts[1])
+    return found
+
+
+def test_it_knows_the_layer_of_every_part_of_the_package() -> None:
+    assert {part_of(p) for p in sources()} - {"__init__"} <= set(LAYERS)
+
+
+def test_it_never_imports_an_app_above_or_beside_it() -> None:
+    upward = []
+    for path in sources():
+        mine = part_of(path)
+        if mine == "__init__":
+            continue
+        for other in imported_parts(path) - {mine}:
+            if LAYERS[other] >= LAYERS[mine] and (mine, other) not in ALLOWED_SIDEWAYS:
+                upward.append(f"{path.relative_to(PACKAGE)} imports amity.{other}")
+    assert upward == []
+
+
+def test_it_keeps_the_domain_free_of_django() -> None:
+    for path in (PACKAGE / "domain").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
+                assert not any(n.split(".")[0] == "django" for n in names), path
