@@ -34,6 +34,47 @@ class ReasonPublic(Schema):
     text: str
 
 
+class ReadingSuggestion(Schema):
+    """An article from the reading list that fits the person."""
+
+    item_id: int
+    title: str
+    url: str
+    text: str
+
+
+class TodayReading(ReadingSuggestion):
+    """A reading-list article to share with someone on today's list."""
+
+    person_id: int
+
+
+class TodayIntroStep(Schema):
+    """A pending step of a double-opt-in introduction."""
+
+    introduction_id: int
+    person_ids: list[int]
+    action: str
+    text: str
+
+
+class TodayReferralStep(Schema):
+    """A pending step of a referral (thank the referrer, follow up)."""
+
+    referral_id: int
+    person_id: int
+    action: str
+    text: str
+
+
+class TodayNetwork(Schema):
+    """The network's pending steps that Today shows beside the list."""
+
+    reading: list[TodayReading]
+    introductions: list[TodayIntroStep]
+    referrals: list[TodayReferralStep]
+
+
 class TodayItem(Schema):
     """One person on today's list with a 60-second action."""
 
@@ -49,6 +90,7 @@ class TodayItem(Schema):
     action: str
     action_subtype: str
     done: bool
+    reading: ReadingSuggestion | None
 
 
 class TodayPublic(Schema):
@@ -57,6 +99,7 @@ class TodayPublic(Schema):
     day: dt.date
     cached: bool
     items: list[TodayItem]
+    network: TodayNetwork | None
 
 
 class StrengthComponents(Schema):

@@ -71,6 +71,8 @@ class Verb:
     help: ClassVar[str] = ""
     # Verbs that never print results (serve, worker) switch this off.
     supports_json: ClassVar[bool] = True
+    # The API's schema (its OpenAPI component name) that --json output follows.
+    schema_name: ClassVar[str] = ""
     # Verbs that act as a user (nearly all) get --user.
     acts_as_user: ClassVar[bool] = True
     # Verbs that read or write the database migrate a new one first.

@@ -46,6 +46,7 @@ __all__ = [
     "add_referrals",
     "log_share",
     "mark_researched",
+    "add_network_actions",
     "network_actions",
     "pending_intro_steps",
     "reading_suggestions",

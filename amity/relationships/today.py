@@ -180,9 +180,11 @@ def _render(day: dt.date, daily: DailyList, limit: int, *, cached: bool) -> dict
                 "action": pick.action,
                 "action_subtype": pick.action_subtype,
                 "done": pick.done_at is not None,
+                "reading": None,
             }
         )
-    return {"day": day.isoformat(), "cached": cached, "items": items}
+    # Apps above the engine fill `network` and items' `reading` (core.hooks).
+    return {"day": day.isoformat(), "cached": cached, "items": items, "network": None}
 
 
 # --- candidates ----------------------------------------------------------------------

@@ -111,7 +111,7 @@ def render_text(data: dict[str, Any], console: Any) -> None:
         for reason in item["reasons"]:
             console.print(f"   why: {reason['text']}")
         console.print(f"   do:  {item['action']}")
-        if "reading" in item:
+        if item.get("reading"):
             console.print(f"   or:  {item['reading']['text']}")
     network = data.get("network", {})
     steps = [*network.get("introductions", []), *network.get("referrals", [])]

@@ -19,10 +19,13 @@ class TodayVerb(Verb):
     Act on it with `amity done NAME` or `amity snooze NAME 30d`. While nothing has
     changed since the last run that day, the stored answer is printed straight away.
 
-    --json: {"day": "YYYY-MM-DD", "cached": bool, "items": [{"rank", "id", "name",
-    "circle", "circle_name", "score", "priority", "reason",
-    "reasons": [{"code", "text"}], "action", "action_subtype", "done"}]}
+    --json: the API's TodayPublic shape (GET /api/v1/today; see /api/v1/docs):
+    {"day", "cached", "items": [{"rank", "id", "name", "circle", "circle_name",
+    "score", "priority", "reason", "reasons": [{"code", "text"}], "action",
+    "action_subtype", "done", "reading"}], "network": {"reading", "introductions",
+    "referrals"}}
     """
+    schema_name = "TodayPublic"
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         """Declare --limit and --as-of."""

@@ -1,0 +1,75 @@
+"""Test that every verb's --json follows the API's schema of the same name."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+from django.test import Client
+
+from amity.cli import call, load_verb, verb_names
+from amity.network import services as network
+from amity.people import services
+from tests.histories import with_history
+
+
+def openapi(client: Client) -> dict[str, Any]:
+    """Return the API's OpenAPI document."""
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def validator(document: dict[str, Any], component: str) -> jsonschema.Validator:
+    """Return a validator for one component, resolving its references in `document`."""
+    schema = {"$ref": f"#/components/schemas/{component}", "components": document["components"]}
+    return jsonschema.Draft202012Validator(schema)
+
+
+def cli_json(*args: str) -> Any:
+    """Run `amity ARGS… --json` and parse what it printed."""
+    out = io.StringIO()
+    call(*args, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture
+def busy_network(user: Any) -> None:
+    """Give ada people Today picks, a saved article that fits one, and a referral."""
+    friend = with_history(
+        user,
+        "Ada Lovelace",
+        days_ago=(400, 300, 200, 120),
+        channel="call",
+        interests=["heat pumps", "retrofitting old houses"],
+    )
+    network.save_reading(owner=user, text="How heat pumps cut bills when retrofitting old houses")
+    referred = services.create_person(owner=user, full_name="Katherine Johnson")
+    network.add_referrals(owner=user, referrer=friend, people=[referred])
+
+
+def test_it_names_a_schema_the_api_documents_for_every_verb_that_has_one(client) -> None:
+    components = openapi(client)["components"]["schemas"]
+    named = {name: load_verb(name).schema_name for name in verb_names()}
+    assert named["today"] == "TodayPublic"
+    for name, component in named.items():
+        assert not component or component in components, f"{name}: {component}"
+
+
+def test_it_prints_todays_json_in_the_apis_today_shape(user, busy_network, client) -> None:
+    client.force_login(user)
+    check = validator(openapi(client), "TodayPublic")
+    printed = cli_json("today")
+    check.validate(printed)
+    assert printed["network"]["referrals"] and any(i["reading"] for i in printed["items"])
+    served = client.get("/api/v1/today").json()
+    check.validate(served)
+    # The same keys at every level, and the same people in the same order.
+    assert served.keys() == printed.keys()
+    assert served["network"].keys() == printed["network"].keys()
+    assert [i.keys() for i in served["items"]] == [i.keys() for i in printed["items"]]
+    assert [i["id"] for i in served["items"]] == [i["id"] for i in printed["items"]]
+    assert served["network"] == printed["network"]
