@@ -138,13 +138,15 @@ def load_network(
     as_of: dt.datetime,
     person_ids: Sequence[int] | None = None,
     thresholds: Sequence[float] | None = None,
+    repair: bool = True,
 ) -> Network:
     """Score everyone the owner has a history with (or just `person_ids`) as of `as_of`.
 
     Circles come from ranking everyone loaded, or from stored `thresholds` (see
-    strength.circle_thresholds) when only some people are loaded.
+    strength.circle_thresholds) when only some people are loaded. Loading everyone
+    first repairs missing or outdated summaries unless `repair` is off (a page render).
     """
-    repaired = ensure_summaries(owner=owner) if person_ids is None else 0
+    repaired = ensure_summaries(owner=owner) if person_ids is None and repair else 0
     matrix, rebuilt = _summary_matrix(owner, person_ids)
     as_of_ts = to_ts(as_of)
     pos = {name: i for i, name in enumerate(PACKED_COLUMNS)}

@@ -91,23 +91,52 @@ def circle_thresholds(*, owner: AbstractBaseUser, day: dt.date, as_of: dt.dateti
     return [float(t) for t in daily.thresholds]
 
 
+def peek_circle_thresholds(
+    *, owner: AbstractBaseUser, day: dt.date, as_of: dt.datetime
+) -> list[float]:
+    """Return the day's circle boundaries without writing: stored, or computed and kept
+    in this process for the day (a page render must not write)."""
+    stored = (
+        DailyList.objects.filter(owner=owner, day=day).values_list("thresholds", flat=True).first()
+    )
+    if stored:
+        return [float(t) for t in stored]
+    key = (owner.pk, day)
+    if key not in _PEEKED:
+        network = load_network(owner=owner, as_of=as_of, repair=False)
+        _PEEKED.clear()  # one day of one user at a time is all a page needs
+        _PEEKED[key] = [float(t) for t in strength.circle_thresholds(network.scores.score)]
+    return _PEEKED[key]
+
+
+_PEEKED: dict[tuple[Any, dt.date], list[float]] = {}
+
+
 def person_strength(
-    *, person: Person, as_of: dt.datetime | None = None, day: dt.date | None = None
+    *,
+    person: Person,
+    as_of: dt.datetime | None = None,
+    day: dt.date | None = None,
+    read_only: bool = False,
 ) -> dict[str, Any]:
     """Return one person's strength row quickly (for a page or an API call).
 
     The circle comes from the day's stored thresholds instead of ranking everyone.
+    `read_only` (a page render) writes nothing: a stale summary is scored as it is
+    (every write refreshes summaries, so only an upgrade leaves one stale, and the
+    next Today repairs it) and the day's thresholds are computed, not stored.
     """
     when, today = relationships.resolve_as_of(day)
     as_of = as_of or when
     summary = PersonSummary.objects.filter(person=person).values_list("count", "version").first()
-    if person.interaction_count and summary != (
-        person.interaction_count,
-        strength.SUMMARY_VERSION,
-    ):
+    stale = summary != (person.interaction_count, strength.SUMMARY_VERSION)
+    if person.interaction_count and stale and not read_only:
         refresh_engine_summaries(person_ids=[person.pk])
     owner = person.owner
-    thresholds = circle_thresholds(owner=owner, day=today, as_of=as_of)
+    if read_only:
+        thresholds = peek_circle_thresholds(owner=owner, day=today, as_of=as_of)
+    else:
+        thresholds = circle_thresholds(owner=owner, day=today, as_of=as_of)
     network = load_network(owner=owner, as_of=as_of, person_ids=[person.pk], thresholds=thresholds)
     counts = recent_counts(owner=owner, as_of=as_of, person_ids=[person.pk])
     return _rows(network, [(person.pk, person.full_name, person.field)], counts)[0]

@@ -169,3 +169,26 @@ def test_it_deletes_a_person_on_post(web, ada_network) -> None:
 
 def test_it_answers_404_for_a_missing_person(web) -> None:
     assert web.get(reverse("person", kwargs={"person_id": 999999})).status_code == 404
+
+
+def test_it_renders_a_person_page_without_writing(user) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.histories import with_history
+
+    friend = with_history(user, "Ada Lovelace", days_ago=(400, 300, 200, 120), channel="call")
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/people/{friend.pk}/")
+    assert response.status_code == 200
+    assert "Relationship" in response.content.decode()
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+        and "django_session" not in q["sql"]
+    ]
+    assert writes == []

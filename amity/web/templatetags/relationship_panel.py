@@ -23,7 +23,7 @@ def relationship_panel(person: Person, cadence_form: CadenceForm | None = None) 
     the form shows the person's current setting.
     """
     now = timezone.now()
-    tie = ties.person_strength(person=person, as_of=now)
+    tie = ties.person_strength(person=person, as_of=now, read_only=True)
     cadence = cadences.person_cadence(person=person, circle=tie["circle"])
     if not isinstance(cadence_form, CadenceForm):  # absent from the page's context
         cadence_form = CadenceForm(initial=CadenceForm.initial_for(cadence.setting))
