@@ -142,10 +142,6 @@ STORAGES = {
 # Serve straight from the app folders too, so `amity serve` works before collectstatic.
 WHITENOISE_USE_FINDERS = True
 
-AMITY_PAGE_SIZE: int = config.PAGE_SIZE.value()
-AMITY_DEPOSITS_PER_ASK: float = config.DEPOSITS_PER_ASK.value()
-AMITY_MY_FIELD: str = config.MY_FIELD.value()
-AMITY_DORMANT_AFTER_DAYS: int = config.DORMANT_AFTER_DAYS.value()
 
 LOGGING = {
     "version": 1,

@@ -53,3 +53,21 @@ def test_it_lists_settings_as_json() -> None:
     rows = {row["name"]: row for row in json.loads(out.getvalue())}
     assert set(rows) == set(config.SETTINGS)
     assert rows["AMITY_DEPOSITS_PER_ASK"]["default"] == "7"
+
+
+def test_it_reads_amity_settings_only_through_the_config_module() -> None:
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).parents[1] / "amity"
+    # Reads, not writes: the front points AMITY_HOME at a throwaway home for a demo.
+    read = re.compile(
+        r"settings\.AMITY_|SETTINGS\.get\(|getenv\(\"AMITY_|environ\.get\(\"AMITY_"
+        r"|environ\[\"AMITY_[A-Z_]+\"\](?!\s*=)"
+    )
+    readers = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name not in {"config.py", "settings.py"} and read.search(path.read_text())
+    ]
+    assert readers == []

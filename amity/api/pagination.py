@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
+
+from amity import config
 
 MAX_LIMIT = 500
 
@@ -32,6 +33,6 @@ class AmityPagination(LimitOffsetPagination):
     ) -> dict[str, Any]:
         """Slice one page; the slice is what prefetch_related later fetches for."""
         # Read the setting per request, not at import, so it can be overridden.
-        limit = min(pagination.limit or settings.AMITY_PAGE_SIZE, MAX_LIMIT)
+        limit = min(pagination.limit or config.PAGE_SIZE.value(), MAX_LIMIT)
         offset = pagination.offset
         return {"items": queryset[offset : offset + limit], "count": queryset.count()}

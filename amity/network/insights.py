@@ -37,9 +37,8 @@ class Insights:
 
 
 def configured_field() -> str:
-    """Return AMITY_MY_FIELD when that setting is declared and set, else ""."""
-    setting = config.SETTINGS.get("AMITY_MY_FIELD")
-    return str(setting.value() or "") if setting is not None else ""
+    """Return AMITY_MY_FIELD, or "" when it is not set."""
+    return str(config.MY_FIELD.value() or "")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
@@ -317,7 +316,7 @@ def _fingerprint(owner: AbstractBaseUser, model_name: str, facet: str) -> tuple[
 
 
 def _cache_file(owner: AbstractBaseUser, model_name: str, facet: str) -> Path:
-    return Path(settings.AMITY_HOME) / "cache" / f"vectors-{owner.pk}-{model_name}-{facet}.npz"
+    return config.HOME.value() / "cache" / f"vectors-{owner.pk}-{model_name}-{facet}.npz"
 
 
 def load_facet(

@@ -17,12 +17,12 @@ from operator import itemgetter
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from amity import config
 from amity.domain import ledger, strength
 from amity.domain.ledger import LedgerTotals
 from amity.domain.strength import FloatArray, IntArray, TieColumns, from_ts, to_ts
@@ -43,17 +43,17 @@ from amity.relationships.stored_summaries import (
 
 def my_field() -> str:
     """Return the user's own field (setting AMITY_MY_FIELD), for revival value."""
-    return str(getattr(settings, "AMITY_MY_FIELD", "") or "")
+    return str(config.MY_FIELD.value() or "")
 
 
 def dormant_after_days() -> int:
     """Return how long a once-real tie must be silent to count as dormant."""
-    return int(getattr(settings, "AMITY_DORMANT_AFTER_DAYS", strength.DORMANT_AFTER_DAYS))
+    return int(config.DORMANT_AFTER_DAYS.value())
 
 
 def deposits_per_ask() -> float:
     """Return the target ratio of deposits per ask (AMITY_DEPOSITS_PER_ASK)."""
-    return float(settings.AMITY_DEPOSITS_PER_ASK)
+    return float(config.DEPOSITS_PER_ASK.value())
 
 
 def resolve_as_of(day: dt.date | None = None) -> tuple[dt.datetime, dt.date]:

@@ -84,8 +84,10 @@ def test_it_pages_people_with_limit_and_offset(api: Client, user: object) -> Non
     assert len(api.get(PEOPLE, {"offset": 4}).json()["items"]) == 1
 
 
-def test_it_uses_amity_page_size_as_the_default_limit(api: Client, user: object, settings) -> None:
-    settings.AMITY_PAGE_SIZE = 2
+def test_it_uses_amity_page_size_as_the_default_limit(
+    api: Client, user: object, monkeypatch
+) -> None:
+    monkeypatch.setenv("AMITY_PAGE_SIZE", "2")
     for name in ["Ann A", "Ben B", "Cat C"]:
         services.create_person(owner=user, full_name=name)
     body = api.get(PEOPLE).json()

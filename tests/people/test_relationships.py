@@ -152,8 +152,8 @@ def test_it_scores_the_past_from_history_up_to_that_day(user) -> None:
     assert ties.strength_rows(owner=user, as_of=NOON)[0]["days_since"] == 1
 
 
-def test_it_flags_dormant_ties_and_ranks_revival_by_field(user, settings) -> None:
-    settings.AMITY_MY_FIELD = "Software"
+def test_it_flags_dormant_ties_and_ranks_revival_by_field(user, monkeypatch) -> None:
+    monkeypatch.setenv("AMITY_MY_FIELD", "Software")
     same = person(user, "Same Field", field="Software")
     other = person(user, "Other Field", field="Biology")
     for who in (same, other):
@@ -162,7 +162,7 @@ def test_it_flags_dormant_ties_and_ranks_revival_by_field(user, settings) -> Non
     rows = {r["name"]: r for r in ties.strength_rows(owner=user, as_of=NOON)}
     assert rows["Same Field"]["dormant"] and rows["Other Field"]["dormant"]
     assert rows["Other Field"]["revival"] > rows["Same Field"]["revival"]
-    settings.AMITY_DORMANT_AFTER_DAYS = 1000
+    monkeypatch.setenv("AMITY_DORMANT_AFTER_DAYS", "1000")
     rows = ties.strength_rows(owner=user, as_of=NOON)
     assert not any(r["dormant"] for r in rows)
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from amity import config
+
 CHROMIUM = Path("/usr/bin/chromium")
 # The README's screenshots are refreshed only when asked (AMITY_SCREENSHOTS=1):
 # otherwise every run would leave byte-level changes in the checkout.
@@ -70,7 +72,6 @@ def browser_page(monkeypatch):
 def test_it_signs_in_searches_opens_a_person_and_logs_an_interaction(
     live_server, demo_user, browser_page
 ) -> None:
-    from django.conf import settings
     from playwright.sync_api import expect
 
     from amity.people.models import Interaction, Person
@@ -90,7 +91,7 @@ def test_it_signs_in_searches_opens_a_person_and_logs_an_interaction(
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="People", level=1)).to_be_visible()
-    expect(page.locator(".people-table tbody tr")).to_have_count(settings.AMITY_PAGE_SIZE)
+    expect(page.locator(".people-table tbody tr")).to_have_count(config.PAGE_SIZE.value())
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "people.png"))
     assert (SCREENSHOTS / "people.png").stat().st_size > 10_000

@@ -106,8 +106,8 @@ def _bulk_people(owner, count: int) -> None:
     )
 
 
-def test_it_paginates_in_pages_of_the_configured_size(web, user, settings) -> None:
-    settings.AMITY_PAGE_SIZE = 10
+def test_it_paginates_in_pages_of_the_configured_size(web, user, monkeypatch) -> None:
+    monkeypatch.setenv("AMITY_PAGE_SIZE", "10")
     _bulk_people(user, 25)
     first = web.get(reverse("people"))
     assert len(names_on(first)) == 10 and names_on(first)[0] == "Person 000"
@@ -119,15 +119,15 @@ def test_it_paginates_in_pages_of_the_configured_size(web, user, settings) -> No
     assert names_on(web.get(reverse("people"), {"page": 99})) == names_on(third)
 
 
-def test_it_keeps_the_filters_in_the_page_links(web, user, settings) -> None:
-    settings.AMITY_PAGE_SIZE = 5
+def test_it_keeps_the_filters_in_the_page_links(web, user, monkeypatch) -> None:
+    monkeypatch.setenv("AMITY_PAGE_SIZE", "5")
     _bulk_people(user, 60)
     html = web.get(reverse("people"), {"company": "Co 1", "sort": "-name"}).content.decode()
     assert "?company=Co+1&amp;sort=-name&amp;page=2" in html
 
 
-def test_it_runs_a_fixed_number_of_queries_whatever_the_page_size(web, user, settings) -> None:
-    settings.AMITY_PAGE_SIZE = 100
+def test_it_runs_a_fixed_number_of_queries_whatever_the_page_size(web, user, monkeypatch) -> None:
+    monkeypatch.setenv("AMITY_PAGE_SIZE", "100")
     _bulk_people(user, 5)
     for person in Person.objects.filter(owner=user):
         services.set_tags(person=person, names=["a", "b"])

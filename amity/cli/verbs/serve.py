@@ -79,7 +79,7 @@ class ServeVerb(Verb):
                 serve(application, host=host, port=port, threads=config.THREADS.value())
         finally:
             if options["demo"]:
-                shutil.rmtree(settings.AMITY_HOME, ignore_errors=True)
+                shutil.rmtree(config.HOME.value(), ignore_errors=True)
 
     def _where(self) -> str:
         db = settings.DATABASES["default"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from amity import config
 from amity.people import services
 from amity.people.models import ContactPoint, Person, Tag
 from amity.relationships import cadences
@@ -80,7 +80,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         )
     )
     # Paginator slices in SQL, so the prefetches above run for this page's rows only.
-    page = Paginator(people, settings.AMITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(people, config.PAGE_SIZE.value()).get_page(request.GET.get("page"))
     filtered = any(filters[key] for key in ("query", "tag", "field", "company"))
     return render(
         request,
