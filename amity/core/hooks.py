@@ -8,7 +8,7 @@ the lower one calls whatever is registered. Both lists are filled once at start-
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 PeopleChanged = Callable[[list[int]], None]
@@ -17,8 +17,13 @@ PeopleChanged = Callable[[list[int]], None]
 TodayExtra = Callable[[Any, dict[str, Any]], None]
 """Called with (owner, Today's answer as JSON-ready data); adds its own keys to it."""
 
+OpenIntroductions = Callable[[int, Sequence[int] | None], dict[int, list[str]]]
+"""Called with (owner id, person ids or None for all); returns, per person, the names of
+people they were introduced to and whose introduction awaits a follow-up."""
+
 _people_changed: list[PeopleChanged] = []
 _today_extras: list[TodayExtra] = []
+_open_introductions: list[OpenIntroductions] = []
 
 
 def on_people_changed(listener: PeopleChanged) -> None:
@@ -45,3 +50,18 @@ def add_today_extras(owner: Any, data: dict[str, Any]) -> dict[str, Any]:
     for extra in _today_extras:
         extra(owner, data)
     return data
+
+
+def provide_open_introductions(provider: OpenIntroductions) -> None:
+    """Let `provider` tell Today which introductions await a follow-up."""
+    if provider not in _open_introductions:
+        _open_introductions.append(provider)
+
+
+def open_introductions(owner_id: int, person_ids: Sequence[int] | None) -> dict[int, list[str]]:
+    """Return, per person, whom they were introduced to and not followed up ({} if none)."""
+    found: dict[int, list[str]] = {}
+    for provider in _open_introductions:
+        for person_id, names in provider(owner_id, person_ids).items():
+            found.setdefault(person_id, []).extend(names)
+    return found

@@ -11,8 +11,10 @@ class NetworkConfig(AppConfig):
     verbose_name = "Network"
 
     def ready(self) -> None:
-        """Add the network's pending steps (reading, introductions, referrals) to Today."""
+        """Give Today the network's pending steps and the introductions awaiting follow-up."""
         from amity.core import hooks
+        from amity.network.introductions import open_introductions
         from amity.network.services import add_network_actions
 
         hooks.add_to_today(add_network_actions)
+        hooks.provide_open_introductions(open_introductions)

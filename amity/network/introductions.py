@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from amity.domain import embeddings
@@ -474,3 +476,21 @@ def pending_intro_steps(
             continue
         steps.append(IntroStep(intro.pk, pair, NEXT_ACTION[State(intro.state)], text))
     return steps
+
+
+def open_introductions(owner_id: int, person_ids: Sequence[int] | None) -> dict[int, list[str]]:
+    """Return, per person, the names of people they were introduced to and not followed up.
+
+    `person_ids` None means all of the owner's people. Registered with core.hooks,
+    so Today's engine can ask without importing this app.
+    """
+    found: dict[int, list[str]] = defaultdict(list)
+    rows = Introduction.objects.filter(owner_id=owner_id, state="introduced")
+    if person_ids is not None:
+        rows = rows.filter(Q(person_a_id__in=person_ids) | Q(person_b_id__in=person_ids))
+    for a_id, a_name, b_id, b_name in rows.values_list(
+        "person_a_id", "person_a__full_name", "person_b_id", "person_b__full_name"
+    ):
+        found[a_id].append(b_name)
+        found[b_id].append(a_name)
+    return dict(found)

@@ -19,10 +19,11 @@ from typing import Any
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from amity import config
+from amity.core import hooks
 from amity.domain import ledger, strength
 from amity.domain.ledger import LedgerTotals
 from amity.domain.strength import FloatArray, IntArray, TieColumns, from_ts, to_ts
@@ -305,7 +306,7 @@ def person_context(person: Person, *, as_of: dt.datetime) -> ledger.PersonContex
         previous_company=str(provenance.get("previous_company", "")),
         company_changed_on=date_or_none(provenance.get("company_changed_on")),
         birthday=person.birthday,
-        open_introductions=open_introductions(owner_id=person.owner_id, person_ids=[person.pk]).get(
+        open_introductions=hooks.open_introductions(person.owner_id, [person.pk]).get(
             person.pk, []
         ),
         unthanked_help_on=unthanked,
@@ -320,26 +321,6 @@ def date_or_none(raw: object) -> dt.date | None:
         return dt.date.fromisoformat(str(raw)[:10]) if raw else None
     except ValueError:
         return None
-
-
-def open_introductions(*, owner_id: int, person_ids: Sequence[int]) -> dict[int, list[str]]:
-    """Return, per person, the names of people they were introduced to and not followed up."""
-    from django.apps import apps
-
-    try:
-        introduction = apps.get_model("network", "Introduction")
-    except LookupError:  # the introductions app is optional
-        return {}
-    found: dict[int, list[str]] = defaultdict(list)
-    rows = introduction.objects.filter(owner_id=owner_id, state="introduced").filter(
-        Q(person_a_id__in=person_ids) | Q(person_b_id__in=person_ids)
-    )
-    for a_id, a_name, b_id, b_name in rows.values_list(
-        "person_a_id", "person_a__full_name", "person_b_id", "person_b__full_name"
-    ):
-        found[a_id].append(b_name)
-        found[b_id].append(a_name)
-    return dict(found)
 
 
 def balance_for(*, person: Person, as_of: dt.datetime) -> dict[str, Any]:

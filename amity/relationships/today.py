@@ -40,7 +40,6 @@ from amity.relationships.scoring import Network
 TOP_OVERALL = 40
 TOP_PER_CIRCLE = 15
 TOP_DORMANT = 15
-TOP_UNTHANKED = 30
 TOP_ANNIVERSARIES = 40
 DORMANT_PREFILTER = 300
 _PERSON_FIELDS = (
@@ -284,7 +283,9 @@ def _candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list
             & (np.isnan(thanked) | (thanked < received))
             & (as_of_ts - received <= nudges.UNTHANKED_DAYS * 86400.0)
         )
-    rows |= set(_top(np.nan_to_num(received, nan=0.0), unthanked, TOP_UNTHANKED))
+    # Every unthanked helper: all share one priority, so a shortlist by recency would
+    # disagree with the tie-break that decides among them (few fit the window anyway).
+    rows |= set(np.flatnonzero(unthanked).tolist())
     revival = _revival(owner, network)
     if revival:
         dormant_rows = list(revival)
@@ -293,7 +294,10 @@ def _candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list
         rows |= {dormant_rows[j] for j in best}
     ids = {int(network.ids[r]) for r in rows}
     dated, anniversaries = _event_people(owner, day)
-    ids |= dated | _strongest(network, anniversaries, TOP_ANNIVERSARIES)
+    # An anniversary alone ranks low, so only the strongest ties' count; but one that
+    # comes with another reason (dormant, overdue) earns a bonus and must be considered.
+    with_more = {int(pk) for pk in network.ids[s.dormant | overdue]} & anniversaries
+    ids |= dated | with_more | _strongest(network, anniversaries, TOP_ANNIVERSARIES)
     snoozes = dict(
         Snooze.objects.filter(
             owner=owner,
@@ -302,8 +306,29 @@ def _candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list
         ).values_list("person_id", "until")
     )
     ids |= set(snoozes)
-    intros = relationships.open_introductions(owner_id=owner.pk, person_ids=list(ids))
+    intros = hooks.open_introductions(owner.pk, None)
     ids |= set(intros)
+    return _describe(owner, network, ids, revival, snoozes, intros)
+
+
+def reference_candidates(
+    owner: AbstractBaseUser, network: Network, day: dt.date
+) -> list[Candidate]:
+    """Describe every one of the owner's people, with no shortcut: the readable reference.
+
+    `_candidates` must choose the same list from far fewer people (a few hundred of
+    100,000); tests check the two agree on random networks.
+    """
+    ids = set(Person.objects.filter(owner=owner).values_list("pk", flat=True))
+    revival = _revival(owner, network, prefilter=len(network.ids))
+    snoozes = dict(
+        Snooze.objects.filter(
+            owner=owner,
+            until__lte=day,
+            until__gt=day - dt.timedelta(days=nudges.SNOOZE_DUE_DAYS),
+        ).values_list("person_id", "until")
+    )
+    intros = hooks.open_introductions(owner.pk, None)
     return _describe(owner, network, ids, revival, snoozes, intros)
 
 
@@ -317,7 +342,9 @@ def _strongest(network: Network, ids: set[int], count: int) -> set[int]:
     return best | set(unscored[: count - len(best)])
 
 
-def _revival(owner: AbstractBaseUser, network: Network) -> dict[int, float]:
+def _revival(
+    owner: AbstractBaseUser, network: Network, *, prefilter: int | None = None
+) -> dict[int, float]:
     """Return the revival value of the most promising dormant ties, by row."""
     s = network.scores
     never_asked = network.asked_count == 0
@@ -328,7 +355,7 @@ def _revival(owner: AbstractBaseUser, network: Network) -> dict[int, float]:
         + strength.REVIVAL_WEIGHT_FIELD
         + strength.REVIVAL_WEIGHT_NEVER_ASKED * never_asked
     )
-    rows = _top(bound, s.dormant, DORMANT_PREFILTER)
+    rows = _top(bound, s.dormant, DORMANT_PREFILTER if prefilter is None else prefilter)
     fields = dict(
         Person.objects.filter(pk__in=[int(network.ids[r]) for r in rows]).values_list("pk", "field")
     )

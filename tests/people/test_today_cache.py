@@ -177,3 +177,43 @@ def test_a_fresh_process_answers_without_django(tmp_path: Path) -> None:
     imported = [line.rsplit("|", 1)[-1].strip() for line in again.stderr.splitlines()]
     assert "amity.relationships.today_cache" in imported
     assert not [name for name in imported if name.startswith(("django", "numpy"))]
+
+
+# Tables Today reads that need no stamp of their own, and why.
+DERIVED = {
+    # Every write of an interaction rebuilds its people's summaries (stamped).
+    "people_interaction": "people_personsummary",
+    "people_interaction_people": "people_personsummary",
+    # Vectors of a person's profile text; the text lives in people_person (stamped).
+    "network_profileembedding": "people_person",
+    # The answer itself (its picks' done flags are stamped).
+    "people_dailylist": "the stored answer",
+}
+
+
+def test_it_stamps_every_table_today_reads(user: Any) -> None:
+    """A new input to Today without a stamp would let the fast path serve stale advice."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from amity.network import services as network
+    from amity.relationships import today
+    from tests.histories import with_history
+
+    ada = with_history(
+        user, "Ada Lovelace", days_ago=(400, 300, 200, 120), channel="call", interests=["bees"]
+    )
+    bob = with_history(user, "Bob Stone", days_ago=(500, 20), channel="call")
+    network.save_reading(owner=user, text="Why bees dance: a field guide")
+    network.add_referrals(owner=user, referrer=ada, people=[bob])
+    with CaptureQueriesContext(connection) as queries:
+        today.today_list(owner=user)
+    read = set()
+    for query in queries.captured_queries:
+        read |= set(re.findall(r'(?:FROM|JOIN)\s+"?([a-z_]+)"?', query["sql"]))
+    stamped = {table for table, _ in today_cache.STAMPS}
+    stamped |= set(re.findall(r"(?:FROM|JOIN)\s+([a-z_]+)", today_cache.SHARED_STAMP))
+    assert read - stamped - set(DERIVED) == set()
+    assert {"people_personsummary", "network_referral"} <= read  # the capture works
