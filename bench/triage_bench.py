@@ -227,7 +227,7 @@ def build(messages: int, seed: int) -> object:
         through = Interaction.people.through
         for start in range(0, len(links), 50_000):
             insert_rows(through, ("interaction_id", "person_id"), links[start : start + 50_000])
-        from amity.people.services import refresh_summaries
+        from amity.people.timeline import refresh_summaries
 
         refresh_summaries(person_ids=ids)
     return owner

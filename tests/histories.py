@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Person
 from amity.relationships import ties
 
@@ -24,7 +24,7 @@ def with_history(
     """Return a new person with one two-way interaction on each of `days_ago`."""
     person = services.create_person(owner=owner, full_name=name, **fields)
     for days in days_ago:
-        services.log_interaction(
+        timeline.log_interaction(
             owner=owner,
             people=[person],
             occurred_at=timezone.now() - dt.timedelta(days=days),

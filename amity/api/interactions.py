@@ -22,7 +22,7 @@ from amity.api.schemas import (
     MessageResponse,
 )
 from amity.domain import vocabulary
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Interaction, Person
 
 router = Router(tags=["interactions"])
@@ -123,7 +123,7 @@ def create_interaction(request: HttpRequest, payload: InteractionCreate) -> Any:
     owner = current_user(request)
     data = payload.model_dump()
     people = people_by_ids(owner, data.pop("people"))
-    interaction = services.log_interaction(owner=owner, people=people, **data)
+    interaction = timeline.log_interaction(owner=owner, people=people, **data)
     return Status(201, interaction_of(request, interaction.pk))
 
 
@@ -150,7 +150,7 @@ def update_interaction(
     data = payload.model_dump(exclude_unset=True)
     ids = data.pop("people", None)
     people = people_by_ids(current_user(request), ids) if ids is not None else None
-    services.update_interaction(interaction=interaction, people=people, **data)
+    timeline.update_interaction(interaction=interaction, people=people, **data)
     return interaction_of(request, interaction_id)
 
 
@@ -161,5 +161,5 @@ def update_interaction(
 )
 def delete_interaction(request: HttpRequest, interaction_id: int) -> Any:
     """Delete an interaction; its people's summaries follow."""
-    services.delete_interaction(interaction=interaction_of(request, interaction_id))
+    timeline.delete_interaction(interaction=interaction_of(request, interaction_id))
     return Status(204, None)

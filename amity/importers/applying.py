@@ -23,7 +23,7 @@ from amity.importers.models import ExternalKey
 from amity.importers.naming import set_name
 from amity.importers.person_matching import Ambiguous, PersonIndex, PersonRow
 from amity.importers.records import ImportBatch, InteractionRecord
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import ContactPoint, Interaction, Person, Tag
 
 CHUNK = 2000
@@ -328,7 +328,7 @@ def _write_interactions(
     progress.advance(len(resolved) - len(fresh))
     # One call for everyone touched: the people service keeps summaries current.
     progress.phase("Updating summaries", len(affected))
-    services.refresh_summaries(person_ids=affected)
+    timeline.refresh_summaries(person_ids=affected)
     return counts
 
 

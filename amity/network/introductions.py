@@ -40,7 +40,8 @@ from amity.network.drafts import introduction_drafts
 from amity.network.models import Introduction, ProfileEmbedding
 from amity.network.profiles import FacetMatrix, facet_texts, facts_for, text_backend, vector_space
 from amity.people.models import Interaction, Person
-from amity.people.services import ValidationError, log_interaction
+from amity.people.services import ValidationError
+from amity.people.timeline import log_interaction
 
 State = Introduction.State
 ACTIVE_STATES = (State.PROPOSED, State.ASKED_A, State.ASKED_B, State.INTRODUCED)

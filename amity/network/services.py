@@ -36,7 +36,8 @@ from amity.network.introductions import IntroStep, pending_intro_steps
 from amity.network.models import ReadingItem, Referral
 from amity.network.profiles import facet_texts, facts_for, text_backend, vector_space
 from amity.people.models import Interaction, Person
-from amity.people.services import ValidationError, log_interaction
+from amity.people.services import ValidationError
+from amity.people.timeline import log_interaction
 
 __all__ = [
     "IntroStep",

@@ -14,9 +14,9 @@ from amity.people.services import (
     ValidationError,
     clean_interests,
     refresh_search_text,
-    refresh_summaries,
     save_profile,
 )
+from amity.people.timeline import refresh_summaries
 
 
 def _repoint_references(*, other: Person, keep: Person) -> None:

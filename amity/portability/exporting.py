@@ -14,7 +14,7 @@ external_keys, import_runs; inbox: triage_labels; network: reading_items,
 introductions, referrals.
 
 Deliberately not exported (`NOT_EXPORTED`): engine summaries (PersonSummary, derived
-from interactions; restore rebuilds them with services.refresh_summaries), profile
+from interactions; restore rebuilds them with timeline.refresh_summaries), profile
 embeddings and the reading list's vectors (caches of the text model, rebuilt when
 needed), an introduction's pair_key (database ids; recomputed on restore) and API
 tokens (secrets; a restored account makes new ones).
@@ -51,7 +51,7 @@ from amity.core.bootstrap import refresh_planner_statistics
 from amity.core.bulk_insert import insert_rows
 from amity.core.json_stream import JsonObjectStream, JsonStreamError
 from amity.core.progress import NoProgress, Progress
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
 from amity.portability.records import (
     CONTACT_CODECS,
@@ -535,5 +535,5 @@ def _rebuild_summaries(owner: AbstractBaseUser, progress: Progress) -> None:
     progress.phase("Rebuilding tie summaries", len(person_ids))
     for start in range(0, len(person_ids), SUMMARY_CHUNK):
         chunk = person_ids[start : start + SUMMARY_CHUNK]
-        services.refresh_summaries(person_ids=chunk)
+        timeline.refresh_summaries(person_ids=chunk)
         progress.advance(len(chunk))

@@ -30,7 +30,7 @@ from amity.core import hooks
 from amity.domain import nudges, strength
 from amity.domain.nudges import Candidate, Nudge
 from amity.domain.strength import from_ts, to_ts
-from amity.people import services
+from amity.people import timeline
 from amity.people.models import HAS_DATES, Interaction, Person
 from amity.relationships import scoring as relationships
 from amity.relationships import today_cache
@@ -486,7 +486,7 @@ def mark_done(
         .first()
     )
     chosen = subtype if subtype is not None else (pick.action_subtype if pick else "")
-    interaction = services.log_interaction(
+    interaction = timeline.log_interaction(
         owner=owner,
         people=[person],
         occurred_at=moment,

@@ -207,7 +207,7 @@ class InteractionForm(forms.Form):
         return day
 
     def service_kwargs(self) -> dict[str, Any]:
-        """Return keyword arguments for services.log_interaction (without owner/people)."""
+        """Return keyword arguments for timeline.log_interaction (without owner/people)."""
         data = self.cleaned_data
         day: dt.date = data["occurred_on"]
         if day == timezone.localdate():

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Interaction, Person
 
 INTERACTIONS = "/api/v1/interactions"
@@ -51,7 +51,7 @@ def test_it_logs_an_interaction_and_updates_the_summaries(
 
 
 def test_it_reads_and_deletes_an_interaction(api: Client, user: object, ada: Person) -> None:
-    interaction = services.log_interaction(owner=user, people=[ada], summary="Lunch")
+    interaction = timeline.log_interaction(owner=user, people=[ada], summary="Lunch")
     url = f"{INTERACTIONS}/{interaction.pk}"
     assert api.get(url).json()["summary"] == "Lunch"
     assert api.delete(url).status_code == 204
@@ -63,7 +63,7 @@ def test_it_reads_and_deletes_an_interaction(api: Client, user: object, ada: Per
 def test_it_changes_an_interaction_and_refreshes_both_peoples_summaries(
     api: Client, user: object, ada: Person, grace: Person
 ) -> None:
-    interaction = services.log_interaction(
+    interaction = timeline.log_interaction(
         owner=user, people=[ada], subtype="help", occurred_at=timezone.now()
     )
     when = "2023-01-02T03:04:05+00:00"
@@ -88,7 +88,7 @@ def test_it_changes_an_interaction_and_refreshes_both_peoples_summaries(
 def test_it_lets_a_new_subtype_imply_its_intent_on_change(
     api: Client, user: object, ada: Person
 ) -> None:
-    interaction = services.log_interaction(owner=user, people=[ada])
+    interaction = timeline.log_interaction(owner=user, people=[ada])
     body = api.patch(
         f"{INTERACTIONS}/{interaction.pk}", {"subtype": "pitch"}, content_type="application/json"
     ).json()
@@ -111,7 +111,7 @@ def test_it_lets_a_new_subtype_imply_its_intent_on_change(
 def test_it_refuses_a_bad_change_naming_the_field(
     api: Client, user: object, ada: Person, payload: dict, field: str
 ) -> None:
-    interaction = services.log_interaction(owner=user, people=[ada], subtype="help")
+    interaction = timeline.log_interaction(owner=user, people=[ada], subtype="help")
     response = api.patch(
         f"{INTERACTIONS}/{interaction.pk}", payload, content_type="application/json"
     )
@@ -168,7 +168,7 @@ def test_it_filters_interactions_newest_first(
 ) -> None:
     def log(summary: str, day: str, **fields: str) -> None:
         when = dt.datetime.fromisoformat(f"{day}T09:00:00+00:00")
-        services.log_interaction(
+        timeline.log_interaction(
             owner=user, people=[ada], occurred_at=when, summary=summary, **fields
         )
 
@@ -184,16 +184,16 @@ def test_it_filters_interactions_newest_first(
 def test_it_filters_interactions_by_person(
     api: Client, user: object, ada: Person, grace: Person
 ) -> None:
-    services.log_interaction(owner=user, people=[ada], summary="ada only")
-    services.log_interaction(owner=user, people=[ada, grace], summary="both")
-    services.log_interaction(owner=user, people=[grace], summary="grace only")
+    timeline.log_interaction(owner=user, people=[ada], summary="ada only")
+    timeline.log_interaction(owner=user, people=[ada, grace], summary="both")
+    timeline.log_interaction(owner=user, people=[grace], summary="grace only")
     body = api.get(INTERACTIONS, {"person": ada.pk}).json()
     assert sorted(i["summary"] for i in body["items"]) == ["ada only", "both"]
 
 
 def test_it_pages_interactions(api: Client, user: object, ada: Person) -> None:
     for n in range(5):
-        services.log_interaction(
+        timeline.log_interaction(
             owner=user, people=[ada], summary=str(n), occurred_at=timezone.now()
         )
     body = api.get(INTERACTIONS, {"limit": 2, "offset": 1}).json()

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from amity.api.api import api as amity_api
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Interaction, Person, Tag
 from amity.relationships.models import CadenceOverride
 
@@ -41,7 +41,7 @@ def adas_data(user: object) -> dict[str, object]:
     person = services.create_person(
         owner=user, full_name="Ada Lovelace", company="Analytical", tags=["secret"]
     )
-    interaction = services.log_interaction(
+    interaction = timeline.log_interaction(
         owner=user, people=[person], channel="call", summary="Private"
     )
     return {"person": person, "interaction": interaction}
@@ -104,7 +104,7 @@ def test_it_leaves_another_users_rows_out_of_lists(
     other_api: Client, other_user: object, adas_data: dict, url: str
 ) -> None:
     bobs = services.create_person(owner=other_user, full_name="Bob's Friend", tags=["mine"])
-    services.log_interaction(owner=other_user, people=[bobs], channel="call")
+    timeline.log_interaction(owner=other_user, people=[bobs], channel="call")
     body = other_api.get(url.format(person=adas_data["person"].pk)).json()
     rows = body if isinstance(body, list) else body["items"]
     text = str(body)
@@ -137,7 +137,7 @@ def test_it_refuses_to_attach_another_users_person(
     assert Interaction.objects.filter(owner=other_user).count() == 0
 
     bobs = services.create_person(owner=other_user, full_name="Bob's Friend")
-    own = services.log_interaction(owner=other_user, people=[bobs])
+    own = timeline.log_interaction(owner=other_user, people=[bobs])
     response = other_api.patch(
         f"/api/v1/interactions/{own.pk}",
         {"people": [bobs.pk, adas_person.pk]},

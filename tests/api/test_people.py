@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from amity.api.people import SortKey
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Person
 
 PEOPLE = "/api/v1/people"
@@ -141,8 +141,8 @@ def test_it_filters_and_sorts_people(
     )
     for offset, person in enumerate([ada, babbage, grace]):
         Person.objects.filter(pk=person.pk).update(created_at=now + dt.timedelta(minutes=offset))
-    services.log_interaction(owner=user, people=[ada], occurred_at=now - dt.timedelta(days=9))
-    services.log_interaction(owner=user, people=[grace], occurred_at=now - dt.timedelta(days=1))
+    timeline.log_interaction(owner=user, people=[ada], occurred_at=now - dt.timedelta(days=9))
+    timeline.log_interaction(owner=user, people=[grace], occurred_at=now - dt.timedelta(days=1))
     body = api.get(PEOPLE, params).json()
     assert [p["full_name"] for p in body["items"]] == expected
     assert body["count"] == len(expected)
@@ -219,11 +219,11 @@ def test_it_lists_a_persons_interactions_newest_first(api: Client, user: object)
     ada = services.create_person(owner=user, full_name="Ada Lovelace")
     grace = services.create_person(owner=user, full_name="Grace Hopper")
     now = timezone.now()
-    old = services.log_interaction(owner=user, people=[ada], occurred_at=now - dt.timedelta(days=3))
-    new = services.log_interaction(
+    old = timeline.log_interaction(owner=user, people=[ada], occurred_at=now - dt.timedelta(days=3))
+    new = timeline.log_interaction(
         owner=user, people=[ada, grace], occurred_at=now - dt.timedelta(days=1)
     )
-    services.log_interaction(owner=user, people=[grace])
+    timeline.log_interaction(owner=user, people=[grace])
     body = api.get(f"{PEOPLE}/{ada.pk}/interactions").json()
     assert body["count"] == 2
     assert [i["id"] for i in body["items"]] == [new.pk, old.pk]

@@ -7,7 +7,7 @@ import datetime as dt
 from django.test import Client
 from django.utils import timezone
 
-from amity.people import services
+from amity.people import services, timeline
 from amity.relationships.models import Snooze
 from tests.histories import with_history as friend
 
@@ -33,7 +33,7 @@ def test_it_lists_strength_strongest_first_and_pages(api: Client, user) -> None:
 
 def test_it_gives_one_persons_strength_balance_and_verdict(api: Client, user) -> None:
     grace = friend(user)
-    services.log_interaction(owner=user, people=[grace], intent="withdrawal", subtype="favour")
+    timeline.log_interaction(owner=user, people=[grace], intent="withdrawal", subtype="favour")
     strength = api.get(f"/api/v1/people/{grace.pk}/strength").json()
     assert strength["circle"] == 1 and strength["days_since"] == 0 and strength["count_90d"] == 1
     verdict = api.get(f"/api/v1/people/{grace.pk}/can-i-ask").json()

@@ -9,7 +9,7 @@ import vobject
 from django.contrib.auth import get_user_model
 
 from amity.cli.base import CliError
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Interaction, Person
 from amity.portability.contact_formats import CSV_COLUMNS
 from amity.portability.exporting import SECTIONS
@@ -21,8 +21,8 @@ def network(user) -> Person:
         owner=user, full_name="Ada Lovelace", emails=["ada@example.org"], tags=["mentors"]
     )
     charles = services.create_person(owner=user, full_name="Charles Babbage, FRS")
-    services.log_interaction(owner=user, people=[ada, charles], channel="call", subtype="help")
-    services.add_note(person=ada, body="Met at a soirée")
+    timeline.log_interaction(owner=user, people=[ada, charles], channel="call", subtype="help")
+    timeline.add_note(person=ada, body="Met at a soirée")
     return ada
 
 

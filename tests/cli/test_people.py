@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from amity.cli.base import CliError
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Interaction, Person
 
 
@@ -76,7 +76,7 @@ def test_it_rejects_an_unknown_sort(run, ada) -> None:
 def test_it_shows_a_person_with_their_last_ten_interactions(run, run_json, user, ada) -> None:
     start = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
     for day in range(12):
-        services.log_interaction(
+        timeline.log_interaction(
             owner=user, people=[ada], occurred_at=start + dt.timedelta(days=day), summary=f"#{day}"
         )
     data = run_json("people", "show", "ada@example.org")
@@ -223,7 +223,7 @@ def test_it_merges_duplicates_into_the_kept_person(run_json, user, ada) -> None:
     twin = services.create_person(
         owner=user, full_name="A. Lovelace", emails=["countess@example.org"], title="Countess"
     )
-    services.log_interaction(owner=user, people=[twin], channel="call")
+    timeline.log_interaction(owner=user, people=[twin], channel="call")
     data = run_json("people", "merge", f"#{ada.pk}", f"#{twin.pk}", "--yes")
     assert data["id"] == ada.pk and data["title"] == "Countess"
     emails = [c["value"] for c in data["contact_points"] if c["kind"] == "email"]

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from amity.cli import call
-from amity.people import services
+from amity.people import timeline
 from amity.people.models import Interaction, Person
 from tests.api.conftest import token_client
 from tests.web.conftest import FormClient
@@ -28,7 +28,7 @@ def inbound(
     external_id: str = "",
 ) -> Interaction:
     """Record one imported inbound message from `person`."""
-    return services.log_interaction(
+    return timeline.log_interaction(
         owner=owner,
         people=[person],
         occurred_at=timezone.now() - dt.timedelta(days=days_ago),
@@ -55,7 +55,7 @@ def history(owner: Any, person: Person, **kinds: int) -> None:
         direction, subtype = plan[kind]
         for _ in range(count):
             day += 9
-            services.log_interaction(
+            timeline.log_interaction(
                 owner=owner,
                 people=[person],
                 occurred_at=timezone.now() - dt.timedelta(days=day),

@@ -7,6 +7,7 @@ import pytest
 from amity.inbox import services
 from amity.inbox.models import TriageLabel
 from amity.people import services as people
+from amity.people import timeline
 from amity.people.services import ValidationError
 from tests.inbox.conftest import history, inbound
 
@@ -62,7 +63,7 @@ def test_it_triages_inbound_messages_into_the_four_groups(user) -> None:
         "writing it. No need to reply.",
     )
     ask = inbound(user, asker, "Hi, could you refer me for the analyst role at your company?")
-    people.log_interaction(owner=user, people=[friend], direction="outbound", summary="no text")
+    timeline.log_interaction(owner=user, people=[friend], direction="outbound", summary="no text")
     report = services.triage_inbox(owner=user)
     where = {m["id"]: g["group"] for g in report["groups"] for m in g["messages"]}
     assert where == {
@@ -121,7 +122,7 @@ def test_it_refuses_to_label_another_users_or_an_outbound_message(user, other_us
     with pytest.raises(LookupError):
         services.relabel(owner=user, interaction_id=message.pk, group="trusted")
     mine = people.create_person(owner=user, full_name="Mine")
-    sent = people.log_interaction(owner=user, people=[mine], summary="sent", content="hello")
+    sent = timeline.log_interaction(owner=user, people=[mine], summary="sent", content="hello")
     with pytest.raises(LookupError):
         services.relabel(owner=user, interaction_id=sent.pk, group="trusted")
     own = inbound(user, mine, PITCH)

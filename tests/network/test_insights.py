@@ -8,7 +8,7 @@ import pytest
 
 from amity import config
 from amity.network.insights import configured_field, insights
-from amity.people.services import log_interaction
+from amity.people.timeline import log_interaction
 
 
 def test_it_measures_fields_ties_and_flows(user: Any, network: dict, make_person: Any) -> None:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from amity.network import introductions as intros
 from amity.network.models import Introduction
 from amity.people.models import Interaction
-from amity.people.services import ValidationError, log_interaction
+from amity.people.services import ValidationError
+from amity.people.timeline import log_interaction
 
 
 def _pairs(result: intros.Suggestions) -> list[set[str]]:

@@ -13,7 +13,8 @@ from django.utils import timezone
 from amity.domain.embeddings import LexicalEncoder, Matrix
 from amity.network import profiles
 from amity.network.models import ProfileEmbedding
-from amity.people.services import log_interaction, update_person
+from amity.people.services import update_person
+from amity.people.timeline import log_interaction
 
 
 class CountingEncoder:

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from amity.network import services
 from amity.people.models import Interaction
-from amity.people.services import ValidationError, log_interaction
+from amity.people.services import ValidationError
+from amity.people.timeline import log_interaction
 from amity.relationships.today import today_list
 
 

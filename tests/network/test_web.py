@@ -137,7 +137,7 @@ def test_intro_pages_refuse_others_introductions(
 def test_insights_draws_charts_without_javascript(
     tfidf: None, web: Client, user: Any, network: dict
 ) -> None:
-    from amity.people.services import log_interaction
+    from amity.people.timeline import log_interaction
 
     log_interaction(owner=user, people=[network["doctor"]], intent="deposit", subtype="help")
     html = web.get("/insights/").content.decode()

@@ -18,7 +18,7 @@ from amity.importers.source_files import SourceFile
 from amity.inbox.services import relabel
 from amity.network import introductions
 from amity.network import services as network
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import ContactPoint, Interaction, Person, Tag
 from amity.portability import exporting
 from amity.portability.contact_formats import CSV_COLUMNS, CSV_SEPARATOR, export_csv, export_vcard
@@ -58,7 +58,7 @@ def _build_network(owner) -> dict[str, Person]:
     mary = services.create_person(owner=owner, full_name="Mary Somerville")
     Tag.objects.create(owner=owner, name="unused tag")
     when = dt.datetime(2026, 11, 2, 12, 0, 0, 123456, tzinfo=dt.UTC)
-    services.log_interaction(
+    timeline.log_interaction(
         owner=owner,
         people=[ada, charles],
         occurred_at=when,
@@ -69,18 +69,18 @@ def _build_network(owner) -> dict[str, Person]:
         source="ics",
         external_id="event-1@example.org",
     )
-    services.log_interaction(
+    timeline.log_interaction(
         owner=owner, people=[ada], occurred_at=when - dt.timedelta(days=40), intent="neutral"
     )
-    services.log_interaction(
+    timeline.log_interaction(
         owner=owner,
         people=[mary],
         occurred_at=when - dt.timedelta(days=3),
         direction="inbound",
         subtype="advice",
     )
-    services.add_note(person=ada, body="**Bold** note")
-    services.add_note(person=charles, body="Another note")
+    timeline.add_note(person=ada, body="**Bold** note")
+    timeline.add_note(person=charles, body="Another note")
     return {"ada": ada, "charles": charles, "mary": mary}
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from amity.people import services
+from amity.people import services, timeline
 from amity.relationships import stored_summaries as summaries
 from amity.relationships.models import PersonSummary
 
@@ -17,8 +17,8 @@ from amity.relationships.models import PersonSummary
 @pytest.mark.django_db(transaction=True)
 def test_0005_packs_the_summaries_already_stored(user: Any) -> None:
     ada = services.create_person(owner=user, full_name="Ada Lovelace")
-    services.log_interaction(owner=user, people=[ada], direction="inbound", subtype="help")
-    services.log_interaction(owner=user, people=[ada], occurred_at=timezone.now())
+    timeline.log_interaction(owner=user, people=[ada], direction="inbound", subtype="help")
+    timeline.log_interaction(owner=user, people=[ada], occurred_at=timezone.now())
     written = bytes(PersonSummary.objects.get(person=ada).packed)
     assert len(written) == summaries.PACKED_SIZE
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from amity.cli import call
 from amity.domain import nudges
-from amity.people import services
+from amity.people import services, timeline
 from amity.relationships import scoring as relationships
 from amity.relationships import stored_summaries as summaries
 from amity.relationships import ties, today
@@ -32,7 +32,7 @@ def person(owner, name: str, **fields):
 
 
 def log(owner, who, days_ago: float, **kw):
-    return services.log_interaction(owner=owner, people=[who], occurred_at=at(days_ago), **kw)
+    return timeline.log_interaction(owner=owner, people=[who], occurred_at=at(days_ago), **kw)
 
 
 def test_it_keeps_the_engine_summary_current_on_every_write(user) -> None:
@@ -43,10 +43,10 @@ def test_it_keeps_the_engine_summary_current_on_every_write(user) -> None:
     assert (summary.count, summary.outbound, summary.inbound) == (2, 1, 1)
     assert summary.gave == pytest.approx(3.0 * 0.5 ** (5 / 730))
     assert summary.last_ts == at(5).timestamp()
-    services.delete_interaction(interaction=first)
+    timeline.delete_interaction(interaction=first)
     summary.refresh_from_db()
     assert summary.count == 1 and summary.gave == 0
-    services.delete_interaction(interaction=ada.interactions.get())
+    timeline.delete_interaction(interaction=ada.interactions.get())
     assert not PersonSummary.objects.filter(person=ada).exists()
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from amity.people import merging, services
+from amity.people import merging, services, timeline
 from amity.people.models import ContactPoint, Interaction, Person
 
 
@@ -42,7 +42,7 @@ def test_it_refuses_a_linkedin_url_that_another_person_has(user) -> None:
 def test_it_logs_an_interaction_and_keeps_the_summary_current(user) -> None:
     ada = services.create_person(owner=user, full_name="Ada Lovelace")
     when = timezone.now() - dt.timedelta(days=3)
-    interaction = services.log_interaction(
+    interaction = timeline.log_interaction(
         owner=user, people=[ada], occurred_at=when, channel="phone", subtype="help"
     )
     assert (interaction.channel, interaction.intent, interaction.subtype) == (
@@ -52,7 +52,7 @@ def test_it_logs_an_interaction_and_keeps_the_summary_current(user) -> None:
     )
     ada.refresh_from_db()
     assert ada.interaction_count == 1 and ada.last_interaction_at == when
-    services.delete_interaction(interaction=interaction)
+    timeline.delete_interaction(interaction=interaction)
     ada.refresh_from_db()
     assert ada.interaction_count == 0 and ada.last_interaction_at is None
 
@@ -60,14 +60,14 @@ def test_it_logs_an_interaction_and_keeps_the_summary_current(user) -> None:
 def test_it_rejects_a_subtype_of_the_wrong_intent(user) -> None:
     ada = services.create_person(owner=user, full_name="Ada Lovelace")
     with pytest.raises(services.ValidationError, match="deposit subtype"):
-        services.log_interaction(owner=user, people=[ada], intent="deposit", subtype="pitch")
+        timeline.log_interaction(owner=user, people=[ada], intent="deposit", subtype="pitch")
     assert Interaction.objects.count() == 0
 
 
 def test_it_will_not_log_with_someone_elses_person(user, other_user) -> None:
     theirs = services.create_person(owner=other_user, full_name="Bob's Friend")
     with pytest.raises(services.ValidationError):
-        services.log_interaction(owner=user, people=[theirs])
+        timeline.log_interaction(owner=user, people=[theirs])
 
 
 def test_it_merges_people_without_losing_anything(user) -> None:
@@ -80,8 +80,8 @@ def test_it_merges_people_without_losing_anything(user) -> None:
         linkedin_url="linkedin.com/in/ada",
         tags=["maths"],
     )
-    services.log_interaction(owner=user, people=[dupe])
-    services.add_note(person=dupe, body="Met at the Royal Society")
+    timeline.log_interaction(owner=user, people=[dupe])
+    timeline.add_note(person=dupe, body="Met at the Royal Society")
     merged = merging.merge_people(keep=keep, others=[dupe])
     assert not Person.objects.filter(pk=dupe.pk).exists()
     assert merged.company == "Engines" and merged.linkedin_url.endswith("/in/ada")
@@ -96,8 +96,8 @@ def test_it_merges_people_without_losing_anything(user) -> None:
 def test_it_deletes_a_person_and_their_solo_interactions_only(user) -> None:
     ada = services.create_person(owner=user, full_name="Ada Lovelace")
     charles = services.create_person(owner=user, full_name="Charles Babbage")
-    services.log_interaction(owner=user, people=[ada])
-    shared = services.log_interaction(owner=user, people=[ada, charles])
+    timeline.log_interaction(owner=user, people=[ada])
+    shared = timeline.log_interaction(owner=user, people=[ada, charles])
     services.delete_person(person=ada)
     assert list(Interaction.objects.values_list("pk", flat=True)) == [shared.pk]
 

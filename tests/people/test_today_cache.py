@@ -18,7 +18,7 @@ from django.db import connection
 
 from amity.cli import call
 from amity.network import services as network
-from amity.people import services
+from amity.people import services, timeline
 from amity.relationships import today_cache
 from amity.relationships.models import DailyPick
 from tests.histories import with_history
@@ -88,7 +88,7 @@ def test_any_change_sends_it_back_to_the_full_command(user: Any, connect: Any, c
     assert picked is not None
     who = picked.person
     if change == "log":
-        services.log_interaction(owner=user, people=[people[0]], summary="Coffee")
+        timeline.log_interaction(owner=user, people=[people[0]], summary="Coffee")
     elif change == "snooze":
         call("snooze", str(who.pk), "30d", stdout=io.StringIO())
     elif change == "done":

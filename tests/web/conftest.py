@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from amity.people import services
+from amity.people import services, timeline
 
 
 class FormClient(Client):
@@ -56,10 +56,10 @@ def ada_network(user) -> dict[str, Any]:
     katherine = services.create_person(
         owner=user, full_name="Katherine Johnson", company="NASA", field="Maths"
     )
-    interaction = services.log_interaction(
+    interaction = timeline.log_interaction(
         owner=user, people=[grace], channel="call", subtype="thanks", summary="Thanked her"
     )
-    note = services.add_note(person=grace, body="Loves **COBOL** stories")
+    note = timeline.add_note(person=grace, body="Loves **COBOL** stories")
     return {
         "grace": grace,
         "alan": alan,

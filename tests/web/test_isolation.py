@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, reverse
 
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Interaction, Note, Person, Tag
 from amity.relationships.models import CadenceOverride
 from amity.web import urls as web_urls
@@ -69,8 +69,8 @@ def two_networks(user, other_user) -> dict[str, dict[str, Any]]:
         "ada": {
             "person_id": ada_person.pk,
             "tag_id": Tag.objects.get(owner=user, name="secret").pk,
-            "interaction_id": services.log_interaction(owner=user, people=[ada_person]).pk,
-            "note_id": services.add_note(person=ada_person, body="private").pk,
+            "interaction_id": timeline.log_interaction(owner=user, people=[ada_person]).pk,
+            "note_id": timeline.add_note(person=ada_person, body="private").pk,
             "item_id": network.save_reading(owner=user, text="Heat pumps in old houses").pk,
             "intro_id": introductions.propose_introduction(
                 owner=user, a=ada_person, b=ada_other

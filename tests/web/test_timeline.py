@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Interaction, Note
 from amity.web.timeline import TIMELINE_PAGE
 
@@ -19,7 +19,7 @@ def url(name: str, **kwargs: int) -> str:
 
 def test_it_shows_interactions_and_notes_newest_first(web, user, ada_network) -> None:
     grace = ada_network["grace"]
-    services.log_interaction(
+    timeline.log_interaction(
         owner=user,
         people=[grace],
         occurred_at=timezone.now() - dt.timedelta(days=40),
@@ -133,7 +133,7 @@ def test_it_refuses_an_empty_note(web, ada_network) -> None:
 
 def test_it_shows_a_script_in_a_note_harmlessly(web, ada_network) -> None:
     alan = ada_network["alan"]
-    services.add_note(
+    timeline.add_note(
         person=alan,
         body='<script>alert("x")</script> hi <img src=x onerror=alert(1)> [a](javascript:alert(2))',
     )
@@ -146,7 +146,7 @@ def test_it_shows_a_script_in_a_note_harmlessly(web, ada_network) -> None:
 
 def test_it_escapes_a_script_in_an_interaction_summary(web, user, ada_network) -> None:
     alan = ada_network["alan"]
-    services.log_interaction(owner=user, people=[alan], summary="<script>alert(1)</script>")
+    timeline.log_interaction(owner=user, people=[alan], summary="<script>alert(1)</script>")
     html = web.get(url("person", person_id=alan.pk)).content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -185,7 +185,7 @@ def test_it_shows_more_of_a_long_timeline(web, user, ada_network) -> None:
     alan = ada_network["alan"]
     start = timezone.now() - dt.timedelta(days=100)
     for day in range(TIMELINE_PAGE + 5):
-        services.log_interaction(
+        timeline.log_interaction(
             owner=user,
             people=[alan],
             occurred_at=start + dt.timedelta(days=day),

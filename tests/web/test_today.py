@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from amity.people import services
+from amity.people import timeline
 from amity.relationships.models import DailyPick, Snooze
 from tests.histories import with_history
 from tests.web.conftest import FormClient
@@ -69,7 +69,7 @@ def test_it_answers_404_for_someone_elses_person(web: FormClient, other_user) ->
 
 def test_it_shows_strength_circle_balance_and_verdict_on_the_person_page(web, user) -> None:
     grace = overdue_friend(user)
-    services.log_interaction(owner=user, people=[grace], intent="withdrawal", subtype="referral")
+    timeline.log_interaction(owner=user, people=[grace], intent="withdrawal", subtype="referral")
     html = web.get(reverse("person", args=[grace.pk])).content.decode()
     assert "Tie strength" in html and "circle" in html.lower()
     assert "overdrawn" in html and "Deposits that fit" in html

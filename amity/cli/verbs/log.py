@@ -10,7 +10,7 @@ from django.utils import timezone
 from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.cli.display import describe_interaction
 from amity.domain import vocabulary
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Person
 from amity.portability.records import interaction_json
 
@@ -124,7 +124,7 @@ class LogVerb(Verb):
             if all(p.pk != person.pk for p in people):
                 people.append(person)
         try:
-            interaction = services.log_interaction(
+            interaction = timeline.log_interaction(
                 owner=owner,
                 people=people,
                 occurred_at=when,

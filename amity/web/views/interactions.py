@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Interaction
 from amity.web.forms import CHANNEL_PHRASES, InteractionForm, attach_error
 from amity.web.views.people import owned_person, render_person
@@ -29,7 +29,7 @@ def interaction_new(request: HttpRequest, person_id: int) -> HttpResponse:
     form = InteractionForm(request.POST)
     if form.is_valid():
         try:
-            interaction = services.log_interaction(
+            interaction = timeline.log_interaction(
                 owner=request.user, people=[person], **form.service_kwargs()
             )
         except services.ValidationError as exc:
@@ -51,7 +51,7 @@ def interaction_delete(request: HttpRequest, person_id: int, interaction_id: int
         Interaction, pk=interaction_id, owner=request.user, people=person
     )
     if request.method == "POST":
-        services.delete_interaction(interaction=interaction)
+        timeline.delete_interaction(interaction=interaction)
         messages.success(request, "Deleted the interaction")
         return redirect(_person_page(person.pk, "timeline"))
     return render(

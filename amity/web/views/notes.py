@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Note
 from amity.web.forms import NoteForm, attach_error
 from amity.web.views.people import owned_person, render_person
@@ -26,7 +26,7 @@ def note_new(request: HttpRequest, person_id: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.add_note(person=person, body=form.cleaned_data["body"])
+            timeline.add_note(person=person, body=form.cleaned_data["body"])
         except services.ValidationError as exc:
             attach_error(form, exc)
         else:
@@ -42,7 +42,7 @@ def note_delete(request: HttpRequest, person_id: int, note_id: int) -> HttpRespo
     person = owned_person(request, person_id)
     note = get_object_or_404(Note, pk=note_id, owner=request.user, person=person)
     if request.method == "POST":
-        services.delete_note(note=note)
+        timeline.delete_note(note=note)
         messages.success(request, "Deleted the note")
         return redirect(f"{reverse('person', kwargs={'person_id': person.pk})}#timeline")
     return render(request, "amity/notes/confirm_delete.html", {"person": person, "note": note})
