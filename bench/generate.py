@@ -130,10 +130,10 @@ def build_people(
 
     from amity.people.models import Person
     from amity.people.services import apply_name, build_search_text
-    from amity.portability import demo_data
+    from amity.portability import demo_vocabulary
 
     counts, last_seconds = stats
-    regions, fields = demo_data.REGIONS, demo_data.FIELDS
+    regions, fields = demo_vocabulary.REGIONS, demo_vocabulary.FIELDS
     region_p = np.array([r.weight for r in regions], dtype=float)
     field_p = np.array([f.weight for f in fields], dtype=float)
     region_of = rng.choice(len(regions), size=count, p=region_p / region_p.sum())
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.db import connection, transaction
 
     from amity.people.models import ContactPoint, Interaction, Person, Tag
-    from amity.portability import demo_data
+    from amity.portability import demo_vocabulary
 
     if connection.vendor != "sqlite":
         sys.exit("bench/generate.py writes SQLite only")
@@ -310,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
             s.replace("T", " ")
             for s in np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s").tolist()
         ]
-        topics = sorted({t for f in demo_data.FIELDS for t in f.interests})
+        topics = sorted({t for f in demo_vocabulary.FIELDS for t in f.interests})
         summaries = {
             name: [template.format(topic) for template in SUMMARIES[name] for topic in topics]
             for name in INTENTS

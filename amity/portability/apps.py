@@ -13,12 +13,12 @@ class PortabilityConfig(AppConfig):
     def ready(self) -> None:
         """Register every app's sections of the JSON export, in restore order.
 
-        Core sections (tags, people, interactions...) register when `exporting` is
-        imported, so they lead every export; each later section refers only to
+        Core sections (tags, people, interactions...) register when `people_sections`
+        is imported, so they lead every export; each later section refers only to
         sections before it. The apps themselves know nothing of exports: this app
         sits above them and reads their models.
         """
-        from amity.portability import exporting  # noqa: F401
+        from amity.portability import people_sections  # noqa: F401
 
         _register_relationship_sections()
         _register_importer_sections()

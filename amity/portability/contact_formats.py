@@ -13,7 +13,7 @@ from typing import Any, TextIO
 import vobject
 from django.contrib.auth.models import AbstractBaseUser
 
-from amity.portability.exporting import dump_people
+from amity.portability.people_sections import dump_people
 
 # Multi-valued CSV cells (emails, tags, ...) join their values with this separator,
 # which is unlikely to appear inside a value.

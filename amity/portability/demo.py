@@ -11,6 +11,10 @@ ago, rare lately), dormant ties (two-way contact 2-5 years ago, silence since), 
 people the user has only ever asked things of, and some recent job changes.
 """
 
+# long because: one builder draws the people, five years of their history and job
+# changes from a single random state and saves them in one transaction; its steps share
+# that state and the plans, so splitting them would pass both through every call.
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,7 +32,7 @@ from django.utils import timezone
 from amity.domain.names import normalize_linkedin_url
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
 from amity.people.services import apply_name, build_search_text, normalize_contact
-from amity.portability import demo_data as data
+from amity.portability import demo_vocabulary as data
 
 PEOPLE = 340
 YEARS = 5

@@ -12,7 +12,7 @@ from amity.cli.base import CliError
 from amity.people import services, timeline
 from amity.people.models import Interaction, Person
 from amity.portability.contact_formats import CSV_COLUMNS
-from amity.portability.exporting import SECTIONS
+from amity.portability.sections import SECTIONS
 
 
 @pytest.fixture

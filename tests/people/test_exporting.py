@@ -20,9 +20,10 @@ from amity.network import introductions
 from amity.network import services as network
 from amity.people import services, timeline
 from amity.people.models import ContactPoint, Interaction, Person, Tag
-from amity.portability import exporting
+from amity.portability import exporting, sections
 from amity.portability.contact_formats import CSV_COLUMNS, CSV_SEPARATOR, export_csv, export_vcard
-from amity.portability.exporting import RestoreError, Section, export_json, restore_json
+from amity.portability.exporting import export_json, restore_json
+from amity.portability.sections import RestoreError, Section
 from amity.relationships import scoring as relationships
 from amity.relationships import today
 from amity.relationships.models import PersonSummary
@@ -507,7 +508,7 @@ def test_it_exports_and_restores_a_registered_section(user, monkeypatch) -> None
 
 def test_it_refuses_to_register_a_section_twice() -> None:
     with pytest.raises(ValueError, match="already registered"):
-        exporting.register_section(exporting.SECTIONS["people"])
+        sections.register_section(exporting.SECTIONS["people"])
 
 
 def test_it_restores_an_empty_export(db) -> None:

@@ -206,7 +206,6 @@ def test_it_stamps_every_table_today_reads(user: Any) -> None:
         user, "Ada Lovelace", days_ago=(400, 300, 200, 120), channel="call", interests=["bees"]
     )
     bob = with_history(user, "Bob Stone", days_ago=(500, 20), channel="call")
-    network.save_reading(owner=user, text="Why bees dance: a field guide")
     network.add_referrals(owner=user, referrer=ada, people=[bob])
     with CaptureQueriesContext(connection) as queries:
         today.today_list(owner=user)

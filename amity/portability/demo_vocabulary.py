@@ -6,6 +6,9 @@ where a country has one. Pools are tuples and dicts, never sets, so iteration or
 never depends on string hashing (which would make the demo differ between runs).
 """
 
+# long because: it is data, not logic (regions, fields, templates and mixes, one table
+# per concept); the builder that draws from it is amity.portability.demo.
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,0 +1,301 @@
+"""Dump and load the people app's sections of the JSON export: tags, people, interactions, notes.
+
+They register first (amity.portability.apps imports this module before any other
+section), so they lead every export and every later section may refer to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from amity.core.bulk_insert import insert_rows
+from amity.people import services
+from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
+from amity.portability.records import (
+    CONTACT_CODECS,
+    INTERACTION_CODECS,
+    NOTE_CODECS,
+    PERSON_CODECS,
+    contact_record,
+    interaction_record,
+    load_fields,
+    note_record,
+    person_record,
+)
+from amity.portability.sections import (
+    BATCH_SIZE,
+    IdMaps,
+    Record,
+    RestoreError,
+    Section,
+    batched,
+    insert_owned,
+    numbered,
+    owns,
+    register_section,
+)
+
+# -- tags ---------------------------------------------------------------------------
+
+
+def _dump_tags(owner: AbstractBaseUser) -> Iterator[Record]:
+    names = Tag.objects.filter(owner=owner).values_list("name", flat=True)
+    for name in sorted(names):
+        yield {"name": name}
+
+
+def _tag_name(raw: Any, where: str) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise RestoreError(f"{where}: a tag name must be non-empty text, found {raw!r}")
+    if len(raw) > 80:
+        raise RestoreError(f"{where}: tag name {raw[:20]!r}… is longer than 80 characters")
+    return raw
+
+
+def _ensure_tags(owner: AbstractBaseUser, names: Iterable[str], maps: IdMaps) -> None:
+    missing = sorted(set(names) - maps.known("tags").keys())
+    if not missing:
+        return
+    insert_rows(Tag, ["owner_id", "name"], [(owner.pk, name) for name in missing])
+    for name, pk in Tag.objects.filter(owner=owner, name__in=missing).values_list("name", "pk"):
+        maps.remember("tags", name, pk)
+
+
+def _load_tags(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
+    names: list[str] = []
+    for where, row in numbered("tags", rows):
+        name = _tag_name(row.get("name"), f"{where}: field 'name'")
+        if name in names:
+            raise RestoreError(f"{where}: tag {name!r} appears twice")
+        names.append(name)
+    _ensure_tags(owner, names, maps)
+    return len(names)
+
+
+# -- people -------------------------------------------------------------------------
+
+_PERSON_KEYS = [codec.key for codec in PERSON_CODECS]
+_CONTACT_KEYS = [codec.key for codec in CONTACT_CODECS]
+
+
+def dump_people(owner: AbstractBaseUser) -> Iterator[Record]:
+    """Yield the owner's people as export records, oldest first."""
+    people = (
+        Person.objects.filter(owner=owner)
+        .order_by("created_at", "uid")
+        .values("pk", *_PERSON_KEYS)
+        .iterator(chunk_size=BATCH_SIZE)
+    )
+    through = Person.tags.through
+    for batch in batched(people, BATCH_SIZE):
+        ids = [row["pk"] for row in batch]
+        contacts: dict[int, list[Record]] = {}
+        for cp in (
+            ContactPoint.objects.filter(person_id__in=ids)
+            .order_by("person_id", "kind", "-is_primary", "id")
+            .values("person_id", *_CONTACT_KEYS)
+        ):
+            contacts.setdefault(cp["person_id"], []).append(contact_record(cp))
+        tags: dict[int, list[str]] = {}
+        for person_id, name in through.objects.filter(person_id__in=ids).values_list(
+            "person_id", "tag__name"
+        ):
+            tags.setdefault(person_id, []).append(name)
+        for row in batch:
+            yield person_record(
+                row, contacts=contacts.get(row["pk"], []), tags=tags.get(row["pk"], [])
+            )
+
+
+def _contacts_of(row: Record, where: str) -> list[Record]:
+    raw = row.get("contact_points", [])
+    if not isinstance(raw, list):
+        raise RestoreError(f"{where}: field 'contact_points' must be a list")
+    contacts = []
+    seen: set[tuple[str, str]] = set()
+    record, _, uid = where.partition(" ")
+    for index, item in enumerate(raw):
+        at = f"{record}.contact_points[{index}] {uid}".rstrip()
+        if not isinstance(item, dict):
+            raise RestoreError(f"{at}: expected an object")
+        values = load_fields(CONTACT_CODECS, item, at, required=("kind", "value"))
+        if not values["normalized"]:
+            values["normalized"] = services.normalize_contact(values["kind"], values["value"])
+        key = (values["kind"], values["normalized"])
+        if key in seen:
+            raise RestoreError(f"{at}: {values['kind']} {values['value']!r} appears twice")
+        seen.add(key)
+        contacts.append(values)
+    return contacts
+
+
+def _load_people(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
+    count = 0
+    linkedin: set[str] = set()
+    through = Person.tags.through
+    for batch in batched(numbered("people", rows), BATCH_SIZE):
+        people: list[Record] = []
+        contacts: list[list[Record]] = []
+        tags: list[set[str]] = []
+        for where, row in batch:
+            values = load_fields(PERSON_CODECS, row, where, required=("uid", "full_name"))
+            if values["linkedin_url"]:
+                if values["linkedin_url"] in linkedin:
+                    raise RestoreError(
+                        f"{where}: linkedin_url {values['linkedin_url']} belongs to an "
+                        "earlier person too"
+                    )
+                linkedin.add(values["linkedin_url"])
+            raw_tags = row.get("tags", [])
+            if not isinstance(raw_tags, list):
+                raise RestoreError(f"{where}: field 'tags' must be a list of names")
+            tags.append({_tag_name(name, f"{where}: field 'tags'") for name in raw_tags})
+            contacts.append(_contacts_of(row, where))
+            people.append(values)
+        pks = insert_owned(Person, owner, people, "people")
+        for person, pk in zip(people, pks, strict=True):
+            maps.remember("people", str(person["uid"]), pk)
+        insert_rows(
+            ContactPoint,
+            ["owner_id", "person_id", *_CONTACT_KEYS],
+            [
+                (owner.pk, pk, *(values[key] for key in _CONTACT_KEYS))
+                for pk, person_contacts in zip(pks, contacts, strict=True)
+                for values in person_contacts
+            ],
+        )
+        _ensure_tags(owner, set().union(*tags), maps)
+        tag_ids = maps.known("tags")
+        insert_rows(
+            through,
+            ["person_id", "tag_id"],
+            [(pk, tag_ids[name]) for pk, names in zip(pks, tags, strict=True) for name in names],
+        )
+        count += len(people)
+    return count
+
+
+# -- interactions ---------------------------------------------------------------------
+
+_INTERACTION_KEYS = [codec.key for codec in INTERACTION_CODECS]
+
+
+def dump_interactions(owner: AbstractBaseUser) -> Iterator[Record]:
+    """Yield the owner's interactions as export records, in time order."""
+    interactions = (
+        Interaction.objects.filter(owner=owner)
+        .order_by("occurred_at", "uid")
+        .values("pk", *_INTERACTION_KEYS)
+        .iterator(chunk_size=BATCH_SIZE)
+    )
+    through = Interaction.people.through
+    for batch in batched(interactions, BATCH_SIZE):
+        people: dict[int, list[str]] = {}
+        for interaction_id, uid in through.objects.filter(
+            interaction_id__in=[row["pk"] for row in batch]
+        ).values_list("interaction_id", "person__uid"):
+            people.setdefault(interaction_id, []).append(str(uid))
+        for row in batch:
+            yield interaction_record(row, people=people.get(row["pk"], []))
+
+
+def _load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
+    count = 0
+    through = Interaction.people.through
+    # Millions of interactions: look their uids up in the database when needed.
+    maps.look_up_in("interactions", Interaction)
+    for batch in batched(numbered("interactions", rows), BATCH_SIZE):
+        interactions: list[Record] = []
+        people: list[list[int]] = []
+        for where, row in batch:
+            values = load_fields(
+                INTERACTION_CODECS, row, where, required=("uid", "occurred_at", "people")
+            )
+            uids = row["people"]
+            if not isinstance(uids, list) or not uids or not all(isinstance(u, str) for u in uids):
+                raise RestoreError(f"{where}: field 'people' must be a non-empty list of uids")
+            people.append(sorted(set(maps.pks("people", uids, where))))
+            interactions.append(values)
+        pks = insert_owned(Interaction, owner, interactions, "interactions")
+        insert_rows(
+            through,
+            ["interaction_id", "person_id"],
+            [
+                (pk, person_id)
+                for pk, person_ids in zip(pks, people, strict=True)
+                for person_id in person_ids
+            ],
+        )
+        count += len(interactions)
+    return count
+
+
+# -- notes --------------------------------------------------------------------------
+
+_NOTE_KEYS = [codec.key for codec in NOTE_CODECS]
+
+
+def _dump_notes(owner: AbstractBaseUser) -> Iterator[Record]:
+    notes = (
+        Note.objects.filter(owner=owner)
+        .order_by("created_at", "uid")
+        .values("person__uid", *_NOTE_KEYS)
+        .iterator(chunk_size=BATCH_SIZE)
+    )
+    for row in notes:
+        yield note_record(row, person=str(row["person__uid"]))
+
+
+def _load_notes(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
+    count = 0
+    maps.look_up_in("notes", Note)
+    for batch in batched(numbered("notes", rows), BATCH_SIZE):
+        notes: list[Record] = []
+        for where, row in batch:
+            values = load_fields(NOTE_CODECS, row, where, required=("uid", "person", "body"))
+            if not isinstance(row["person"], str):
+                raise RestoreError(f"{where}: field 'person' must be a person uid")
+            (person_id,) = maps.pks("people", [row["person"]], where)
+            notes.append({**values, "person_id": person_id})
+        insert_owned(Note, owner, notes, "notes")
+        count += len(notes)
+    return count
+
+
+register_section(Section("tags", _dump_tags, _load_tags, owns(Tag), required=True, models=(Tag,)))
+register_section(
+    Section(
+        "people",
+        dump_people,
+        _load_people,
+        owns(Person),
+        needs=("tags",),
+        required=True,
+        models=(Person, ContactPoint),
+    )
+)
+register_section(
+    Section(
+        "interactions",
+        dump_interactions,
+        _load_interactions,
+        owns(Interaction),
+        needs=("people",),
+        required=True,
+        models=(Interaction,),
+    )
+)
+register_section(
+    Section(
+        "notes",
+        _dump_notes,
+        _load_notes,
+        owns(Note),
+        needs=("people",),
+        required=True,
+        models=(Note,),
+    )
+)
