@@ -28,7 +28,8 @@ class PortabilityConfig(AppConfig):
 
 def _register_relationship_sections() -> None:
     """Add snoozes, cadences and daily lists (the relationship engine's rows)."""
-    from amity.portability.sections import Nested, model_section, register_section
+    from amity.portability.model_sections import Nested, model_section
+    from amity.portability.sections import register_section
     from amity.relationships.models import CadenceOverride, DailyList, DailyPick, Snooze
 
     register_section(
@@ -71,7 +72,8 @@ def _register_relationship_sections() -> None:
 def _register_importer_sections() -> None:
     """Add import keys and import history."""
     from amity.importers.models import ExternalKey, ImportRun
-    from amity.portability.sections import model_section, register_section
+    from amity.portability.model_sections import model_section
+    from amity.portability.sections import register_section
 
     # The keys make re-importing the same file after a restore update, not duplicate.
     register_section(
@@ -88,7 +90,8 @@ def _register_network_sections() -> None:
     Profile embeddings are not exported: they are a cache, rebuilt when needed.
     """
     from amity.network.models import Introduction, ReadingItem, Referral
-    from amity.portability.sections import model_section, register_section
+    from amity.portability.model_sections import model_section
+    from amity.portability.sections import register_section
 
     # An item's vector is the text model's cache of it: re-embedded when missing.
     register_section(
@@ -128,7 +131,8 @@ def _register_network_sections() -> None:
 def _register_inbox_sections() -> None:
     """Add the user's triage corrections."""
     from amity.inbox.models import TriageLabel
-    from amity.portability.sections import model_section, register_section
+    from amity.portability.model_sections import model_section
+    from amity.portability.sections import register_section
 
     register_section(
         model_section(
