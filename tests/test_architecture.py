@@ -1,9 +1,11 @@
-"""Test the house rules that keep Amity readable: layers point down only."""
+"""Test the house rules that keep Amity readable: layers, module and function sizes."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).parents[1] / "amity"
 
@@ -32,6 +34,19 @@ LAYERS: dict[str, int] = {
 }
 # Surfaces share the API's schemas (one schema per JSON shape, for --json and the API).
 ALLOWED_SIDEWAYS = {("cli", "api"), ("web", "api"), ("cli", "wsgi")}
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 60
+REASON = "# long because:"
+# Being rewritten on other branches (the coach and triage model, share ranking); they
+# must leave this list before it lands. Empty it, never grow it.
+PENDING = {
+    "domain/matching.py",
+    "domain/phrasebook.py",
+    "domain/text_features.py",
+    "domain/triage.py",
+    "domain/coach_advice.py",
+    "inbox/services.py",
+}
 
 
 def sources() -> list[Path]:
@@ -89,3 +104,40 @@ def test_it_keeps_the_domain_free_of_django() -> None:
                     else [node.module or ""]
                 )
                 assert not any(n.split(".")[0] == "django" for n in names), path
+
+
+def reasoned(path: Path) -> bool:
+    """Say whether a module states at its top why it is long."""
+    head = path.read_text().split("\n\n", 1)[0] + path.read_text()[:2000]
+    return REASON in head
+
+
+@pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_it_keeps_modules_short_or_says_why(path: Path) -> None:
+    if str(path.relative_to(PACKAGE)) in PENDING:
+        pytest.skip("pending: being rewritten on another branch")
+    lines = len(path.read_text().splitlines())
+    assert lines <= MAX_MODULE_LINES or reasoned(path), f"{lines} lines"
+
+
+def long_functions(path: Path) -> list[str]:
+    """Return the functions of `path` over the limit that do not say why at their top."""
+    text = path.read_text()
+    out = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            head = node.body[0]
+            is_doc = isinstance(head, ast.Expr) and isinstance(head.value, ast.Constant)
+            top = (head.end_lineno or head.lineno) if is_doc else head.lineno - 1
+            first = text.splitlines()[node.lineno - 1 : top + 3]
+            if length > MAX_FUNCTION_LINES and not any(REASON in line for line in first):
+                out.append(f"{node.name} ({length} lines)")
+    return out
+
+
+@pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_it_keeps_functions_short_or_says_why(path: Path) -> None:
+    if str(path.relative_to(PACKAGE)) in PENDING:
+        pytest.skip("pending: being rewritten on another branch")
+    assert long_functions(path) == []

@@ -282,6 +282,8 @@ def first_name(name: str) -> str:
 
 def suggest_deposits(person: PersonContext, *, today: dt.date, limit: int = 3) -> list[DepositIdea]:
     """Return up to `limit` concrete deposits that fit this person, most timely first."""
+    # long because: one rule per kind of deposit, in order of fit; split, the order
+    # that decides which ideas come first would be spread over several functions.
     who = first_name(person.name)
     ideas: list[DepositIdea] = []
     if person.unthanked_help_on is not None:

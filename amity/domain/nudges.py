@@ -154,6 +154,8 @@ def _years_between(start: dt.date, today: dt.date) -> int:
 
 def reasons_for(candidate: Candidate, *, today: dt.date) -> list[Reason]:
     """Return every reason to contact this person today, best first."""
+    # long because: one rule per reason (the table in the module docstring), in
+    # priority order; split, the table would no longer read top to bottom.
     who = first_name(candidate.name)
     reasons: list[Reason] = []
     if (
@@ -319,6 +321,9 @@ def pick_today(
     `picked_yesterday` are left out unless their snooze is due; `exclude` always are
     (already on today's list, or snoozed).
     """
+    # long because: the slots (a dormant, a weak and a close tie) and then the
+    # rest by priority are one selection over one sorted list; split, the rules that
+    # keep the list varied would be read apart from the list they shape.
     yesterday = set(picked_yesterday)
     excluded = set(exclude)
     scored: list[tuple[float, int, Candidate, list[Reason]]] = []

@@ -72,6 +72,8 @@ def _last_per_group(mask: npt.NDArray[np.bool_], group: IntArray) -> tuple[IntAr
 
 def summarize_many(events: EventColumns, groups: int) -> list[TieSummary]:
     """Return one `TieSummary` per group index 0..groups-1 (empty for no events)."""
+    # long because: one vectorised pass computes every column of every summary
+    # from the same sorted arrays; split, each part would re-sort or pass them all around.
     order = np.lexsort((events.ts, events.group))
     g = events.group[order]
     t = events.ts[order]

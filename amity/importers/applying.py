@@ -269,6 +269,8 @@ def _write_interactions(
     resolved: list[tuple[InteractionRecord, list[PersonRow]]],
     progress: Progress,
 ) -> Counts:
+    # long because: one transaction's worth of steps in order (keys, rows, links,
+    # summaries); each is a few lines and they share the id maps.
     counts = Counts()
     progress.phase("Writing interactions", len(resolved))
     if not resolved:

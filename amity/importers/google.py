@@ -78,6 +78,8 @@ class _Groups:
 
 def parse_google(source: SourceFile, options: ParseOptions) -> ImportBatch:
     """Return the people of a Google Contacts CSV."""
+    # long because: one pass over the CSV maps Google's numbered column groups
+    # (E-mail 1, Phone 2…) to a record; the column logic reads best in one place.
     expect(source, {"google"}, WANTED)
     batch = ImportBatch(source=SOURCE)
     rows = csv_rows(source)

@@ -462,6 +462,8 @@ class _Builder:
 
     def save(self, uid_rng: random.Random) -> DemoSummary:
         """Write everything with bulk inserts; return the counts."""
+        # long because: it writes the whole demo in one transaction, table by table in
+        # dependency order, with the uid and id maps the later tables need.
 
         def new_uid() -> uuid.UUID:
             return uuid.UUID(int=uid_rng.getrandbits(128), version=4)

@@ -286,6 +286,8 @@ def model_section(
     Restoring checks every column, reference and unique constraint, naming the record
     and field at fault.
     """
+    # long because: it builds the section's dump and load closures over one
+    # _Table description; they share its state, which a class would only rename.
     table = _Table(
         model, refs=refs, many=many, skip=skip, derived=derived, order=order, check=check
     )

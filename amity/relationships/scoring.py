@@ -147,6 +147,8 @@ def load_network(
     strength.circle_thresholds) when only some people are loaded. Loading everyone
     first repairs missing or outdated summaries unless `repair` is off (a page render).
     """
+    # long because: one load: summaries to a matrix, history cut at `as_of`,
+    # cadences and scores; each step feeds the next the same arrays.
     repaired = ensure_summaries(owner=owner) if person_ids is None and repair else 0
     matrix, rebuilt = _summary_matrix(owner, person_ids)
     as_of_ts = to_ts(as_of)

@@ -16,7 +16,7 @@ from amity.domain import nudges
 from amity.people import services, timeline
 from amity.relationships import scoring as relationships
 from amity.relationships import stored_summaries as summaries
-from amity.relationships import ties, today
+from amity.relationships import ties, today, today_candidates
 from amity.relationships.models import DailyPick, PersonSummary, Snooze
 
 DAY = dt.date(2026, 3, 2)
@@ -296,7 +296,7 @@ def test_it_reminds_of_birthdays_and_unthanked_help(user) -> None:
 
 def test_it_keeps_the_strongest_of_many_anniversaries_and_every_birthday(user) -> None:
     # A LinkedIn-sized network has dozens of connection anniversaries on any day.
-    for n in range(today.TOP_ANNIVERSARIES + 10):
+    for n in range(today_candidates.TOP_ANNIVERSARIES + 10):
         person(user, f"Contact {n:02d}", connected_on=f"{2016 + n % 8}-03-0{1 + n % 4}")
     close = person(user, "Close Colleague", connected_on="2019-03-02")
     for days in (2, 30, 60, 90):
@@ -304,12 +304,13 @@ def test_it_keeps_the_strongest_of_many_anniversaries_and_every_birthday(user) -
     leap = person(user, "Leap Day", birthday="1992-02-29")
     person(user, "Far Birthday", birthday="1990-06-02", connected_on="2020-09-02")
     # On 1 March 2026 (not a leap year) a 29 February birthday falls due.
-    dated, anniversaries = today._event_people(user, DAY - dt.timedelta(days=1))
+    dated, anniversaries = today_candidates._event_people(user, DAY - dt.timedelta(days=1))
     assert dated == {leap.pk}
-    assert close.pk in anniversaries and len(anniversaries) == today.TOP_ANNIVERSARIES + 11
+    assert close.pk in anniversaries
+    assert len(anniversaries) == today_candidates.TOP_ANNIVERSARIES + 11
     network = relationships.load_network(owner=user, as_of=NOON)
-    kept = today._strongest(network, anniversaries, today.TOP_ANNIVERSARIES)
-    assert len(kept) == today.TOP_ANNIVERSARIES and close.pk in kept
+    kept = today_candidates._strongest(network, anniversaries, today_candidates.TOP_ANNIVERSARIES)
+    assert len(kept) == today_candidates.TOP_ANNIVERSARIES and close.pk in kept
 
 
 def test_it_finds_job_changes_of_the_last_weeks_only(user, other_user) -> None:
@@ -327,7 +328,7 @@ def test_it_finds_job_changes_of_the_last_weeks_only(user, other_user) -> None:
     changed(user, "Not Yet", -1)  # seen on an import after the day asked about
     changed(other_user, "Other Users Contact", 3)
     person(user, "No Change", company="Same Co")
-    dated, anniversaries = today._event_people(user, DAY)
+    dated, anniversaries = today_candidates._event_people(user, DAY)
     assert dated == {fresh.pk} and anniversaries == set()
 
 
@@ -359,7 +360,7 @@ def test_it_reads_a_whole_network_from_the_packed_index_alone(user) -> None:
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
 def test_it_finds_todays_events_in_their_indexes_alone(user) -> None:
     person(user, "Ada Lovelace", birthday="1990-03-03", connected_on="2019-03-02")
-    plans = query_plans(lambda: today._event_people(user, DAY))
+    plans = query_plans(lambda: today_candidates._event_people(user, DAY))
     assert "COVERING INDEX person_owner_dates" in plans[0]
     # The partial index serves only a condition spelt as it is (see _has_job_change).
     assert "INDEX person_owner_job_changed" in plans[1]
@@ -371,7 +372,7 @@ def test_it_describes_only_the_owners_people(user, other_user) -> None:
     stranger = person(other_user, "Someone Else")
     log(other_user, stranger, 3)
     network = relationships.load_network(owner=user, as_of=NOON)
-    found = today._describe(user, network, {ada.pk, stranger.pk}, {}, {}, {})
+    found = today_candidates._describe(user, network, {ada.pk, stranger.pk}, {}, {}, {})
     assert [c.name for c in found] == ["Ada Lovelace"]
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from amity.domain import nudges
 from amity.portability.demo import build_demo
-from amity.relationships import scoring, today
+from amity.relationships import scoring, today_candidates
 
 DAY = dt.date(2026, 11, 2)
 
@@ -34,12 +34,12 @@ def test_it_agrees_with_the_reference_on_random_networks(
             "TOP_ANNIVERSARIES": 5,
             "DORMANT_PREFILTER": 10,
         }.items():
-            monkeypatch.setattr(today, name, value)
+            monkeypatch.setattr(today_candidates, name, value)
     build_demo(owner=user, seed=seed, today=DAY)
     for day in (DAY, DAY + dt.timedelta(days=3), DAY + dt.timedelta(days=40)):
         as_of = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
         network = scoring.load_network(owner=user, as_of=as_of)
-        fast = today._candidates(user, network, day)
-        reference = today.reference_candidates(user, network, day)
+        fast = today_candidates.candidates(user, network, day)
+        reference = today_candidates.reference_candidates(user, network, day)
         assert len(fast) < len(reference) / 2  # the shortcut does skip most people
         assert picks(fast, day) == picks(reference, day)

@@ -69,22 +69,7 @@ class EmbedVerb(Verb):
             result = profiles.sync_embeddings(owner=owner, encoder=encoder, batch=options["batch"])
         else:
             self.console.print(f"Text matching: {data['text_model']}")
-            with Progress(
-                TextColumn("Embedding profiles"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[embedded]} embedded"),
-                TimeRemainingColumn(),
-                console=self.console,
-            ) as bar:
-                task = bar.add_task("embed", total=None, embedded=0)
-
-                def progress(done: int, total: int, embedded: int) -> None:
-                    bar.update(task, completed=done, total=total, embedded=embedded)
-
-                result = profiles.sync_embeddings(
-                    owner=owner, encoder=encoder, batch=options["batch"], progress=progress
-                )
+            result = self._sync_with_bar(owner, encoder, options["batch"])
         if result.embedded >= ANALYZE_AFTER:
             # A big batch of new rows: let the planner know (as after imports).
             refresh_planner_statistics()
@@ -105,3 +90,22 @@ class EmbedVerb(Verb):
                 f"in {data['seconds']} s."
             ),
         )
+
+    def _sync_with_bar(self, owner: Any, encoder: Any, batch: int) -> Any:
+        """Embed what changed, showing a progress bar of people checked."""
+        with Progress(
+            TextColumn("Embedding profiles"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[embedded]} embedded"),
+            TimeRemainingColumn(),
+            console=self.console,
+        ) as bar:
+            task = bar.add_task("embed", total=None, embedded=0)
+
+            def progress(done: int, total: int, embedded: int) -> None:
+                bar.update(task, completed=done, total=total, embedded=embedded)
+
+            return profiles.sync_embeddings(
+                owner=owner, encoder=encoder, batch=batch, progress=progress
+            )

@@ -44,47 +44,12 @@ class ReadingVerb(Verb):
         owner = self.owner(options)
         action, rest = options["action"], options["rest"]
         if action == "suggest":
-            people = [cli.person(owner, ref) for ref in rest] or list(
-                Person.objects.filter(owner=owner).order_by("-last_interaction_at", "id")[:20]
-            )
-            found = services.reading_suggestions(owner=owner, person_ids=[p.pk for p in people])
-            rows = [
-                {"person": person_ref(p), "item": reading_json(found[p.pk])}
-                for p in people
-                if p.pk in found
-            ]
-
-            def render_suggest() -> None:
-                if not rows:
-                    self.console.print("Nothing on the reading list suits these people.")
-                for row in rows:
-                    self.console.print(
-                        f"{row['person']['name']}: #{row['item']['id']} {row['item']['title']}"
-                    )
-
-            self.emit(options, rows, render_suggest)
+            self._suggest(owner, rest, options)
             return
         if action == "add":
-            if len(rest) != 1:
-                raise CliError("amity reading add TEXT|FILE|-")
-            try:
-                items = [
-                    services.save_reading(
-                        owner=owner,
-                        text=cli.read_text(rest[0], self.stdin),
-                        title=options["title"],
-                    )
-                ]
-            except ValidationError as exc:
-                raise CliError(str(exc)) from exc
+            items = [self._add(owner, rest, options["title"])]
         elif action == "archive":
-            if len(rest) != 1 or not rest[0].lstrip("#").isdigit():
-                raise CliError("amity reading archive ID")
-            item = ReadingItem.objects.filter(owner=owner, pk=int(rest[0].lstrip("#"))).first()
-            if item is None:
-                raise CliError(f"no reading item #{rest[0].lstrip('#')}")
-            services.archive_reading(item=item)
-            items = [item]
+            items = [self._archive(owner, rest)]
         else:
             items = list(services.reading_list(owner=owner).prefetch_related("shared_with"))
 
@@ -103,3 +68,46 @@ class ReadingVerb(Verb):
             self.console.print(table if items else "The reading list is empty.")
 
         self.emit(options, [reading_json(i) for i in items], render)
+
+    def _suggest(self, owner: Any, rest: list[str], options: dict[str, Any]) -> None:
+        """Print which saved article suits each person (default: 20 most recent contacts)."""
+        people = [cli.person(owner, ref) for ref in rest] or list(
+            Person.objects.filter(owner=owner).order_by("-last_interaction_at", "id")[:20]
+        )
+        found = services.reading_suggestions(owner=owner, person_ids=[p.pk for p in people])
+        rows = [
+            {"person": person_ref(p), "item": reading_json(found[p.pk])}
+            for p in people
+            if p.pk in found
+        ]
+
+        def render() -> None:
+            if not rows:
+                self.console.print("Nothing on the reading list suits these people.")
+            for row in rows:
+                self.console.print(
+                    f"{row['person']['name']}: #{row['item']['id']} {row['item']['title']}"
+                )
+
+        self.emit(options, rows, render)
+
+    def _add(self, owner: Any, rest: list[str], title: str) -> ReadingItem:
+        """Save TEXT|FILE|- to the reading list."""
+        if len(rest) != 1:
+            raise CliError("amity reading add TEXT|FILE|-")
+        try:
+            return services.save_reading(
+                owner=owner, text=cli.read_text(rest[0], self.stdin), title=title
+            )
+        except ValidationError as exc:
+            raise CliError(str(exc)) from exc
+
+    def _archive(self, owner: Any, rest: list[str]) -> ReadingItem:
+        """Archive reading item ID."""
+        if len(rest) != 1 or not rest[0].lstrip("#").isdigit():
+            raise CliError("amity reading archive ID")
+        item = ReadingItem.objects.filter(owner=owner, pk=int(rest[0].lstrip("#"))).first()
+        if item is None:
+            raise CliError(f"no reading item #{rest[0].lstrip('#')}")
+        services.archive_reading(item=item)
+        return item
