@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -96,6 +97,7 @@ class PersonPublic(Schema):
     id: int
     uid: UUID
     full_name: str
+    sort_name: str
     prefix: str
     given_name: str
     middle_name: str
@@ -120,6 +122,7 @@ class PersonPublic(Schema):
     urls: list[str]
     contact_points: list[ContactPointPublic]
     tags: list[str]
+    provenance: dict[str, Any] = Field(description="where each field came from (importers)")
     last_interaction_at: dt.datetime | None
     interaction_count: int
     created_at: dt.datetime

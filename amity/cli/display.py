@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.utils import timezone
 from rich.table import Table
@@ -132,3 +133,11 @@ def interactions_table(interactions: Iterable[Interaction]) -> Table:
             interaction.summary,
         )
     return table
+
+
+def person_public(person: Person) -> dict[str, Any]:
+    """Return a person as --json prints them: the API's PersonPublic shape."""
+    from amity.api.schemas import PersonPublic
+
+    data: dict[str, Any] = PersonPublic.from_orm(person).model_dump(mode="json")
+    return data

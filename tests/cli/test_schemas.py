@@ -12,7 +12,9 @@ from django.test import Client
 
 from amity.cli import call, load_verb, verb_names
 from amity.network import services as network
+from amity.network.introductions import propose_introduction
 from amity.people import services
+from amity.people.models import Person
 from tests.histories import with_history
 
 
@@ -73,3 +75,58 @@ def test_it_prints_todays_json_in_the_apis_today_shape(user, busy_network, clien
     assert [i.keys() for i in served["items"]] == [i.keys() for i in printed["items"]]
     assert [i["id"] for i in served["items"]] == [i["id"] for i in printed["items"]]
     assert served["network"] == printed["network"]
+
+
+# Every verb whose --json shares a shape with the API: its arguments, the OpenAPI
+# component, and where in the output that shape sits ("[]" for each item of a list).
+SHARED_SHAPES = [
+    (("today",), "TodayPublic", ""),
+    (("strength",), "StrengthPublic", "people[]"),
+    (("strength", "#5"), "StrengthPublic", "people[]"),
+    (("balance",), "NetworkBalancePublic", ""),
+    (("balance", "#5"), "BalancePublic", ""),
+    (("can-i-ask", "#5"), "BalancePublic", ""),
+    (("triage",), "TriagePublic", ""),
+    (("share", "a new paper on climate adaptation in coastal cities"), "ShareOut", ""),
+    (("reading",), "ReadingOut", "[]"),
+    (("intros",), "SuggestionsOut", ""),
+    (("intro", "list"), "IntroductionOut", "[]"),
+    (("referral", "list"), "ReferralOut", "[]"),
+    (("people", "list"), "PersonPublic", "people[]"),
+    (("people", "show", "#5"), "PersonPublic", "person"),
+    (("search", "climate"), "PersonPublic", "people[]"),
+    (("coach", "-"), "CoachPublic", ""),
+    (("snooze", "#6", "30d"), "SnoozePublic", ""),
+]
+
+
+def at(data: Any, path: str) -> list[Any]:
+    """Return the values at `path` ("people[]", "person", "[]", "" for the whole)."""
+    values = [data]
+    for step in filter(None, path.replace("[]", ".[]").split(".")):
+        if step == "[]":
+            values = [item for value in values for item in value]
+        else:
+            values = [value[step] for value in values]
+    return values
+
+
+def test_it_prints_every_shared_shape_as_the_api_documents_it(user, client) -> None:
+    from amity.portability.demo import build_demo
+
+    build_demo(owner=user, seed=7)
+    network.save_reading(owner=user, text="Coastal cities adapt to rising seas")
+    first, second, third = Person.objects.filter(owner=user).order_by("pk")[:3]
+    propose_introduction(owner=user, a=first, b=second)
+    network.add_referrals(owner=user, referrer=first, people=[third])
+    client.force_login(user)
+    document = openapi(client)
+    for args, component, path in SHARED_SHAPES:
+        out = io.StringIO()
+        call(*args, "--json", stdout=out, stdin=io.StringIO("Can you refer me? Thanks"))
+        values = at(json.loads(out.getvalue()), path)
+        assert values, (args, "printed nothing to check")
+        check = validator(document, component)
+        for value in values[:20]:
+            errors = [e.message for e in check.iter_errors(value)]
+            assert errors == [], (args, component, errors[:3])

@@ -37,13 +37,9 @@ class BalanceVerb(Verb):
     AMITY_DEPOSITS_PER_ASK and deposits that fit them. Without NAME: whether you are a
     giver, balanced or a taker overall, and whom you have only ever asked.
 
-    --json with NAME: {"person": {"id", "name"}, "as_of", "gave", "received", "asked",
-    "were_asked", "counts": {"gave", "received", "asked", "were_asked"}, "ratio" | null,
-    "target", "verdict" (ready | deposits_first | never_asked | overdrawn), "label",
-    "deposits_needed", "explanation", "suggestions": [{"subtype", "text"}]}
-    --json without NAME: {"stance" (giver | balanced | taker | no history), "gave",
-    "received", "asked", "were_asked", "ratio" | null, "target",
-    "only_asked": [{"id", "name"}]}
+    --json: with NAME the API's BalancePublic shape (GET /api/v1/people/ID/balance),
+    without NAME its NetworkBalancePublic shape (GET /api/v1/balance); both are
+    documented at /api/v1/docs.
     """
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -17,10 +17,8 @@ class CanIAskVerb(Verb):
     never asked (fine) or overdrawn, with the numbers behind it and two or three
     deposits that fit them. Also available as `amity can-i-ask`.
 
-    --json: the same shape as `amity balance NAME --json`: {"person": {"id", "name"},
-    "as_of", "gave", "received", "asked", "were_asked", "counts": {...}, "ratio" | null,
-    "target", "verdict", "label", "deposits_needed", "explanation",
-    "suggestions": [{"subtype", "text"}]}
+    --json: the API's BalancePublic shape, as `amity balance NAME --json` (see
+    /api/v1/docs); "verdict" is ready, deposits_first, never_asked or overdrawn.
     """
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -13,11 +13,12 @@ from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.cli.display import (
     interactions_table,
     people_table,
+    person_public,
     person_table,
 )
 from amity.people import merging, services
 from amity.people.models import Person
-from amity.portability.records import interaction_json, person_json
+from amity.portability.records import interaction_json
 
 # Options that set one plain field of a person: (flag, service keyword, help).
 FIELD_OPTIONS = (
@@ -65,10 +66,11 @@ class PeopleVerb(Verb):
 
     REF names one person: #id, an email address, a LinkedIn URL or (part of) a name.
 
-    --json shapes (PersonJSON is documented in amity/people/serializers.py):
-      list:   {"count": N, "people": [PersonJSON, ...]}   (count ignores --limit/--offset)
-      show:   {"person": PersonJSON, "interactions": [InteractionJSON, ... up to 10]}
-      add, edit, merge: PersonJSON
+    --json shapes (PersonPublic is the API's shape of a person, see /api/v1/docs):
+      list:   {"count": N, "people": [PersonPublic, ...]}   (count ignores --limit/--offset)
+      show:   {"person": PersonPublic, "interactions": [InteractionJSON, ... up to 10]}
+              (InteractionJSON: the export's record with "id", people as {id, uid, full_name})
+      add, edit, merge: PersonPublic
       delete: {"deleted": {"id": 3, "uid": "...", "full_name": "Ada Lovelace"}}
       duplicates: {"groups": [{"person_ids": [..], "names": [..], "reasons": [..],
                    "score": 0-100}, ...]}   (surest first; merge with `people merge`)
@@ -168,7 +170,7 @@ class PeopleVerb(Verb):
             self.console.print(f"{verb} {person.full_name} (#{person.pk})")
             self.console.print(person_table(person))
 
-        self.emit(options, person_json(person), render)
+        self.emit(options, person_public(person), render)
 
     # -- actions ----------------------------------------------------------------------
 
@@ -194,7 +196,7 @@ class PeopleVerb(Verb):
             end = start + len(page)
             self.console.print(f"{start + 1}–{end} of {total}", style="dim")
 
-        self.emit(options, {"count": total, "people": [person_json(p) for p in page]}, render)
+        self.emit(options, {"count": total, "people": [person_public(p) for p in page]}, render)
 
     def _show(self, owner: AbstractBaseUser, options: dict[str, Any]) -> None:
         person = self._find(owner, options["ref"])
@@ -212,7 +214,7 @@ class PeopleVerb(Verb):
                 self.console.print(interactions_table(recent))
 
         data = {
-            "person": person_json(person),
+            "person": person_public(person),
             "interactions": [interaction_json(i) for i in recent],
         }
         self.emit(options, data, render)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from amity.cli.base import ArgumentParser, CliError, Verb
-from amity.cli.display import people_table
+from amity.cli.display import people_table, person_public
 from amity.people import services
 from amity.people.models import Person
-from amity.portability.records import person_json
 
 
 def matched_fields(person: Person, words: list[str]) -> list[str]:
@@ -39,8 +38,9 @@ class SearchVerb(Verb):
     help = """Find people whose name, company, title, field, location, email, phone,
     LinkedIn slug or interests contain every word of QUERY.
 
-    --json: {"query": "...", "count": N, "people": [PersonJSON + {"matched": ["company", ...]}]}
-    (count is the number of matches before --limit).
+    --json: {"query": "...", "count": N, "people": [PersonPublic + {"matched": [...]}]}
+    (PersonPublic is the API's shape, see /api/v1/docs; count is the number of
+    matches before --limit).
     """
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -75,6 +75,6 @@ class SearchVerb(Verb):
         data = {
             "query": query,
             "count": total,
-            "people": [{**person_json(p), "matched": why[p.pk]} for p in people],
+            "people": [{**person_public(p), "matched": why[p.pk]} for p in people],
         }
         self.emit(options, data, render)

@@ -26,11 +26,10 @@ class StrengthVerb(Verb):
     `amity strength --tag mentors --set-cadence 6w` (weekly, fortnightly, monthly,
     quarterly, half-yearly, yearly, never, or 45d/6w/3m); `--set-cadence default` removes it.
 
-    --json (compact, one line): {"as_of": ISO time, "people": [{"id", "name", "score",
-    "circle" (1-5), "circle_name", "cadence_days" | null, "last_interaction" (ISO) | null,
-    "days_since" | null, "count_90d", "reciprocity" (0..1), "dormant",
-    "revival" (0..1, dormant only) | null, "components": {"recency", "frequency",
-    "duration", "reciprocity", "depth", "balance"}}]}
+    --json (compact, one line): {"as_of": ISO time, "people": [StrengthPublic]}, where
+    StrengthPublic is the API's shape of one person's tie (see /api/v1/docs): id, name,
+    score, circle (1-5), circle_name, cadence_days, last_interaction, days_since,
+    count_90d, reciprocity, dormant, revival and the six components.
     """
 
     def add_arguments(self, parser: ArgumentParser) -> None:
