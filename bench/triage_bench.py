@@ -154,7 +154,7 @@ def build(messages: int, seed: int) -> object:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from amity.core.bulk_insert import insert_rows
+    from amity.core.bulk_writing import insert_rows
     from amity.people.models import Interaction, Person
 
     rng = random.Random(seed)

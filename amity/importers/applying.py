@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from amity.core import bulk_writing as bulk
+from amity.core.bulk_writing import Inserter, Same, insert_links, pks_by_uid
 from amity.core.progress import Progress
-from amity.importers import bulk
-from amity.importers.bulk import Inserter, Same, insert_links, pks_by_uid
 from amity.importers.errors import ImportFailed
 from amity.importers.models import ExternalKey
 from amity.importers.naming import set_name

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
-from amity.core.bulk_insert import insert_rows
+from amity.core.bulk_writing import insert_rows
 from amity.portability.records import RecordError, codecs_for, dump_fields, load_fields
 from amity.portability.sections import (
     _KEY_FIELDS,

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from amity.core.bulk_insert import insert_rows
+from amity.core.bulk_writing import insert_rows
 from amity.people import services
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
 from amity.portability.records import (

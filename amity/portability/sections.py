@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
-from amity.core.bulk_insert import insert_rows
+from amity.core.bulk_writing import insert_rows
 
 # Rows per query and per insert: large enough to be fast, small enough that a
 # million-row section never sits in memory at once, and below SQLite's 999 query

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
-from amity.core.bulk_insert import insert_rows
+from amity.core.bulk_writing import insert_rows
 from amity.domain import strength
 from amity.domain.ledger import Event
 from amity.domain.strength import TieSummary

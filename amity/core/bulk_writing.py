@@ -1,5 +1,8 @@
 """Insert many rows fast: one executemany per chunk, values prepared per column.
 
+The one bulk writer of Amity: importers, restore and the engine's summaries all go
+through `Inserter` (rows as dicts or columns) or `insert_rows` (rows as tuples).
+
 QuerySet.bulk_create prepares every value of every row through the ORM and, on
 SQLite, is held to 999 parameters per statement (35 people per INSERT); at
 100,000 people that alone takes longer than the whole import may. Here only the
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models.fields import AutoFieldMixin
 
 CHUNK = 5000
 
@@ -64,7 +68,13 @@ class Inserter:
     def __init__(self, model: type[models.Model]) -> None:
         self.model = model
         self.db = connections[DEFAULT_DB_ALIAS]
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        # Every column but an auto-increment key (a one-to-one key such as a summary's
+        # person is given like any other column).
+        self.fields = [
+            f
+            for f in model._meta.concrete_fields
+            if not (f.primary_key and isinstance(f, AutoFieldMixin))
+        ]
         quote = self.db.ops.quote_name
         columns = ", ".join(quote(f.column) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
@@ -109,6 +119,24 @@ class Inserter:
             chunk = rows[start : start + CHUNK]
             names = chunk[0].keys()
             self.insert_columns(len(chunk), {n: [row[n] for row in chunk] for n in names})
+
+
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert `rows` (values in `columns` order; field names or attnames such as owner_id).
+
+    Columns not given take the field's default; values must already be valid (no
+    validation or signals happen here).
+    """
+    if not rows:
+        return
+    names = [model._meta.get_field(column).attname for column in columns]
+    inserter = Inserter(model)
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        given = {name: [row[i] for row in chunk] for i, name in enumerate(names)}
+        inserter.insert_columns(len(chunk), given)
 
 
 @dataclass(frozen=True)
