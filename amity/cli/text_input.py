@@ -9,7 +9,6 @@ from typing import TextIO
 from django.contrib.auth.models import AbstractBaseUser
 
 from amity.cli.base import CliError
-from amity.network.profiles import text_backend
 from amity.people.models import Person
 from amity.people.services import find_person
 
@@ -39,13 +38,6 @@ def person(owner: AbstractBaseUser, ref: str) -> Person:
         return find_person(owner=owner, ref=ref)
     except LookupError as exc:
         raise CliError(str(exc)) from exc
-
-
-def backend_line() -> str:
-    """Say which text matching is in use, for the first line of human output."""
-    from amity.domain.embeddings import describe
-
-    return f"[dim]Text matching: {describe(text_backend())}[/dim]"
 
 
 def role(person: Person) -> str:

@@ -2,14 +2,12 @@
 
 Pure functions over plain data: one `Tie` per person (their field, strength, circle
 and give/ask counts) and one `TieEvent` per interaction with a person. Tie strength
-and circles come from the relationship engine when the caller has it; otherwise
-`fallback_strength` and `fallback_circle` estimate them from counts and recency.
+and circles come from the relationship engine (the caller scores them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -70,30 +68,6 @@ class TieEvent:
     at: dt.datetime
     direction: str = "outbound"
     intent: str = "neutral"
-
-
-def fallback_strength(count: int, last: dt.datetime | None, now: dt.datetime) -> float:
-    """Estimate tie strength (0..1) from how many interactions and how recent the last."""
-    if count <= 0 or last is None:
-        return 0.0
-    frequency = 1.0 - math.exp(-count / 6.0)
-    recency = 0.5 ** (max((now - last).days, 0) / 120.0)
-    return float(round(frequency * (0.35 + 0.65 * recency), 3))
-
-
-def fallback_circle(strength: float, last: dt.datetime | None, now: dt.datetime) -> str:
-    """Name a circle from strength and recency when the relationship engine has none."""
-    if last is None:
-        return "not yet in touch"
-    if (now - last).days >= DORMANT_DAYS:
-        return "dormant"
-    if strength >= 0.7:
-        return "inner"
-    if strength >= STRONG_TIE:
-        return "close"
-    if strength >= 0.2:
-        return "active"
-    return "outer"
 
 
 @dataclass(frozen=True)
@@ -347,10 +321,6 @@ def warm_up(ties: Sequence[Tie], my_field: str, *, limit: int = 8) -> list[WarmU
             )
         )
     return result
-
-
-def _count(tie: Tie) -> PersonCount:
-    return PersonCount(tie.person_id, tie.name, tie.field, tie.received, tie.were_asked)
 
 
 def network_breadth(

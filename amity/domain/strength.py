@@ -434,21 +434,3 @@ def revival_value(*, former: float, field: str, my_field: str, never_asked: bool
         + REVIVAL_WEIGHT_FIELD * different
         + REVIVAL_WEIGHT_NEVER_ASKED * (1.0 if never_asked else 0.0)
     )
-
-
-def ledger_at(summary: TieSummary, as_of: dt.datetime) -> LedgerTotals:
-    """Return the summary's ledger aged to `as_of`."""
-    if summary.last_ts is None:
-        return LedgerTotals(anchor=as_of)
-    anchored = LedgerTotals(
-        gave=summary.ledger.gave,
-        received=summary.ledger.received,
-        asked=summary.ledger.asked,
-        were_asked=summary.ledger.were_asked,
-        gave_count=summary.ledger.gave_count,
-        received_count=summary.ledger.received_count,
-        asked_count=summary.ledger.asked_count,
-        were_asked_count=summary.ledger.were_asked_count,
-        anchor=from_ts(summary.last_ts),
-    )
-    return anchored.at(as_of)

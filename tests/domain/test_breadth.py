@@ -5,11 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from amity.domain.breadth import (
-    STRONG_TIE,
     Tie,
     TieEvent,
-    fallback_circle,
-    fallback_strength,
     month_starts,
     network_breadth,
     pick_my_field,
@@ -20,24 +17,21 @@ NOW = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)
 
 def _tie(pk: int, field: str, strength: float, days_ago: int | None = 10, **kw: int) -> Tie:
     last = None if days_ago is None else NOW - dt.timedelta(days=days_ago)
-    circle = fallback_circle(strength, last, NOW)
+    # Circle names as the engine gives them (strength already decides them in these tests).
+    circle = (
+        "not yet in touch"
+        if last is None
+        else "dormant"
+        if (NOW - last).days >= 730
+        else "inner"
+        if strength >= 0.7
+        else "close"
+        if strength >= 0.5
+        else "active"
+        if strength >= 0.2
+        else "outer"
+    )
     return Tie(pk, f"P{pk}", field, strength, circle, last, **kw)
-
-
-def test_it_estimates_strength_from_count_and_recency() -> None:
-    recent = fallback_strength(10, NOW - dt.timedelta(days=1), NOW)
-    old = fallback_strength(10, NOW - dt.timedelta(days=400), NOW)
-    rare = fallback_strength(1, NOW - dt.timedelta(days=1), NOW)
-    assert recent > old and recent > rare
-    assert fallback_strength(0, None, NOW) == 0.0
-    assert 0 < old < STRONG_TIE <= recent <= 1
-
-
-def test_it_names_circles_with_dormancy_first() -> None:
-    assert fallback_circle(0.9, NOW - dt.timedelta(days=400), NOW) == "dormant"
-    assert fallback_circle(0.9, NOW, NOW) == "inner"
-    assert fallback_circle(0.1, NOW, NOW) == "outer"
-    assert fallback_circle(0.0, None, NOW) == "not yet in touch"
 
 
 def test_it_prefers_the_configured_field_and_else_guesses_the_commonest() -> None:

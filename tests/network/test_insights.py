@@ -62,15 +62,3 @@ def test_it_takes_strength_and_circles_from_the_relationship_engine(
     circles = {g.name: g.people for g in result.breadth.by_circle}
     assert circles["inner"] == 1 and circles["not yet in touch"] == 4
     assert result.breadth.strong_ties == 1
-
-
-def test_it_falls_back_to_counts_without_the_engine(
-    monkeypatch: pytest.MonkeyPatch, user: Any, network: dict
-) -> None:
-    from amity.network import insights as module
-
-    monkeypatch.setattr(module, "_engine_ties", lambda owner: None)
-    log_interaction(owner=user, people=[network["engineer"]], summary="Call")
-    result = insights(owner=user)
-    assert result.strength_source == "interaction counts and recency"
-    assert result.breadth.weak_ties == 1
