@@ -20,6 +20,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from amity.domain.names import is_email, normalize_email
 from amity.importers.errors import ImportFailed
 from amity.importers.htmltext import excerpt, html_to_text
+from amity.importers.limits import RowCounter
 from amity.importers.records import (
     ImportBatch,
     InteractionRecord,
@@ -50,10 +51,12 @@ def is_automated_address(address: str) -> bool:
 
 def split_mbox(source: SourceFile) -> Iterator[tuple[int, bytes, bytes]]:
     """Yield (line number, "From " line, message bytes) for each message."""
+    counter = RowCounter(source.name, "messages")
     with source.open() as stream:
         start, separator, body = 0, b"", bytearray()
         for number, line in enumerate(stream, start=1):
             if line.startswith(b"From "):
+                counter.add(number)
                 if separator:
                     yield start, separator, bytes(body)
                 start, separator, body = number, line, bytearray()
