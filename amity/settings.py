@@ -87,6 +87,7 @@ STATICFILES_DIRS = [_NINJA / "static"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "amity.web.request_limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,6 +143,10 @@ STORAGES = {
 # Serve straight from the app folders too, so `amity serve` works before collectstatic.
 WHITENOISE_USE_FINDERS = True
 
+# Uploads over 2 MB spool to a temporary file in AMITY_HOME, never a worker's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = str(AMITY_HOME / "uploads")
+(AMITY_HOME / "uploads").mkdir(parents=True, exist_ok=True)
 
 LOGGING = {
     "version": 1,

@@ -76,7 +76,15 @@ class ServeVerb(Verb):
             if not options["check"]:
                 from amity.wsgi import application
 
-                serve(application, host=host, port=port, threads=config.THREADS.value())
+                serve(
+                    application,
+                    host=host,
+                    port=port,
+                    threads=config.THREADS.value(),
+                    # Refused while reading the headers (or, chunked, once past the
+                    # limit), so an oversized upload is never received in full.
+                    max_request_body_size=config.MAX_UPLOAD.value(),
+                )
         finally:
             if options["demo"]:
                 shutil.rmtree(config.HOME.value(), ignore_errors=True)
