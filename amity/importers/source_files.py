@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from amity.domain.control_chars import CONTROL, strip_controls
 from amity.importers.errors import ImportFailed
 from amity.importers.limits import RowCounter, bounded, check_fields
 
@@ -97,7 +98,7 @@ def text_lines(source: SourceFile) -> Iterator[str]:
                 counter.add(number)
                 if "\x00" in line:
                     raise ImportFailed(source.name, number, "contains NUL bytes; not a text file")
-                yield line
+                yield strip_controls(line)
         except UnicodeDecodeError as exc:
             raise ImportFailed(
                 source.name, number + 1, f"not {encoding} text ({exc.reason})"
@@ -142,6 +143,8 @@ def csv_rows(source: SourceFile) -> Iterator[tuple[int, list[str]]]:
             # Python 3.11's csv passes NUL through; PostgreSQL text cannot store it.
             if any("\x00" in cell for cell in row):
                 raise ImportFailed(source.name, start, "contains NUL bytes; not a text file")
+            if CONTROL.search("".join(row)):
+                row = [strip_controls(cell) for cell in row]
             yield start, row
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -37,17 +38,35 @@ def amity_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_measured(args: list[str], env: dict[str, str]) -> tuple[int, str, int]:
-    """Run `args`; return (exit code, output, peak resident memory in MB of that process)."""
-    process = subprocess.Popen(
-        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+# Report the process's own peak resident memory as it exits. /proc's VmHWM belongs to
+# the process image: ru_maxrss would also count the test runner's memory that the
+# child inherited between fork and exec.
+_PEAK = """
+import atexit, sys
+def _peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            sys.stderr.write("PEAK_KB " + line.split()[1] + "\\n")
+atexit.register(_peak)
+"""
+AMITY_CLI = "import sys\nfrom amity.__main__ import main\nmain(sys.argv[1:])\n"
+
+
+def run_measured(code: str, args: list[str], env: dict[str, str]) -> tuple[int, str, int]:
+    """Run Python `code` with `args`; return (exit code, output, peak memory in MB)."""
+    result = subprocess.run(
+        [python(), "-c", _PEAK + code, *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=600,
     )
-    assert process.stdout is not None
-    output = process.stdout.read().decode(errors="replace")
-    # wait4 reports the resource use of this child alone (ru_maxrss in KB on Linux).
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, output, usage.ru_maxrss // 1024
+    output = result.stdout + result.stderr
+    match = re.search(r"PEAK_KB (\d+)", output)
+    assert match, output[-2000:]
+    return result.returncode, output, int(match.group(1)) // 1024
 
 
 def python() -> str:
