@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
-import secrets
 from pathlib import Path
 
 import dj_database_url
 
-from amity import config
+from amity import config, private_files
 
 BASE_DIR = Path(__file__).resolve().parent
 AMITY_HOME: Path = config.HOME.value()
@@ -17,16 +16,7 @@ AMITY_HOME: Path = config.HOME.value()
 def _secret_key() -> str:
     """Return AMITY_SECRET_KEY, or a key generated once and kept in AMITY_HOME."""
     configured: str = config.SECRET_KEY.value()
-    if configured:
-        return configured
-    key_file = AMITY_HOME / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    AMITY_HOME.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+    return configured or private_files.secret_key(AMITY_HOME)
 
 
 def _database() -> dict[str, object]:
@@ -35,7 +25,7 @@ def _database() -> dict[str, object]:
     if url:
         db: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
     else:
-        AMITY_HOME.mkdir(parents=True, exist_ok=True)
+        private_files.private_home(AMITY_HOME)
         db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(AMITY_HOME / "amity.sqlite3")}
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while an import writes; IMMEDIATE transactions plus a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from amity import config
 from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.core.bootstrap import ensure_first_user, refresh_planner_statistics
 from amity.people.models import Person
+from amity.private_files import exposed_to_others, tighten_database_files
 
 
 class ServeVerb(Verb):
@@ -66,6 +68,7 @@ class ServeVerb(Verb):
         shown_host = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::"} else host
         url = f"http://{shown_host}:{port}/"
         self.stdout.write(f"Amity {'demo ' if options['demo'] else ''}database: {self._where()}")
+        self._check_privacy()
         if loaded:
             self.stdout.write(loaded)
         if password is not None:
@@ -88,6 +91,19 @@ class ServeVerb(Verb):
         finally:
             if options["demo"]:
                 shutil.rmtree(config.HOME.value(), ignore_errors=True)
+
+    def _check_privacy(self) -> None:
+        """Warn when the home is open to other users; make the database files private."""
+        home = Path(config.HOME.value())
+        if exposed_to_others(home):
+            mode = oct(home.stat().st_mode & 0o777)[2:]
+            self.stderr.write(
+                f"Warning: {home} (AMITY_HOME) is open to other users (mode {mode}); "
+                f"it holds your database and secret key. Run: chmod 700 {home}"
+            )
+        db = settings.DATABASES["default"]
+        if db["ENGINE"].endswith("sqlite3"):
+            tighten_database_files(Path(db["NAME"]))
 
     def _where(self) -> str:
         db = settings.DATABASES["default"]
