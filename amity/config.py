@@ -196,3 +196,15 @@ MAX_UPLOAD = declare(
     "Largest request body the server accepts (uploads); bigger ones get 413 before being read.",
     parse_size,
 )
+LOGIN_FAILURES = declare(
+    "AMITY_LOGIN_FAILURES",
+    "5",
+    "Wrong passwords for one user name before signing in as it is locked for a while.",
+    parse_positive_int,
+)
+LOGIN_LOCKOUT_MINUTES = declare(
+    "AMITY_LOGIN_LOCKOUT_MINUTES",
+    "15",
+    "Minutes a user name stays locked after too many wrong passwords (or `amity user unlock`).",
+    parse_positive_int,
+)
