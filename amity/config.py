@@ -208,3 +208,16 @@ LOGIN_LOCKOUT_MINUTES = declare(
     "Minutes a user name stays locked after too many wrong passwords (or `amity user unlock`).",
     parse_positive_int,
 )
+HTTPS = declare(
+    "AMITY_HTTPS",
+    "false",
+    "Served over HTTPS (usually by a TLS proxy): redirect http to https, send HSTS, "
+    "secure cookies, and trust X-Forwarded-Proto from AMITY_TRUSTED_PROXY.",
+    parse_bool,
+)
+TRUSTED_PROXY = declare(
+    "AMITY_TRUSTED_PROXY",
+    "",
+    "Address of the reverse proxy whose X-Forwarded-Proto/-For `amity serve` believes "
+    "(e.g. 127.0.0.1); empty: none, such headers are dropped.",
+)

@@ -16,6 +16,20 @@ from amity.people.models import Person
 from amity.private_files import exposed_to_others, tighten_database_files
 
 
+def _proxy_options() -> dict[str, Any]:
+    """Return waitress's options to believe AMITY_TRUSTED_PROXY's forwarded headers.
+
+    Without one, waitress drops X-Forwarded-* headers, so no client can claim HTTPS.
+    """
+    proxy: str = config.TRUSTED_PROXY.value()
+    if not proxy:
+        return {}
+    return {
+        "trusted_proxy": proxy,
+        "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
+    }
+
+
 class ServeVerb(Verb):
     """Migrate, create a first user, load the demo when empty, then serve."""
 
@@ -87,6 +101,7 @@ class ServeVerb(Verb):
                     # Refused while reading the headers (or, chunked, once past the
                     # limit), so an oversized upload is never received in full.
                     max_request_body_size=config.MAX_UPLOAD.value(),
+                    **_proxy_options(),
                 )
         finally:
             if options["demo"]:
