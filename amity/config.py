@@ -221,3 +221,9 @@ TRUSTED_PROXY = declare(
     "Address of the reverse proxy whose X-Forwarded-Proto/-For `amity serve` believes "
     "(e.g. 127.0.0.1); empty: none, such headers are dropped.",
 )
+SQLITE_BUSY_TIMEOUT = declare(
+    "AMITY_SQLITE_BUSY_TIMEOUT",
+    "20",
+    "Seconds an SQLite write waits for another one to finish before the API answers 503.",
+    parse_positive_float,
+)

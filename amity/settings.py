@@ -36,7 +36,7 @@ def _database() -> dict[str, object]:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": config.SQLITE_BUSY_TIMEOUT.value(),
         }
     return db
 

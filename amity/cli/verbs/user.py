@@ -14,6 +14,7 @@ from rich.table import Table
 
 from amity.accounts.throttling import unlock_user
 from amity.cli.base import ArgumentParser, CliError, Verb
+from amity.importers.staging import PREFIX as STAGING_PREFIX
 
 
 class UserVerb(Verb):
@@ -127,7 +128,10 @@ class UserVerb(Verb):
         self.emit(options, data, render)
 
     def _list(self, options: dict[str, Any]) -> None:
-        users = list(get_user_model().objects.order_by("id"))
+        # An import's hidden staging owner (amity.importers.staging) is nobody to list.
+        users = list(
+            get_user_model().objects.exclude(username__startswith=STAGING_PREFIX).order_by("id")
+        )
         data = [
             {
                 "id": u.pk,
