@@ -45,9 +45,9 @@ SECRET_KEY = _secret_key()
 DEBUG: bool = config.DEBUG.value()
 ALLOWED_HOSTS: list[str] = config.ALLOWED_HOSTS.value()
 CSRF_TRUSTED_ORIGINS: list[str] = config.CSRF_TRUSTED_ORIGINS.value()
-AMITY_HTTPS: bool = config.HTTPS.value()
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = bool(config.SECURE_COOKIES.value()) or AMITY_HTTPS
-if AMITY_HTTPS:
+_HTTPS: bool = config.HTTPS.value()
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = bool(config.SECURE_COOKIES.value()) or _HTTPS
+if _HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
     # For servers other than `amity serve` (which reads the header itself, and only

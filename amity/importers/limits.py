@@ -12,8 +12,7 @@ import io
 from dataclasses import dataclass
 from typing import IO
 
-from django.conf import settings
-
+from amity import config
 from amity.importers.errors import ImportFailed
 
 
@@ -28,12 +27,12 @@ class ImportLimits:
 
 
 def current_limits() -> ImportLimits:
-    """Return the limits configured in the Django settings."""
+    """Return the limits configured by the AMITY_IMPORT_MAX_* settings."""
     return ImportLimits(
-        max_bytes=settings.AMITY_IMPORT_MAX_BYTES,
-        max_line=settings.AMITY_IMPORT_MAX_LINE,
-        max_fields=settings.AMITY_IMPORT_MAX_FIELDS,
-        max_rows=settings.AMITY_IMPORT_MAX_ROWS,
+        max_bytes=config.IMPORT_MAX_BYTES.value(),
+        max_line=config.IMPORT_MAX_LINE.value(),
+        max_fields=config.IMPORT_MAX_FIELDS.value(),
+        max_rows=config.IMPORT_MAX_ROWS.value(),
     )
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from amity import config
 from amity.importers.limits import megabytes
 
 
@@ -32,7 +32,7 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         """Check the declared length; pass the request on when it fits."""
-        limit: int = settings.AMITY_MAX_UPLOAD
+        limit: int = config.MAX_UPLOAD.value()
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

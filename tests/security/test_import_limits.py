@@ -101,8 +101,8 @@ def _write(path: Path, body: bytes) -> Path:
 
 
 @pytest.mark.django_db
-def test_it_fails_past_the_byte_limit_and_writes_nothing(user, settings, tmp_path: Path) -> None:
-    settings.AMITY_IMPORT_MAX_BYTES = 10_000
+def test_it_fails_past_the_byte_limit_and_writes_nothing(user, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("AMITY_IMPORT_MAX_BYTES", "10000")
     rows = b"".join(
         b"Ada%d,Lovelace,https://www.linkedin.com/in/ada%d,,,,\n" % (n, n) for n in range(500)
     )
@@ -113,8 +113,8 @@ def test_it_fails_past_the_byte_limit_and_writes_nothing(user, settings, tmp_pat
 
 
 @pytest.mark.django_db
-def test_it_fails_past_the_line_limit_and_writes_nothing(user, settings, tmp_path: Path) -> None:
-    settings.AMITY_IMPORT_MAX_LINE = 1024
+def test_it_fails_past_the_line_limit_and_writes_nothing(user, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("AMITY_IMPORT_MAX_LINE", "1024")
     body = b"Ada,Lovelace,https://www.linkedin.com/in/ada,,,,\nBob," + b"y" * 5000 + b",,,,,\n"
     before = snapshot()
     with pytest.raises(ImportFailed, match=r"Connections\.csv:3: a line longer than 1 KB"):
@@ -123,8 +123,10 @@ def test_it_fails_past_the_line_limit_and_writes_nothing(user, settings, tmp_pat
 
 
 @pytest.mark.django_db
-def test_it_fails_past_the_field_limit_and_writes_nothing(user, settings, tmp_path: Path) -> None:
-    settings.AMITY_IMPORT_MAX_FIELDS = 50
+def test_it_fails_past_the_field_limit_and_writes_nothing(
+    user, monkeypatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("AMITY_IMPORT_MAX_FIELDS", "50")
     body = b"Ada,Lovelace,https://www.linkedin.com/in/ada,,,,\n" + b"," * 60 + b"\n"
     before = snapshot()
     with pytest.raises(ImportFailed, match=r"Connections\.csv:3: 61 fields in one row, over 50"):
@@ -133,8 +135,8 @@ def test_it_fails_past_the_field_limit_and_writes_nothing(user, settings, tmp_pa
 
 
 @pytest.mark.django_db
-def test_it_fails_past_the_row_limit_and_writes_nothing(user, settings, tmp_path: Path) -> None:
-    settings.AMITY_IMPORT_MAX_ROWS = 100
+def test_it_fails_past_the_row_limit_and_writes_nothing(user, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("AMITY_IMPORT_MAX_ROWS", "100")
     rows = b"".join(
         b"Ada%d,Lovelace,https://www.linkedin.com/in/ada%d,,,,\n" % (n, n) for n in range(150)
     )
@@ -145,8 +147,8 @@ def test_it_fails_past_the_row_limit_and_writes_nothing(user, settings, tmp_path
 
 
 @pytest.mark.django_db
-def test_it_counts_mbox_messages_against_the_row_limit(user, settings, tmp_path: Path) -> None:
-    settings.AMITY_IMPORT_MAX_ROWS = 3
+def test_it_counts_mbox_messages_against_the_row_limit(user, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("AMITY_IMPORT_MAX_ROWS", "3")
     message = b"From a@example.org Mon Jan  1 00:00:00 2026\nSubject: hi\n\nbody\n"
     path = tmp_path / "mail.mbox"
     path.write_bytes(message * 5)
