@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import call_command
 
-from amity.bootstrap import ensure_first_user
+from amity.cli import call
+from amity.core.bootstrap import ensure_first_user
 from amity.people import services
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_it_keeps_the_admin_from_the_first_user_of_a_fresh_home(client) -> None:
 
 
 def test_it_makes_a_superuser_only_when_asked(client) -> None:
-    call_command(
+    call(
         "user",
         "create",
         "root",

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from amity.people import services
-from amity.people.exporting import restore_json
 from amity.people.models import Interaction, Person
+from amity.portability.exporting import restore_json
 from tests.importers.conftest import run
 
 pytestmark = pytest.mark.django_db
@@ -57,9 +57,9 @@ def test_it_restores_an_export_holding_nul_without_it(user, other_user) -> None:
     ada = services.create_person(owner=user, full_name="Ada Lovelace")
     services.log_interaction(owner=user, people=[ada], channel="email", summary="hello")
     out = io.StringIO()
-    from django.core.management import call_command
+    from amity.cli import call
 
-    call_command("export", "--user", "ada", stdout=out)
+    call("export", "--user", "ada", stdout=out)
     document = json.loads(out.getvalue())
     # What an SQLite database could hold before this rule: NUL inside stored text.
     document["interactions"][0]["summary"] = "hel\x00lo\x01"

@@ -70,7 +70,7 @@ _WEB_IMPORT = textwrap.dedent(
     django.setup()
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from amity.bootstrap import ensure_migrated
+    from amity.core.bootstrap import ensure_migrated
     ensure_migrated()
     user = get_user_model().objects.create_user("ada", password="correct horse battery")
     client = Client()

@@ -89,7 +89,7 @@ _LOCKED = textwrap.dedent(
     from django.contrib.auth import get_user_model
     from django.test import Client
     from amity.accounts.services import create_token
-    from amity.bootstrap import ensure_migrated
+    from amity.core.bootstrap import ensure_migrated
     ensure_migrated()
     user = get_user_model().objects.create_user("ada", password="correct horse battery")
     _, raw = create_token(owner=user)

@@ -6,8 +6,9 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
+
+from amity.cli import call
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_it_unlocks_a_user_from_the_command_line(user, settings) -> None:
         _attempt(client, "/login/", f"guess {n}")
     assert _attempt(client, "/login/", RIGHT) == 429
     out = io.StringIO()
-    call_command("user", "unlock", "ada", "--json", stdout=out)
+    call("user", "unlock", "ada", "--json", stdout=out)
     assert json.loads(out.getvalue())["username"] == "ada"
     assert json.loads(out.getvalue())["failed_attempts_cleared"] >= 1
     assert _attempt(client, "/login/", RIGHT) == 302

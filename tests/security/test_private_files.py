@@ -55,12 +55,12 @@ def test_it_creates_the_secret_key_with_its_mode_not_after(
 
 @pytest.mark.django_db
 def test_it_writes_exports_readable_only_by_the_user(user, tmp_path: Path, open_umask) -> None:
-    from django.core.management import call_command
+    from amity.cli import call
 
     target = tmp_path / "backup.json"
     target.write_text("old")
     target.chmod(0o644)
-    call_command("export", "--user", "ada", "--output", str(target))
+    call("export", "--user", "ada", "--output", str(target))
     assert _mode(target) == 0o600
     assert '"format": "amity-export"' in target.read_text()
 
