@@ -8,7 +8,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from amity import config, private_files
+from amity import config
+from amity.core import private_files
 
 BASE_DIR = Path(__file__).resolve().parent
 AMITY_HOME: Path = config.HOME.value()

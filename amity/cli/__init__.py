@@ -16,7 +16,7 @@ import sys
 from typing import IO
 
 from amity.cli.base import CliError, UsageError, Verb
-from amity.private_files import restrict_umask
+from amity.core.private_files import restrict_umask
 
 OVERVIEW = "usage: amity VERB [options]   (amity VERB --help for details)"
 

@@ -13,12 +13,14 @@ CONNECTIONS_HEADER = b"First Name,Last Name,URL,Email Address,Company,Position,C
 BOMB_MB = 1200
 
 
-def build_bomb(path: Path, megabytes: int = BOMB_MB) -> Path:
+def build_bomb(path: Path, megabytes: int = BOMB_MB, line: bytes = b"") -> Path:
     """Write a LinkedIn export ZIP whose Connections.csv inflates to `megabytes` MB.
 
-    One line of repeated bytes deflates about 1000:1, so the ZIP is about 1.2 MB.
+    By default the body is one line of repeated bytes; with `line` it is that row
+    repeated (37 million short rows for b"a,b,,,,,\\n"). Repeated bytes deflate about
+    1000:1, so the ZIP is about 1 MB.
     """
-    chunk = b"x" * (1 << 20)
+    chunk = b"x" * (1 << 20) if not line else line * ((1 << 20) // len(line))
     with (
         zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
         archive.open("Connections.csv", "w", force_zip64=True) as member,

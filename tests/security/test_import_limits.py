@@ -28,6 +28,13 @@ def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_bomb(tmp_path_factory.mktemp("bomb") / "Basic_LinkedInDataExport.zip")
 
 
+@pytest.fixture(scope="session")
+def row_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a LinkedIn export ZIP whose Connections.csv holds 37 million short rows."""
+    folder = tmp_path_factory.mktemp("row-bomb")
+    return build_bomb(folder / "Basic_LinkedInDataExport.zip", line=b"a,b,,,,,\n")
+
+
 def _cli_import(home: Path, bomb: Path, **env: str) -> tuple[int, str, int]:
     environment = amity_env(home, **env)
     subprocess.run(
@@ -47,6 +54,16 @@ def test_it_refuses_a_zip_bomb_on_the_command_line_in_bounded_memory(
     assert code == 1
     assert "Connections.csv: inflates to 1200 MB, over 512 MB" in output
     assert "Traceback" not in output
+    print(f"peak memory {peak} MB")
+    assert peak < PEAK_MB, f"peak memory {peak} MB"
+
+
+def test_it_refuses_a_bomb_of_37_million_short_rows_in_bounded_memory(
+    row_bomb: Path, tmp_path: Path
+) -> None:
+    code, output, peak = _cli_import(tmp_path / "home", row_bomb)
+    assert code == 1
+    assert "Connections.csv: inflates to 1200 MB, over 512 MB" in output
     print(f"peak memory {peak} MB")
     assert peak < PEAK_MB, f"peak memory {peak} MB"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from amity import private_files
+from amity.core import private_files
 from tests.security.bombs import amity_env, python
 
 

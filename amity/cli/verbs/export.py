@@ -12,10 +12,10 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.cli.progress_bar import progress_bar
+from amity.core.private_files import open_private
 from amity.core.progress import NoProgress, Progress
 from amity.portability.contact_formats import CSV_COLUMNS, export_csv, export_vcard
 from amity.portability.exporting import export_json
-from amity.private_files import open_private
 
 
 def _json(owner: AbstractBaseUser, out: TextIO, progress: Progress) -> dict[str, int]:

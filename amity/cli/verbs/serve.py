@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from amity import config
 from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.core.bootstrap import ensure_first_user, refresh_planner_statistics
+from amity.core.private_files import exposed_to_others, tighten_database_files
 from amity.people.models import Person
-from amity.private_files import exposed_to_others, tighten_database_files
 
 
 def _proxy_options() -> dict[str, Any]:
