@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Interaction, Person
 from amity.portability.exporting import restore_json
 from tests.importers.conftest import run
@@ -55,7 +55,7 @@ def test_it_removes_control_characters_from_csv_cells(user, tmp_path: Path) -> N
 
 def test_it_restores_an_export_holding_nul_without_it(user, other_user) -> None:
     ada = services.create_person(owner=user, full_name="Ada Lovelace")
-    services.log_interaction(owner=user, people=[ada], channel="email", summary="hello")
+    timeline.log_interaction(owner=user, people=[ada], channel="email", summary="hello")
     out = io.StringIO()
     from amity.cli import call
 
