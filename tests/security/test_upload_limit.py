@@ -37,10 +37,11 @@ def test_it_answers_an_oversized_api_request_with_json(signed_in, monkeypatch) -
     assert "AMITY_MAX_UPLOAD" in response.json()["detail"]
 
 
-def test_it_lets_an_upload_under_the_limit_through(signed_in, monkeypatch) -> None:
+def test_it_says_the_limit_on_the_import_page(signed_in, monkeypatch) -> None:
     monkeypatch.setenv("AMITY_MAX_UPLOAD", "100000")
     response = signed_in.get("/import/")
     assert response.status_code == 200
+    assert b"Up to 97.6562 KB (AMITY_MAX_UPLOAD)." in response.content
 
 
 def _free_port() -> int:
