@@ -154,3 +154,76 @@ DORMANT_AFTER_DAYS = declare(
     "Days of silence after which a once-real tie counts as dormant.",
     parse_positive_int,
 )
+
+
+def parse_size(raw: str) -> int:
+    """Parse a size in bytes, with an optional K, M or G suffix (powers of 1024)."""
+    text = raw.strip().upper().removesuffix("B")
+    scale = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:], 1)
+    number = int(text[:-1] if scale > 1 else text)
+    if number < 1:
+        raise ValueError("must be at least 1")
+    return number * scale
+
+
+IMPORT_MAX_BYTES = declare(
+    "AMITY_IMPORT_MAX_BYTES",
+    "512M",
+    "Most uncompressed bytes an import reads from one file or ZIP member (K, M, G suffixes).",
+    parse_size,
+)
+IMPORT_MAX_LINE = declare(
+    "AMITY_IMPORT_MAX_LINE",
+    "1M",
+    "Longest line an import accepts, in bytes (K, M, G suffixes).",
+    parse_size,
+)
+IMPORT_MAX_FIELDS = declare(
+    "AMITY_IMPORT_MAX_FIELDS",
+    "1000",
+    "Most fields (columns) in one row of an imported CSV file.",
+    parse_positive_int,
+)
+IMPORT_MAX_ROWS = declare(
+    "AMITY_IMPORT_MAX_ROWS",
+    "5000000",
+    "Most records one imported file may hold (CSV rows, mbox messages, vCard/iCalendar lines).",
+    parse_positive_int,
+)
+MAX_UPLOAD = declare(
+    "AMITY_MAX_UPLOAD",
+    "200M",
+    "Largest request body the server accepts (uploads); bigger ones get 413 before being read.",
+    parse_size,
+)
+LOGIN_FAILURES = declare(
+    "AMITY_LOGIN_FAILURES",
+    "5",
+    "Wrong passwords for one user name before signing in as it is locked for a while.",
+    parse_positive_int,
+)
+LOGIN_LOCKOUT_MINUTES = declare(
+    "AMITY_LOGIN_LOCKOUT_MINUTES",
+    "15",
+    "Minutes a user name stays locked after too many wrong passwords (or `amity user unlock`).",
+    parse_positive_int,
+)
+HTTPS = declare(
+    "AMITY_HTTPS",
+    "false",
+    "Served over HTTPS (usually by a TLS proxy): redirect http to https, send HSTS, "
+    "secure cookies, and trust X-Forwarded-Proto from AMITY_TRUSTED_PROXY.",
+    parse_bool,
+)
+TRUSTED_PROXY = declare(
+    "AMITY_TRUSTED_PROXY",
+    "",
+    "Address of the reverse proxy whose X-Forwarded-Proto/-For `amity serve` believes "
+    "(e.g. 127.0.0.1); empty: none, such headers are dropped.",
+)
+SQLITE_BUSY_TIMEOUT = declare(
+    "AMITY_SQLITE_BUSY_TIMEOUT",
+    "20",
+    "Seconds an SQLite write waits for another one to finish before the API answers 503.",
+    parse_positive_float,
+)

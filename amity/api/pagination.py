@@ -12,6 +12,8 @@ from ninja.pagination import LimitOffsetPagination
 from amity import config
 
 MAX_LIMIT = 500
+# Far past any real list, and far from the 64-bit range SQL's OFFSET must stay in.
+MAX_OFFSET = 10**12
 
 
 class AmityPagination(LimitOffsetPagination):
@@ -23,7 +25,7 @@ class AmityPagination(LimitOffsetPagination):
         limit: int | None = Field(
             None, ge=1, le=MAX_LIMIT, description="rows per page (default: AMITY_PAGE_SIZE)"
         )
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)

@@ -16,6 +16,7 @@ import sys
 from typing import IO
 
 from amity.cli.base import CliError, UsageError, Verb
+from amity.core.private_files import restrict_umask
 
 OVERVIEW = "usage: amity VERB [options]   (amity VERB --help for details)"
 
@@ -76,6 +77,8 @@ def call(
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its status."""
+    # Everything Amity writes (database, key, exports, caches) is the user's alone.
+    restrict_umask()
     sys.exit(run(sys.argv[1:] if argv is None else argv))
 
 

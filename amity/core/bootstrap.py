@@ -68,7 +68,7 @@ def ensure_migrated() -> bool:
 def ensure_first_user(
     *, username: str = "", password: str = "", interactive: bool | None = None
 ) -> tuple[AbstractBaseUser, str | None]:
-    """Return the first user, creating one if there is none.
+    """Return the first user, creating one (not a superuser) if there is none.
 
     Returns the user and, when this call created it, its password (to print once).
     Given a username it creates that user; else at a terminal it asks for a name and
@@ -87,7 +87,9 @@ def ensure_first_user(
     else:
         username = username or "amity"
     password = password or secrets.token_urlsafe(12)
-    user = User.objects.create_superuser(username=username, password=password, email="")
+    # A plain user: the admin site shows every user's rows, so being able to use it
+    # is an explicit choice (`amity user create NAME --superuser`), never a default.
+    user = User.objects.create_user(username=username, password=password, email="")
     return user, password
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models.fields import AutoFieldMixin
 
 CHUNK = 5000
@@ -110,7 +110,8 @@ class Inserter:
                 prepared.append(given)
             else:
                 prepared.append([None if v is None else prepare(v) for v in given])
-        with self.db.cursor() as cursor:
+        # One short transaction per chunk (a savepoint inside a caller's transaction).
+        with transaction.atomic(), self.db.cursor() as cursor:
             cursor.executemany(self.sql, list(zip(*prepared, strict=True)))
 
     def insert(self, rows: Sequence[dict[str, Any]]) -> None:
@@ -217,6 +218,6 @@ def insert_links(through: type[models.Model], left: str, right: str, pairs: Iter
     right_column = through._meta.get_field(right).column
     sql = f"INSERT INTO {table} ({quote(left_column)}, {quote(right_column)}) VALUES (%s, %s)"
     batch = list(pairs)
-    with connection.cursor() as cursor:
-        for start in range(0, len(batch), CHUNK):
+    for start in range(0, len(batch), CHUNK):
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(sql, batch[start : start + CHUNK])

@@ -7,7 +7,7 @@ A full export (100k people, millions of interactions) would take gigabytes as on
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 # A value ending this close to the end of the buffer may continue in the next read
@@ -22,14 +22,20 @@ class JsonStreamError(ValueError):
 class JsonObjectStream:
     """Iterate over the top-level members of a JSON object read from a text file."""
 
-    def __init__(self, fp: TextIO, *, chunk_size: int = 1 << 20) -> None:
+    def __init__(
+        self,
+        fp: TextIO,
+        *,
+        chunk_size: int = 1 << 20,
+        object_hook: Callable[[dict[str, Any]], Any] | None = None,
+    ) -> None:
         self._fp = fp
         self._chunk_size = chunk_size
         self._buffer = ""
         self._pos = 0
         self._consumed = 0
         self._eof = False
-        self._decoder = json.JSONDecoder()
+        self._decoder = json.JSONDecoder(object_hook=object_hook)
 
     def _fill(self) -> bool:
         """Read another chunk; return False at the end of the file."""

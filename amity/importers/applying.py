@@ -1,6 +1,9 @@
 """Write a parsed batch: resolve people in bulk, then bulk-create and bulk-update rows.
 
-Runs inside the caller's transaction; nothing here saves one row at a time.
+Matching reads outside any transaction; new rows are staged in short transactions
+under a hidden owner (amity.importers.staging) and published with the changes to
+existing rows in one short transaction, so other writers never wait long. Nothing
+here saves one row at a time.
 """
 
 from __future__ import annotations
@@ -8,16 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.utils import timezone
 
 from amity.core import bulk_writing as bulk
 from amity.core.bulk_writing import Inserter, Same, insert_links, pks_by_uid
 from amity.core.progress import Progress
+from amity.importers import staging
 from amity.importers.errors import ImportFailed
 from amity.importers.models import ExternalKey
 from amity.importers.naming import set_name
@@ -71,9 +76,56 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 
 
 def apply_batch(
-    *, owner: AbstractBaseUser, batch: ImportBatch, progress: Progress
+    *,
+    owner: AbstractBaseUser,
+    batch: ImportBatch,
+    progress: Progress,
+    dry_run: bool = False,
+    on_publish: Callable[[Counts, Counts, Counter[str]], None] | None = None,
 ) -> tuple[Counts, Counts, Counter[str]]:
-    """Write `batch` for `owner`; return people counts, interaction counts and skips."""
+    """Write `batch` for `owner`; return people counts, interaction counts and skips.
+
+    `on_publish` runs inside the transaction that makes the rows visible (to record
+    the run with them); a dry run stages, counts and discards.
+    """
+    skipped, index, resolved = _match(owner, batch, progress)
+    staging.discard_abandoned()
+    staging_id = staging.staging_owner()
+    try:
+        new_rows = _stage_people(staging_id, index, progress)
+        plan = _stage_interactions(staging_id, owner, batch.source, resolved, progress)
+        people = Counts()
+        for row in index.rows:
+            if row.status:
+                setattr(people, row.status, getattr(people, row.status) + 1)
+        if dry_run:
+            staging.discard(staging_id)
+            return people, plan.counts, skipped
+        progress.phase("Publishing", None)
+        with transaction.atomic():
+            staging.publish(staging_id=staging_id, owner_id=owner.pk)
+            _finish_people(owner, index, new_rows, progress)
+            _finish_interactions(plan)
+            if on_publish is not None:
+                on_publish(people, plan.counts, skipped)
+    except BaseException:
+        staging.discard(staging_id)
+        raise
+    # Summaries follow from the rows (ensure_summaries repairs any a crash leaves
+    # stale), so they are rebuilt after publishing, in short transactions too.
+    affected = sorted(plan.affected)
+    progress.phase("Updating summaries", len(affected))
+    for part in chunks(affected, 1000):
+        with transaction.atomic():
+            timeline.refresh_summaries(person_ids=part)
+        progress.advance(len(part))
+    return people, plan.counts, skipped
+
+
+def _match(
+    owner: AbstractBaseUser, batch: ImportBatch, progress: Progress
+) -> tuple[Counter[str], PersonIndex, list[tuple[InteractionRecord, list[PersonRow]]]]:
+    """Resolve every record to a stored or new person (reads only)."""
     skipped = Counter(batch.skipped)
     progress.phase("Loading your people", None)
     index = PersonIndex(owner_id=owner.pk, source=batch.source, today=timezone.localdate())
@@ -91,13 +143,7 @@ def apply_batch(
         else:
             resolved.append((interaction, rows))
         progress.advance()
-    _write_people(owner, index, progress)
-    interactions = _write_interactions(owner, batch.source, resolved, progress)
-    people = Counts()
-    for row in index.rows:
-        if row.status:
-            setattr(people, row.status, getattr(people, row.status) + 1)
-    return people, interactions, skipped
+    return skipped, index, resolved
 
 
 class _Draft:
@@ -146,33 +192,57 @@ _NAME_PARTS = (
 )
 
 
-def _write_people(owner: AbstractBaseUser, index: PersonIndex, progress: Progress) -> None:
+def _stage_people(staging_id: int, index: PersonIndex, progress: Progress) -> set[int]:
+    """Insert the new people, their contact points and keys under the staging owner.
+
+    Returns the ids (Python id()) of the rows that were new.
+    """
     now = timezone.now()
     contact_values: dict[int, list[str]] = defaultdict(list)
     for contact in index.new_contacts:
         contact_values[id(contact.row)].append(contact.value)
     new_rows = [row for row in index.rows if row.pk is None]
-    refreshed = {id(c.row): c.row for c in index.new_contacts if c.row.pk is not None}
-    refreshed.update({id(row): row for row in index.rows if row.pk is not None and row.changed})
-    progress.phase("Writing people", len(new_rows) + len(refreshed))
+    progress.phase("Writing people", len(new_rows))
     drafts = [_Draft(row, contact_values[id(row)]) for row in new_rows]
     # In sort_name order, so the name-ordered indexes grow at their end (see new_uids).
     drafts.sort(key=lambda draft: draft.sort_name)
     inserter, above, uids = Inserter(Person), bulk.max_pk(Person), bulk.new_uids(len(drafts))
     for start in range(0, len(drafts), bulk.CHUNK):
         chunk = drafts[start : start + bulk.CHUNK]
-        inserter.insert_columns(
-            len(chunk), _person_columns(owner, chunk, uids[start : start + bulk.CHUNK], now)
-        )
+        columns = _person_columns(staging_id, chunk, uids[start : start + bulk.CHUNK], now)
+        inserter.insert_columns(len(chunk), columns)
         progress.advance(len(chunk))
     pks = pks_by_uid(Person, uids, above=above)
     for draft, uid in zip(drafts, uids, strict=True):
         draft.row.pk = pks[uid]
+    new_ids = {id(row) for row in new_rows}
+    _insert_contacts_and_keys(staging_id, index, new_ids, new=True)
+    return new_ids
+
+
+def _finish_people(
+    owner: AbstractBaseUser, index: PersonIndex, new_ids: set[int], progress: Progress
+) -> None:
+    """Change existing people and add their contact points, keys and everyone's tags."""
+    now = timezone.now()
+    contact_values: dict[int, list[str]] = defaultdict(list)
+    for contact in index.new_contacts:
+        contact_values[id(contact.row)].append(contact.value)
+    refreshed = {id(c.row): c.row for c in index.new_contacts if id(c.row) not in new_ids}
+    refreshed.update({id(row): row for row in index.rows if id(row) not in new_ids and row.changed})
     _update_people(list(refreshed.values()), contact_values, now, progress)
+    _insert_contacts_and_keys(owner.pk, index, new_ids, new=False)
+    _write_tags(owner, index.new_tags)
+
+
+def _insert_contacts_and_keys(
+    owner_id: int, index: PersonIndex, new_ids: set[int], *, new: bool
+) -> None:
+    """Insert the contact points and keys of new people (new=True) or of existing ones."""
     Inserter(ContactPoint).insert(
         [
             {
-                "owner_id": owner.pk,
+                "owner_id": owner_id,
                 "person_id": c.row.pk,
                 "kind": c.kind,
                 "value": c.value,
@@ -181,26 +251,27 @@ def _write_people(owner: AbstractBaseUser, index: PersonIndex, progress: Progres
                 "is_primary": c.is_primary,
             }
             for c in index.new_contacts
+            if (id(c.row) in new_ids) == new
         ]
     )
     Inserter(ExternalKey).insert(
         [
-            {"owner_id": owner.pk, "person_id": row.pk, "source": index.source, "key": key}
+            {"owner_id": owner_id, "person_id": row.pk, "source": index.source, "key": key}
             for row, key in index.new_keys
+            if (id(row) in new_ids) == new
         ]
     )
-    _write_tags(owner, index.new_tags)
 
 
 def _person_columns(
-    owner: AbstractBaseUser, drafts: Sequence[_Draft], uids: Sequence[uuid.UUID], now: Any
+    owner_id: int, drafts: Sequence[_Draft], uids: Sequence[uuid.UUID], now: Any
 ) -> dict[str, Any]:
     """Return the columns of new people for Inserter.insert_columns."""
     columns: dict[str, Any] = {name: [getattr(d, name) for d in drafts] for name in _NAME_PARTS}
     for name in ("company", "title", "location", "notes", "birthday", "connected_on"):
         columns[name] = [getattr(d.row, name) for d in drafts]
     columns.update(
-        owner_id=Same(owner.pk),
+        owner_id=Same(owner_id),
         uid=list(uids),
         linkedin_url=[d.row.linkedin_url for d in drafts],
         provenance=[d.row.provenance for d in drafts],
@@ -263,18 +334,28 @@ def _write_tags(owner: AbstractBaseUser, wanted: list[tuple[PersonRow, str]]) ->
     )
 
 
-def _write_interactions(
+@dataclass
+class _InteractionPlan:
+    """What publishing still has to do to existing interactions, and who was touched."""
+
+    counts: Counts = field(default_factory=Counts)
+    changed: list[Interaction] = field(default_factory=list)
+    new_links: list[tuple[int, int]] = field(default_factory=list)
+    affected: set[int] = field(default_factory=set)
+
+
+def _stage_interactions(
+    staging_id: int,
     owner: AbstractBaseUser,
     source: str,
     resolved: list[tuple[InteractionRecord, list[PersonRow]]],
     progress: Progress,
-) -> Counts:
-    # long because: one transaction's worth of steps in order (keys, rows, links,
-    # summaries); each is a few lines and they share the id maps.
-    counts = Counts()
+) -> _InteractionPlan:
+    """Insert new interactions (and their links) under the staging owner; plan the rest."""
+    plan = _InteractionPlan()
     progress.phase("Writing interactions", len(resolved))
     if not resolved:
-        return counts
+        return plan
     wanted = {record.external_id for record, _ in resolved}
     existing: dict[str, tuple[Any, ...]] = {}
     rows = Interaction.objects.filter(owner=owner, source=source).exclude(external_id="")
@@ -284,54 +365,64 @@ def _write_interactions(
         if values[0] in wanted:
             existing[values[0]] = values[1:]
     links = _links(list(v[0] for v in existing.values()))
-    now = timezone.now()
-    affected: set[int] = set()
     fresh: list[tuple[InteractionRecord, list[PersonRow]]] = []
-    changed: list[Interaction] = []
-    new_links: list[tuple[int, int]] = []
     for record, people in resolved:
         person_ids = [row.pk for row in people if row.pk is not None]
         stored = existing.get(record.external_id)
         if stored is None:
             fresh.append((record, people))
-            affected.update(person_ids)
-            counts.created += 1
+            plan.affected.update(person_ids)
+            plan.counts.created += 1
             continue
         pk, *old = stored
         interaction = _changed_interaction(pk, old, record)
         missing = [p for p in person_ids if p not in links.get(pk, ())]
-        new_links.extend((pk, p) for p in missing)
+        plan.new_links.extend((pk, p) for p in missing)
         if interaction is not None:
-            changed.append(interaction)
+            plan.changed.append(interaction)
         if interaction is not None or missing:
-            counts.updated += 1
-            affected.update(person_ids)
-            affected.update(links.get(pk, ()))
+            plan.counts.updated += 1
+            plan.affected.update(person_ids)
+            plan.affected.update(links.get(pk, ()))
         else:
-            counts.unchanged += 1
+            plan.counts.unchanged += 1
+    _insert_fresh(staging_id, source, fresh, progress)
+    progress.advance(len(resolved) - len(fresh))
+    return plan
+
+
+def _insert_fresh(
+    owner_id: int,
+    source: str,
+    fresh: list[tuple[InteractionRecord, list[PersonRow]]],
+    progress: Progress,
+) -> None:
+    """Insert new interactions and their links, a chunk per transaction."""
     # In time order, so the (owner, occurred_at) index grows at its end.
     fresh.sort(key=lambda item: item[0].occurred_at)
+    now = timezone.now()
     inserter, above = Inserter(Interaction), bulk.max_pk(Interaction)
     uids = bulk.new_uids(len(fresh))
     for start in range(0, len(fresh), bulk.CHUNK):
         chunk = [record for record, _ in fresh[start : start + bulk.CHUNK]]
-        columns = _interaction_columns(owner, source, chunk, uids[start : start + bulk.CHUNK], now)
-        inserter.insert_columns(len(chunk), columns)
+        part = uids[start : start + bulk.CHUNK]
+        inserter.insert_columns(
+            len(chunk), _interaction_columns(owner_id, source, chunk, part, now)
+        )
         progress.advance(len(chunk))
     pks = pks_by_uid(Interaction, uids, above=above)
     fresh_links = [
         (pks[uid], row.pk) for uid, (_, people) in zip(uids, fresh, strict=True) for row in people
     ]
     insert_links(Interaction.people.through, "interaction", "person", fresh_links)
-    if changed:
+
+
+def _finish_interactions(plan: _InteractionPlan) -> None:
+    """Change existing interactions and link them to more people (while publishing)."""
+    if plan.changed:
         fields = [*_INTERACTION_FIELDS, "intent", "subtype"]
-        Interaction.objects.bulk_update(changed, fields, batch_size=500)
-    insert_links(Interaction.people.through, "interaction", "person", new_links)
-    progress.advance(len(resolved) - len(fresh))
-    # One call for everyone touched: the people service keeps summaries current.
-    progress.phase("Updating summaries", len(affected))
-    timeline.refresh_summaries(person_ids=affected)
-    return counts
+        Interaction.objects.bulk_update(plan.changed, fields, batch_size=500)
+    insert_links(Interaction.people.through, "interaction", "person", plan.new_links)
 
 
 def _links(interaction_ids: list[int]) -> dict[int, set[int]]:
@@ -346,7 +437,7 @@ def _links(interaction_ids: list[int]) -> dict[int, set[int]]:
 
 
 def _interaction_columns(
-    owner: AbstractBaseUser,
+    owner_id: int,
     source: str,
     records: Sequence[InteractionRecord],
     uids: Sequence[uuid.UUID],
@@ -354,7 +445,7 @@ def _interaction_columns(
 ) -> dict[str, Any]:
     """Return the columns of new interactions for Inserter.insert_columns."""
     return {
-        "owner_id": Same(owner.pk),
+        "owner_id": Same(owner_id),
         "uid": list(uids),
         "occurred_at": [r.occurred_at for r in records],
         "channel": [r.channel for r in records],

@@ -21,6 +21,7 @@ from amity.domain.names import normalize_email, normalize_linkedin_url
 from amity.importers.dates import parse_date, parse_datetime
 from amity.importers.errors import ImportFailed, WrongFormat
 from amity.importers.htmltext import excerpt, html_to_text
+from amity.importers.limits import check_declared_size
 from amity.importers.records import (
     ImportBatch,
     InteractionRecord,
@@ -81,14 +82,24 @@ def parse_linkedin(source: SourceFile | SourceFolder, options: ParseOptions) -> 
 
 @contextlib.contextmanager
 def _zip_members(source: SourceFile) -> Iterator[dict[str, SourceFile]]:
-    """Open the export ZIP; yield its CSV members by lower-cased base name."""
-    with source.open() as raw:
+    """Open the export ZIP; yield its CSV members by lower-cased base name.
+
+    The archive itself is read unbounded (zipfile seeks in it; its size on disk is
+    what the upload limit bounds); each member is read through the import limits.
+    """
+    try:
+        raw = source.opener()
+    except OSError as exc:
+        raise ImportFailed(source.name, None, f"cannot read: {exc.strerror or exc}") from exc
+    with raw:
         try:
             archive = zipfile.ZipFile(raw)
             members: dict[str, SourceFile] = {}
             for info in archive.infolist():
                 base = PurePosixPath(info.filename).name.lower()
                 if base in _FILES and base not in members and not info.is_dir():
+                    # The declared size is a ceiling: zipfile never inflates past it.
+                    check_declared_size(f"{source.name}/{info.filename}", info.file_size)
                     members[base] = SourceFile(
                         name=f"{source.name}/{info.filename}",
                         opener=lambda info=info: archive.open(info),  # type: ignore[misc]

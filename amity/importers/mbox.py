@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
 
+from amity.domain.control_chars import strip_controls
 from amity.domain.names import is_email, normalize_email
 from amity.importers.errors import ImportFailed
 from amity.importers.htmltext import excerpt, html_to_text
+from amity.importers.limits import RowCounter
 from amity.importers.records import (
     ImportBatch,
     InteractionRecord,
@@ -50,10 +52,12 @@ def is_automated_address(address: str) -> bool:
 
 def split_mbox(source: SourceFile) -> Iterator[tuple[int, bytes, bytes]]:
     """Yield (line number, "From " line, message bytes) for each message."""
+    counter = RowCounter(source.name, "messages")
     with source.open() as stream:
         start, separator, body = 0, b"", bytearray()
         for number, line in enumerate(stream, start=1):
             if line.startswith(b"From "):
+                counter.add(number)
                 if separator:
                     yield start, separator, bytes(body)
                 start, separator, body = number, line, bytearray()
@@ -102,7 +106,7 @@ def _header(message: email.message.Message, name: str) -> str:
             decoded.append(str(make_header(decode_header(str(value)))))
         except (LookupError, ValueError, UnicodeError, AssertionError):
             decoded.append(str(value))
-    return ", ".join(decoded)
+    return strip_controls(", ".join(decoded))
 
 
 def _addresses(message: email.message.Message, *names: str) -> list[tuple[str, str]]:
@@ -224,9 +228,10 @@ def _decode(part: email.message.Message) -> str:
         return ""
     charset = part.get_content_charset() or "utf-8"
     try:
-        return payload.decode(charset, errors="replace")
+        text = payload.decode(charset, errors="replace")
     except LookupError:  # an unknown charset name
-        return payload.decode("utf-8", errors="replace")
+        text = payload.decode("utf-8", errors="replace")
+    return strip_controls(text)
 
 
 def _body(message: email.message.Message) -> str:

@@ -1,19 +1,21 @@
-"""Run an import: parse the file, then write it in one transaction and record the run.
+"""Run an import: parse the file, then write it (staged, published at once) and record the run.
 
-Parsing happens before the transaction opens and touches no table, so a malformed
-file fails with `FILE:LINE: reason` and the database is exactly as before.
+Parsing touches no table, so a malformed file fails with `FILE:LINE: reason` and the
+database is exactly as before; writing stages new rows out of sight and publishes
+them in one short transaction (amity.importers.staging), so it is all-or-nothing too.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from amity.core.bootstrap import refresh_planner_statistics
@@ -146,15 +148,14 @@ def _apply(
     started: Any,
     clock: float,
 ) -> ImportSummary:
-    """Write `batch` in one transaction (rolled back for a dry run) and record the run."""
+    """Write `batch` (staged, then published in one short transaction) and record the run."""
     summary = ImportSummary(format=fmt.name, file=source.name, dry_run=dry_run)
-    with transaction.atomic():
-        people, interactions, skipped = apply_batch(owner=owner, batch=batch, progress=progress)
+
+    def record(people: Counts, interactions: Counts, skipped: Counter[str]) -> None:
+        # Runs inside the publishing transaction: the run is recorded with its rows.
         summary.people, summary.interactions, summary.skipped = people, interactions, skipped
         summary.seconds = time.perf_counter() - clock
-        if dry_run:
-            transaction.set_rollback(True)
-        elif batch.people or batch.interactions:
+        if batch.people or batch.interactions:
             # Only files with something in them are recorded: one with nothing but
             # skipped records (or bytes that happen to parse as an empty file) leaves
             # the database untouched.
@@ -167,4 +168,19 @@ def _apply(
                 counts={k: v for k, v in summary.as_dict().items() if k != "run_id"},
             )
             summary.run_id = run.pk
+
+    try:
+        people, interactions, skipped = apply_batch(
+            owner=owner, batch=batch, progress=progress, dry_run=dry_run, on_publish=record
+        )
+    except IntegrityError as exc:
+        # Matching reads outside the write transactions: someone changed the same
+        # people meanwhile. Everything staged was discarded.
+        raise ImportFailed(
+            source.name,
+            None,
+            f"your data changed during the import ({exc}); nothing was written, run it again",
+        ) from exc
+    summary.people, summary.interactions, summary.skipped = people, interactions, skipped
+    summary.seconds = time.perf_counter() - clock
     return summary

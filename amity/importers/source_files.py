@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from amity.domain.control_chars import CONTROL, strip_controls
 from amity.importers.errors import ImportFailed
+from amity.importers.limits import RowCounter, bounded, check_fields
 
 # Message bodies in LinkedIn exports can exceed csv's default 128 KiB field limit.
 csv.field_size_limit(16 * 1024 * 1024)
@@ -40,9 +42,9 @@ class SourceFile:
         return cls(name=name, opener=lambda: io.BytesIO(data))
 
     def open(self) -> IO[bytes]:
-        """Open the bytes for reading; failures name the file."""
+        """Open the bytes for reading, bounded by the import limits; failures name the file."""
         try:
-            return self.opener()
+            return bounded(self.opener(), name=self.name)
         except OSError as exc:
             raise ImportFailed(self.name, None, f"cannot read: {exc.strerror or exc}") from exc
 
@@ -51,6 +53,8 @@ class SourceFile:
         with self.open() as stream:
             try:
                 return stream.read(size)
+            except ImportFailed:
+                raise
             except Exception as exc:  # a damaged ZIP member fails on read
                 raise ImportFailed(self.name, None, f"cannot read: {exc}") from exc
 
@@ -88,11 +92,13 @@ def text_lines(source: SourceFile) -> Iterator[str]:
     with source.open() as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, newline="")
         number = 0
+        counter = RowCounter(source.name, "lines")
         try:
             for number, line in enumerate(text, start=1):  # noqa: B007 - used after the loop
+                counter.add(number)
                 if "\x00" in line:
                     raise ImportFailed(source.name, number, "contains NUL bytes; not a text file")
-                yield line
+                yield strip_controls(line)
         except UnicodeDecodeError as exc:
             raise ImportFailed(
                 source.name, number + 1, f"not {encoding} text ({exc.reason})"
@@ -113,12 +119,15 @@ def csv_rows(source: SourceFile) -> Iterator[tuple[int, list[str]]]:
     encoding = detect_encoding(source.head())
     with source.open() as raw:
         reader = csv.reader(io.TextIOWrapper(raw, encoding=encoding, newline=""), strict=True)
+        counter = RowCounter(source.name)
         while True:
             start = reader.line_num + 1
             try:
                 row = next(reader)
             except StopIteration:
                 return
+            except ImportFailed:
+                raise
             except csv.Error as exc:
                 reason = "contains NUL bytes; not a text file" if "NUL" in str(exc) else exc
                 raise ImportFailed(source.name, start, f"broken CSV: {reason}") from exc
@@ -129,9 +138,13 @@ def csv_rows(source: SourceFile) -> Iterator[tuple[int, list[str]]]:
                 ) from exc
             except Exception as exc:  # e.g. a damaged ZIP member while streaming
                 raise ImportFailed(source.name, start, f"cannot read: {exc}") from exc
+            counter.add(start)
+            check_fields(source.name, start, len(row))
             # Python 3.11's csv passes NUL through; PostgreSQL text cannot store it.
             if any("\x00" in cell for cell in row):
                 raise ImportFailed(source.name, start, "contains NUL bytes; not a text file")
+            if CONTROL.search("".join(row)):
+                row = [strip_controls(cell) for cell in row]
             yield start, row
 
 

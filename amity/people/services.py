@@ -309,6 +309,9 @@ def delete_person(*, person: Person) -> None:
     person.delete()
 
 
+MAX_SEARCH_WORD = 300
+
+
 def people_for(
     *,
     owner: AbstractBaseUser,
@@ -321,6 +324,10 @@ def people_for(
     """Return the owner's people matching a search and filters, in the chosen order."""
     people = Person.objects.filter(owner=owner)
     for word in query.lower().split():
+        if len(word) > MAX_SEARCH_WORD:
+            # No searched field holds a word this long; SQLite would also refuse
+            # the pattern ("LIKE or GLOB pattern too complex") past 50,000 bytes.
+            return people.none()
         people = people.filter(search_text__contains=word)
     if tag:
         people = people.filter(tags__owner=owner, tags__name=tag)

@@ -50,6 +50,7 @@ from django.utils import timezone
 from amity.core.bootstrap import refresh_planner_statistics
 from amity.core.json_stream import JsonObjectStream, JsonStreamError
 from amity.core.progress import NoProgress, Progress
+from amity.domain.control_chars import clean_record
 from amity.people import timeline
 from amity.people.models import Interaction
 from amity.portability.records import (
@@ -186,7 +187,10 @@ def restore_json(
         with transaction.atomic():
             progress.phase("Reading the export", size)
             reader = cast(TextIO, _ReadCounter(fp, progress))
-            counts = _restore(owner, JsonObjectStream(reader), progress)
+            # Control characters are removed from every text, as imports do (see
+            # amity.domain.control_chars): an SQLite export restores on PostgreSQL.
+            stream = JsonObjectStream(reader, object_hook=clean_record)
+            counts = _restore(owner, stream, progress)
     except JsonStreamError as exc:
         raise RestoreError(str(exc)) from None
     except RecordError as exc:

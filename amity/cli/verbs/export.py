@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.cli.progress_bar import progress_bar
+from amity.core.private_files import open_private
 from amity.core.progress import NoProgress, Progress
 from amity.portability.contact_formats import CSV_COLUMNS, export_csv, export_vcard
 from amity.portability.exporting import export_json
@@ -89,7 +90,7 @@ class ExportVerb(Verb):
         try:
             with (
                 progress_bar(show_bar) as progress,
-                partial.open("w", encoding="utf-8", newline="") as out,
+                open_private(partial, newline="") as out,
             ):
                 counts = exporter(owner, out, progress)
             os.replace(partial, path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +12,22 @@ from django.contrib.auth import get_user_model
 from amity import config
 from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.core.bootstrap import ensure_first_user, refresh_planner_statistics
+from amity.core.private_files import exposed_to_others, tighten_database_files
 from amity.people.models import Person
+
+
+def _proxy_options() -> dict[str, Any]:
+    """Return waitress's options to believe AMITY_TRUSTED_PROXY's forwarded headers.
+
+    Without one, waitress drops X-Forwarded-* headers, so no client can claim HTTPS.
+    """
+    proxy: str = config.TRUSTED_PROXY.value()
+    if not proxy:
+        return {}
+    return {
+        "trusted_proxy": proxy,
+        "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
+    }
 
 
 class ServeVerb(Verb):
@@ -66,6 +82,7 @@ class ServeVerb(Verb):
         shown_host = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::"} else host
         url = f"http://{shown_host}:{port}/"
         self.stdout.write(f"Amity {'demo ' if options['demo'] else ''}database: {self._where()}")
+        self._check_privacy()
         if loaded:
             self.stdout.write(loaded)
         if password is not None:
@@ -76,10 +93,32 @@ class ServeVerb(Verb):
             if not options["check"]:
                 from amity.wsgi import application
 
-                serve(application, host=host, port=port, threads=config.THREADS.value())
+                serve(
+                    application,
+                    host=host,
+                    port=port,
+                    threads=config.THREADS.value(),
+                    # Refused while reading the headers (or, chunked, once past the
+                    # limit), so an oversized upload is never received in full.
+                    max_request_body_size=config.MAX_UPLOAD.value(),
+                    **_proxy_options(),
+                )
         finally:
             if options["demo"]:
                 shutil.rmtree(config.HOME.value(), ignore_errors=True)
+
+    def _check_privacy(self) -> None:
+        """Warn when the home is open to other users; make the database files private."""
+        home = Path(config.HOME.value())
+        if exposed_to_others(home):
+            mode = oct(home.stat().st_mode & 0o777)[2:]
+            self.stderr.write(
+                f"Warning: {home} (AMITY_HOME) is open to other users (mode {mode}); "
+                f"it holds your database and secret key. Run: chmod 700 {home}"
+            )
+        db = settings.DATABASES["default"]
+        if db["ENGINE"].endswith("sqlite3"):
+            tighten_database_files(Path(db["NAME"]))
 
     def _where(self) -> str:
         db = settings.DATABASES["default"]

@@ -1,4 +1,4 @@
-"""Create and list local users: `amity user create NAME` and `amity user list`."""
+"""Create, list and unlock local users: `amity user create|list|unlock`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from rich.table import Table
 
+from amity.accounts.throttling import unlock_user
 from amity.cli.base import ArgumentParser, CliError, Verb
+from amity.importers.staging import PREFIX as STAGING_PREFIX
 
 
 class UserVerb(Verb):
@@ -25,10 +27,13 @@ class UserVerb(Verb):
         The password comes from the first line of stdin with --password-stdin, else
         from a prompt at a terminal; otherwise one is generated and printed once.
     amity user list
+    amity user unlock NAME
+        Lift a sign-in lockout after too many wrong passwords (AMITY_LOGIN_FAILURES).
 
     --json shapes:
       create: {"id": N, "username": ..., "is_superuser": bool, "password": str|null}
               (password only when generated)
+      unlock: {"username": ..., "failed_attempts_cleared": N}
       list:   [{"id": N, "username": ..., "email": ..., "is_superuser": bool,
                 "is_active": bool, "date_joined": ISO, "last_login": ISO|null}]
     """
@@ -36,8 +41,10 @@ class UserVerb(Verb):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         """Declare the action, the new user's name and the create options."""
-        parser.add_argument("action", choices=["create", "list"])
-        parser.add_argument("name", nargs="?", help="create: the new user's name")
+        parser.add_argument("action", choices=["create", "list", "unlock"])
+        parser.add_argument(
+            "name", nargs="?", help="create: the new user's name; unlock: whose lockout to lift"
+        )
         parser.add_argument(
             "--password-stdin", action="store_true", help="create: read the password from stdin"
         )
@@ -50,8 +57,26 @@ class UserVerb(Verb):
         """Run the chosen action."""
         if options["action"] == "create":
             self._create(options)
+        elif options["action"] == "unlock":
+            self._unlock(options)
         else:
             self._list(options)
+
+    def _unlock(self, options: dict[str, Any]) -> None:
+        username = (options.get("name") or "").strip()
+        if not username:
+            raise CliError("name the user: `amity user unlock NAME`")
+        if not get_user_model().objects.filter(username=username).exists():
+            raise CliError(f"no user named {username!r}")
+        removed = unlock_user(username=username)
+        data = {"username": username, "failed_attempts_cleared": removed}
+        self.emit(
+            options,
+            data,
+            lambda: self.console.print(
+                f"Unlocked {username} ({removed} failed sign-in record(s) cleared)."
+            ),
+        )
 
     def _password(self, options: dict[str, Any]) -> tuple[str, bool]:
         """Return the password and whether it was generated."""
@@ -103,7 +128,10 @@ class UserVerb(Verb):
         self.emit(options, data, render)
 
     def _list(self, options: dict[str, Any]) -> None:
-        users = list(get_user_model().objects.order_by("id"))
+        # An import's hidden staging owner (amity.importers.staging) is nobody to list.
+        users = list(
+            get_user_model().objects.exclude(username__startswith=STAGING_PREFIX).order_by("id")
+        )
         data = [
             {
                 "id": u.pk,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -13,7 +14,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from amity import config
 from amity.importers.errors import ImportFailed
+from amity.importers.limits import megabytes
 from amity.importers.models import ImportRun
 from amity.importers.registry import FORMATS
 from amity.importers.services import ImportSummary, run_import
@@ -37,6 +40,12 @@ class ImportForm(forms.Form):
         ),
     )
     dry_run = forms.BooleanField(label="Only show what would change", required=False, initial=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Said up front: a bigger upload is refused before it is even received.
+        limit = megabytes(config.MAX_UPLOAD.value())
+        self.fields["file"].help_text = f"Up to {limit} (AMITY_MAX_UPLOAD)."
 
 
 def _source(upload: UploadedFile) -> SourceFile:
