@@ -302,7 +302,7 @@ def action_for(candidate: Candidate, reason: Reason) -> tuple[str, str]:
     return f"Send {who} a two-line check-in asking what they are working on.", ""
 
 
-def _tiebreak(person_id: int, today: dt.date) -> int:
+def tiebreak(person_id: int, today: dt.date) -> int:
     """Return a stable pseudo-random key that changes from day to day."""
     digest = hashlib.blake2b(f"{today.toordinal()}:{person_id}".encode(), digest_size=8)
     return int.from_bytes(digest.digest(), "big")
@@ -338,7 +338,7 @@ def pick_today(
         if candidate.person_id in yesterday and all(r.code != "snooze_due" for r in reasons):
             continue
         priority = reasons[0].priority + MULTI_REASON_BONUS * (len(reasons) - 1)
-        scored.append((priority, _tiebreak(candidate.person_id, today), candidate, reasons))
+        scored.append((priority, tiebreak(candidate.person_id, today), candidate, reasons))
     scored.sort(key=lambda row: (-row[0], row[1]))
     chosen: list[tuple[float, int, Candidate, list[Reason]]] = []
     taken: set[int] = set()

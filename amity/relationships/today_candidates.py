@@ -34,6 +34,7 @@ TOP_OVERALL = 40
 TOP_PER_CIRCLE = 15
 TOP_DORMANT = 15
 TOP_ANNIVERSARIES = 40
+TOP_UNTHANKED = 15
 DORMANT_PREFILTER = 300
 _PERSON_FIELDS = (
     "pk",
@@ -141,9 +142,7 @@ def candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list[
             & (np.isnan(thanked) | (thanked < received))
             & (as_of_ts - received <= nudges.UNTHANKED_DAYS * 86400.0)
         )
-    # Every unthanked helper: all share one priority, so a shortlist by recency would
-    # disagree with the tie-break that decides among them (few fit the window anyway).
-    rows |= set(np.flatnonzero(unthanked).tolist())
+    rows |= _unthanked_rows(network, unthanked, overdue | s.dormant, day)
     revival = _revival(owner, network)
     if revival:
         dormant_rows = list(revival)
@@ -167,6 +166,27 @@ def candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list[
     intros = hooks.open_introductions(owner.pk, None)
     ids |= set(intros)
     return _describe(owner, network, ids, revival, snoozes, intros)
+
+
+def _unthanked_rows(
+    network: Network, unthanked: np.ndarray, more: np.ndarray, day: dt.date
+) -> set[int]:
+    """Return the unthanked helpers today's rules could choose, per circle.
+
+    They all share one priority, plus a bonus when another reason (overdue, dormant)
+    comes with it; among equals the day's tie-break decides. So the shortlist keeps,
+    in each circle, the first by that same tie-break with and without another reason.
+    """
+    chosen: set[int] = set()
+    for with_more in (True, False):
+        pool = unthanked & (more if with_more else ~more)
+        for circle in range(1, len(strength.CIRCLE_NAMES) + 1):
+            rows = np.flatnonzero(pool & (network.circles == circle))
+            if len(rows) > TOP_UNTHANKED:
+                keys = [nudges.tiebreak(int(network.ids[r]), day) for r in rows]
+                rows = rows[np.argsort(keys, kind="stable")[:TOP_UNTHANKED]]
+            chosen.update(int(r) for r in rows)
+    return chosen
 
 
 def reference_candidates(

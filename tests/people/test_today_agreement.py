@@ -31,6 +31,7 @@ def test_it_agrees_with_the_reference_on_random_networks(
             "TOP_OVERALL": 8,
             "TOP_PER_CIRCLE": 3,
             "TOP_DORMANT": 3,
+            "TOP_UNTHANKED": 1,
             "TOP_ANNIVERSARIES": 5,
             "DORMANT_PREFILTER": 10,
         }.items():
