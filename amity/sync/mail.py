@@ -25,13 +25,13 @@ from django.utils import timezone
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from amity.core.collector import collector_paused
+from amity.core.progress import NoProgress
 from amity.domain.names import is_email, normalize_email
 from amity.importers.applying import Counts, apply_batch
 from amity.importers.mbox import SOURCE as MBOX_SOURCE
 from amity.importers.mbox import message_interaction
 from amity.importers.records import ImportBatch, PersonRecord
-from amity.people.collector import collector_paused
-from amity.people.progress import NoProgress
 from amity.sync.models import MailAccount, MailFolder
 from amity.sync.sealing import unseal
 

@@ -77,8 +77,6 @@ class ContactBook(SyncAccount):
     """A CardDAV address book kept in step with the owner's people."""
 
     url = models.URLField(max_length=500)
-    # RFC 6578 sync token: the server tells what changed since; empty means list all.
-    sync_token = models.TextField(blank=True)
 
     class Meta:
         constraints = [

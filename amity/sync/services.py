@@ -18,7 +18,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from amity.bootstrap import refresh_planner_statistics
+from amity.core.bootstrap import refresh_planner_statistics
+from amity.sync.contacts import check_book, sync_book
 from amity.sync.mail import SyncFailed, check_login, sync_mail
 from amity.sync.models import ContactBook, MailAccount, SyncAccount
 from amity.sync.sealing import SealBroken, seal
@@ -112,8 +113,6 @@ def add_contact_book(
     check: bool = True,
 ) -> ContactBook:
     """Store a CardDAV address book (password sealed) after reaching it once; return it."""
-    from amity.sync.contacts import check_book
-
     name = _clean_name(name)
     if not url.startswith(("http://", "https://")):
         raise AccountError("the address book URL must start with https:// (or http://)")
@@ -163,8 +162,6 @@ def sync_contact_books(
     *, owner: AbstractBaseUser, name: str | None = None, apply_deletes: bool = False
 ) -> list[SyncOutcome]:
     """Sync the owner's address books (or the one named); record and return each outcome."""
-    from amity.sync.contacts import sync_book
-
     outcomes = [
         _run(book, CONTACTS, lambda b: sync_book(book=b, apply_deletes=apply_deletes).counts())
         for book in _selected(contact_books(owner=owner), CONTACTS, name)
