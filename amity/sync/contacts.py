@@ -12,8 +12,10 @@ is only counted as a pending deletion until a sync runs with apply_deletes.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -172,11 +174,7 @@ class _BookSync:
             )
             self.result.created += people.created
             self.result.linked += people.updated + people.unchanged
-            found = dict(
-                ExternalKey.objects.filter(
-                    owner=self.owner, source=SOURCE, key__in=list(keys.values())
-                ).values_list("key", "person_id")
-            )
+            found = self._people_of(cards, keys)
             extras = [c for c in cards if {"how_we_met", "cadence"} & set(c.fields)]
             for card in extras:  # Amity's own fields a phone carried back: rare
                 person = Person.objects.get(pk=found[keys[card.href]])
@@ -205,6 +203,25 @@ class _BookSync:
                     pushes.append((rows[-1], card.text, changes))
             ContactCard.objects.bulk_create(rows, batch_size=1000)
         self._push_edits(pushes)
+
+    def _people_of(self, cards: list[Card], keys: dict[str, str]) -> dict[str, int]:
+        """Return {key: person id} for cards just applied: by their key, or by an Amity uid."""
+        found = dict(
+            ExternalKey.objects.filter(
+                owner=self.owner, source=SOURCE, key__in=list(keys.values())
+            ).values_list("key", "person_id")
+        )
+        # A card whose UID is a person's uid (one Amity wrote) was matched without a key.
+        uids: dict[str, str] = {}
+        for card in cards:
+            if keys[card.href] not in found and card.record is not None:
+                with contextlib.suppress(ValueError):
+                    uids[str(uuid.UUID(card.record.uid))] = keys[card.href]
+        for pk, uid in Person.objects.filter(owner=self.owner, uid__in=list(uids)).values_list(
+            "pk", "uid"
+        ):
+            found[uids[str(uid)]] = pk
+        return found
 
     def _pull_changed(self, row: ContactCard, etag: str, text: str) -> None:
         """Merge a card changed on the server with its person, field by field."""

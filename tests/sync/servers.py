@@ -111,6 +111,8 @@ class Cutter:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self.listener.getsockname()[1])
         self.cut = threading.Event()
+        self.sent = 0
+        self.lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -124,15 +126,18 @@ class Cutter:
             threading.Thread(target=self._pipe, args=(server, client, self), daemon=True).start()
 
     def _pipe(self, source: socket.socket, sink: socket.socket, counter: Cutter | None) -> None:
-        sent = 0
         try:
             while data := source.recv(65536):
-                if counter is not None and sent + len(data) > self.limit:
-                    sink.sendall(data[: max(self.limit - sent, 0)])
-                    self.cut.set()
-                    break
+                if counter is not None:
+                    # Counted across connections: clients may reconnect between requests.
+                    with self.lock:
+                        allowed = max(self.limit - self.sent, 0)
+                        self.sent += len(data)
+                    if len(data) > allowed or self.cut.is_set():
+                        sink.sendall(data[:allowed])
+                        self.cut.set()
+                        break
                 sink.sendall(data)
-                sent += len(data)
         except OSError:
             pass
         finally:

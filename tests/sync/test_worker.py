@@ -63,6 +63,8 @@ def test_it_enqueues_a_due_job_once_and_catches_up_missed_runs_once(db: None) ->
     assert _queued() == ["READY", "READY"]
 
 
+# The worker closes connections between tasks, as in production: no test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_the_scheduled_sync_and_records_it(user, imap: int) -> None:
     from amity.core.schedule import enqueue_due, run_pending_tasks
     from amity.people.models import Interaction
@@ -78,6 +80,8 @@ def test_the_worker_runs_the_scheduled_sync_and_records_it(user, imap: int) -> N
     assert Interaction.objects.count() == MBOX_INTERACTIONS
 
 
+# The worker closes connections between tasks, as in production: no test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_records_a_failed_sync_on_the_account(user, imap: int) -> None:
     from amity.core.schedule import enqueue_due, run_pending_tasks
     from amity.sync.models import MailAccount
@@ -110,6 +114,8 @@ def test_the_background_threads_sync_on_their_own(imap: int) -> None:
     assert MailAccount.objects.get().last_status == "ok"
 
 
+# The worker closes connections between tasks, as in production: no test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_amity_worker_once_runs_due_syncs(user, imap: int) -> None:
     from amity.sync.models import MailAccount
 
