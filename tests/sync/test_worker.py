@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
+from amity.cli import call
 from tests.sync import servers
 from tests.sync.conftest import MBOX_INTERACTIONS, ME, write_mailbox
 
@@ -121,6 +121,6 @@ def test_amity_worker_once_runs_due_syncs(user, imap: int) -> None:
 
     _add(user, imap)
     out = io.StringIO()
-    call_command("worker", "--once", stdout=out)
+    call("worker", "--once", stdout=out)
     assert "sync.accounts" in out.getvalue()
     assert MailAccount.objects.get().last_status == "ok"
