@@ -7,7 +7,7 @@ from typing import IO, Any
 
 from amity.cli.base import CliError, Verb
 from amity.sync.schemas import SyncOutcomePublic, dump
-from amity.sync.services import SyncOutcome
+from amity.sync.services import SyncOutcome, summary
 
 
 def read_password(options: dict[str, Any], stdin: IO[str]) -> str:
@@ -39,20 +39,3 @@ def print_outcomes(command: Verb, options: dict[str, Any], outcomes: list[SyncOu
     failed = [o.account for o in outcomes if not o.ok]
     if failed:
         raise CliError(f"sync failed for {', '.join(failed)}")
-
-
-def summary(counts: dict[str, Any]) -> str:
-    """Return a one-line account of a sync's counts."""
-    parts = []
-    if "fetched" in counts:
-        parts.append(f"{counts['fetched']} new message(s)")
-    for name in ("interactions", "people"):
-        created = counts.get(name, {}).get("created", 0)
-        if created or name == "interactions":
-            parts.append(f"{created} {name} created")
-    for name in ("pulled", "pushed", "merged", "conflicts", "pending_deletions", "deleted"):
-        if counts.get(name):
-            parts.append(f"{counts[name]} {name.replace('_', ' ')}")
-    if counts.get("rescanned"):
-        parts.append(f"rescanned {', '.join(counts['rescanned'])} (UIDVALIDITY changed)")
-    return ", ".join(parts) or "nothing to do"

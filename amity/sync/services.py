@@ -208,3 +208,29 @@ def _after(outcomes: list[SyncOutcome]) -> None:
     if written >= _BIG_WRITE:
         # A big first sync changes what the best query plans are (see bootstrap).
         refresh_planner_statistics()
+
+
+def summary(counts: dict[str, Any]) -> str:
+    """Return a one-line account of a sync's counts."""
+    parts = []
+    if "fetched" in counts:
+        parts.append(f"{counts['fetched']} new message(s)")
+    for name in ("interactions", "people"):
+        created = counts.get(name, {}).get("created", 0)
+        if created or name == "interactions":
+            parts.append(f"{created} {name} created")
+    for name in ("pulled", "pushed", "merged", "conflicts", "pending_deletions", "deleted"):
+        if counts.get(name):
+            parts.append(f"{counts[name]} {name.replace('_', ' ')}")
+    if counts.get("rescanned"):
+        parts.append(f"rescanned {', '.join(counts['rescanned'])} (UIDVALIDITY changed)")
+    return ", ".join(parts) or "nothing to do"
+
+
+def last_result(account: SyncAccount) -> str:
+    """Return how the account's last sync went, in one line: its error or its counts."""
+    if not account.last_status:
+        return "not synced yet"
+    if account.last_status == "error":
+        return account.last_error
+    return summary(account.last_counts)

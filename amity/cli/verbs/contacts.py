@@ -8,7 +8,7 @@ from typing import Any
 from rich.table import Table
 
 from amity.cli.base import ArgumentParser, CliError, Verb
-from amity.cli.sync_accounts import print_outcomes, read_password, summary
+from amity.cli.sync_accounts import print_outcomes, read_password
 from amity.sync import services
 from amity.sync.mail import SyncFailed
 from amity.sync.schemas import ContactBookPublic, dump
@@ -94,8 +94,7 @@ class ContactsVerb(Verb):
             table = Table("name", "url", "username", "last sync", "result")
             for b in books:
                 when = f"{b.last_sync_at:%Y-%m-%d %H:%M}" if b.last_sync_at else "never"
-                result = b.last_error if b.last_status == "error" else summary(b.last_counts)
-                table.add_row(b.name, b.url, b.username, when, result)
+                table.add_row(b.name, b.url, b.username, when, services.last_result(b))
             self.console.print(table)
 
         self.emit(options, dump(ContactBookPublic, books), render)

@@ -8,7 +8,7 @@ from typing import Any
 from rich.table import Table
 
 from amity.cli.base import ArgumentParser, CliError, Verb
-from amity.cli.sync_accounts import print_outcomes, read_password, summary
+from amity.cli.sync_accounts import print_outcomes, read_password
 from amity.config import parse_list
 from amity.sync import services
 from amity.sync.mail import SyncFailed
@@ -110,8 +110,9 @@ class MailVerb(Verb):
             table = Table("name", "server", "username", "last sync", "result")
             for a in accounts:
                 when = f"{a.last_sync_at:%Y-%m-%d %H:%M}" if a.last_sync_at else "never"
-                result = a.last_error if a.last_status == "error" else summary(a.last_counts)
-                table.add_row(a.name, f"{a.host}:{a.port}", a.username, when, result)
+                table.add_row(
+                    a.name, f"{a.host}:{a.port}", a.username, when, services.last_result(a)
+                )
             self.console.print(table)
 
         self.emit(options, dump(MailAccountPublic, accounts), render)
