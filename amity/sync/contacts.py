@@ -317,7 +317,12 @@ class _BookSync:
     def _push_edits(self, pushes: list[tuple[ContactCard, str, Fields]]) -> None:
         for row, text, changes in pushes:
             try:
-                etag = self.client.put(row.href, edited_card(text, changes), row.etag)
+                edited = edited_card(text, changes)
+            except Exception:  # vobject cannot rewrite this card: leave it as it is
+                self.result.unreadable += 1
+                continue
+            try:
+                etag = self.client.put(row.href, edited, row.etag)
             except DavError as exc:
                 if "changed on the server" not in str(exc):
                     raise

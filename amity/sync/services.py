@@ -7,6 +7,7 @@ the CLI, the web's "Sync now" or the background worker.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from amity.sync.models import ContactBook, MailAccount, SyncAccount
 from amity.sync.sealing import SealBroken, seal
 
 MAIL, CONTACTS = "mail", "contacts"
+log = logging.getLogger(__name__)
 _BIG_WRITE = 1000
 
 
@@ -187,6 +189,12 @@ def _run(account: SyncAccount, kind: str, work: Any) -> SyncOutcome:
         outcome.counts = work(account)
     except (SyncFailed, SealBroken) as exc:
         outcome.ok, outcome.error = False, str(exc)
+    except IntegrityError:
+        outcome.ok = False
+        outcome.error = f"{account.name}: another sync of this account ran at the same time"
+    except Exception as exc:  # one broken account must not stop the others' syncs
+        log.exception("sync of %s failed", account.name)
+        outcome.ok, outcome.error = False, f"{account.name}: unexpected error: {exc!r}"[:500]
     outcome.seconds = round(time.perf_counter() - clock, 3)
     with transaction.atomic():
         type(account).objects.filter(pk=account.pk).update(
