@@ -108,8 +108,6 @@ INSTALLED_APPS = [
 # Background work (syncs, later digests): django-tasks queued in the database, run by
 # `amity worker` or the worker `amity serve` starts in-process (AMITY_SERVE_WORKER).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-AMITY_SYNC_INTERVAL: int = config.SYNC_INTERVAL.value()
-AMITY_SERVE_WORKER: bool = config.SERVE_WORKER.value()
 
 # The API docs' Swagger UI comes from django-ninja's own templates and static files,
 # never a CDN. They are added as folders rather than by installing the "ninja" app,

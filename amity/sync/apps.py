@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.apps import AppConfig
-from django.conf import settings
 
 
 class SyncConfig(AppConfig):
@@ -17,11 +16,12 @@ class SyncConfig(AppConfig):
 
     def ready(self) -> None:
         """Put "sync every account" on the core schedule."""
+        from amity import config
         from amity.core import schedule
         from amity.sync.tasks import sync_all_accounts
 
         schedule.register(
             name="sync.accounts",
             task=sync_all_accounts,
-            every=lambda: dt.timedelta(minutes=settings.AMITY_SYNC_INTERVAL),
+            every=lambda: dt.timedelta(minutes=config.SYNC_INTERVAL.value()),
         )

@@ -28,7 +28,7 @@ from amity.core.progress import NoProgress
 from amity.importers.applying import apply_batch
 from amity.importers.models import ExternalKey
 from amity.importers.records import ImportBatch, PersonRecord
-from amity.people import services
+from amity.people import services, timeline
 from amity.people.models import Person
 from amity.relationships import cadences
 from amity.relationships.models import CadenceOverride
@@ -239,7 +239,7 @@ class _BookSync:
                 self.result.updated += 1
             if lost:
                 self.result.conflicts += len(lost)
-                services.add_note(person=person, body=_conflict_note(self.book.name, lost))
+                timeline.add_note(person=person, body=_conflict_note(self.book.name, lost))
             row.etag, row.base, row.synced_at = etag, merged, timezone.now()
             row.gone_from_server = False
             row.save(update_fields=["etag", "base", "synced_at", "gone_from_server"])
