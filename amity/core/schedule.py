@@ -23,6 +23,8 @@ from django.utils import timezone
 from amity.core.models import JobRun
 
 log = logging.getLogger(__name__)
+# Seconds before the worker polls again after an error (the database was locked, ...).
+RESTART_AFTER = 2.0
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,12 @@ class BackgroundWorker:
 
     def _work(self) -> None:
         try:
-            self._worker.run()
+            while not self._stop.is_set():
+                try:
+                    self._worker.run()
+                except Exception:  # e.g. a locked SQLite database: poll again shortly
+                    log.exception("the task worker failed; restarting it")
+                    close_old_connections()
+                    self._stop.wait(RESTART_AFTER)
         finally:
             connections.close_all()

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from amity.config import parse_list
 from amity.sync import services
@@ -113,25 +113,29 @@ def sync_page(request: HttpRequest) -> HttpResponse:
 
 
 def _account(request: HttpRequest, kind: str, pk: int) -> Any:
-    model = MailAccount if kind == services.MAIL else ContactBook
-    return get_object_or_404(model, owner=request.user, pk=pk)
+    models = {services.MAIL: MailAccount, services.CONTACTS: ContactBook}
+    if kind not in models:
+        raise Http404("no such kind of account")
+    return get_object_or_404(models[kind], owner=request.user, pk=pk)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sync_now(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """Queue a sync of one account for the background worker."""
+    """Queue a sync of one account for the background worker (GET shows the page)."""
     account = _account(request, kind, pk)
-    sync_account.enqueue(request.user.pk, kind, account.name)
-    messages.success(request, f"Syncing {account.name}: the result shows here when done.")
+    if request.method == "POST":
+        sync_account.enqueue(request.user.pk, kind, account.name)
+        messages.success(request, f"Syncing {account.name}: the result shows here when done.")
     return redirect("sync")
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sync_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """Forget an account; what it brought stays."""
+    """Forget an account; what it brought stays (GET shows the page)."""
     account = _account(request, kind, pk)
-    services.remove_account(owner=request.user, kind=kind, name=account.name)
-    messages.success(request, f"Removed {account.name}.")
+    if request.method == "POST":
+        services.remove_account(owner=request.user, kind=kind, name=account.name)
+        messages.success(request, f"Removed {account.name}.")
     return redirect("sync")
