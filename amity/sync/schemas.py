@@ -1,4 +1,4 @@
-"""Declare the JSON shapes of accounts and sync outcomes (CLI --json; the API can share them).
+"""Declare the JSON shapes of accounts and sync outcomes, shared by the CLI's --json and the API.
 
 No shape has a password field: a password is shown nowhere after it is entered.
 """
