@@ -170,12 +170,7 @@ def message_interaction(
     mentions: dict[str, PersonRecord],
     batch: ImportBatch,
 ) -> InteractionRecord | None:
-    """Return the interaction one message records, or None with the reason counted in batch.
-
-    `separator` is the mbox "From " line (its date is the fallback when Date is
-    unreadable); `mentions` gathers each address's person across messages. Mail sync
-    (amity.sync) reads IMAP messages through this same function.
-    """
+    """Return a message's interaction, or None (the reason counted); IMAP sync uses it too."""
     senders = _addresses(message, "from")
     if not senders:
         batch.skip("message without a sender address")
