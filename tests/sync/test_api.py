@@ -77,3 +77,16 @@ def test_another_user_never_sees_or_syncs_my_accounts(
     assert other_api.get("/api/v1/sync/mail").json() == []
     assert other_api.get("/api/v1/sync/contacts").json() == []
     assert other_api.post("/api/v1/sync/mail/home").status_code == 404
+
+
+def test_the_cli_prints_the_shapes_the_api_serves(api: Client, user: Any, client: Client) -> None:
+    from tests.cli.test_schemas import cli_json, openapi, validator
+
+    _accounts(user)
+    client.force_login(user)
+    document = openapi(client)
+    for kind, component in (("mail", "MailAccountPublic"), ("contacts", "ContactBookPublic")):
+        printed = cli_json(kind, "list")
+        for item in printed:
+            validator(document, component).validate(item)
+        assert printed == api.get(f"/api/v1/sync/{kind}").json()

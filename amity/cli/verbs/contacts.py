@@ -17,6 +17,8 @@ from amity.sync.schemas import ContactBookPublic, dump
 class ContactsVerb(Verb):
     """Add, list, remove and sync CardDAV address books."""
 
+    schema_name = "ContactBookPublic"
+
     help = inspect.cleandoc(
         """Keep your people and a CardDAV address book (a phone's contacts) in step.
     amity contacts add NAME --url URL --username U --password-stdin

@@ -18,6 +18,8 @@ from amity.sync.schemas import MailAccountPublic, dump
 class MailVerb(Verb):
     """Add, list, remove and sync IMAP mail accounts."""
 
+    schema_name = "MailAccountPublic"
+
     help = inspect.cleandoc(
         """Read mail over IMAP into interactions (headers and the opening text only).
     amity mail add NAME --host H [--port P] --username U --password-stdin
