@@ -227,3 +227,16 @@ SQLITE_BUSY_TIMEOUT = declare(
     "Seconds an SQLite write waits for another one to finish before the API answers 503.",
     parse_positive_float,
 )
+SYNC_INTERVAL = declare(
+    "AMITY_SYNC_INTERVAL",
+    "15",
+    "Minutes between background syncs of mail (IMAP) and contacts (CardDAV) accounts.",
+    parse_positive_int,
+)
+SERVE_WORKER = declare(
+    "AMITY_SERVE_WORKER",
+    "true",
+    "Run the background worker (scheduled syncs) inside `amity serve`; off when you run "
+    "`amity worker` separately.",
+    parse_bool,
+)

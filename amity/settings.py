@@ -99,7 +99,15 @@ INSTALLED_APPS = [
     "amity.portability",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "amity.core",
+    "amity.sync",
 ]
+
+# Background work (syncs, later digests): django-tasks queued in the database, run by
+# `amity worker` or the worker `amity serve` starts in-process (AMITY_SERVE_WORKER).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # The API docs' Swagger UI comes from django-ninja's own templates and static files,
 # never a CDN. They are added as folders rather than by installing the "ninja" app,

@@ -61,3 +61,7 @@ api.add_router("", network.router)
 api.add_router("", relationships.router)
 api.add_router("", cadences.router)
 api.add_router("", coach_api.router)
+
+from amity.api import sync as sync_api  # noqa: E402  (live sync, issue 16)
+
+api.add_router("", sync_api.router)

@@ -1,0 +1,1 @@
+"""Shared infrastructure the apps build on: progress, bulk writing, JSON output, schedule."""

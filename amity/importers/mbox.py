@@ -87,7 +87,15 @@ def parse_mbox(source: SourceFile, options: ParseOptions) -> ImportBatch:
         message = email.message_from_bytes(raw)
         if not message.keys():
             raise ImportFailed(source.name, line + 1, "a message without any headers")
-        record = _interaction(source, line, separator, message, me, mentions, batch)
+        record = message_interaction(
+            origin=source.name,
+            line=line,
+            separator=separator,
+            message=message,
+            me=me,
+            mentions=mentions,
+            batch=batch,
+        )
         if record is None:
             continue
         if record.external_id in seen:
@@ -152,8 +160,9 @@ def _is_automated(message: email.message.Message, sender: str) -> bool:
     return bool(auto) and auto != "no"
 
 
-def _interaction(
-    source: SourceFile,
+def message_interaction(
+    *,
+    origin: str,
     line: int,
     separator: bytes,
     message: email.message.Message,
@@ -161,6 +170,7 @@ def _interaction(
     mentions: dict[str, PersonRecord],
     batch: ImportBatch,
 ) -> InteractionRecord | None:
+    """Return a message's interaction, or None (the reason counted); IMAP sync uses it too."""
     senders = _addresses(message, "from")
     if not senders:
         batch.skip("message without a sender address")
@@ -186,7 +196,7 @@ def _interaction(
             continue
         if key not in mentions:
             mentions[key] = PersonRecord(
-                origin=source.name,
+                origin=origin,
                 line=line,
                 full_name=name if name and "@" not in name else name_from_email(key),
                 profile=False,
@@ -199,7 +209,7 @@ def _interaction(
     subject = _header(message, "subject")
     content = _body(message)
     return InteractionRecord(
-        origin=source.name,
+        origin=origin,
         line=line,
         external_id=_message_id(message, sender, when, subject),
         occurred_at=when,

@@ -126,7 +126,7 @@ def parse_vcard(source: SourceFile, options: ParseOptions) -> ImportBatch:
         line = starts[index] if index < len(starts) else numbers[0]
         if card.name.upper() != "VCARD":
             raise ImportFailed(source.name, line, f"expected BEGIN:VCARD, found {card.name}")
-        record = _person(source, line, card)
+        record = person_from_card(origin=source.name, line=line, card=card)
         if record is None:
             batch.skip("card without a name or email address")
         else:
@@ -199,7 +199,11 @@ def _full_name(card: Any) -> str:
     return ""
 
 
-def _person(source: SourceFile, line: int, card: Any) -> PersonRecord | None:
+def person_from_card(*, origin: str, line: int, card: Any) -> PersonRecord | None:
+    """Return the person a parsed vCard (vobject) describes, or None without a name or email.
+
+    Contacts sync (amity.sync) reads CardDAV cards through this same function.
+    """
     labels = _labels(card)
     emails: list[Contact] = [
         (_text(cp.value), _label(cp, labels))
@@ -228,7 +232,7 @@ def _person(source: SourceFile, line: int, card: Any) -> PersonRecord | None:
     org = next((u.value for u in _lines(card, "org")), "")
     company = _text(org[0] if isinstance(org, list) and org else org)
     return PersonRecord(
-        origin=source.name,
+        origin=origin,
         line=line,
         full_name=name,
         linkedin_url=linkedin,

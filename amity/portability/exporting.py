@@ -77,6 +77,11 @@ NOT_EXPORTED: dict[str, str] = {
     "relationships.PersonSummary": "derived from interactions; rebuilt by restore",
     "network.ProfileEmbedding": "a cache of text-model vectors; rebuilt when needed",
     "accounts.ApiToken": "secrets: a restored account creates new tokens",
+    # Live sync (issue 16): what it brought is exported; the accounts hold passwords.
+    "sync.MailAccount": "holds a mail password: add the account again after a restore",
+    "sync.MailFolder": "sync positions of a mail account; a new account reads again",
+    "sync.ContactBook": "holds an address book password: add it again after a restore",
+    "sync.ContactCard": "sync state of an address book; a new book links cards again",
 }
 
 

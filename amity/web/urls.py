@@ -17,6 +17,7 @@ from amity.web.views import (
     notes,
     people,
     share,
+    sync,
     today,
 )
 
@@ -72,4 +73,8 @@ urlpatterns = [
     path("inbox/", inbox.inbox_page, name="inbox"),
     path("inbox/<int:interaction_id>/label/", inbox.label_message, name="inbox_label"),
     path("inbox/<int:interaction_id>/unlabel/", inbox.unlabel_message, name="inbox_unlabel"),
+    # Live sync: mail and contacts accounts, their last sync, "Sync now".
+    path("sync/", sync.sync_page, name="sync"),
+    path("sync/<str:kind>/<int:pk>/now/", sync.sync_now, name="sync_now"),
+    path("sync/<str:kind>/<int:pk>/remove/", sync.sync_remove, name="sync_remove"),
 ]

@@ -10,6 +10,7 @@ from django.urls import URLPattern, reverse
 from amity.people import services, timeline
 from amity.people.models import Interaction, Note, Person, Tag
 from amity.relationships.models import CadenceOverride
+from amity.sync.models import MailAccount
 from amity.web import urls as web_urls
 from tests.web.conftest import FormClient
 
@@ -40,6 +41,8 @@ ROUTES: dict[str, list[dict[str, str]]] = {
     "intro_advance": [{"intro_id": "ada"}],
     "intro_decline": [{"intro_id": "ada"}],
     "referral_step": [{"referral_id": "ada"}],
+    "sync_now": [{"kind": "ada", "pk": "ada"}],
+    "sync_remove": [{"kind": "ada", "pk": "ada"}],
 }
 CASES = [(name, spec) for name, specs in ROUTES.items() for spec in specs]
 IDS = [f"{name}-{'-'.join(spec.values())}" for name, spec in CASES]
@@ -78,6 +81,15 @@ def two_networks(user, other_user) -> dict[str, dict[str, Any]]:
             "referral_id": network.add_referrals(
                 owner=user, referrer=ada_person, people=[ada_other]
             )[0].pk,
+            # A mail account (sync): kind and pk name it in the sync routes.
+            "kind": "mail",
+            "pk": MailAccount.objects.create(
+                owner=user,
+                name="home",
+                host="imap.example.org",
+                username="ada",
+                sealed_password="x",
+            ).pk,
         },
         "bob": {"person_id": bob_person.pk},
     }
@@ -98,6 +110,8 @@ def fill(spec: dict[str, str], networks: dict[str, dict[str, Any]]) -> dict[str,
 
 def snapshot() -> tuple[list[Any], ...]:
     """Return everything ada's objects could lose or gain from bob's requests."""
+    from django_tasks_db.models import DBTaskResult
+
     from amity.network.models import Introduction, ReadingItem, Referral
 
     return (
@@ -108,6 +122,8 @@ def snapshot() -> tuple[list[Any], ...]:
         list(Interaction.objects.order_by("pk").values_list("pk", "summary")),
         list(Note.objects.order_by("pk").values_list("pk", "body")),
         list(CadenceOverride.objects.order_by("pk").values_list("pk", "person", "tag", "days")),
+        list(MailAccount.objects.order_by("pk").values_list("pk", "name")),
+        list(DBTaskResult.objects.order_by("pk").values_list("pk", "args_kwargs")),
     )
 
 

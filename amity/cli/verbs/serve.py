@@ -89,10 +89,17 @@ class ServeVerb(Verb):
             self.stdout.write(f"Created the first user: {user.get_username()} / {password}")
         users = get_user_model().objects.count()
         self.stdout.write(f"Amity is running at {url}  ({users} user(s))")
+        worker = None
         try:
             if not options["check"]:
                 from amity.wsgi import application
 
+                if config.SERVE_WORKER.value():
+                    # The single-user install needs nothing more: syncs run in-process.
+                    from amity.core.schedule import BackgroundWorker
+
+                    worker = BackgroundWorker().start()
+                    self.stdout.write("Background worker started (AMITY_SERVE_WORKER).")
                 serve(
                     application,
                     host=host,
@@ -104,6 +111,8 @@ class ServeVerb(Verb):
                     **_proxy_options(),
                 )
         finally:
+            if worker is not None:
+                worker.stop()
             if options["demo"]:
                 shutil.rmtree(config.HOME.value(), ignore_errors=True)
 

@@ -1,0 +1,1 @@
+"""Live sources: mail over IMAP and contacts over CardDAV, synced by the background worker."""

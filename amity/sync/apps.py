@@ -1,0 +1,27 @@
+"""Register the sync app and its scheduled job."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.apps import AppConfig
+
+
+class SyncConfig(AppConfig):
+    """Mail and contacts accounts, synced every AMITY_SYNC_INTERVAL minutes."""
+
+    name = "amity.sync"
+    label = "sync"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Put "sync every account" on the core schedule."""
+        from amity import config
+        from amity.core import schedule
+        from amity.sync.tasks import sync_all_accounts
+
+        schedule.register(
+            name="sync.accounts",
+            task=sync_all_accounts,
+            every=lambda: dt.timedelta(minutes=config.SYNC_INTERVAL.value()),
+        )
