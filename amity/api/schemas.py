@@ -203,6 +203,7 @@ class InteractionPublic(Schema):
     summary: str
     content: str
     source: str
+    external_id: str = Field(description="the importer's key (Message-ID, UID), if any")
     people: list[int]
     created_at: dt.datetime
 

@@ -141,3 +141,11 @@ def person_public(person: Person) -> dict[str, Any]:
 
     data: dict[str, Any] = PersonPublic.from_orm(person).model_dump(mode="json")
     return data
+
+
+def interaction_public(interaction: Interaction) -> dict[str, Any]:
+    """Return an interaction as --json prints it: the API's InteractionPublic shape."""
+    from amity.api.schemas import InteractionPublic
+
+    data: dict[str, Any] = InteractionPublic.from_orm(interaction).model_dump(mode="json")
+    return data

@@ -241,14 +241,6 @@ def interaction_record(values: dict[str, Any], *, people: Iterable[str]) -> dict
     return record
 
 
-def interaction_json(interaction: Interaction) -> dict[str, Any]:
-    """Return InteractionJSON: the export record with ids and the people's names."""
-    record = dump_fields(INTERACTION_CODECS, _instance_values(interaction, INTERACTION_CODECS))
-    people = sorted(interaction.people.all(), key=lambda p: (p.sort_name, p.pk))
-    record["people"] = [{"id": p.pk, "uid": str(p.uid), "full_name": p.full_name} for p in people]
-    return {"id": interaction.pk, **record}
-
-
 def note_record(values: dict[str, Any], *, person: str) -> dict[str, Any]:
     """Return the export record of a timeline note; `person` is the person's uid."""
     return {**dump_fields(NOTE_CODECS, values), "person": person}

@@ -97,6 +97,8 @@ SHARED_SHAPES = [
     (("search", "climate"), "PersonPublic", "people[]"),
     (("coach", "-"), "CoachPublic", ""),
     (("snooze", "#{b}", "30d"), "SnoozePublic", ""),
+    (("log", "#{a}", "--channel", "call"), "InteractionPublic", ""),
+    (("people", "show", "#{a}"), "InteractionPublic", "interactions[]"),
 ]
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from amity.cli.base import ArgumentParser, CliError, Verb
-from amity.cli.display import describe_interaction
+from amity.cli.display import describe_interaction, interaction_public
 from amity.cli.person_options import find
 from amity.domain import vocabulary
 from amity.people import services
-from amity.portability.records import interaction_json
 from amity.relationships import today
 
 
@@ -20,7 +19,7 @@ class DoneVerb(Verb):
     options it logs what today's action suggested (a congrats, thanks or shared-content
     deposit, or a neutral touch); --deposit SUBTYPE or --neutral say otherwise.
 
-    --json: InteractionJSON (see `amity log --help`).
+    --json: the API's InteractionPublic shape, as `amity log --json`.
     """
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -55,7 +54,7 @@ class DoneVerb(Verb):
             raise CliError(str(exc)) from exc
         self.emit(
             options,
-            interaction_json(interaction),
+            interaction_public(interaction),
             lambda: self.console.print(
                 f"Done: logged {describe_interaction(interaction, [person])}."
             ),

@@ -8,11 +8,10 @@ from typing import Any
 from django.utils import timezone
 
 from amity.cli.base import ArgumentParser, CliError, Verb
-from amity.cli.display import describe_interaction
+from amity.cli.display import describe_interaction, interaction_public
 from amity.domain import vocabulary
 from amity.people import services, timeline
 from amity.people.models import Person
-from amity.portability.records import interaction_json
 
 AT_HELP = "YYYY-MM-DD (noon), an ISO datetime (2026-11-02T14:30), today or yesterday"
 
@@ -68,9 +67,9 @@ class LogVerb(Verb):
     Deposit subtypes: {", ".join(vocabulary.DEPOSIT_SUBTYPES)}.
     Withdrawal subtypes: {", ".join(vocabulary.WITHDRAWAL_SUBTYPES)}.
 
-    --json: InteractionJSON {{"id", "uid", "occurred_at", "channel", "direction", "intent",
-    "subtype", "summary", "content", "source", "external_id", "created_at",
-    "people": [{{"id", "uid", "full_name"}}]}}
+    --json: the API's InteractionPublic shape (see /api/v1/docs): {{"id", "uid",
+    "occurred_at", "channel", "direction", "intent", "subtype", "summary", "content",
+    "source", "external_id", "people": [person ids], "created_at"}}
     """
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -139,6 +138,6 @@ class LogVerb(Verb):
             raise CliError(str(exc)) from exc
         self.emit(
             options,
-            interaction_json(interaction),
+            interaction_public(interaction),
             lambda: self.console.print(f"Logged {describe_interaction(interaction, people)}"),
         )

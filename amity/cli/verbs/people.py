@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 
 from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.cli.display import (
+    interaction_public,
     interactions_table,
     people_table,
     person_public,
@@ -18,7 +19,6 @@ from amity.cli.display import (
 )
 from amity.people import merging, services
 from amity.people.models import Person
-from amity.portability.records import interaction_json
 
 # Options that set one plain field of a person: (flag, service keyword, help).
 FIELD_OPTIONS = (
@@ -68,8 +68,7 @@ class PeopleVerb(Verb):
 
     --json shapes (PersonPublic is the API's shape of a person, see /api/v1/docs):
       list:   {"count": N, "people": [PersonPublic, ...]}   (count ignores --limit/--offset)
-      show:   {"person": PersonPublic, "interactions": [InteractionJSON, ... up to 10]}
-              (InteractionJSON: the export's record with "id", people as {id, uid, full_name})
+      show:   {"person": PersonPublic, "interactions": [InteractionPublic, ... up to 10]}
       add, edit, merge: PersonPublic
       delete: {"deleted": {"id": 3, "uid": "...", "full_name": "Ada Lovelace"}}
       duplicates: {"groups": [{"person_ids": [..], "names": [..], "reasons": [..],
@@ -215,7 +214,7 @@ class PeopleVerb(Verb):
 
         data = {
             "person": person_public(person),
-            "interactions": [interaction_json(i) for i in recent],
+            "interactions": [interaction_public(i) for i in recent],
         }
         self.emit(options, data, render)
 
