@@ -96,7 +96,7 @@ def _refill(
         network = relationships.load_network(owner=owner, as_of=as_of)
         stored.thresholds = strength.circle_thresholds(network.scores.score)
         chosen = nudges.pick_today(
-            today_candidates.candidates(owner, network, day),
+            today_candidates.candidates(owner, network, day, limit=missing),
             today=day,
             limit=missing,
             picked_yesterday=list(yesterday),

@@ -124,7 +124,9 @@ def _event_people(owner: AbstractBaseUser, day: dt.date) -> tuple[set[int], set[
     return dated, anniversary
 
 
-def candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list[Candidate]:
+def candidates(
+    owner: AbstractBaseUser, network: Network, day: dt.date, *, limit: int = 5
+) -> list[Candidate]:
     """Pick plausible candidates with numpy, then describe only those in detail."""
     s = network.scores
     as_of_ts = to_ts(network.as_of)
@@ -132,9 +134,13 @@ def candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list[
     ratio = nudges.overdue_ratio(s.days_since, cadence)
     overdue = (ratio > 1) & ~s.dormant
     priority = np.where(overdue, nudges.routine_priority(ratio), -1.0)
-    rows = set(_top(priority, overdue, TOP_OVERALL))
+    # Every shortlist keeps at least as many as the list may take from it: all `limit`
+    # picks could come from one circle, or from the unthanked of one circle.
+    rows = set(_top(priority, overdue, max(TOP_OVERALL, limit)))
     for circle in range(1, len(strength.CIRCLE_NAMES) + 1):
-        rows |= set(_top(priority, overdue & (network.circles == circle), TOP_PER_CIRCLE))
+        rows |= set(
+            _top(priority, overdue & (network.circles == circle), max(TOP_PER_CIRCLE, limit))
+        )
     received, thanked = network.last_received_ts, network.last_thanked_ts
     with np.errstate(invalid="ignore"):
         unthanked = (
@@ -142,19 +148,19 @@ def candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list[
             & (np.isnan(thanked) | (thanked < received))
             & (as_of_ts - received <= nudges.UNTHANKED_DAYS * 86400.0)
         )
-    rows |= _unthanked_rows(network, unthanked, overdue | s.dormant, day)
+    rows |= _unthanked_rows(network, unthanked, overdue | s.dormant, day, max(TOP_UNTHANKED, limit))
     revival = _revival(owner, network)
     if revival:
         dormant_rows = list(revival)
         values = np.array([revival[r] for r in dormant_rows])
-        best = _top(values, np.ones(len(values), dtype=bool), TOP_DORMANT)
+        best = _top(values, np.ones(len(values), dtype=bool), max(TOP_DORMANT, limit))
         rows |= {dormant_rows[j] for j in best}
     ids = {int(network.ids[r]) for r in rows}
     dated, anniversaries = _event_people(owner, day)
     # An anniversary alone ranks low, so only the strongest ties' count; but one that
     # comes with another reason (dormant, overdue) earns a bonus and must be considered.
     with_more = {int(pk) for pk in network.ids[s.dormant | overdue]} & anniversaries
-    ids |= dated | with_more | _strongest(network, anniversaries, TOP_ANNIVERSARIES)
+    ids |= dated | with_more | _strongest(network, anniversaries, max(TOP_ANNIVERSARIES, limit))
     snoozes = dict(
         Snooze.objects.filter(
             owner=owner,
@@ -169,7 +175,7 @@ def candidates(owner: AbstractBaseUser, network: Network, day: dt.date) -> list[
 
 
 def _unthanked_rows(
-    network: Network, unthanked: np.ndarray, more: np.ndarray, day: dt.date
+    network: Network, unthanked: np.ndarray, more: np.ndarray, day: dt.date, keep: int
 ) -> set[int]:
     """Return the unthanked helpers today's rules could choose, per circle.
 
@@ -182,9 +188,9 @@ def _unthanked_rows(
         pool = unthanked & (more if with_more else ~more)
         for circle in range(1, len(strength.CIRCLE_NAMES) + 1):
             rows = np.flatnonzero(pool & (network.circles == circle))
-            if len(rows) > TOP_UNTHANKED:
+            if len(rows) > keep:
                 keys = [nudges.tiebreak(int(network.ids[r]), day) for r in rows]
-                rows = rows[np.argsort(keys, kind="stable")[:TOP_UNTHANKED]]
+                rows = rows[np.argsort(keys, kind="stable")[:keep]]
             chosen.update(int(r) for r in rows)
     return chosen
 

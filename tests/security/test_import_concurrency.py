@@ -22,7 +22,7 @@ from django.conf import settings
 from tests.security.bombs import amity_env, python
 
 MESSAGES = 60_000
-WRITER_TIMEOUT = "6"
+WRITER_TIMEOUT = "3"
 ME = "https://www.linkedin.com/in/sam-carter"
 
 sqlite_only = pytest.mark.skipif(
