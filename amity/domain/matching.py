@@ -2,8 +2,10 @@
 
 Pure functions over plain data. A person is a `ProfileFacts`; vectors come from
 `amity.domain.embeddings` (the model, or the lexical fallback) and are unit rows, so
-a dot product is a cosine. Scores below the floors here are noise for the model; the
-lexical fallback has its own, lower floors because word-overlap cosines run smaller.
+a dot product is a cosine. Who to show for a shared text is ranked in
+`amity.domain.relevance`; this module builds the texts it compares, quotes reasons and
+drafts notes. Scores below the floors here are noise for the model; the lexical
+fallback has its own, lower floors because word-overlap cosines run smaller.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Final
 
 import numpy as np
 
-from amity.domain.embeddings import LEXICAL_NAME, Matrix, TextEncoder, nearest_rows, top_k
+from amity.domain.embeddings import LEXICAL_NAME, Matrix, TextEncoder, nearest_rows
 
 NOTES_LIMIT: Final = 700
 """Characters of notes that go into a profile text (the model reads ~256 tokens)."""
@@ -27,17 +29,16 @@ NOTES_LIMIT: Final = 700
 class Floors:
     """The cosine below which a match is noise, for one kind of encoder."""
 
-    share: float
-    """Profile cosine from which a person is a candidate for a shared text."""
-    share_alone: float
-    """Profile cosine from which a candidate stands without a quotable reason."""
+    resurface: float
+    """Profile cosine from which a saved item comes back in Today for someone."""
     reason: float
+    """Piece cosine from which a draft names the piece ("your work on X")."""
     need: float
     interests: float
 
 
-MODEL_FLOORS: Final = Floors(share=0.08, share_alone=0.3, reason=0.25, need=0.25, interests=0.45)
-LEXICAL_FLOORS: Final = Floors(share=0.05, share_alone=0.25, reason=0.08, need=0.12, interests=0.2)
+MODEL_FLOORS: Final = Floors(resurface=0.3, reason=0.25, need=0.25, interests=0.45)
+LEXICAL_FLOORS: Final = Floors(resurface=0.25, reason=0.08, need=0.12, interests=0.2)
 
 
 def floors_for(encoder_name: str) -> Floors:
@@ -109,6 +110,29 @@ def profile_text(facts: ProfileFacts) -> str:
     return ". ".join(p.rstrip(". ") for p in parts if p)
 
 
+def title_text(facts: ProfileFacts) -> str:
+    """Return who they are at work: "Title at Company (Field)"."""
+    role = role_line(facts)
+    if facts.field and facts.field.lower() not in role.lower():
+        return f"{role} ({facts.field})" if role else facts.field
+    return role
+
+
+def interests_text(facts: ProfileFacts) -> str:
+    """Return their interests as one line."""
+    return ", ".join(i.strip() for i in facts.interests if i.strip())
+
+
+def notes_text(facts: ProfileFacts) -> str:
+    """Return the user's notes about them, as much as the model reads."""
+    return clip(plain(facts.notes), NOTES_LIMIT) if facts.notes else ""
+
+
+def recent_text(facts: ProfileFacts) -> str:
+    """Return the summaries of their latest interactions as one line."""
+    return "; ".join(plain(r) for r in facts.recent if r.strip())
+
+
 def seeks_text(facts: ProfileFacts) -> str:
     """Return what the person is looking for, counting their logged asks."""
     parts = [plain(facts.looking_for), *(plain(a) for a in facts.asks)]
@@ -126,6 +150,24 @@ def seek_phrase(facts: ProfileFacts) -> str:
 def offers_text(facts: ProfileFacts) -> str:
     """Return what the person can offer others."""
     return plain(facts.can_offer)
+
+
+FACETS: Final = ("profile", "seeks", "offers", "title", "interests", "notes", "recent")
+"""The texts of a profile that get a vector each; share compares a text with all but
+the first, introductions and the reading list use the whole profile."""
+
+
+def facet_texts(facts: ProfileFacts) -> dict[str, str]:
+    """Return the text of each facet of a profile ("" when the facet is empty)."""
+    return {
+        "profile": profile_text(facts),
+        "seeks": seeks_text(facts),
+        "offers": offers_text(facts),
+        "title": title_text(facts),
+        "interests": interests_text(facts),
+        "notes": notes_text(facts),
+        "recent": recent_text(facts),
+    }
 
 
 @dataclass(frozen=True)
@@ -168,16 +210,6 @@ class Reason:
     score: float
 
 
-@dataclass(frozen=True)
-class ShareMatch:
-    """A person who would care about a text, why, and a note to send them."""
-
-    person_id: int
-    score: float
-    reasons: tuple[Reason, ...]
-    draft: str
-
-
 def pick_reasons(
     query: Matrix,
     pieces: Sequence[Snippet],
@@ -185,15 +217,21 @@ def pick_reasons(
     *,
     floor: float,
     limit: int = 2,
+    quote_best: bool = False,
 ) -> list[Reason]:
-    """Return the pieces closest to the query (at most `limit`, above `floor`)."""
+    """Return the pieces closest to the query (at most `limit`, above `floor`).
+
+    With `quote_best`, the closest piece is returned even below the floor: someone
+    shown as a maybe or a long shot still gets the honest "closest thing we know".
+    """
     if not pieces:
         return []
     scores = vectors @ query
     ranked = sorted(range(len(pieces)), key=lambda i: -float(scores[i]))
     reasons: list[Reason] = []
     for i in ranked:
-        if float(scores[i]) < floor or len(reasons) >= limit:
+        below = float(scores[i]) < floor and not (quote_best and not reasons)
+        if below or len(reasons) >= limit:
             break
         reasons.append(Reason(pieces[i].kind, pieces[i].text, round(float(scores[i]), 3)))
     return reasons
@@ -236,18 +274,6 @@ def share_draft(facts: ProfileFacts, reasons: Sequence[Reason], subject: str) ->
     else:
         thought = f"saw this and thought of your work on {_lower_first(reason.quote)}"
     return f"{hello} {thought}: {subject}. No need to reply."
-
-
-def rank_for_share(matrix: Matrix, query: Matrix, *, limit: int, floor: float) -> list[int]:
-    """Return the rows of people who might care about the query, best first.
-
-    A whole profile dilutes any one interest, so this is a wide first cut: the caller
-    keeps a candidate when one piece of the profile matches (`pick_reasons`) or the
-    profile as a whole is close (`Floors.share_alone`).
-    """
-    rows = top_k(matrix, query, limit)
-    scores = matrix[rows] @ query if rows else np.zeros(0, dtype=np.float32)
-    return [row for row, score in zip(rows, scores, strict=True) if float(score) >= floor]
 
 
 # -- introductions ---------------------------------------------------------------------

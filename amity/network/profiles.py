@@ -1,7 +1,8 @@
 """Read people as matchable profiles and keep their vectors cached in the database.
 
-Each person has up to three facets: the whole profile, what they are looking for
-(with the asks they logged) and what they can offer. A facet's vector is stored with
+Each person has up to seven facets (`matching.FACETS`): the whole profile, what they
+are looking for (with the asks they logged), what they can offer, their title, their
+interests, the user's notes and their latest interactions. A facet's vector is stored with
 the hash of its text and the model's name; `sync_embeddings` embeds only facets whose
 text changed, in batches committed one by one, so an interrupted run resumes where
 it stopped. Loaded matrices are kept in memory and in AMITY_HOME/cache, keyed by a
@@ -29,11 +30,10 @@ from django.utils import timezone
 from amity import config
 from amity.domain import embeddings
 from amity.domain.embeddings import LexicalEncoder, Matrix, TextEncoder
-from amity.domain.matching import ProfileFacts, offers_text, profile_text, seeks_text
+from amity.domain.matching import ProfileFacts, facet_texts
 from amity.network.models import ProfileEmbedding
 from amity.people.models import Interaction, Person
 
-FACETS = ("profile", "seeks", "offers")
 RECENT_SUMMARIES = 3
 READ_CHUNK = 2000
 EMBED_BATCH = 256
@@ -128,15 +128,6 @@ def facts_for(
                 asks=tuple(asks.get(pk, ())),
                 recent=tuple(recent.get(pk, ())),
             )
-
-
-def facet_texts(facts: ProfileFacts) -> dict[str, str]:
-    """Return the text of each facet of a profile ("" when the facet is empty)."""
-    return {
-        "profile": profile_text(facts),
-        "seeks": seeks_text(facts),
-        "offers": offers_text(facts),
-    }
 
 
 @dataclass

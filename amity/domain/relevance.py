@@ -1,0 +1,219 @@
+"""Rank people for a shared text by how far they stand above everyone else.
+
+A cosine means little on its own: one model's 0.3 is another's 0.6, and a short title
+scores differently from a paragraph of notes. So each facet of a profile (title,
+interests, notes, what they look for or offer, recent talks) is compared with the
+text separately, each facet's cosines are standardised over the owner's whole network
+(a z-score: how unusual this person's closeness is), and a person's score is the soft
+maximum of their facets' z-scores, so one strongly matching facet is enough and an
+empty one costs nothing. Confidence labels come from that standing, not from floors
+on raw cosines: "strong match", "maybe", or "long shot" when nobody stands out.
+
+Pure numpy over plain arrays; `amity.network` loads the vectors, the evaluation in
+`training/share_eval.py` builds them the same way from `matching.facet_texts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from amity.domain.embeddings import LEXICAL_NAME, Matrix
+
+STRONG = "strong match"
+MAYBE = "maybe"
+LONG_SHOT = "long shot"
+LABELS = (STRONG, MAYBE, LONG_SHOT)
+"""Confidence labels, most confident first."""
+
+
+@dataclass(frozen=True)
+class FacetVectors:
+    """The vectors of one facet: row i belongs to person `ids[i]`."""
+
+    ids: NDArray[np.int64]
+    matrix: Matrix
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """How one encoder's cosines become standing and confidence (set on the dev cases)."""
+
+    facets: tuple[str, ...]
+    """The facets compared with the text."""
+    prior_mean: float
+    prior_std: float
+    """What a facet's cosines to an unrelated text look like, for small networks."""
+    prior_weight: float
+    """How many people's worth of evidence the prior counts for."""
+    temperature: float
+    """Of the soft maximum over facets (in z units); near 0 it is the plain maximum."""
+    strong: float
+    maybe: float
+    """Standing from which a person is a strong match, or a maybe, counted from the
+    highest z-score chance alone would give among this many facets (see `chance_peak`)."""
+    min_cosine: float
+    """Below this best-facet cosine nothing connects them (no shared word, for TF-IDF)."""
+    long_shots: int = 3
+    """How many people to show, labelled long shots, when nobody stands out."""
+
+
+SHARE_FACETS = ("profile", "title", "interests", "notes", "seeks", "offers", "recent")
+"""All facets: the whole profile adds what no single facet says (the dev cases agree)."""
+
+MODEL_TUNING = Tuning(
+    facets=SHARE_FACETS,
+    prior_mean=0.08,
+    prior_std=0.07,
+    prior_weight=20.0,
+    temperature=0.0,
+    strong=0.5,
+    maybe=-0.5,
+    min_cosine=0.0,
+)
+LEXICAL_TUNING = Tuning(
+    facets=SHARE_FACETS,
+    prior_mean=0.01,
+    prior_std=0.04,
+    prior_weight=20.0,
+    temperature=0.0,
+    strong=0.5,
+    maybe=-0.5,
+    min_cosine=0.02,
+)
+
+
+def tuning_for(encoder_name: str) -> Tuning:
+    """Return the tuning that suits vectors of this encoder."""
+    return LEXICAL_TUNING if encoder_name == LEXICAL_NAME else MODEL_TUNING
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One person's standing for a text: score, best facet and confidence."""
+
+    person_id: int
+    score: float
+    """Soft maximum over facets of how many standard deviations above the network."""
+    cosine: float
+    """The cosine of the facet that stands out most."""
+    facet: str
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The people to show for a text, best first, and whether anyone stands out."""
+
+    people: list[Standing]
+    stands_out: bool
+
+
+def standardise(scores: NDArray[np.float32], tuning: Tuning) -> NDArray[np.float32]:
+    """Return z-scores of one facet's cosines, shrunk towards the prior on few people."""
+    n = float(scores.size)
+    k = tuning.prior_weight
+    mean = (float(scores.sum()) + k * tuning.prior_mean) / (n + k)
+    spread = float(((scores - mean) ** 2).sum()) + k * tuning.prior_std**2
+    std = max(np.sqrt(spread / (n + k)), 1e-6)
+    return ((scores - mean) / std).astype(np.float32)
+
+
+def soft_maximum(z: NDArray[np.float32], temperature: float) -> NDArray[np.float32]:
+    """Pool each row's values (-inf = missing facet) by a softmax-weighted mean."""
+    top = z.max(axis=1, keepdims=True)
+    present = np.isfinite(z)
+    if temperature <= 0:
+        return top[:, 0]
+    safe_top = np.where(np.isfinite(top), top, 0.0)
+    weights = np.where(present, np.exp((np.where(present, z, 0.0) - safe_top) / temperature), 0)
+    total = weights.sum(axis=1)
+    pooled = (weights * np.where(present, z, 0.0)).sum(axis=1) / np.where(total > 0, total, 1)
+    return np.where(total > 0, pooled, -np.inf).astype(np.float32)
+
+
+def chance_peak(compared: int) -> float:
+    """Return about the highest of `compared` standard normal draws: sqrt(2 ln n).
+
+    The best z-score among 70 people's 7 facets is near 3.5 by chance alone, among
+    100,000 people's near 5.2: standing out means beating this, whatever the size.
+    """
+    return float(np.sqrt(2.0 * np.log(max(compared, 2))))
+
+
+def label(score: float, tuning: Tuning, peak: float) -> str:
+    """Return the confidence label of a standing, given the chance peak."""
+    if score >= peak + tuning.strong:
+        return STRONG
+    return MAYBE if score >= peak + tuning.maybe else LONG_SHOT
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Every person's pooled standing for one text (the readable reference)."""
+
+    ids: NDArray[np.int64]
+    score: NDArray[np.float32]
+    cosine: NDArray[np.float32]
+    """The cosine of each person's best-standing facet."""
+    facet: NDArray[np.int64]
+    names: tuple[str, ...]
+    compared: int
+    """How many facet vectors were compared with the text."""
+
+
+def score_people(query: Matrix, facets: Mapping[str, FacetVectors], tuning: Tuning) -> Scored:
+    """Return every person's standing: per-facet z-scores pooled by soft maximum."""
+    names = tuple(name for name in tuning.facets if name in facets and facets[name].ids.size)
+    if not names:
+        empty = np.zeros(0, dtype=np.float32)
+        return Scored(np.zeros(0, dtype=np.int64), empty, empty, np.zeros(0, np.int64), names, 0)
+    ids = np.unique(np.concatenate([facets[name].ids for name in names]))
+    z = np.full((ids.size, len(names)), -np.inf, dtype=np.float32)
+    cosines = np.full((ids.size, len(names)), -np.inf, dtype=np.float32)
+    for column, name in enumerate(names):
+        found = facets[name]
+        raw = (found.matrix @ query).astype(np.float32)
+        rows = np.searchsorted(ids, found.ids)
+        z[rows, column] = standardise(raw, tuning)
+        cosines[rows, column] = raw
+    pooled = soft_maximum(z, tuning.temperature)
+    # Nothing in common at all (a zero TF-IDF cosine) is no match, however it ranks.
+    pooled = np.where(cosines.max(axis=1) > tuning.min_cosine, pooled, -np.inf)
+    facet = np.argmax(z, axis=1)
+    cosine = cosines[np.arange(ids.size), facet]
+    compared = sum(int(facets[name].ids.size) for name in names)
+    return Scored(ids, pooled.astype(np.float32), cosine, facet, names, compared)
+
+
+def rank_for_share(
+    query: Matrix, facets: Mapping[str, FacetVectors], tuning: Tuning, *, limit: int
+) -> Ranking:
+    """Return who to show for a text: those who stand out, else the best long shots."""
+    scored = score_people(query, facets, tuning)
+    finite = np.flatnonzero(np.isfinite(scored.score))
+    if finite.size == 0 or limit <= 0:
+        return Ranking([], stands_out=False)
+    peak = chance_peak(scored.compared)
+    k = min(limit, finite.size)
+    part = finite[np.argpartition(-scored.score[finite], k - 1)[:k]]
+    order = part[np.lexsort((scored.ids[part], -scored.score[part]))]
+    people = [
+        Standing(
+            int(scored.ids[i]),
+            round(float(scored.score[i]), 3),
+            round(float(scored.cosine[i]), 3),
+            scored.names[int(scored.facet[i])],
+            label(float(scored.score[i]), tuning, peak),
+        )
+        for i in order
+    ]
+    stands_out = people[0].confidence != LONG_SHOT
+    if stands_out:
+        people = [p for p in people if p.confidence != LONG_SHOT]
+    else:
+        people = people[: tuning.long_shots]
+    return Ranking(people, stands_out)
