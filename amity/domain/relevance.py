@@ -118,8 +118,9 @@ def standardise(scores: NDArray[np.float32], tuning: Tuning) -> NDArray[np.float
     k = tuning.prior_weight
     mean = (float(scores.sum()) + k * tuning.prior_mean) / (n + k)
     spread = float(((scores - mean) ** 2).sum()) + k * tuning.prior_std**2
-    std = max(np.sqrt(spread / (n + k)), 1e-6)
-    return ((scores - mean) / std).astype(np.float32)
+    std = max(float(np.sqrt(spread / (n + k))), 1e-6)
+    z: NDArray[np.float32] = ((scores - mean) / std).astype(np.float32)
+    return z
 
 
 def soft_maximum(z: NDArray[np.float32], temperature: float) -> NDArray[np.float32]:
@@ -127,7 +128,8 @@ def soft_maximum(z: NDArray[np.float32], temperature: float) -> NDArray[np.float
     top = z.max(axis=1, keepdims=True)
     present = np.isfinite(z)
     if temperature <= 0:
-        return top[:, 0]
+        peak: NDArray[np.float32] = top[:, 0].astype(np.float32)
+        return peak
     safe_top = np.where(np.isfinite(top), top, 0.0)
     weights = np.where(present, np.exp((np.where(present, z, 0.0) - safe_top) / temperature), 0)
     total = weights.sum(axis=1)
