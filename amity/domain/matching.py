@@ -97,7 +97,12 @@ def role_line(facts: ProfileFacts) -> str:
 
 
 def profile_text(facts: ProfileFacts) -> str:
-    """Return the text that stands for a person's whole profile."""
+    """Return the text that stands for who a person is (not what they said lately).
+
+    Recent interactions have a facet of their own; keeping them out of this text keeps
+    "Coffee on Tuesday" from pulling introductions together, and keeps the longest
+    text to embed short (a logged call re-embeds only the "recent" facet).
+    """
     parts = [
         role_line(facts),
         f"Field: {facts.field}" if facts.field else "",
@@ -105,7 +110,6 @@ def profile_text(facts: ProfileFacts) -> str:
         f"Looking for: {plain(facts.looking_for)}" if facts.looking_for else "",
         f"Can offer: {plain(facts.can_offer)}" if facts.can_offer else "",
         clip(plain(facts.notes), NOTES_LIMIT) if facts.notes else "",
-        "Recently: " + "; ".join(facts.recent) if facts.recent else "",
     ]
     return ". ".join(p.rstrip(". ") for p in parts if p)
 

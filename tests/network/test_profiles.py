@@ -61,7 +61,8 @@ def test_it_reads_profiles_with_recent_summaries_and_asks(user: Any, network: di
     # a pitch is them offering something, not a need
     assert facts.asks == ("Asked for a data scientist for her trial",)
     texts = profiles.facet_texts(facts)
-    assert "oncology" in texts["profile"] and "Coffee at the Barbican" in texts["profile"]
+    assert "oncology" in texts["profile"] and "Barbican" not in texts["profile"]
+    assert "Coffee at the Barbican" in texts["recent"]
     assert texts["seeks"] == "Asked for a data scientist for her trial"
     assert texts["offers"] == ""
 
