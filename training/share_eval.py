@@ -220,11 +220,12 @@ class Tally:
 def evaluate_share(
     cases: list[dict[str, Any]],
     queries: Matrix,
-    facets: dict[str, FacetVectors],
+    vectors: dict[str, FacetVectors],
     ids: dict[str, int],
     tuning: Tuning,
 ) -> dict[str, Tally]:
     """Rank every case and count hits overall and on cases sharing no word."""
+    facets = relevance.FacetIndex.build(vectors)
     tallies = {"all": Tally(), "no_shared_word": Tally()}
     for case, query in zip(cases, queries, strict=True):
         scored = relevance.score_people(query, facets, tuning)

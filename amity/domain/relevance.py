@@ -61,8 +61,9 @@ class Tuning:
     """How many people to show, labelled long shots, when nobody stands out."""
 
 
-SHARE_FACETS = ("profile", "title", "interests", "notes", "seeks", "offers", "recent")
-"""All facets: the whole profile adds what no single facet says (the dev cases agree)."""
+SHARE_FACETS = ("title", "interests", "notes", "seeks", "offers", "recent")
+"""The facets a shared text is compared with. Not the whole profile: on the dev cases
+it adds nothing the pieces do not say, and it is a quarter of the vectors to scan."""
 
 MODEL_TUNING = Tuning(
     facets=SHARE_FACETS,
@@ -154,48 +155,72 @@ def label(score: float, tuning: Tuning, peak: float) -> str:
 
 
 @dataclass(frozen=True)
+class FacetIndex:
+    """The facets of a network laid out for ranking: built once, used for every text.
+
+    `ids` lists every person once (sorted); `rows[name][i]` is the position in `ids` of
+    the person whose vector is row i of that facet. Building it sorts all the ids, which
+    at 100,000 people costs more than ranking, so callers keep it while the vectors last.
+    """
+
+    ids: NDArray[np.int64]
+    facets: dict[str, FacetVectors]
+    rows: dict[str, NDArray[np.int64]]
+
+    @classmethod
+    def build(cls, facets: Mapping[str, FacetVectors]) -> FacetIndex:
+        """Index the non-empty facets of a network."""
+        kept = {name: found for name, found in facets.items() if found.ids.size}
+        if not kept:
+            return cls(np.zeros(0, dtype=np.int64), {}, {})
+        ids = np.unique(np.concatenate([found.ids for found in kept.values()]))
+        rows = {name: np.searchsorted(ids, found.ids) for name, found in kept.items()}
+        return cls(ids, kept, rows)
+
+
+@dataclass(frozen=True)
 class Scored:
     """Every person's pooled standing for one text (the readable reference)."""
 
     ids: NDArray[np.int64]
     score: NDArray[np.float32]
-    cosine: NDArray[np.float32]
-    """The cosine of each person's best-standing facet."""
-    facet: NDArray[np.int64]
+    z: NDArray[np.float32]
+    """Person x facet z-scores (-inf: no such facet, or nothing in common)."""
+    raw: dict[str, NDArray[np.float32]]
+    """Each facet's cosines, by its rows."""
     names: tuple[str, ...]
     compared: int
     """How many facet vectors were compared with the text."""
 
+    def best_facet(self, person: int, index: FacetIndex) -> tuple[str, float]:
+        """Return the facet in which person (a position in `ids`) stands out, and its cosine."""
+        column = int(np.argmax(self.z[person]))
+        name = self.names[column]
+        row = int(np.flatnonzero(index.rows[name] == person)[0])
+        return name, float(self.raw[name][row])
 
-def score_people(query: Matrix, facets: Mapping[str, FacetVectors], tuning: Tuning) -> Scored:
-    """Return every person's standing: per-facet z-scores pooled by soft maximum."""
-    names = tuple(name for name in tuning.facets if name in facets and facets[name].ids.size)
-    if not names:
-        empty = np.zeros(0, dtype=np.float32)
-        return Scored(np.zeros(0, dtype=np.int64), empty, empty, np.zeros(0, np.int64), names, 0)
-    ids = np.unique(np.concatenate([facets[name].ids for name in names]))
-    z = np.full((ids.size, len(names)), -np.inf, dtype=np.float32)
-    cosines = np.full((ids.size, len(names)), -np.inf, dtype=np.float32)
+
+def score_people(query: Matrix, index: FacetIndex, tuning: Tuning) -> Scored:
+    """Return every person's standing: per-facet z-scores pooled by soft maximum.
+
+    A facet that shares nothing with the text (cosine at or below `min_cosine`, e.g. no
+    common word for TF-IDF) does not count; someone with no such facet is not ranked.
+    """
+    names = tuple(name for name in tuning.facets if name in index.facets)
+    z = np.full((index.ids.size, len(names)), -np.inf, dtype=np.float32)
+    raw: dict[str, NDArray[np.float32]] = {}
     for column, name in enumerate(names):
-        found = facets[name]
-        raw = (found.matrix @ query).astype(np.float32)
-        rows = np.searchsorted(ids, found.ids)
-        z[rows, column] = standardise(raw, tuning)
-        cosines[rows, column] = raw
-    pooled = soft_maximum(z, tuning.temperature)
-    # Nothing in common at all (a zero TF-IDF cosine) is no match, however it ranks.
-    pooled = np.where(cosines.max(axis=1) > tuning.min_cosine, pooled, -np.inf)
-    facet = np.argmax(z, axis=1)
-    cosine = cosines[np.arange(ids.size), facet]
-    compared = sum(int(facets[name].ids.size) for name in names)
-    return Scored(ids, pooled.astype(np.float32), cosine, facet, names, compared)
+        raw[name] = (index.facets[name].matrix @ query).astype(np.float32)
+        standing = standardise(raw[name], tuning)
+        z[index.rows[name], column] = np.where(raw[name] > tuning.min_cosine, standing, -np.inf)
+    pooled = soft_maximum(z, tuning.temperature) if names else np.zeros(0, np.float32)
+    compared = sum(int(index.facets[name].ids.size) for name in names)
+    return Scored(index.ids, pooled, z, raw, names, compared)
 
 
-def rank_for_share(
-    query: Matrix, facets: Mapping[str, FacetVectors], tuning: Tuning, *, limit: int
-) -> Ranking:
+def rank_for_share(query: Matrix, index: FacetIndex, tuning: Tuning, *, limit: int) -> Ranking:
     """Return who to show for a text: those who stand out, else the best long shots."""
-    scored = score_people(query, facets, tuning)
+    scored = score_people(query, index, tuning)
     finite = np.flatnonzero(np.isfinite(scored.score))
     if finite.size == 0 or limit <= 0:
         return Ranking([], stands_out=False)
@@ -203,16 +228,19 @@ def rank_for_share(
     k = min(limit, finite.size)
     part = finite[np.argpartition(-scored.score[finite], k - 1)[:k]]
     order = part[np.lexsort((scored.ids[part], -scored.score[part]))]
-    people = [
-        Standing(
-            int(scored.ids[i]),
-            round(float(scored.score[i]), 3),
-            round(float(scored.cosine[i]), 3),
-            scored.names[int(scored.facet[i])],
-            label(float(scored.score[i]), tuning, peak),
+    people = []
+    for i in order:
+        facet, cosine = scored.best_facet(int(i), index)
+        score = float(scored.score[i])
+        people.append(
+            Standing(
+                int(scored.ids[i]),
+                round(score, 3),
+                round(cosine, 3),
+                facet,
+                label(score, tuning, peak),
+            )
         )
-        for i in order
-    ]
     stands_out = people[0].confidence != LONG_SHOT
     if stands_out:
         people = [p for p in people if p.confidence != LONG_SHOT]

@@ -14,6 +14,7 @@ from amity.domain.relevance import (
     LONG_SHOT,
     MAYBE,
     STRONG,
+    FacetIndex,
     FacetVectors,
     chance_peak,
     rank_for_share,
@@ -90,7 +91,7 @@ def test_it_ranks_by_standing_above_the_network_not_by_raw_cosine() -> None:
         "title": FacetVectors(ids, normalize_rows(titles)),
         "interests": FacetVectors(ids, normalize_rows(interests)),
     }
-    ranking = rank_for_share(query, facets, TUNING, limit=3)
+    ranking = rank_for_share(query, FacetIndex.build(facets), TUNING, limit=3)
     assert ranking.people[0].person_id == 2
     assert ranking.people[0].facet == "interests"
     assert ranking.people[0].cosine < 0.4
@@ -99,7 +100,7 @@ def test_it_ranks_by_standing_above_the_network_not_by_raw_cosine() -> None:
 def test_it_labels_a_clear_standout_strong_and_leaves_out_the_crowd() -> None:
     facets, _ = _crowd()
     query = facets["interests"].matrix[41]
-    ranking = rank_for_share(query, facets, TUNING, limit=5)
+    ranking = rank_for_share(query, FacetIndex.build(facets), TUNING, limit=5)
     assert ranking.stands_out
     assert ranking.people[0].person_id == 42
     assert ranking.people[0].confidence == STRONG
@@ -116,7 +117,7 @@ def test_it_says_nobody_stands_out_yet_still_shows_the_closest_few() -> None:
         facets[name] = FacetVectors(found.ids, normalize_rows(padded))
     query = np.zeros(65, dtype=np.float32)
     query[0], query[64] = 0.3, 0.95
-    ranking = rank_for_share(query, facets, TUNING, limit=5)
+    ranking = rank_for_share(query, FacetIndex.build(facets), TUNING, limit=5)
     assert not ranking.stands_out
     assert len(ranking.people) == TUNING.long_shots
     assert {p.confidence for p in ranking.people} == {LONG_SHOT}
@@ -131,7 +132,7 @@ def test_one_matching_facet_is_enough_and_a_missing_one_costs_nothing() -> None:
     facets["interests"] = FacetVectors(
         facets["interests"].ids[keep], facets["interests"].matrix[keep]
     )
-    ranking = rank_for_share(facets["title"].matrix[6], facets, TUNING, limit=3)
+    ranking = rank_for_share(facets["title"].matrix[6], FacetIndex.build(facets), TUNING, limit=3)
     assert ranking.people[0].person_id == 7
     assert ranking.people[0].facet == "title"
     assert ranking.people[0].confidence == STRONG
@@ -158,7 +159,9 @@ def test_a_small_network_leans_on_the_prior_and_stays_calm() -> None:
     ids = np.array([1, 2, 3], dtype=np.int64)
     rows = normalize_rows(np.array([[0.30, 1.0], [0.31, 1.0], [0.32, 1.0]], dtype=np.float32))
     scored = score_people(
-        np.array([1.0, 0.0], np.float32), {"title": FacetVectors(ids, rows)}, TUNING
+        np.array([1.0, 0.0], np.float32),
+        FacetIndex.build({"title": FacetVectors(ids, rows)}),
+        TUNING,
     )
     assert float(np.max(np.abs(scored.score))) < 3.0
 
@@ -166,7 +169,7 @@ def test_a_small_network_leans_on_the_prior_and_stays_calm() -> None:
 def test_the_fallback_shows_nobody_when_no_word_is_shared() -> None:
     texts = [facet_texts(p)["profile"] for p in PEOPLE]
     encoder = LexicalEncoder.fit(texts)
-    facets = _facets(encoder, PEOPLE)
+    facets = FacetIndex.build(_facets(encoder, PEOPLE))
     tuning = tuning_for(encoder.name)
     nothing = rank_for_share(
         encoder.encode(["Immunotherapy shrinks tumours"])[0], facets, tuning, limit=3
@@ -178,10 +181,10 @@ def test_the_fallback_shows_nobody_when_no_word_is_shared() -> None:
 
 
 def test_it_ranks_nobody_without_facets() -> None:
-    ranking = rank_for_share(np.ones(4, np.float32), {}, TUNING, limit=3)
+    ranking = rank_for_share(np.ones(4, np.float32), FacetIndex.build({}), TUNING, limit=3)
     assert ranking.people == [] and not ranking.stands_out
     tuning = dataclasses.replace(TUNING, facets=("title",))
-    assert score_people(np.ones(4, np.float32), {}, tuning).compared == 0
+    assert score_people(np.ones(4, np.float32), FacetIndex.build({}), tuning).compared == 0
 
 
 @needs_model
@@ -200,6 +203,8 @@ def test_the_model_finds_the_friend_a_text_is_for_without_shared_words(
 ) -> None:
     model = embeddings.load_model()
     facets = _facets(model, PEOPLE)
-    ranking = rank_for_share(model.encode([text])[0], facets, tuning_for(model.name), limit=3)
+    ranking = rank_for_share(
+        model.encode([text])[0], FacetIndex.build(facets), tuning_for(model.name), limit=3
+    )
     assert ranking.people, "never an empty answer with the model"
     assert ranking.people[0].person_id == expected
