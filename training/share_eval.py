@@ -402,12 +402,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sweep", action="store_true", help="tuning grid on the dev part")
     parser.add_argument("--part", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--markdown", action="store_true", help="a table for docs/benchmarks.md")
     args = parser.parse_args(argv)
     if args.sweep:
         return run_sweep(args.data, args.backend)
     report = run(args.data, args.backend, part=args.part)
     if args.json:
         print(json.dumps(report, indent=2))
+        return 0
+    if args.markdown:
+        print(markdown(report))
         return 0
     print(f"encoder {report['encoder']}, {report['profiles']} profiles, {report['cases']} cases")
     for part in ("dev", "test"):
@@ -416,6 +420,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "introductions" in report:
         print(f"introductions {json.dumps(report['introductions'])}")
     return 0
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """Return the share figures as a Markdown table, one row per part and kind of case."""
+    lines = [
+        "| part | cases | right person first | first (also-ok counts) | in the first three "
+        "| among those shown | said nobody stands out | top person right, by label |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for part in ("dev", "test"):
+        for bucket, row in report.get(part, {}).items():
+            labels = ", ".join(f"{k}: {v}" for k, v in row["top_by_label"].items())
+            lines.append(
+                f"| {part}, {bucket.replace('_', ' ')} | {row['cases']} | {row['top1']} | "
+                f"{row['top1_also_ok']} | {row['top3']} | {row['shown']} | "
+                f"{row['said_nobody_wrongly']} of {row['cases']} (null cases: "
+                f"{row['null_said_nobody']} of {row['null_cases']}) | {labels} |"
+            )
+    return "\n".join(lines)
 
 
 def run_sweep(data: Path, backend: str) -> int:
