@@ -182,9 +182,6 @@ class Snippet:
     text: str
 
 
-SNIPPET_KINDS: Final = ("interest", "looking_for", "can_offer", "title", "note", "recent")
-
-
 def snippets(facts: ProfileFacts, *, limit: int = 24) -> list[Snippet]:
     """Return the quotable pieces of a profile, most specific kinds first."""
     found: list[Snippet] = [Snippet("interest", i) for i in facts.interests if i.strip()]

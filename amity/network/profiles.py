@@ -7,7 +7,7 @@ the hash of its text and the model's name; `sync_embeddings` embeds only facets 
 text changed, in batches committed one by one, so an interrupted run resumes where
 it stopped. Loaded matrices are kept in memory and in AMITY_HOME/cache, keyed by a
 fingerprint of the rows, so a second `amity share` reads one file instead of 100,000
-rows.
+rows; Share's index over them (`share_index`) is built once per loaded set.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from amity import config
 from amity.domain import embeddings
 from amity.domain.embeddings import LexicalEncoder, Matrix, TextEncoder
 from amity.domain.matching import ProfileFacts, facet_texts
+from amity.domain.relevance import FacetIndex, FacetVectors
 from amity.network.models import ProfileEmbedding
 from amity.people.models import Interaction, Person
 
@@ -439,8 +440,36 @@ def vector_space(
     return space
 
 
+_INDEXES: dict[int, tuple[tuple[np.ndarray, ...], FacetIndex]] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def share_index(owner: AbstractBaseUser, space: VectorSpace) -> FacetIndex:
+    """Return the owner's facets indexed for ranking, rebuilt only when a matrix changes.
+
+    The loaded matrices stay the same objects while they are current, so holding them
+    and comparing identities says whether the index (a sort of every person's id) can
+    be reused.
+    """
+    vectors = {name: FacetVectors(f.ids, f.matrix) for name, f in space.facets.items()}
+    if not space.encoder.cacheable:
+        return FacetIndex.build(vectors)
+    matrices = tuple(f.matrix for f in space.facets.values())
+    with _INDEXES_LOCK:
+        held = _INDEXES.get(int(owner.pk))
+    same = held is not None and len(held[0]) == len(matrices)
+    if held is not None and same and all(a is b for a, b in zip(held[0], matrices, strict=True)):
+        return held[1]
+    index = FacetIndex.build(vectors)
+    with _INDEXES_LOCK:
+        _INDEXES[int(owner.pk)] = (matrices, index)
+    return index
+
+
 def forget_cached_matrices() -> None:
     """Drop the in-memory matrices (tests, and after bulk deletes)."""
     with _MEMORY_LOCK:
         _MEMORY.clear()
         _CHECKED.clear()
+    with _INDEXES_LOCK:
+        _INDEXES.clear()

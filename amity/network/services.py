@@ -9,7 +9,6 @@ transactions. Introductions live in `amity.network.introductions` and breadth in
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,19 +31,13 @@ from amity.domain.matching import (
     share_draft,
     snippets,
 )
-from amity.domain.relevance import (
-    SHARE_FACETS,
-    FacetIndex,
-    FacetVectors,
-    rank_for_share,
-    tuning_for,
-)
+from amity.domain.relevance import SHARE_FACETS, rank_for_share, tuning_for
 from amity.network.introductions import IntroStep, pending_intro_steps
 from amity.network.models import ReadingItem, Referral
 from amity.network.profiles import (
-    VectorSpace,
     facet_texts,
     facts_for,
+    share_index,
     text_backend,
     vector_space,
 )
@@ -132,32 +125,6 @@ def _explain(
         close = [r for r in reasons if r.score >= floor]
         out[facts.person_id] = (reasons, share_draft(facts, close, subject))
     return out
-
-
-_INDEXES: dict[int, tuple[tuple[np.ndarray, ...], FacetIndex]] = {}
-_INDEXES_LOCK = threading.Lock()
-
-
-def share_index(owner: AbstractBaseUser, space: VectorSpace) -> FacetIndex:
-    """Return the owner's facets indexed for ranking, rebuilt only when a matrix changes.
-
-    The loaded matrices stay the same objects while they are current, so holding them
-    and comparing identities says whether the index (a sort of every person's id) can
-    be reused.
-    """
-    vectors = {name: FacetVectors(f.ids, f.matrix) for name, f in space.facets.items()}
-    if not space.encoder.cacheable:
-        return FacetIndex.build(vectors)
-    matrices = tuple(f.matrix for f in space.facets.values())
-    with _INDEXES_LOCK:
-        held = _INDEXES.get(int(owner.pk))
-    same = held is not None and len(held[0]) == len(matrices)
-    if held is not None and same and all(a is b for a, b in zip(held[0], matrices, strict=True)):
-        return held[1]
-    index = FacetIndex.build(vectors)
-    with _INDEXES_LOCK:
-        _INDEXES[int(owner.pk)] = (matrices, index)
-    return index
 
 
 def share(
