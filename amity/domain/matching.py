@@ -182,6 +182,17 @@ class Snippet:
     text: str
 
 
+PIECES_OF_FACET: Final = {
+    "title": "title",
+    "interests": "interest",
+    "notes": "note",
+    "seeks": "looking_for",
+    "offers": "can_offer",
+    "recent": "recent",
+}
+"""Which kind of snippet quotes each facet (a facet holds one or more snippets)."""
+
+
 def snippets(facts: ProfileFacts, *, limit: int = 24) -> list[Snippet]:
     """Return the quotable pieces of a profile, most specific kinds first."""
     found: list[Snippet] = [Snippet("interest", i) for i in facts.interests if i.strip()]

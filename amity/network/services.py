@@ -9,7 +9,7 @@ transactions. Introductions live in `amity.network.introductions` and breadth in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from django.utils import timezone
 from amity.domain import embeddings
 from amity.domain.embeddings import LexicalEncoder, TextEncoder
 from amity.domain.matching import (
+    PIECES_OF_FACET,
     ProfileFacts,
     Reason,
     content_subject,
@@ -100,13 +101,24 @@ SNIPPETS_PER_PERSON = 10
 
 
 def _explain(
-    encoder: TextEncoder, query: np.ndarray, people: Sequence[ProfileFacts], subject: str
+    encoder: TextEncoder,
+    query: np.ndarray,
+    people: Sequence[ProfileFacts],
+    subject: str,
+    facets: Mapping[int, str],
 ) -> dict[int, tuple[list[Reason], str]]:
     """Return, per person id, the quoted reasons and the draft note, in one model call.
 
-    The closest piece is always quoted; the draft names it only when it is close.
+    Someone ranked for one facet is quoted from that facet's pieces (the interest, the
+    note sentence that stood out), so only those few are embedded; anyone else (the
+    person a share is logged for) from all their pieces. The closest piece is always
+    quoted; the draft names it only when it is close.
     """
-    pieces = {f.person_id: snippets(f, limit=SNIPPETS_PER_PERSON) for f in people}
+    pieces = {}
+    for facts in people:
+        found = snippets(facts, limit=SNIPPETS_PER_PERSON)
+        kind = PIECES_OF_FACET.get(facets.get(facts.person_id, ""))
+        pieces[facts.person_id] = [s for s in found if s.kind == kind] or found
     flat = [s for f in people for s in pieces[f.person_id]]
     vectors = encoder.encode([s.text for s in flat]) if flat else np.zeros((0, 1), np.float32)
     floor = floors_for(encoder.name).reason
@@ -158,7 +170,13 @@ def share(
     if log_person is not None and log_person.pk not in wanted:
         wanted.append(log_person.pk)
     facts = {f.person_id: f for f in facts_for(owner=owner, person_ids=wanted)}
-    explained = _explain(space.encoder, query, [facts[i] for i in wanted if i in facts], subject)
+    explained = _explain(
+        space.encoder,
+        query,
+        [facts[i] for i in wanted if i in facts],
+        subject,
+        {s.person_id: s.facet for s in ranking.people},
+    )
     people = Person.objects.filter(owner=owner).in_bulk([s.person_id for s in ranking.people])
     for standing in ranking.people:
         if standing.person_id in people and standing.person_id in explained:
