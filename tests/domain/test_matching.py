@@ -26,6 +26,7 @@ from amity.domain.matching import (
     seeks_text,
     share_draft,
     snippets,
+    title_text,
 )
 
 needs_model = pytest.mark.skipif(
@@ -81,7 +82,11 @@ def test_it_builds_profile_and_facet_texts() -> None:
     assert seeks_text(facts) == "a designer; advice on hiring"
     assert offers_text(facts) == "intros to investors"
     facets = facet_texts(facts)
-    assert facets["title"] == "CTO at Acme (Software)"
+    assert facets["title"] == "I work as a CTO at Acme, in software."
+    assert title_text(ProfileFacts(2, "Eve", title="Engineer")) == "I work as an Engineer."
+    assert title_text(ProfileFacts(3, "Fay", company="Acme")) == "I work at Acme."
+    assert title_text(ProfileFacts(4, "Gus", field="Law")) == "I work in law."
+    assert title_text(ProfileFacts(5, "Hal")) == ""
     assert facets["interests"] == "rowing"
     assert facets["notes"].startswith("Loves jazz") and "https" not in facets["notes"]
     assert facets["recent"] == "Coffee in Leeds"
