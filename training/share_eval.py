@@ -337,8 +337,8 @@ def sweep(
     """Print dev metrics over a grid of facet sets and temperatures (tuning aid)."""
     every = relevance.SHARE_FACETS
     sets = {
-        "all facets": every,
-        "no profile": tuple(f for f in every if f != "profile"),
+        "share's facets": every,
+        "with profile": ("profile", *every),
         "profile only": ("profile",),
         "no recent": tuple(f for f in every if f != "recent"),
     }
