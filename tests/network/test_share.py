@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from amity.domain import relevance
@@ -171,3 +172,32 @@ def test_it_gathers_what_today_should_add(tfidf: None, user: Any, network: dict)
     ]
     assert [i["introduction_id"] for i in actions["introductions"]] == [intro.pk]
     assert [r["action"] for r in actions["referrals"]] == ["research"]
+
+
+def test_the_service_ranks_exactly_as_the_pure_ranking_on_fresh_vectors(
+    model: None, user: Any, network: dict
+) -> None:
+    # What the evaluation measures (training/share_eval.py) is what Share does: the same
+    # facet texts, embedded directly, ranked by the same function, give the same people.
+    from amity.domain import embeddings
+    from amity.domain.relevance import FacetIndex, FacetVectors, rank_for_share, tuning_for
+    from amity.network import profiles
+
+    model_encoder = embeddings.load_model()
+    people = list(profiles.facts_for(owner=user))
+    texts = [profiles.facet_texts(p) for p in people]
+    vectors = {}
+    for facet in relevance.SHARE_FACETS:
+        keep = [i for i, t in enumerate(texts) if t[facet]]
+        ids = np.asarray([people[i].person_id for i in keep], dtype=np.int64)
+        vectors[facet] = FacetVectors(ids, model_encoder.encode([texts[i][facet] for i in keep]))
+    index = FacetIndex.build(vectors)
+    for text in (CANCER, "Crossing the Atlantic in a small yacht", "Raising a seed round"):
+        expected = rank_for_share(
+            model_encoder.encode([text])[0], index, tuning_for(model_encoder.name), limit=5
+        )
+        result = services.share(owner=user, text=text, limit=5)
+        assert [(m.person.pk, m.confidence) for m in result.matches] == [
+            (s.person_id, s.confidence) for s in expected.people
+        ]
+        assert result.stands_out == expected.stands_out
