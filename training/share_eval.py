@@ -285,8 +285,9 @@ def pair_scores(
 ) -> tuple[list[float], list[bool]]:
     """Return each pair's suggestion score (0 if never a candidate) and if it is suggested.
 
-    As `network.introductions` does, but every pair is a candidate (all neighbours), and
-    "suggested" means it survives `explain_interests` (before the per-person limit).
+    As `network.introductions` does (needs met by standing, `relevance.helpers_for_needs`;
+    shared interests across fields, all neighbours), and "suggested" means it survives
+    `explain_interests` (before the per-person limit).
     """
     vectors = facet_vectors(people, encoder)
     index = {p.person_id: i for i, p in enumerate(people)}
@@ -300,10 +301,16 @@ def pair_scores(
     )
     intro_vectors = IntroVectors(profile_rows, profile, seek_rows, seeks, offer_rows, offers)
     floors = floors_for(encoder.name)
+    helpers = relevance.FacetIndex.build({f: vectors[f] for f in relevance.NEED_FACETS})
+    needs = [
+        (index[m.seeker], index[m.helper], m.cosine, m.facet)
+        for m in relevance.helpers_for_needs(vectors["seeks"], helpers, tuning_of(encoder))
+    ]
     candidates = introduction_candidates(
-        people, intro_vectors, known=set(), floors=floors, neighbours=len(people)
+        people, intro_vectors, known=set(), floors=floors, neighbours=len(people), needs=needs
     )
-    by_key = {c.key: c for c in candidates}
+    # A candidate's `a` and `b` are positions in `people`, not person ids.
+    by_key = {pair_key(people[c.a].person_id, people[c.b].person_id): c for c in candidates}
     scores, suggested = [], []
     for a, b in pairs:
         found = by_key.get(pair_key(a, b))

@@ -457,6 +457,14 @@ def _interest_candidates(
                 yield a, b, float(score)
 
 
+def need_reason(seeker: ProfileFacts, helper: ProfileFacts, facet: str) -> str:
+    """Say whose need the other can meet, by what they offer or else by their work."""
+    if facet == "offers" and helper.can_offer.strip():
+        offer = clip(offers_text(helper), 120)
+        return f"{seek_phrase(seeker)}; {helper.name} can offer “{offer}”"
+    return f"{seek_phrase(seeker)}; {helper.name} works as {role_line(helper) or helper.field}"
+
+
 def introduction_candidates(
     people: Sequence[ProfileFacts],
     vectors: IntroVectors,
@@ -464,11 +472,15 @@ def introduction_candidates(
     known: set[tuple[int, int]],
     floors: Floors,
     neighbours: int = 8,
+    needs: Iterable[tuple[int, int, float, str]] | None = None,
 ) -> list[IntroCandidate]:
     """Return scored pairs (people indices) not yet known to each other, unexplained.
 
-    Interest candidates carry a placeholder reason; `explain_interests` replaces it
-    with the quoted interests, or drops the pair when none are close enough.
+    `needs` are (seeker, helper, cosine, facet) pairs found by standing
+    (`relevance.helpers_for_needs`); without them a need is paired with an offer whose
+    cosine clears `floors.need`. Interest candidates carry a placeholder reason;
+    `explain_interests` replaces it with the quoted interests, or drops the pair when
+    none are close enough.
     """
     pairs: dict[tuple[int, int], IntroCandidate] = {}
 
@@ -480,14 +492,21 @@ def introduction_candidates(
             pairs[key] = IntroCandidate(a, b)
         return pairs[key]
 
-    for seeker, offerer, score in _need_candidates(people, vectors, floors.need, neighbours):
-        found = candidate(seeker, offerer)
+    if needs is None:
+        found_needs: Iterable[tuple[int, int, float, str]] = (
+            (seeker, offerer, score, "offers")
+            for seeker, offerer, score in _need_candidates(people, vectors, floors.need, neighbours)
+        )
+    else:
+        found_needs = needs
+    for seeker, helper, score, facet in found_needs:
+        found = candidate(seeker, helper)
         if found is None:
             continue
-        offer = clip(offers_text(people[offerer]), 120)
-        text = f"{seek_phrase(people[seeker])}; {people[offerer].name} can offer “{offer}”"
         found.score += NEED_WEIGHT * score
-        found.reasons.append(IntroReason("need", text))
+        found.reasons.append(
+            IntroReason("need", need_reason(people[seeker], people[helper], facet))
+        )
     for a, b, score in _interest_candidates(people, vectors, floors.interests, neighbours):
         found = candidate(a, b)
         if found is None or any(r.kind == "interests" for r in found.reasons):

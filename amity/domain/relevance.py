@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from amity.domain.embeddings import LEXICAL_NAME, Matrix
+from amity.domain.embeddings import LEXICAL_NAME, Matrix, nearest_rows
 
 STRONG = "strong match"
 MAYBE = "maybe"
@@ -251,3 +251,64 @@ def rank_for_share(query: Matrix, index: FacetIndex, tuning: Tuning, *, limit: i
     else:
         people = people[: tuning.long_shots]
     return Ranking(people, stands_out)
+
+
+# -- who could meet a need ------------------------------------------------------------
+
+NEED_FACETS = ("offers", "title")
+"""What a need is compared with: what people offer, and what they do (a need for "a
+designer" is met by a designer who never wrote "can offer: design"). On the judged
+pairs these two rank worth-introducing pairs as well as all facets do."""
+
+
+@dataclass(frozen=True)
+class NeedMatch:
+    """Someone who stands out as able to meet another's need, and through which facet."""
+
+    seeker: int
+    helper: int
+    cosine: float
+    standing: float
+    facet: str
+
+
+def helpers_for_needs(
+    seeks: FacetVectors,
+    helpers: FacetIndex,
+    tuning: Tuning,
+    *,
+    neighbours: int = 8,
+    sample: int = 4096,
+    seed: int = 7,
+) -> list[NeedMatch]:
+    """Return, for each need, the people who stand out as able to meet it.
+
+    As for a shared text, a helper's cosine counts by how far it stands above that
+    facet's cosines to the same need across the network (mean and spread measured on
+    up to `sample` rows), and only standings from "maybe" up are kept.
+    """
+    rng = np.random.default_rng(seed)
+    found: dict[tuple[int, int], NeedMatch] = {}
+    for name in NEED_FACETS:
+        if name not in helpers.facets or not seeks.ids.size:
+            continue
+        facet = helpers.facets[name]
+        rows = facet.ids.size
+        picked = rng.choice(rows, min(rows, sample), replace=False)
+        spread = seeks.matrix @ facet.matrix[picked].T
+        n, k = float(picked.size), tuning.prior_weight
+        mean = (spread.sum(axis=1) + k * tuning.prior_mean) / (n + k)
+        var = (((spread - mean[:, None]) ** 2).sum(axis=1) + k * tuning.prior_std**2) / (n + k)
+        std = np.sqrt(np.maximum(var, 1e-12))
+        floor = chance_peak(rows) + tuning.maybe
+        near = nearest_rows(seeks.matrix, facet.matrix, neighbours)
+        for q, seeker in enumerate(seeks.ids):
+            for j, cosine in zip(near.indices[q], near.scores[q], strict=True):
+                standing = (float(cosine) - float(mean[q])) / float(std[q])
+                helper = int(facet.ids[int(j)]) if j >= 0 else -1
+                if j < 0 or helper == int(seeker) or standing < floor:
+                    continue
+                key = (int(seeker), helper)
+                if key not in found or found[key].standing < standing:
+                    found[key] = NeedMatch(int(seeker), helper, float(cosine), standing, name)
+    return sorted(found.values(), key=lambda m: (-m.standing, m.seeker, m.helper))

@@ -36,6 +36,13 @@ from amity.domain.matching import (
     pair_key,
     same_city,
 )
+from amity.domain.relevance import (
+    NEED_FACETS,
+    FacetIndex,
+    FacetVectors,
+    helpers_for_needs,
+    tuning_for,
+)
 from amity.network.drafts import introduction_drafts
 from amity.network.models import Introduction, ProfileEmbedding
 from amity.network.profiles import FacetMatrix, facet_texts, facts_for, text_backend, vector_space
@@ -139,6 +146,22 @@ def _vectors(people: list[ProfileFacts], facets: dict[str, FacetMatrix]) -> Intr
     )
 
 
+def _needs(
+    people: list[ProfileFacts], facets: dict[str, FacetMatrix], encoder_name: str
+) -> list[tuple[int, int, float, str]]:
+    """Return (seeker, helper, cosine, facet) people indices: who stands out for a need."""
+    index = {f.person_id: i for i, f in enumerate(people)}
+    helpers = FacetIndex.build(
+        {name: FacetVectors(facets[name].ids, facets[name].matrix) for name in NEED_FACETS}
+    )
+    seeks = FacetVectors(facets["seeks"].ids, facets["seeks"].matrix)
+    return [
+        (index[m.seeker], index[m.helper], m.cosine, m.facet)
+        for m in helpers_for_needs(seeks, helpers, tuning_for(encoder_name))
+        if m.seeker in index and m.helper in index
+    ]
+
+
 _SUGGESTIONS: dict[tuple[int, int, int, str], tuple[tuple[object, ...], Suggestions]] = {}
 _SUGGESTIONS_LOCK = threading.Lock()
 
@@ -193,12 +216,16 @@ def forget_suggestions() -> None:
 def _suggest(*, owner: AbstractBaseUser, limit: int, person: Person | None) -> Suggestions:
     """Compute suggestions (see `suggest_introductions`)."""
     people = list(facts_for(owner=owner))
-    space = vector_space(owner=owner, facets=("profile", "seeks", "offers"), facts=people)
+    space = vector_space(owner=owner, facets=("profile", "seeks", "offers", "title"), facts=people)
     result = Suggestions(space.description, space.kind, pending=space.pending, people=len(people))
     vectors = _vectors(people, space.facets)
     floors = floors_for(space.encoder.name)
     candidates = introduction_candidates(
-        people, vectors, known=known_pairs(owner=owner), floors=floors
+        people,
+        vectors,
+        known=known_pairs(owner=owner),
+        floors=floors,
+        needs=_needs(people, space.facets, space.encoder.name),
     )
     result.candidates = len(candidates)
     if person is not None:

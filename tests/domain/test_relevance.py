@@ -208,3 +208,24 @@ def test_the_model_finds_the_friend_a_text_is_for_without_shared_words(
     )
     assert ranking.people, "never an empty answer with the model"
     assert ranking.people[0].person_id == expected
+
+
+def test_a_need_is_met_by_what_someone_does_not_only_by_what_they_offer() -> None:
+    facets, _ = _crowd()
+    # Person 1 needs what person 9's title says they do; nobody offers it.
+    need = facets["title"].matrix[8] * 0.9 + facets["interests"].matrix[0] * 0.1
+    seeks = FacetVectors(np.array([1], np.int64), normalize_rows(need[None, :]))
+    helpers = FacetIndex.build({"title": facets["title"]})
+    found = relevance.helpers_for_needs(seeks, helpers, TUNING, sample=200)
+    assert [(m.seeker, m.helper, m.facet) for m in found] == [(1, 9, "title")]
+    assert found[0].standing > chance_peak(300)
+
+
+def test_nobody_meets_a_need_unlike_everyone_and_nobody_meets_their_own() -> None:
+    facets, query = _crowd()
+    # A need that is person 5's own title: they may not be their own helper.
+    seeks = FacetVectors(np.array([5, 6], np.int64), np.stack([facets["title"].matrix[4], query]))
+    helpers = FacetIndex.build({"title": facets["title"]})
+    found = relevance.helpers_for_needs(seeks, helpers, TUNING)
+    assert all(m.seeker != m.helper for m in found)
+    assert not any(m.seeker == 6 for m in found)
