@@ -60,12 +60,16 @@ def main() -> None:
     clock = lap(f"read {len(people):,} profiles (with needs from logged asks)", clock)
     known = intros.known_pairs(owner=owner)
     clock = lap(f"known pairs ({len(known):,}, from shared interactions and introductions)", clock)
-    space = profiles.vector_space(owner=owner, facets=("profile", "seeks", "offers"), facts=people)
+    space = profiles.vector_space(
+        owner=owner, facets=("profile", "seeks", "offers", "title"), facts=people
+    )
     sizes = ", ".join(f"{k} {len(v.ids):,}" for k, v in space.facets.items())
     clock = lap(f"load vectors ({sizes}; {space.pending} pending)", clock)
+    needs = intros._needs(people, space.facets, space.encoder.name)
+    clock = lap(f"needs met by standing ({len(needs):,} pairs)", clock)
     vectors = intros._vectors(people, space.facets)
     candidates = introduction_candidates(
-        people, vectors, known=known, floors=floors_for(space.encoder.name)
+        people, vectors, known=known, floors=floors_for(space.encoder.name), needs=needs
     )
     clock = lap(f"neighbour searches and scoring ({len(candidates):,} candidate pairs)", clock)
     started = time.perf_counter()
