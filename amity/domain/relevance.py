@@ -278,7 +278,7 @@ def helpers_for_needs(
     tuning: Tuning,
     *,
     neighbours: int = 8,
-    sample: int = 4096,
+    sample: int = 1024,
     seed: int = 7,
 ) -> list[NeedMatch]:
     """Return, for each need, the people who stand out as able to meet it.
