@@ -4,10 +4,12 @@ A cosine means little on its own: one model's 0.3 is another's 0.6, and a short 
 scores differently from a paragraph of notes. So each facet of a profile (title,
 interests, notes, what they look for or offer, recent talks) is compared with the
 text separately, each facet's cosines are standardised over the owner's whole network
-(a z-score: how unusual this person's closeness is), and a person's score is the soft
-maximum of their facets' z-scores, so one strongly matching facet is enough and an
-empty one costs nothing. Confidence labels come from that standing, not from floors
-on raw cosines: "strong match", "maybe", or "long shot" when nobody stands out.
+(a z-score: how unusual this person's closeness is), and a person's standing is the
+best of their facets' z-scores (a soft maximum is there to try; the plain maximum did
+best on the dev cases), so one strongly matching facet is enough and an empty one
+costs nothing. Confidence labels come from that standing, not from floors on raw
+cosines: "strong match", "maybe", or "long shot" when nobody stands out. Needs for
+introductions are met the same way (`helpers_for_needs`).
 
 Pure numpy over plain arrays; `amity.network` loads the vectors, the evaluation in
 `training/share_eval.py` builds them the same way from `matching.facet_texts`.
@@ -56,7 +58,7 @@ class Tuning:
     """Standing from which a person is a strong match, or a maybe, counted from the
     highest z-score chance alone would give among this many facets (see `chance_peak`)."""
     min_cosine: float
-    """Below this best-facet cosine nothing connects them (no shared word, for TF-IDF)."""
+    """A facet at or below this cosine does not count (no shared word, for TF-IDF)."""
     long_shots: int = 3
     """How many people to show, labelled long shots, when nobody stands out."""
 
