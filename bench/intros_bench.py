@@ -43,7 +43,9 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from amity.domain.matching import floors_for, introduction_candidates
+    from amity.domain.matching import floors_for
+    from amity.domain.pairing import introduction_candidates, needs_by_position
+    from amity.domain.relevance import FacetVectors, tuning_for
     from amity.network import introductions as intros
     from amity.network import profiles
 
@@ -65,7 +67,11 @@ def main() -> None:
     )
     sizes = ", ".join(f"{k} {len(v.ids):,}" for k, v in space.facets.items())
     clock = lap(f"load vectors ({sizes}; {space.pending} pending)", clock)
-    needs = intros._needs(people, space.facets, space.encoder.name)
+    needs = needs_by_position(
+        people,
+        {name: FacetVectors(f.ids, f.matrix) for name, f in space.facets.items()},
+        tuning_for(space.encoder.name),
+    )
     clock = lap(f"needs met by standing ({len(needs):,} pairs)", clock)
     vectors = intros._vectors(people, space.facets)
     candidates = introduction_candidates(

@@ -34,14 +34,12 @@ import numpy as np
 
 from amity.domain import embeddings, relevance
 from amity.domain.embeddings import LexicalEncoder, Matrix, TextEncoder
-from amity.domain.matching import (
-    FACETS,
+from amity.domain.matching import FACETS, ProfileFacts, facet_texts, floors_for
+from amity.domain.pairing import (
     IntroVectors,
-    ProfileFacts,
     explain_interests,
-    facet_texts,
-    floors_for,
     introduction_candidates,
+    needs_by_position,
     pair_key,
 )
 from amity.domain.relevance import FacetVectors, Tuning
@@ -301,11 +299,7 @@ def pair_scores(
     )
     intro_vectors = IntroVectors(profile_rows, profile, seek_rows, seeks, offer_rows, offers)
     floors = floors_for(encoder.name)
-    helpers = relevance.FacetIndex.build({f: vectors[f] for f in relevance.NEED_FACETS})
-    needs = [
-        (index[m.seeker], index[m.helper], m.cosine, m.facet)
-        for m in relevance.helpers_for_needs(vectors["seeks"], helpers, tuning_of(encoder))
-    ]
+    needs = needs_by_position(people, vectors, tuning_of(encoder))
     candidates = introduction_candidates(
         people, intro_vectors, known=set(), floors=floors, neighbours=len(people), needs=needs
     )

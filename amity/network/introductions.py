@@ -23,26 +23,20 @@ from django.utils import timezone
 
 from amity.domain import embeddings
 from amity.domain.embeddings import LexicalEncoder, TextEncoder
-from amity.domain.matching import (
+from amity.domain.matching import ProfileFacts, floors_for
+from amity.domain.pairing import (
     IntroCandidate,
     IntroReason,
     IntroVectors,
-    ProfileFacts,
     complementary_roles,
     diversify,
     explain_interests,
-    floors_for,
     introduction_candidates,
+    needs_by_position,
     pair_key,
     same_city,
 )
-from amity.domain.relevance import (
-    NEED_FACETS,
-    FacetIndex,
-    FacetVectors,
-    helpers_for_needs,
-    tuning_for,
-)
+from amity.domain.relevance import FacetVectors, tuning_for
 from amity.network.drafts import introduction_drafts
 from amity.network.models import Introduction, ProfileEmbedding
 from amity.network.profiles import FacetMatrix, facet_texts, facts_for, text_backend, vector_space
@@ -146,22 +140,6 @@ def _vectors(people: list[ProfileFacts], facets: dict[str, FacetMatrix]) -> Intr
     )
 
 
-def _needs(
-    people: list[ProfileFacts], facets: dict[str, FacetMatrix], encoder_name: str
-) -> list[tuple[int, int, float, str]]:
-    """Return (seeker, helper, cosine, facet) people indices: who stands out for a need."""
-    index = {f.person_id: i for i, f in enumerate(people)}
-    helpers = FacetIndex.build(
-        {name: FacetVectors(facets[name].ids, facets[name].matrix) for name in NEED_FACETS}
-    )
-    seeks = FacetVectors(facets["seeks"].ids, facets["seeks"].matrix)
-    return [
-        (index[m.seeker], index[m.helper], m.cosine, m.facet)
-        for m in helpers_for_needs(seeks, helpers, tuning_for(encoder_name))
-        if m.seeker in index and m.helper in index
-    ]
-
-
 _SUGGESTIONS: dict[tuple[int, int, int, str], tuple[tuple[object, ...], Suggestions]] = {}
 _SUGGESTIONS_LOCK = threading.Lock()
 
@@ -220,12 +198,10 @@ def _suggest(*, owner: AbstractBaseUser, limit: int, person: Person | None) -> S
     result = Suggestions(space.description, space.kind, pending=space.pending, people=len(people))
     vectors = _vectors(people, space.facets)
     floors = floors_for(space.encoder.name)
+    facets = {name: FacetVectors(f.ids, f.matrix) for name, f in space.facets.items()}
+    needs = needs_by_position(people, facets, tuning_for(space.encoder.name))
     candidates = introduction_candidates(
-        people,
-        vectors,
-        known=known_pairs(owner=owner),
-        floors=floors,
-        needs=_needs(people, space.facets, space.encoder.name),
+        people, vectors, known=known_pairs(owner=owner), floors=floors, needs=needs
     )
     result.candidates = len(candidates)
     if person is not None:

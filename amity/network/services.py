@@ -9,7 +9,7 @@ transactions. Introductions live in `amity.network.introductions` and breadth in
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,18 +21,8 @@ from django.utils import timezone
 
 from amity.domain import embeddings
 from amity.domain.embeddings import LexicalEncoder, TextEncoder
-from amity.domain.matching import (
-    PIECES_OF_FACET,
-    ProfileFacts,
-    Reason,
-    content_subject,
-    floors_for,
-    pick_reasons,
-    plain,
-    share_draft,
-    snippets,
-)
-from amity.domain.relevance import SHARE_FACETS, rank_for_share, tuning_for
+from amity.domain.matching import Reason, content_subject, explain_matches, floors_for, plain
+from amity.domain.relevance import SHARE_FACETS, Standing, rank_for_share, tuning_for
 from amity.network.introductions import IntroStep, pending_intro_steps
 from amity.network.models import ReadingItem, Referral
 from amity.network.profiles import (
@@ -97,46 +87,18 @@ class ShareResult:
     reading_item: ReadingItem | None = None
 
 
-SNIPPETS_PER_PERSON = 10
-
-
-def _explain(
-    encoder: TextEncoder,
-    query: np.ndarray,
-    people: Sequence[ProfileFacts],
-    subject: str,
-    facets: Mapping[int, str],
-) -> dict[int, tuple[list[Reason], str]]:
-    """Return, per person id, the quoted reasons and the draft note, in one model call.
-
-    Someone ranked for one facet is quoted from that facet's pieces (the interest, the
-    note sentence that stood out), so only those few are embedded; anyone else (the
-    person a share is logged for) from all their pieces. The closest piece is always
-    quoted; the draft names it only when it is close.
-    """
-    pieces = {}
-    for facts in people:
-        found = snippets(facts, limit=SNIPPETS_PER_PERSON)
-        kind = PIECES_OF_FACET.get(facets.get(facts.person_id, ""))
-        pieces[facts.person_id] = [s for s in found if s.kind == kind] or found
-    flat = [s for f in people for s in pieces[f.person_id]]
-    vectors = encoder.encode([s.text for s in flat]) if flat else np.zeros((0, 1), np.float32)
-    floor = floors_for(encoder.name).reason
-    out: dict[int, tuple[list[Reason], str]] = {}
-    start = 0
-    for facts in people:
-        count = len(pieces[facts.person_id])
-        reasons = pick_reasons(
-            query,
-            pieces[facts.person_id],
-            vectors[start : start + count],
-            floor=floor,
-            quote_best=True,
-        )
-        start += count
-        close = [r for r in reasons if r.score >= floor]
-        out[facts.person_id] = (reasons, share_draft(facts, close, subject))
-    return out
+def _shared_with(
+    owner: AbstractBaseUser,
+    standings: Sequence[Standing],
+    explained: dict[int, tuple[list[Reason], str]],
+) -> list[SharedWith]:
+    """Return the people to show, in order, with their reasons and drafts."""
+    people = Person.objects.filter(owner=owner).in_bulk([s.person_id for s in standings])
+    return [
+        SharedWith(people[s.person_id], s.score, s.confidence, *explained[s.person_id])
+        for s in standings
+        if s.person_id in people and s.person_id in explained
+    ]
 
 
 def share(
@@ -170,26 +132,14 @@ def share(
     if log_person is not None and log_person.pk not in wanted:
         wanted.append(log_person.pk)
     facts = {f.person_id: f for f in facts_for(owner=owner, person_ids=wanted)}
-    explained = _explain(
+    explained = explain_matches(
         space.encoder,
         query,
         [facts[i] for i in wanted if i in facts],
         subject,
         {s.person_id: s.facet for s in ranking.people},
     )
-    people = Person.objects.filter(owner=owner).in_bulk([s.person_id for s in ranking.people])
-    for standing in ranking.people:
-        if standing.person_id in people and standing.person_id in explained:
-            reasons, draft = explained[standing.person_id]
-            result.matches.append(
-                SharedWith(
-                    people[standing.person_id],
-                    standing.score,
-                    standing.confidence,
-                    reasons,
-                    draft,
-                )
-            )
+    result.matches = _shared_with(owner, ranking.people, explained)
     if save:
         result.reading_item = save_reading(owner=owner, text=text, title=title)
     if log_person is not None:

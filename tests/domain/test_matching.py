@@ -8,25 +8,27 @@ import pytest
 from amity.domain import embeddings
 from amity.domain.embeddings import LexicalEncoder, TextEncoder
 from amity.domain.matching import (
-    IntroVectors,
     ProfileFacts,
     Reason,
-    complementary_roles,
     content_subject,
-    diversify,
-    explain_interests,
     facet_texts,
     floors_for,
-    introduction_candidates,
     offers_text,
     pick_reasons,
     profile_text,
-    roles_of,
-    same_city,
     seeks_text,
     share_draft,
     snippets,
     title_text,
+)
+from amity.domain.pairing import (
+    IntroVectors,
+    complementary_roles,
+    diversify,
+    explain_interests,
+    introduction_candidates,
+    roles_of,
+    same_city,
 )
 
 needs_model = pytest.mark.skipif(
@@ -240,7 +242,7 @@ def test_it_suggests_shared_interests_only_across_different_fields() -> None:
 
 
 def test_it_keeps_each_person_in_at_most_two_suggestions() -> None:
-    from amity.domain.matching import IntroCandidate
+    from amity.domain.pairing import IntroCandidate
 
     candidates = [IntroCandidate(0, i, score=1.0 - i / 10) for i in range(1, 5)]
     kept = diversify(candidates, limit=10, per_person=2)
