@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from amity.domain.embeddings import LexicalEncoder, Matrix
@@ -159,3 +161,20 @@ def test_it_keeps_each_owners_vectors_apart(
     mine = profiles.load_facet(owner=user, model_name=encoder.name, facet="profile")
     theirs = profiles.load_facet(owner=other_user, model_name=encoder.name, facet="profile")
     assert len(mine.ids) == 5 and len(theirs.ids) == 0
+
+
+def test_an_upgrade_makes_everyone_stale_once_so_new_facets_get_embedded(
+    user: Any, network: dict
+) -> None:
+    # Vectors as the code before issue 19 left them: whole profile, needs and offers only.
+    encoder = CountingEncoder()
+    profiles.sync_embeddings(owner=user, encoder=encoder)
+    ProfileEmbedding.objects.exclude(facet__in=["profile", "seeks", "offers"]).delete()
+    assert profiles.stale_people(owner=user, model_name=encoder.name) == []
+    migration = importlib.import_module("amity.network.migrations.0004_embed_new_facets")
+    migration.backdate(django_apps, None)
+    assert len(profiles.stale_people(owner=user, model_name=encoder.name)) == 5
+    again = profiles.sync_embeddings(owner=user, encoder=encoder)
+    assert again.embedded == facet_rows(user) - 7
+    assert ProfileEmbedding.objects.filter(owner=user, facet="title").count() == 5
+    assert profiles.stale_people(owner=user, model_name=encoder.name) == []
