@@ -8,6 +8,7 @@ transactions. Introductions live in `amity.network.introductions` and breadth in
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -122,6 +123,12 @@ def share(
         raise ValidationError("person", "unknown person")
     space = vector_space(owner=owner, facets=SHARE_FACETS, extra_corpus=[text])
     tuning = tuning_for(space.encoder.name)
+    if not any(space.facets[f].ids.size for f in ("title", "interests", "notes", "recent")):
+        # Vectors from before these facets existed (until `amity embed` has run): rank
+        # by the whole profile too rather than by needs and offers alone.
+        older = ("profile", "seeks", "offers")
+        space = vector_space(owner=owner, facets=older, extra_corpus=[text])
+        tuning = dataclasses.replace(tuning, facets=older)
     query = space.encoder.encode([text])[0]
     ranking = rank_for_share(query, share_index(owner, space), tuning, limit=limit)
     subject = content_subject(text)

@@ -201,3 +201,18 @@ def test_the_service_ranks_exactly_as_the_pure_ranking_on_fresh_vectors(
             (s.person_id, s.confidence) for s in expected.people
         ]
         assert result.stands_out == expected.stands_out
+
+
+def test_before_the_facets_are_embedded_it_ranks_by_the_whole_profile(
+    model: None, user: Any, network: dict
+) -> None:
+    from amity.network import profiles
+    from amity.network.models import ProfileEmbedding
+
+    services.share(owner=user, text=CANCER)  # embeds every facet inline
+    # As an upgraded network looks until `amity embed` runs: whole profiles only.
+    ProfileEmbedding.objects.exclude(facet__in=["profile", "seeks", "offers"]).delete()
+    profiles.forget_cached_matrices()
+    result = services.share(owner=user, text=CANCER, limit=3)
+    assert result.matches and result.matches[0].person == network["doctor"]
+    assert result.matches[0].reasons[0].quote == "oncology"
