@@ -43,7 +43,9 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from amity.domain.matching import floors_for, introduction_candidates
+    from amity.domain.matching import floors_for
+    from amity.domain.pairing import introduction_candidates, needs_by_position
+    from amity.domain.relevance import FacetVectors, tuning_for
     from amity.network import introductions as intros
     from amity.network import profiles
 
@@ -60,12 +62,20 @@ def main() -> None:
     clock = lap(f"read {len(people):,} profiles (with needs from logged asks)", clock)
     known = intros.known_pairs(owner=owner)
     clock = lap(f"known pairs ({len(known):,}, from shared interactions and introductions)", clock)
-    space = profiles.vector_space(owner=owner, facets=("profile", "seeks", "offers"), facts=people)
+    space = profiles.vector_space(
+        owner=owner, facets=("profile", "seeks", "offers", "title"), facts=people
+    )
     sizes = ", ".join(f"{k} {len(v.ids):,}" for k, v in space.facets.items())
     clock = lap(f"load vectors ({sizes}; {space.pending} pending)", clock)
+    needs = needs_by_position(
+        people,
+        {name: FacetVectors(f.ids, f.matrix) for name, f in space.facets.items()},
+        tuning_for(space.encoder.name),
+    )
+    clock = lap(f"needs met by standing ({len(needs):,} pairs)", clock)
     vectors = intros._vectors(people, space.facets)
     candidates = introduction_candidates(
-        people, vectors, known=known, floors=floors_for(space.encoder.name)
+        people, vectors, known=known, floors=floors_for(space.encoder.name), needs=needs
     )
     clock = lap(f"neighbour searches and scoring ({len(candidates):,} candidate pairs)", clock)
     started = time.perf_counter()

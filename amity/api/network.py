@@ -67,7 +67,8 @@ class ShareMatchOut(Schema):
     """One person who would care, why, and a draft note."""
 
     person: PersonRef
-    score: float
+    score: float = Field(description="how far they stand above your network (a z-score)")
+    confidence: str = Field(description='"strong match", "maybe" or "long shot"')
     reasons: list[ReasonOut]
     draft: str
 
@@ -89,6 +90,7 @@ class ShareOut(Schema):
     backend: str
     subject: str
     pending: int
+    stands_out: bool = Field(description="false: nobody stands out, matches are long shots")
     matches: list[ShareMatchOut]
     logged: int | None
     saved: ReadingOut | None

@@ -1,23 +1,24 @@
-"""Match text to the people who would care, and people to people worth introducing.
+"""Say what Amity knows about a person as texts to match, and why a match was made.
 
 Pure functions over plain data. A person is a `ProfileFacts`; vectors come from
 `amity.domain.embeddings` (the model, or the lexical fallback) and are unit rows, so
-a dot product is a cosine. Scores below the floors here are noise for the model; the
-lexical fallback has its own, lower floors because word-overlap cosines run smaller.
+a dot product is a cosine. This module builds each facet's text, quotes the pieces
+that matched and drafts the note; who to show for a shared text is ranked in
+`amity.domain.relevance`, who to introduce in `amity.domain.pairing`. Scores below the
+floors here are noise for the model; the lexical fallback has its own, lower floors
+because word-overlap cosines run smaller.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 
-from amity.domain.embeddings import LEXICAL_NAME, Matrix, TextEncoder, nearest_rows, top_k
+from amity.domain.embeddings import LEXICAL_NAME, Matrix, TextEncoder
 
 NOTES_LIMIT: Final = 700
 """Characters of notes that go into a profile text (the model reads ~256 tokens)."""
@@ -27,17 +28,16 @@ NOTES_LIMIT: Final = 700
 class Floors:
     """The cosine below which a match is noise, for one kind of encoder."""
 
-    share: float
-    """Profile cosine from which a person is a candidate for a shared text."""
-    share_alone: float
-    """Profile cosine from which a candidate stands without a quotable reason."""
+    resurface: float
+    """Profile cosine from which a saved item comes back in Today for someone."""
     reason: float
+    """Piece cosine from which a draft names the piece ("your work on X")."""
     need: float
     interests: float
 
 
-MODEL_FLOORS: Final = Floors(share=0.08, share_alone=0.3, reason=0.25, need=0.25, interests=0.45)
-LEXICAL_FLOORS: Final = Floors(share=0.05, share_alone=0.25, reason=0.08, need=0.12, interests=0.2)
+MODEL_FLOORS: Final = Floors(resurface=0.3, reason=0.25, need=0.25, interests=0.45)
+LEXICAL_FLOORS: Final = Floors(resurface=0.25, reason=0.08, need=0.12, interests=0.2)
 
 
 def floors_for(encoder_name: str) -> Floors:
@@ -96,7 +96,12 @@ def role_line(facts: ProfileFacts) -> str:
 
 
 def profile_text(facts: ProfileFacts) -> str:
-    """Return the text that stands for a person's whole profile."""
+    """Return the text that stands for who a person is (not what they said lately).
+
+    Recent interactions have a facet of their own; keeping them out of this text keeps
+    "Coffee on Tuesday" from pulling introductions together, and keeps the longest
+    text to embed short (a logged call re-embeds only the "recent" facet).
+    """
     parts = [
         role_line(facts),
         f"Field: {facts.field}" if facts.field else "",
@@ -104,9 +109,52 @@ def profile_text(facts: ProfileFacts) -> str:
         f"Looking for: {plain(facts.looking_for)}" if facts.looking_for else "",
         f"Can offer: {plain(facts.can_offer)}" if facts.can_offer else "",
         clip(plain(facts.notes), NOTES_LIMIT) if facts.notes else "",
-        "Recently: " + "; ".join(facts.recent) if facts.recent else "",
     ]
     return ". ".join(p.rstrip(". ") for p in parts if p)
+
+
+def _article(noun: str) -> str:
+    """Return "a" or "an" for a noun phrase (by its first letter; good enough here)."""
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
+def title_text(facts: ProfileFacts) -> str:
+    """Return who they are at work as a sentence: "I work as a nurse at X, in health."
+
+    MiniLM matches articles to a sentence about someone's work better than to a bare
+    job title (dev cases: right person first 0.614 -> 0.643; "A nurse at X" and
+    "My job: nurse" did about as well, the bare title worst).
+    """
+    title, company, field = facts.title.strip(), facts.company.strip(), facts.field.strip()
+    if not (title or company or field):
+        return ""
+    if title:
+        text = f"I work as {_article(title)} {title}"
+        text += f" at {company}" if company else ""
+    else:
+        text = f"I work at {company}" if company else "I work"
+    if field and field.lower() not in text.lower():
+        text += f", in {field.lower()}" if title or company else f" in {field.lower()}"
+    return text + "."
+
+
+def interests_text(facts: ProfileFacts) -> str:
+    """Return their interests as one line.
+
+    Not a sentence: framing a list of tags ("I am interested in compilers, …") dilutes
+    the jargon that makes it specific (a Rust article: cosine 0.22 bare, 0.09 framed).
+    """
+    return ", ".join(i.strip() for i in facts.interests if i.strip())
+
+
+def notes_text(facts: ProfileFacts) -> str:
+    """Return the user's notes about them, as much as the model reads."""
+    return clip(plain(facts.notes), NOTES_LIMIT) if facts.notes else ""
+
+
+def recent_text(facts: ProfileFacts) -> str:
+    """Return the summaries of their latest interactions as one line."""
+    return "; ".join(plain(r) for r in facts.recent if r.strip())
 
 
 def seeks_text(facts: ProfileFacts) -> str:
@@ -128,6 +176,24 @@ def offers_text(facts: ProfileFacts) -> str:
     return plain(facts.can_offer)
 
 
+FACETS: Final = ("profile", "seeks", "offers", "title", "interests", "notes", "recent")
+"""The texts of a profile that get a vector each; share compares a text with all but
+the first, introductions and the reading list use the whole profile."""
+
+
+def facet_texts(facts: ProfileFacts) -> dict[str, str]:
+    """Return the text of each facet of a profile ("" when the facet is empty)."""
+    return {
+        "profile": profile_text(facts),
+        "seeks": seeks_text(facts),
+        "offers": offers_text(facts),
+        "title": title_text(facts),
+        "interests": interests_text(facts),
+        "notes": notes_text(facts),
+        "recent": recent_text(facts),
+    }
+
+
 @dataclass(frozen=True)
 class Snippet:
     """One quotable piece of a profile: an interest, a note sentence, a need."""
@@ -136,7 +202,15 @@ class Snippet:
     text: str
 
 
-SNIPPET_KINDS: Final = ("interest", "looking_for", "can_offer", "title", "note", "recent")
+PIECES_OF_FACET: Final = {
+    "title": "title",
+    "interests": "interest",
+    "notes": "note",
+    "seeks": "looking_for",
+    "offers": "can_offer",
+    "recent": "recent",
+}
+"""Which kind of snippet quotes each facet (a facet holds one or more snippets)."""
 
 
 def snippets(facts: ProfileFacts, *, limit: int = 24) -> list[Snippet]:
@@ -168,16 +242,6 @@ class Reason:
     score: float
 
 
-@dataclass(frozen=True)
-class ShareMatch:
-    """A person who would care about a text, why, and a note to send them."""
-
-    person_id: int
-    score: float
-    reasons: tuple[Reason, ...]
-    draft: str
-
-
 def pick_reasons(
     query: Matrix,
     pieces: Sequence[Snippet],
@@ -185,15 +249,21 @@ def pick_reasons(
     *,
     floor: float,
     limit: int = 2,
+    quote_best: bool = False,
 ) -> list[Reason]:
-    """Return the pieces closest to the query (at most `limit`, above `floor`)."""
+    """Return the pieces closest to the query (at most `limit`, above `floor`).
+
+    With `quote_best`, the closest piece is returned even below the floor: someone
+    shown as a maybe or a long shot still gets the honest "closest thing we know".
+    """
     if not pieces:
         return []
     scores = vectors @ query
     ranked = sorted(range(len(pieces)), key=lambda i: -float(scores[i]))
     reasons: list[Reason] = []
     for i in ranked:
-        if float(scores[i]) < floor or len(reasons) >= limit:
+        below = float(scores[i]) < floor and not (quote_best and not reasons)
+        if below or len(reasons) >= limit:
             break
         reasons.append(Reason(pieces[i].kind, pieces[i].text, round(float(scores[i]), 3)))
     return reasons
@@ -238,264 +308,43 @@ def share_draft(facts: ProfileFacts, reasons: Sequence[Reason], subject: str) ->
     return f"{hello} {thought}: {subject}. No need to reply."
 
 
-def rank_for_share(matrix: Matrix, query: Matrix, *, limit: int, floor: float) -> list[int]:
-    """Return the rows of people who might care about the query, best first.
-
-    A whole profile dilutes any one interest, so this is a wide first cut: the caller
-    keeps a candidate when one piece of the profile matches (`pick_reasons`) or the
-    profile as a whole is close (`Floors.share_alone`).
-    """
-    rows = top_k(matrix, query, limit)
-    scores = matrix[rows] @ query if rows else np.zeros(0, dtype=np.float32)
-    return [row for row, score in zip(rows, scores, strict=True) if float(score) >= floor]
+SNIPPETS_PER_PERSON: Final = 10
 
 
-# -- introductions ---------------------------------------------------------------------
-
-
-ROLE_WORDS: Final[dict[str, tuple[str, ...]]] = {
-    "founder": ("founder", "co-founder", "cofounder", "owner", "entrepreneur"),
-    "investor": ("investor", "venture", "vc", "angel", "capital", "fund"),
-    "engineer": ("engineer", "developer", "programmer", "architect", "devops", "sre"),
-    "designer": ("designer", "ux", "ui", "illustrator"),
-    "product": ("product manager", "product lead", "head of product", "product owner"),
-    "researcher": ("researcher", "scientist", "professor", "phd", "lecturer", "postdoc"),
-    "journalist": ("journalist", "reporter", "editor", "writer", "podcaster"),
-    "recruiter": ("recruiter", "talent", "headhunter"),
-    "student": ("student", "intern", "graduate", "apprentice"),
-    "mentor": ("mentor", "coach", "advisor", "adviser"),
-    "sales": ("sales", "account executive", "business development"),
-    "marketer": ("marketing", "marketer", "growth", "brand"),
-}
-"""Words in a job title that reveal a role (lower-case; matched as whole words)."""
-
-COMPLEMENTARY_ROLES: Final[dict[frozenset[str], str]] = {
-    frozenset({"founder", "investor"}): "a founder and an investor",
-    frozenset({"founder", "mentor"}): "a founder and an advisor",
-    frozenset({"founder", "engineer"}): "a founder and an engineer",
-    frozenset({"engineer", "designer"}): "an engineer and a designer",
-    frozenset({"engineer", "product"}): "an engineer and a product manager",
-    frozenset({"designer", "product"}): "a designer and a product manager",
-    frozenset({"researcher", "founder"}): "a researcher and a founder",
-    frozenset({"researcher", "journalist"}): "a researcher and a journalist",
-    frozenset({"student", "mentor"}): "a student and a mentor",
-    frozenset({"recruiter", "student"}): "a recruiter and a student",
-    frozenset({"sales", "founder"}): "a founder and a sales lead",
-    frozenset({"marketer", "founder"}): "a founder and a marketer",
-}
-
-
-@lru_cache(maxsize=65_536)
-def roles_of(title: str) -> frozenset[str]:
-    """Return the roles a job title reveals ("Co-founder & CEO" -> {"founder"})."""
-    lowered = f" {re.sub(r'[^a-z0-9-]+', ' ', title.lower())} "
-    return frozenset(
-        role for role, words in ROLE_WORDS.items() if any(f" {word} " in lowered for word in words)
-    )
-
-
-def complementary_roles(title_a: str, title_b: str) -> str:
-    """Describe how two titles complement each other, or return ""."""
-    for role_a in sorted(roles_of(title_a)):
-        for role_b in sorted(roles_of(title_b)):
-            found = COMPLEMENTARY_ROLES.get(frozenset({role_a, role_b}))
-            if found and role_a != role_b:
-                return found
-    return ""
-
-
-@lru_cache(maxsize=65_536)
-def city_of(location: str) -> str:
-    """Return the comparable city of a location ("London, UK" -> "london")."""
-    return location.split(",")[0].strip().lower()
-
-
-def same_city(a: ProfileFacts, b: ProfileFacts) -> str:
-    """Return the shared city's name as written, or "" when they live apart."""
-    city = city_of(a.location)
-    return a.location.split(",")[0].strip() if city and city == city_of(b.location) else ""
-
-
-def pair_key(a: int, b: int) -> tuple[int, int]:
-    """Return an unordered pair of person ids in a canonical order."""
-    return (a, b) if a < b else (b, a)
-
-
-@dataclass(frozen=True)
-class IntroReason:
-    """One reason two people should meet: need/offer, interests, city or roles."""
-
-    kind: str
-    text: str
-
-
-@dataclass
-class IntroCandidate:
-    """Two people worth introducing, with a score and the reasons."""
-
-    a: int
-    b: int
-    score: float = 0.0
-    reasons: list[IntroReason] = field(default_factory=list)
-
-    @property
-    def key(self) -> tuple[int, int]:
-        """Return the unordered pair this suggestion is about."""
-        return pair_key(self.a, self.b)
-
-
-@dataclass(frozen=True)
-class IntroVectors:
-    """The vectors suggestions are computed from, with which person each row is."""
-
-    profile_rows: Sequence[int]
-    """Index into `people` of each row of `profile`."""
-    profile: Matrix
-    seek_rows: Sequence[int]
-    seeks: Matrix
-    offer_rows: Sequence[int]
-    offers: Matrix
-
-
-NEED_WEIGHT: Final = 1.0
-INTEREST_WEIGHT: Final = 0.7
-ROLE_BONUS: Final = 0.08
-CITY_BONUS: Final = 0.05
-REASON_ORDER: Final = ("need", "interests", "roles", "city")
-
-
-def _need_candidates(
-    people: Sequence[ProfileFacts], vectors: IntroVectors, floor: float, k: int
-) -> Iterable[tuple[int, int, float]]:
-    """Yield (seeker, offerer, score) people indices where one offers what the other seeks."""
-    if not len(vectors.seek_rows) or not len(vectors.offer_rows):
-        return
-    found = nearest_rows(vectors.seeks, vectors.offers, k)
-    for q, seeker in enumerate(vectors.seek_rows):
-        for j, score in zip(found.indices[q], found.scores[q], strict=True):
-            if j < 0 or score < floor:
-                continue
-            offerer = vectors.offer_rows[int(j)]
-            if people[offerer].person_id != people[seeker].person_id:
-                yield seeker, offerer, float(score)
-
-
-def _interest_candidates(
-    people: Sequence[ProfileFacts], vectors: IntroVectors, floor: float, k: int
-) -> Iterable[tuple[int, int, float]]:
-    """Yield (a, b, score) people indices with close profiles in different fields."""
-    if len(vectors.profile_rows) < 2:
-        return
-    found = nearest_rows(vectors.profile, vectors.profile, k, same=True)
-    for q, a in enumerate(vectors.profile_rows):
-        field_a = people[a].field.strip().lower()
-        for j, score in zip(found.indices[q], found.scores[q], strict=True):
-            if j < 0 or score < floor:
-                continue
-            b = vectors.profile_rows[int(j)]
-            field_b = people[b].field.strip().lower()
-            if field_a and field_b and field_a != field_b:
-                yield a, b, float(score)
-
-
-def introduction_candidates(
-    people: Sequence[ProfileFacts],
-    vectors: IntroVectors,
-    *,
-    known: set[tuple[int, int]],
-    floors: Floors,
-    neighbours: int = 8,
-) -> list[IntroCandidate]:
-    """Return scored pairs (people indices) not yet known to each other, unexplained.
-
-    Interest candidates carry a placeholder reason; `explain_interests` replaces it
-    with the quoted interests, or drops the pair when none are close enough.
-    """
-    pairs: dict[tuple[int, int], IntroCandidate] = {}
-
-    def candidate(a: int, b: int) -> IntroCandidate | None:
-        key = pair_key(people[a].person_id, people[b].person_id)
-        if key in known:
-            return None
-        if key not in pairs:
-            pairs[key] = IntroCandidate(a, b)
-        return pairs[key]
-
-    for seeker, offerer, score in _need_candidates(people, vectors, floors.need, neighbours):
-        found = candidate(seeker, offerer)
-        if found is None:
-            continue
-        offer = clip(offers_text(people[offerer]), 120)
-        text = f"{seek_phrase(people[seeker])}; {people[offerer].name} can offer “{offer}”"
-        found.score += NEED_WEIGHT * score
-        found.reasons.append(IntroReason("need", text))
-    for a, b, score in _interest_candidates(people, vectors, floors.interests, neighbours):
-        found = candidate(a, b)
-        if found is None or any(r.kind == "interests" for r in found.reasons):
-            continue
-        found.score += INTEREST_WEIGHT * score
-        found.reasons.append(IntroReason("interests", ""))
-    for found in pairs.values():
-        pa, pb = people[found.a], people[found.b]
-        roles = complementary_roles(pa.title, pb.title)
-        if roles:
-            found.score += ROLE_BONUS
-            found.reasons.append(IntroReason("roles", f"complementary roles: {roles}"))
-        city = same_city(pa, pb)
-        if city:
-            found.score += CITY_BONUS
-            found.reasons.append(IntroReason("city", f"both in {city}"))
-    return sorted(pairs.values(), key=lambda c: (-c.score, c.key))
-
-
-def explain_interests(
-    candidate: IntroCandidate,
-    people: Sequence[ProfileFacts],
+def explain_matches(
     encoder: TextEncoder,
-    *,
-    floor: float,
-) -> bool:
-    """Quote the closest interests of a pair in its reason; return whether it still stands.
+    query: Matrix,
+    people: Sequence[ProfileFacts],
+    subject: str,
+    facets: Mapping[int, str],
+) -> dict[int, tuple[list[Reason], str]]:
+    """Return, per person id, the quoted reasons and the draft note, in one model call.
 
-    Without interests on one side, that side's note sentences stand in for them.
+    Someone ranked for one facet is quoted from that facet's pieces (the interest, the
+    note sentence that stood out), so only those few are embedded; anyone else (the
+    person a share is logged for) from all their pieces. The closest piece is always
+    quoted; the draft names it only when it is close.
     """
-    if not any(r.kind == "interests" for r in candidate.reasons):
-        return True
-    pa, pb = people[candidate.a], people[candidate.b]
-    topics_a = list(pa.interests) or [s.text for s in snippets(pa) if s.kind == "note"]
-    topics_b = list(pb.interests) or [s.text for s in snippets(pb) if s.kind == "note"]
-    best: tuple[float, str, str] | None = None
-    if topics_a and topics_b:
-        vectors = encoder.encode([*topics_a, *topics_b])
-        sims = vectors[: len(topics_a)] @ vectors[len(topics_a) :].T
-        i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
-        best = (float(sims[i, j]), topics_a[int(i)], topics_b[int(j)])
-    candidate.reasons = [r for r in candidate.reasons if r.kind != "interests"]
-    if best is not None and best[0] >= floor:
-        _, topic_a, topic_b = best
-        fields = f"{pa.field or 'another field'} and {pb.field or 'another field'}"
-        if topic_a.lower() == topic_b.lower():
-            text = f"both care about “{topic_a}”, from {fields}"
-        else:
-            text = f"shared interests across fields: “{topic_a}” and “{topic_b}” ({fields})"
-        candidate.reasons.append(IntroReason("interests", text))
-        candidate.reasons.sort(key=lambda r: REASON_ORDER.index(r.kind))
-    # City and roles alone are not worth an introduction; they only add to one.
-    return any(r.kind in {"need", "interests"} for r in candidate.reasons)
-
-
-def diversify(
-    candidates: Iterable[IntroCandidate], *, limit: int, per_person: int = 2
-) -> list[IntroCandidate]:
-    """Keep the best candidates while no person appears more than `per_person` times."""
-    seen: dict[int, int] = defaultdict(int)
-    kept: list[IntroCandidate] = []
-    for found in candidates:
-        if len(kept) >= limit:
-            break
-        if seen[found.a] >= per_person or seen[found.b] >= per_person:
-            continue
-        seen[found.a] += 1
-        seen[found.b] += 1
-        kept.append(found)
-    return kept
+    pieces = {}
+    for facts in people:
+        found = snippets(facts, limit=SNIPPETS_PER_PERSON)
+        kind = PIECES_OF_FACET.get(facets.get(facts.person_id, ""))
+        pieces[facts.person_id] = [s for s in found if s.kind == kind] or found
+    flat = [s for f in people for s in pieces[f.person_id]]
+    vectors = encoder.encode([s.text for s in flat]) if flat else np.zeros((0, 1), np.float32)
+    floor = floors_for(encoder.name).reason
+    out: dict[int, tuple[list[Reason], str]] = {}
+    start = 0
+    for facts in people:
+        count = len(pieces[facts.person_id])
+        reasons = pick_reasons(
+            query,
+            pieces[facts.person_id],
+            vectors[start : start + count],
+            floor=floor,
+            quote_best=True,
+        )
+        start += count
+        close = [r for r in reasons if r.score >= floor]
+        out[facts.person_id] = (reasons, share_draft(facts, close, subject))
+    return out

@@ -23,19 +23,20 @@ from django.utils import timezone
 
 from amity.domain import embeddings
 from amity.domain.embeddings import LexicalEncoder, TextEncoder
-from amity.domain.matching import (
+from amity.domain.matching import ProfileFacts, floors_for
+from amity.domain.pairing import (
     IntroCandidate,
     IntroReason,
     IntroVectors,
-    ProfileFacts,
     complementary_roles,
     diversify,
     explain_interests,
-    floors_for,
     introduction_candidates,
+    needs_by_position,
     pair_key,
     same_city,
 )
+from amity.domain.relevance import FacetVectors, tuning_for
 from amity.network.drafts import introduction_drafts
 from amity.network.models import Introduction, ProfileEmbedding
 from amity.network.profiles import FacetMatrix, facet_texts, facts_for, text_backend, vector_space
@@ -193,12 +194,14 @@ def forget_suggestions() -> None:
 def _suggest(*, owner: AbstractBaseUser, limit: int, person: Person | None) -> Suggestions:
     """Compute suggestions (see `suggest_introductions`)."""
     people = list(facts_for(owner=owner))
-    space = vector_space(owner=owner, facets=("profile", "seeks", "offers"), facts=people)
+    space = vector_space(owner=owner, facets=("profile", "seeks", "offers", "title"), facts=people)
     result = Suggestions(space.description, space.kind, pending=space.pending, people=len(people))
     vectors = _vectors(people, space.facets)
     floors = floors_for(space.encoder.name)
+    facets = {name: FacetVectors(f.ids, f.matrix) for name, f in space.facets.items()}
+    needs = needs_by_position(people, facets, tuning_for(space.encoder.name))
     candidates = introduction_candidates(
-        people, vectors, known=known_pairs(owner=owner), floors=floors
+        people, vectors, known=known_pairs(owner=owner), floors=floors, needs=needs
     )
     result.candidates = len(candidates)
     if person is not None:

@@ -27,6 +27,10 @@ class ProfileEmbedding(models.Model):
         PROFILE = "profile", "Whole profile"
         SEEKS = "seeks", "Looking for"
         OFFERS = "offers", "Can offer"
+        TITLE = "title", "Title"
+        INTERESTS = "interests", "Interests"
+        NOTES = "notes", "Notes"
+        RECENT = "recent", "Recent interactions"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="embeddings")

@@ -1,12 +1,13 @@
 """Read people as matchable profiles and keep their vectors cached in the database.
 
-Each person has up to three facets: the whole profile, what they are looking for
-(with the asks they logged) and what they can offer. A facet's vector is stored with
+Each person has up to seven facets (`matching.FACETS`): the whole profile, what they
+are looking for (with the asks they logged), what they can offer, their title, their
+interests, the user's notes and their latest interactions. A facet's vector is stored with
 the hash of its text and the model's name; `sync_embeddings` embeds only facets whose
 text changed, in batches committed one by one, so an interrupted run resumes where
 it stopped. Loaded matrices are kept in memory and in AMITY_HOME/cache, keyed by a
 fingerprint of the rows, so a second `amity share` reads one file instead of 100,000
-rows.
+rows; Share's index over them (`share_index`) is built once per loaded set.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ from django.utils import timezone
 from amity import config
 from amity.domain import embeddings
 from amity.domain.embeddings import LexicalEncoder, Matrix, TextEncoder
-from amity.domain.matching import ProfileFacts, offers_text, profile_text, seeks_text
+from amity.domain.matching import ProfileFacts, facet_texts
+from amity.domain.relevance import FacetIndex, FacetVectors
 from amity.network.models import ProfileEmbedding
 from amity.people.models import Interaction, Person
 
-FACETS = ("profile", "seeks", "offers")
 RECENT_SUMMARIES = 3
 READ_CHUNK = 2000
 EMBED_BATCH = 256
@@ -128,15 +129,6 @@ def facts_for(
                 asks=tuple(asks.get(pk, ())),
                 recent=tuple(recent.get(pk, ())),
             )
-
-
-def facet_texts(facts: ProfileFacts) -> dict[str, str]:
-    """Return the text of each facet of a profile ("" when the facet is empty)."""
-    return {
-        "profile": profile_text(facts),
-        "seeks": seeks_text(facts),
-        "offers": offers_text(facts),
-    }
 
 
 @dataclass
@@ -448,8 +440,36 @@ def vector_space(
     return space
 
 
+_INDEXES: dict[int, tuple[tuple[np.ndarray, ...], FacetIndex]] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def share_index(owner: AbstractBaseUser, space: VectorSpace) -> FacetIndex:
+    """Return the owner's facets indexed for ranking, rebuilt only when a matrix changes.
+
+    The loaded matrices stay the same objects while they are current, so holding them
+    and comparing identities says whether the index (a sort of every person's id) can
+    be reused.
+    """
+    vectors = {name: FacetVectors(f.ids, f.matrix) for name, f in space.facets.items()}
+    if not space.encoder.cacheable:
+        return FacetIndex.build(vectors)
+    matrices = tuple(f.matrix for f in space.facets.values())
+    with _INDEXES_LOCK:
+        held = _INDEXES.get(int(owner.pk))
+    same = held is not None and len(held[0]) == len(matrices)
+    if held is not None and same and all(a is b for a, b in zip(held[0], matrices, strict=True)):
+        return held[1]
+    index = FacetIndex.build(vectors)
+    with _INDEXES_LOCK:
+        _INDEXES[int(owner.pk)] = (matrices, index)
+    return index
+
+
 def forget_cached_matrices() -> None:
     """Drop the in-memory matrices (tests, and after bulk deletes)."""
     with _MEMORY_LOCK:
         _MEMORY.clear()
         _CHECKED.clear()
+    with _INDEXES_LOCK:
+        _INDEXES.clear()

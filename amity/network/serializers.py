@@ -1,9 +1,9 @@
 """Turn network results into the stable JSON shapes the CLI and the API answer with.
 
 PersonRef: {"id", "name", "title", "company", "field"}
-ShareJSON: {"text_model", "backend", "subject", "pending", "matches": [{"person":
-PersonRef, "score", "reasons": [{"kind", "quote", "score"}], "draft"}], "logged": id|null,
-"saved": ReadingJSON|null}
+ShareJSON: {"text_model", "backend", "subject", "pending", "stands_out", "matches":
+[{"person": PersonRef, "score", "confidence", "reasons": [{"kind", "quote", "score"}],
+"draft"}], "logged": id|null, "saved": ReadingJSON|null}
 SuggestionsJSON: {"text_model", "backend", "people", "pending", "suggestions": [{"a":
 PersonRef, "b": PersonRef, "score", "reasons": [{"kind", "text"}]}]}
 IntroductionJSON: {"id", "state", "state_label", "next_action", "a": PersonRef, "b":
@@ -61,10 +61,12 @@ def share_json(result: ShareResult) -> dict[str, Any]:
         "backend": result.kind,
         "subject": result.subject,
         "pending": result.pending,
+        "stands_out": result.stands_out,
         "matches": [
             {
                 "person": person_ref(m.person),
                 "score": m.score,
+                "confidence": m.confidence,
                 "reasons": [dataclasses.asdict(r) for r in m.reasons],
                 "draft": m.draft,
             }

@@ -8,6 +8,7 @@ transactions. Introductions live in `amity.network.introductions` and breadth in
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,20 +22,17 @@ from django.utils import timezone
 
 from amity.domain import embeddings
 from amity.domain.embeddings import LexicalEncoder, TextEncoder
-from amity.domain.matching import (
-    ProfileFacts,
-    Reason,
-    content_subject,
-    floors_for,
-    pick_reasons,
-    plain,
-    rank_for_share,
-    share_draft,
-    snippets,
-)
+from amity.domain.matching import Reason, content_subject, explain_matches, floors_for, plain
+from amity.domain.relevance import SHARE_FACETS, Standing, rank_for_share, tuning_for
 from amity.network.introductions import IntroStep, pending_intro_steps
 from amity.network.models import ReadingItem, Referral
-from amity.network.profiles import facet_texts, facts_for, text_backend, vector_space
+from amity.network.profiles import (
+    facet_texts,
+    facts_for,
+    share_index,
+    text_backend,
+    vector_space,
+)
 from amity.people.models import Interaction, Person
 from amity.people.services import ValidationError
 from amity.people.timeline import log_interaction
@@ -64,10 +62,13 @@ _URL = re.compile(r"https?://\S+")
 
 @dataclass
 class SharedWith:
-    """One person who would care about the text, why, and a note to send them."""
+    """One person who would care about the text, why, how sure, and a note to send them."""
 
     person: Person
     score: float
+    """How far they stand above the network (the best facet's z-score)."""
+    confidence: str
+    """"strong match", "maybe" or "long shot" (`amity.domain.relevance`)."""
     reasons: list[Reason]
     draft: str
 
@@ -80,32 +81,25 @@ class ShareResult:
     kind: str
     subject: str
     matches: list[SharedWith] = field(default_factory=list)
+    stands_out: bool = False
+    """False when nobody stands out: the matches are then only the closest long shots."""
     pending: int = 0
     logged: Interaction | None = None
     reading_item: ReadingItem | None = None
 
 
-SNIPPETS_PER_PERSON = 10
-
-
-def _explain(
-    encoder: TextEncoder, query: np.ndarray, people: Sequence[ProfileFacts], subject: str
-) -> dict[int, tuple[list[Reason], str]]:
-    """Return, per person id, the quoted reasons and the draft note, in one model call."""
-    pieces = {f.person_id: snippets(f, limit=SNIPPETS_PER_PERSON) for f in people}
-    flat = [s for f in people for s in pieces[f.person_id]]
-    vectors = encoder.encode([s.text for s in flat]) if flat else np.zeros((0, 1), np.float32)
-    floor = floors_for(encoder.name).reason
-    out: dict[int, tuple[list[Reason], str]] = {}
-    start = 0
-    for facts in people:
-        count = len(pieces[facts.person_id])
-        reasons = pick_reasons(
-            query, pieces[facts.person_id], vectors[start : start + count], floor=floor
-        )
-        start += count
-        out[facts.person_id] = (reasons, share_draft(facts, reasons, subject))
-    return out
+def _shared_with(
+    owner: AbstractBaseUser,
+    standings: Sequence[Standing],
+    explained: dict[int, tuple[list[Reason], str]],
+) -> list[SharedWith]:
+    """Return the people to show, in order, with their reasons and drafts."""
+    people = Person.objects.filter(owner=owner).in_bulk([s.person_id for s in standings])
+    return [
+        SharedWith(people[s.person_id], s.score, s.confidence, *explained[s.person_id])
+        for s in standings
+        if s.person_id in people and s.person_id in explained
+    ]
 
 
 def share(
@@ -117,44 +111,42 @@ def share(
     save: bool = False,
     title: str = "",
 ) -> ShareResult:
-    """Find the people who would care most about `text`; optionally log and save it."""
+    """Find the people who would care most about `text`; optionally log and save it.
+
+    Everyone who stands out is shown with a confidence label; when nobody does, the
+    closest few are shown as long shots and `stands_out` says so.
+    """
     text = text.strip()[:MAX_SHARE_TEXT]
     if not text:
         raise ValidationError("text", "paste some text, a link or a file to share")
     if log_person is not None and log_person.owner_id != owner.pk:
         raise ValidationError("person", "unknown person")
-    space = vector_space(owner=owner, extra_corpus=[text])
-    profile = space.facets["profile"]
+    space = vector_space(owner=owner, facets=SHARE_FACETS, extra_corpus=[text])
+    tuning = tuning_for(space.encoder.name)
+    if not any(space.facets[f].ids.size for f in ("title", "interests", "notes", "recent")):
+        # Vectors from before these facets existed (until `amity embed` has run): rank
+        # by the whole profile too rather than by needs and offers alone.
+        older = ("profile", "seeks", "offers")
+        space = vector_space(owner=owner, facets=older, extra_corpus=[text])
+        tuning = dataclasses.replace(tuning, facets=older)
     query = space.encoder.encode([text])[0]
-    floors = floors_for(space.encoder.name)
-    # Twice as many candidates as wanted: some drop out for lack of a quotable reason.
-    rows = rank_for_share(profile.matrix, query, limit=limit * 2, floor=floors.share)
-    scores = {int(profile.ids[r]): float(profile.matrix[r] @ query) for r in rows}
-    wanted = list(scores)
+    ranking = rank_for_share(query, share_index(owner, space), tuning, limit=limit)
     subject = content_subject(text)
-    result = ShareResult(space.description, space.kind, subject, pending=space.pending)
-    explained: dict[int, tuple[list[Reason], str]] = {}
-    # Explain the best `limit` first; the spare candidates only when some drop out.
-    for batch in (wanted[:limit], wanted[limit:]):
-        if not batch or len(result.matches) >= limit:
-            continue
-        facts = {f.person_id: f for f in facts_for(owner=owner, person_ids=batch)}
-        explained.update(
-            _explain(space.encoder, query, [facts[i] for i in batch if i in facts], subject)
-        )
-        people = Person.objects.filter(owner=owner).in_bulk(batch)
-        for person_id in batch:
-            score = scores.get(person_id)
-            if score is None or person_id not in people or person_id not in explained:
-                continue
-            reasons, draft = explained[person_id]
-            if (reasons or score >= floors.share_alone) and len(result.matches) < limit:
-                result.matches.append(
-                    SharedWith(people[person_id], round(score, 3), reasons, draft)
-                )
-    if log_person is not None and log_person.pk not in explained:
-        facts = {f.person_id: f for f in facts_for(owner=owner, person_ids=[log_person.pk])}
-        explained.update(_explain(space.encoder, query, list(facts.values()), subject))
+    result = ShareResult(
+        space.description, space.kind, subject, stands_out=ranking.stands_out, pending=space.pending
+    )
+    wanted = [s.person_id for s in ranking.people]
+    if log_person is not None and log_person.pk not in wanted:
+        wanted.append(log_person.pk)
+    facts = {f.person_id: f for f in facts_for(owner=owner, person_ids=wanted)}
+    explained = explain_matches(
+        space.encoder,
+        query,
+        [facts[i] for i in wanted if i in facts],
+        subject,
+        {s.person_id: s.facet for s in ranking.people},
+    )
+    result.matches = _shared_with(owner, ranking.people, explained)
     if save:
         result.reading_item = save_reading(owner=owner, text=text, title=title)
     if log_person is not None:
@@ -280,7 +272,7 @@ def reading_suggestions(
         return {}
     sims = people_matrix @ item_matrix.T
     # Resurfacing interrupts the user's day: only a close match earns it.
-    floor = floors_for(encoder.name).share_alone
+    floor = floors_for(encoder.name).resurface
     shared = {(p.pk, item.pk) for item in items for p in item.shared_with.all()}
     found: dict[int, ReadingItem] = {}
     for row, person_id in enumerate(present):

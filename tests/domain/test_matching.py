@@ -8,24 +8,27 @@ import pytest
 from amity.domain import embeddings
 from amity.domain.embeddings import LexicalEncoder, TextEncoder
 from amity.domain.matching import (
-    IntroVectors,
     ProfileFacts,
     Reason,
-    complementary_roles,
     content_subject,
-    diversify,
-    explain_interests,
+    facet_texts,
     floors_for,
-    introduction_candidates,
     offers_text,
     pick_reasons,
     profile_text,
-    rank_for_share,
-    roles_of,
-    same_city,
     seeks_text,
     share_draft,
     snippets,
+    title_text,
+)
+from amity.domain.pairing import (
+    IntroVectors,
+    complementary_roles,
+    diversify,
+    explain_interests,
+    introduction_candidates,
+    roles_of,
+    same_city,
 )
 
 needs_model = pytest.mark.skipif(
@@ -61,52 +64,6 @@ PEOPLE = [
 ]
 
 
-def _encode_profiles(encoder: TextEncoder) -> np.ndarray:
-    return encoder.encode([profile_text(p) for p in PEOPLE])
-
-
-@needs_model
-def test_it_finds_the_doctor_for_a_cancer_article_without_shared_words() -> None:
-    model = embeddings.load_model()
-    matrix = _encode_profiles(model)
-    article = "New immunotherapy trial shrinks tumours in late-stage patients"
-    query = model.encode([article])[0]
-    rows = rank_for_share(matrix, query, limit=3, floor=floors_for(model.name).share)
-    assert rows[0] == 0
-    pieces = snippets(PEOPLE[0])
-    reasons = pick_reasons(query, pieces, model.encode([s.text for s in pieces]), floor=0.1)
-    assert reasons[0].quote == "oncology"
-
-
-@needs_model
-def test_it_finds_the_sailor_and_the_engineer_for_their_topics() -> None:
-    model = embeddings.load_model()
-    matrix = _encode_profiles(model)
-    for text, expected in (
-        ("Tips for crossing the Atlantic in a small yacht", 1),
-        ("Why Rust's borrow checker makes code safer", 2),
-    ):
-        query = model.encode([text])[0]
-        assert rank_for_share(matrix, query, limit=1, floor=0.0) == [expected]
-
-
-def test_the_fallback_finds_people_by_shared_words() -> None:
-    texts = [profile_text(p) for p in PEOPLE]
-    encoder = LexicalEncoder.fit(texts)
-    matrix = encoder.encode(texts)
-    query = encoder.encode(["A guide to restoring wooden boats"])[0]
-    rows = rank_for_share(matrix, query, limit=3, floor=floors_for(encoder.name).share)
-    assert rows == [1]
-
-
-def test_the_fallback_misses_synonyms_the_model_would_find() -> None:
-    texts = [profile_text(p) for p in PEOPLE]
-    encoder = LexicalEncoder.fit(texts)
-    matrix = encoder.encode(texts)
-    query = encoder.encode(["New immunotherapy trial shrinks tumours"])[0]
-    assert rank_for_share(matrix, query, limit=3, floor=floors_for(encoder.name).share) == []
-
-
 def test_it_builds_profile_and_facet_texts() -> None:
     facts = ProfileFacts(
         9,
@@ -126,6 +83,17 @@ def test_it_builds_profile_and_facet_texts() -> None:
     assert "Loves jazz" in text and "her blog" in text and "https" not in text
     assert seeks_text(facts) == "a designer; advice on hiring"
     assert offers_text(facts) == "intros to investors"
+    facets = facet_texts(facts)
+    assert facets["title"] == "I work as a CTO at Acme, in software."
+    assert title_text(ProfileFacts(2, "Eve", title="Engineer")) == "I work as an Engineer."
+    assert title_text(ProfileFacts(3, "Fay", company="Acme")) == "I work at Acme."
+    assert title_text(ProfileFacts(4, "Gus", field="Law")) == "I work in law."
+    assert title_text(ProfileFacts(5, "Hal")) == ""
+    assert facets["interests"] == "rowing"
+    assert facets["notes"].startswith("Loves jazz") and "https" not in facets["notes"]
+    assert facets["recent"] == "Coffee in Leeds"
+    assert facets["seeks"] == seeks_text(facts) and facets["profile"] == text
+    assert facet_texts(ProfileFacts(1, "Nobody"))["interests"] == ""
     kinds = [s.kind for s in snippets(facts)]
     assert kinds[:4] == ["interest", "looking_for", "can_offer", "title"]
     assert "note" in kinds and "recent" in kinds
@@ -141,6 +109,15 @@ def test_it_drafts_a_no_ask_note_that_names_the_matched_interest() -> None:
     )
     plain = share_draft(PEOPLE[0], [], "“A title”")
     assert plain == "Hi Ada, saw this and thought of you: “A title”. No need to reply."
+
+
+def test_it_quotes_the_closest_piece_even_below_the_floor_when_asked() -> None:
+    pieces = snippets(PEOPLE[1])
+    vectors = np.eye(len(pieces), 4, dtype=np.float32)
+    query = np.array([0.2, 0.1, 0.0, 0.0], dtype=np.float32)
+    assert pick_reasons(query, pieces, vectors, floor=0.5) == []
+    quoted = pick_reasons(query, pieces, vectors, floor=0.5, quote_best=True)
+    assert [(r.quote, r.score) for r in quoted] == [(pieces[0].text, 0.2)]
 
 
 def test_it_calls_content_by_its_url_or_first_line() -> None:
@@ -265,7 +242,7 @@ def test_it_suggests_shared_interests_only_across_different_fields() -> None:
 
 
 def test_it_keeps_each_person_in_at_most_two_suggestions() -> None:
-    from amity.domain.matching import IntroCandidate
+    from amity.domain.pairing import IntroCandidate
 
     candidates = [IntroCandidate(0, i, score=1.0 - i / 10) for i in range(1, 5)]
     kept = diversify(candidates, limit=10, per_person=2)

@@ -39,6 +39,7 @@ def test_share_answers_json_and_says_which_matching(tfidf: None, user: Any, netw
         "score": pytest.approx(match["reasons"][0]["score"]),
     }
     assert match["draft"].endswith("No need to reply.")
+    assert match["confidence"] in {"strong match", "maybe"} and data["stands_out"] is True
     assert data["logged"] is None and data["saved"] is None
 
 
@@ -66,6 +67,12 @@ def test_share_prints_people_reasons_and_drafts(tfidf: None, user: Any, network:
     out = text("share", "restoring wooden boats")
     assert "Text matching: lexical fallback" in out
     assert "Bea Lindqvist" in out and "wooden boats" in out and "No need to reply." in out
+    assert "Nobody stands out" not in out
+
+
+def test_share_says_when_nothing_connects(tfidf: None, user: Any, network: dict) -> None:
+    out = text("share", "Immunotherapy shrinks tumours")
+    assert "Nothing in your people's profiles connects to this." in out
 
 
 def test_share_rejects_bad_input(tfidf: None, user: Any, network: dict) -> None:
@@ -96,9 +103,11 @@ def test_embed_says_the_fallback_needs_nothing(tfidf: None, user: Any, network: 
 def test_embed_embeds_once_with_the_model(model: None, user: Any, network: dict) -> None:
     first = run("embed")
     assert first["backend"] == "model" and first["model_name"] == "all-MiniLM-L6-v2-onnx-int8"
-    assert (first["people"], first["embedded"]) == (5, 7)
+    rows = ProfileEmbedding.objects.filter(owner=user).count()
+    assert rows > 5
+    assert (first["people"], first["embedded"]) == (5, rows)
     second = run("embed")
-    assert (second["embedded"], second["unchanged"]) == (0, 7)
+    assert (second["embedded"], second["unchanged"]) == (0, rows)
     assert "Checked 5 people" in text("embed")
 
 

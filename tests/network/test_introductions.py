@@ -59,6 +59,25 @@ def test_it_counts_logged_asks_as_looking_for(model: None, user: Any, make_perso
     assert helper in (result.items[0].a, result.items[0].b)
 
 
+def test_it_meets_a_need_with_someones_work_when_nobody_offers_it(
+    model: None, user: Any, make_person: Any
+) -> None:
+    make_person(
+        "Ivy Hale", title="Novelist", field="Writing", looking_for="someone to explain police work"
+    )
+    make_person("Jon Reyes", title="Police detective", company="Leeds Police", field="Law")
+    for i, (title, fld) in enumerate(
+        (("Baker", "Food"), ("Pilot", "Aviation"), ("Florist", "Retail"), ("Vet", "Health"))
+    ):
+        make_person(f"Other {i}", title=title, field=fld)
+    result = intros.suggest_introductions(owner=user)
+    assert _pairs(result)[0] == {"Ivy Hale", "Jon Reyes"}
+    assert result.items[0].reasons[0].text == (
+        "Ivy Hale is looking for “someone to explain police work”; "
+        "Jon Reyes works as Police detective at Leeds Police"
+    )
+
+
 def test_the_fallback_suggests_pairs_that_share_words(
     tfidf: None, user: Any, make_person: Any
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -34,7 +35,20 @@ def test_share_shows_people_reasons_and_drafts(tfidf: None, web: Client, network
     assert response.status_code == 200
     assert "Bea Lindqvist" in html and "<q>wooden boats</q>" in html
     assert "Hi Bea, saw this and thought of your work on wooden boats" in html
+    assert re.search(r'<span class="badge">(strong match|maybe)</span>', html)
+    assert "Nobody stands out" not in html
     assert ReadingItem.objects.filter(title="Restoring wooden boats").exists()
+
+
+def test_share_says_when_nobody_stands_out(
+    model: None, web: Client, user: Any, make_person: Any
+) -> None:
+    for i, title in enumerate(("Accountant", "Auditor", "Bookkeeper", "Tax adviser", "Actuary")):
+        make_person(f"Person {i}", title=title, field="Finance")
+    response = web.post("/share/", {"text": "Tonight: a quick weeknight lasagne", "limit": "5"})
+    html = response.content.decode()
+    assert "Nobody stands out. The closest few, as long shots:" in html
+    assert html.count('<span class="badge">long shot</span>') == 3
 
 
 def test_share_rejects_empty_text(tfidf: None, web: Client, network: dict) -> None:

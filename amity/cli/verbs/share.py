@@ -20,9 +20,14 @@ class ShareVerb(Verb):
     Sending is up to you; --log NAME records that you sent it (a shared_content
     deposit), --save keeps it in the reading list so it can resurface in Today.
 
+    Each person is labelled "strong match", "maybe" or "long shot" by how far they
+    stand above the rest of your network; when nobody stands out it says so and shows
+    the closest few as long shots.
+
     --json: {"text_model", "backend": "model"|"tfidf", "subject", "pending",
-    "matches": [{"person": {"id", "name", "title", "company", "field"}, "score",
-    "reasons": [{"kind", "quote", "score"}], "draft"}], "logged": interaction id|null,
+    "stands_out", "matches": [{"person": {"id", "name", "title", "company", "field"},
+    "score", "confidence", "reasons": [{"kind", "quote", "score"}], "draft"}],
+    "logged": interaction id|null,
     "saved": {"id", "title", "url", "created_at", "archived", "shared_with"}|null}
     """
 
@@ -61,13 +66,15 @@ class ShareVerb(Verb):
                     "run `amity embed` to include them.[/yellow]"
                 )
             if not result.matches:
-                self.console.print("No one in your network matches this closely.")
+                self.console.print("Nothing in your people's profiles connects to this.")
+            elif not result.stands_out:
+                self.console.print("Nobody stands out; the closest few, as long shots:")
             # Blocks rather than a table: the drafts are meant to be copied whole.
             for rank, m in enumerate(result.matches, start=1):
                 role = f" · {cli.role(m.person)}" if cli.role(m.person) else ""
                 self.console.print(
                     f"\n{rank}. [bold]{m.person.full_name}[/bold] (#{m.person.pk}){role}"
-                    f" · score {m.score:.2f}"
+                    f" · {m.confidence}"
                 )
                 for r in m.reasons:
                     self.console.print(f"   {r.kind.replace('_', ' ')}: “{r.quote}”")
