@@ -3,7 +3,9 @@
 Every importer opens its input through `SourceFile.open`, which wraps the stream in a
 `BoundedStream`; CSV readers also check fields and rows. A file over a limit fails
 with `FILE:LINE: reason` before its bytes pile up in memory, so a ZIP that inflates
-to gigabytes is refused after reading at most one limit's worth of it.
+to gigabytes is refused after reading at most one limit's worth of it. Readers count
+line breaks (`line_bound`) before parsing, so a file of too many records is refused
+before any record is built (`source_files.check_row_count`).
 """
 
 from __future__ import annotations
