@@ -3,7 +3,9 @@
 Every importer opens its input through `SourceFile.open`, which wraps the stream in a
 `BoundedStream`; CSV readers also check fields and rows. A file over a limit fails
 with `FILE:LINE: reason` before its bytes pile up in memory, so a ZIP that inflates
-to gigabytes is refused after reading at most one limit's worth of it.
+to gigabytes is refused after reading at most one limit's worth of it. Readers count
+line breaks (`line_bound`) before parsing, so a file of too many records is refused
+before any record is built (`source_files.check_row_count`).
 """
 
 from __future__ import annotations
@@ -125,9 +127,8 @@ def bounded(raw: IO[bytes], *, name: str) -> IO[bytes]:
     return io.BufferedReader(BoundedStream(raw, name=name, limits=current_limits()))
 
 
-def check_fields(name: str, line: int, count: int) -> None:
-    """Fail when a record has more fields than AMITY_IMPORT_MAX_FIELDS."""
-    limit = current_limits().max_fields
+def check_fields(name: str, line: int, count: int, limit: int) -> None:
+    """Fail when a record has more fields than `limit` (AMITY_IMPORT_MAX_FIELDS)."""
     if count > limit:
         reason = f"{count} fields in one row, over {limit} (the AMITY_IMPORT_MAX_FIELDS limit)"
         raise ImportFailed(name, line, reason)
@@ -151,6 +152,28 @@ class RowCounter:
                 line,
                 f"more than {self.limit:,} {self.what} (the AMITY_IMPORT_MAX_ROWS limit)",
             )
+
+
+# Small enough that BoundedStream's line check rarely walks a chunk line by line.
+_COUNT_CHUNK = 64 * 1024
+
+
+def line_bound(stream: IO[bytes]) -> int:
+    """Read `stream` to its end and return an upper bound on the lines it holds.
+
+    Counts line feeds, and carriage returns not followed by one: the line ends of
+    Python's universal newlines and of csv. Exact for UTF-8 and cp1252; for UTF-16 an
+    upper bound, since other characters may hold those bytes. Builds nothing but counts.
+    """
+    lines, after_cr = 1, False
+    while chunk := stream.read(_COUNT_CHUNK):
+        lines += chunk.count(b"\n")
+        if after_cr and chunk[0] == 0x0A:
+            lines -= 1  # the chunk before ended in the CR of this CRLF and counted it
+        if b"\r" in chunk:  # rare outside Windows files: spare the two extra scans
+            lines += chunk.count(b"\r") - chunk.count(b"\r\n")
+        after_cr = chunk[-1] == 0x0D
+    return lines
 
 
 def check_declared_size(name: str, size: int) -> None:

@@ -13,7 +13,7 @@ import email
 import email.message
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -31,7 +31,7 @@ from amity.importers.records import (
     name_from_email,
 )
 from amity.importers.sniffing import expect
-from amity.importers.source_files import SourceFile
+from amity.importers.source_files import SourceFile, check_row_count
 
 SOURCE = "mbox"
 WANTED = "an mbox mailbox"
@@ -42,6 +42,7 @@ _AUTOMATED_LOCAL = re.compile(
 )
 _LIST_HEADERS = ("list-id", "list-unsubscribe", "list-post")
 _MAX_CONTENT = 100_000
+SEPARATOR = b"From "
 
 
 def is_automated_address(address: str) -> bool:
@@ -50,13 +51,22 @@ def is_automated_address(address: str) -> bool:
     return bool(_AUTOMATED_LOCAL.match(local)) or "+bounce" in local.lower()
 
 
+def _message_starts(source: SourceFile) -> Generator[int, None, None]:
+    """Yield the line number of each "From " line, keeping nothing else."""
+    with source.open() as stream:
+        for number, line in enumerate(stream, start=1):
+            if line.startswith(SEPARATOR):
+                yield number
+
+
 def split_mbox(source: SourceFile) -> Iterator[tuple[int, bytes, bytes]]:
     """Yield (line number, "From " line, message bytes) for each message."""
+    check_row_count(source, _message_starts, "messages")
     counter = RowCounter(source.name, "messages")
     with source.open() as stream:
         start, separator, body = 0, b"", bytearray()
         for number, line in enumerate(stream, start=1):
-            if line.startswith(b"From "):
+            if line.startswith(SEPARATOR):
                 counter.add(number)
                 if separator:
                     yield start, separator, bytes(body)

@@ -7,16 +7,17 @@ or a broken quote never surfaces as a traceback.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from amity.domain.control_chars import CONTROL, strip_controls
 from amity.importers.errors import ImportFailed
-from amity.importers.limits import RowCounter, bounded, check_fields
+from amity.importers.limits import RowCounter, bounded, check_fields, current_limits, line_bound
 
 # Message bodies in LinkedIn exports can exceed csv's default 128 KiB field limit.
 csv.field_size_limit(16 * 1024 * 1024)
@@ -86,19 +87,40 @@ def detect_encoding(head: bytes) -> str:
     return "utf-8"
 
 
-def text_lines(source: SourceFile) -> Iterator[str]:
-    """Yield the decoded lines of `source` (newlines kept), failing with a line number."""
-    encoding = detect_encoding(source.head())
+def check_row_count(
+    source: SourceFile, records: Callable[[SourceFile], Generator[int, None, None]], what: str
+) -> None:
+    """Refuse `source` if it holds more records than AMITY_IMPORT_MAX_ROWS, building none.
+
+    A file of millions of tiny records fits the byte limit yet would be refused only
+    after its records filled gigabytes. So every reader first streams the file once,
+    counting line breaks (an upper bound on records); only past the limit is it read
+    again with `records`, the format's own splitter yielding each record's first line
+    without keeping it, to fail at the record past the limit with the parse's message.
+    """
+    limit = current_limits().max_rows
+    with source.open() as stream:
+        try:
+            if line_bound(stream) <= limit:
+                return
+        except ImportFailed:
+            raise
+        except Exception as exc:  # e.g. a damaged ZIP member
+            raise ImportFailed(source.name, None, f"cannot read: {exc}") from exc
+    counter = RowCounter(source.name, what)
+    with contextlib.closing(records(source)) as starts:
+        for line in starts:
+            counter.add(line)
+
+
+def _numbered_lines(source: SourceFile, encoding: str) -> Iterator[tuple[int, str]]:
+    """Yield (number, decoded line) of `source`, failing with the line that did not decode."""
     with source.open() as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, newline="")
         number = 0
-        counter = RowCounter(source.name, "lines")
         try:
             for number, line in enumerate(text, start=1):  # noqa: B007 - used after the loop
-                counter.add(number)
-                if "\x00" in line:
-                    raise ImportFailed(source.name, number, "contains NUL bytes; not a text file")
-                yield strip_controls(line)
+                yield number, line
         except UnicodeDecodeError as exc:
             raise ImportFailed(
                 source.name, number + 1, f"not {encoding} text ({exc.reason})"
@@ -109,17 +131,27 @@ def text_lines(source: SourceFile) -> Iterator[str]:
             raise ImportFailed(source.name, number + 1, f"cannot read: {exc}") from exc
 
 
+def text_lines(source: SourceFile) -> Iterator[str]:
+    """Yield the decoded lines of `source` (newlines kept), failing with a line number."""
+    encoding = detect_encoding(source.head())
+    check_row_count(source, lambda s: (n for n, _ in _numbered_lines(s, encoding)), "lines")
+    counter = RowCounter(source.name, "lines")
+    for number, line in _numbered_lines(source, encoding):
+        counter.add(number)
+        if "\x00" in line:
+            raise ImportFailed(source.name, number, "contains NUL bytes; not a text file")
+        yield strip_controls(line)
+
+
 def read_text(source: SourceFile) -> str:
     """Return the whole decoded text of `source`."""
     return "".join(text_lines(source))
 
 
-def csv_rows(source: SourceFile) -> Iterator[tuple[int, list[str]]]:
-    """Yield (first line number, cells) for every CSV record of `source`."""
-    encoding = detect_encoding(source.head())
+def _csv_records(source: SourceFile, encoding: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (first line number, cells) of each CSV record, failing with FILE:LINE."""
     with source.open() as raw:
         reader = csv.reader(io.TextIOWrapper(raw, encoding=encoding, newline=""), strict=True)
-        counter = RowCounter(source.name)
         while True:
             start = reader.line_num + 1
             try:
@@ -138,14 +170,24 @@ def csv_rows(source: SourceFile) -> Iterator[tuple[int, list[str]]]:
                 ) from exc
             except Exception as exc:  # e.g. a damaged ZIP member while streaming
                 raise ImportFailed(source.name, start, f"cannot read: {exc}") from exc
-            counter.add(start)
-            check_fields(source.name, start, len(row))
-            # Python 3.11's csv passes NUL through; PostgreSQL text cannot store it.
-            if any("\x00" in cell for cell in row):
-                raise ImportFailed(source.name, start, "contains NUL bytes; not a text file")
-            if CONTROL.search("".join(row)):
-                row = [strip_controls(cell) for cell in row]
             yield start, row
+
+
+def csv_rows(source: SourceFile) -> Iterator[tuple[int, list[str]]]:
+    """Yield (first line number, cells) for every CSV record of `source`."""
+    encoding = detect_encoding(source.head())
+    check_row_count(source, lambda s: (n for n, _ in _csv_records(s, encoding)), "rows")
+    counter = RowCounter(source.name)
+    max_fields = current_limits().max_fields
+    for start, row in _csv_records(source, encoding):
+        counter.add(start)
+        check_fields(source.name, start, len(row), max_fields)
+        # Python 3.11's csv passes NUL through; PostgreSQL text cannot store it.
+        if any("\x00" in cell for cell in row):
+            raise ImportFailed(source.name, start, "contains NUL bytes; not a text file")
+        if CONTROL.search("".join(row)):
+            row = [strip_controls(cell) for cell in row]
+        yield start, row
 
 
 def find_header(

@@ -11,6 +11,8 @@ from pathlib import Path
 
 CONNECTIONS_HEADER = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
 BOMB_MB = 1200
+# What refusing any bomb may take, whole process (issue 13).
+PEAK_MB = 300
 
 
 def build_bomb(path: Path, megabytes: int = BOMB_MB, line: bytes = b"") -> Path:
@@ -38,6 +40,17 @@ def amity_env(home: Path, **extra: str) -> dict[str, str]:
     env["AMITY_HOME"] = str(home)
     env.update(extra)
     return env
+
+
+def create_user(env: dict[str, str], name: str = "ada") -> None:
+    """Create the user `name` in the Amity home of `env`."""
+    subprocess.run(
+        [python(), "-m", "amity", "user", "create", name, "--password-stdin"],
+        input=b"correct horse battery\n",
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 # Report the process's own peak resident memory as it exits. /proc's VmHWM belongs to
@@ -74,3 +87,60 @@ def run_measured(code: str, args: list[str], env: dict[str, str]) -> tuple[int, 
 def python() -> str:
     """Return the interpreter running the tests (the project's virtualenv)."""
     return sys.executable
+
+
+# Row bombs: files of many tiny records, under the byte limit, over the row limit.
+# Each builder writes `count` records and returns the file; RECORD_LINES says how many
+# lines one record takes, to predict the line an import must name.
+MBOX_MESSAGE = (
+    b"From a%d@example.org Mon Jan  1 00:00:00 2026\n"
+    b"From: Ada <a%d@example.org>\nTo: sam@example.org\nSubject: hi\n"
+    b"Message-ID: <%d@example.org>\n\nbody\n"
+)
+VCARD = b"BEGIN:VCARD\nVERSION:3.0\nFN:Ada %d\nEMAIL:a%d@example.org\nEND:VCARD\n"
+VEVENT = (
+    b"BEGIN:VEVENT\nUID:%d@example.org\nDTSTART:20260101T100000Z\nSUMMARY:Coffee\n"
+    b"ORGANIZER:mailto:sam@example.org\nATTENDEE:mailto:a%d@example.org\nEND:VEVENT\n"
+)
+RECORD_LINES = {"mbox": MBOX_MESSAGE.count(b"\n"), "vcard": 1, "ics": 1}
+
+
+def connection_rows(count: int) -> bytes:
+    """Return the header and `count` distinct LinkedIn connection rows."""
+    row = b"Ada,Lovelace %d,https://www.linkedin.com/in/ada-%d,,Analytical,Engineer,01 Jan 2026\n"
+    return CONNECTIONS_HEADER + b"".join(row % (n, n) for n in range(count - 1))
+
+
+def linkedin_zip(path: Path, count: int) -> Path:
+    """Write a LinkedIn export ZIP whose Connections.csv holds `count` rows."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Connections.csv", connection_rows(count))
+    return path
+
+
+def google_csv(path: Path, count: int) -> Path:
+    """Write a Google Contacts CSV of a header and `count - 1` contacts."""
+    rows = b"".join(b"Ada,Lovelace %d,a%d@example.org\n" % (n, n) for n in range(count - 1))
+    path.write_bytes(b"First Name,Last Name,E-mail 1 - Value\n" + rows)
+    return path
+
+
+def mbox(path: Path, count: int) -> Path:
+    """Write an mbox of `count` short messages to sam@example.org."""
+    path.write_bytes(b"".join(MBOX_MESSAGE % (n, n, n) for n in range(count)))
+    return path
+
+
+def vcard(path: Path, lines: int) -> Path:
+    """Write a .vcf file of `lines` lines (whole cards of five lines)."""
+    path.write_bytes(b"".join(VCARD % (n, n) for n in range(lines // 5)))
+    return path
+
+
+def ics(path: Path, lines: int) -> Path:
+    """Write an iCalendar file of about `lines` lines of short events with sam@example.org."""
+    events = b"".join(VEVENT % (n, n) for n in range(lines // 7))
+    path.write_bytes(
+        b"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//bomb//EN\n" + events + b"END:VCALENDAR\n"
+    )
+    return path
