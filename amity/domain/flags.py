@@ -7,12 +7,56 @@ the verdict, these explain it and help fix it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
 
-from amity.domain.text_features import Analysis, Span, is_asking
+from amity.domain.text_features import FIRST_PLURAL, FIRST_SINGULAR, Analysis, Span, is_asking
 
 if TYPE_CHECKING:
-    from amity.domain.coach import Flag, Recipient, Suggestion
+    from amity.domain.coach import Recipient
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A problem with the exact span of text that triggered it."""
+
+    code: str
+    label: str
+    start: int
+    end: int
+    text: str
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the flag as a JSON-ready mapping."""
+        return {
+            "code": self.code,
+            "label": self.label,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A concrete change: rewrite a flagged span, or add something missing."""
+
+    code: str
+    advice: str
+    span: Span | None = None
+    rewrite: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the suggestion as a JSON-ready mapping."""
+        return {
+            "code": self.code,
+            "advice": self.advice,
+            "span": self.span.as_dict() if self.span else None,
+            "rewrite": self.rewrite,
+        }
+
 
 # Above this many words a first message asks too much of a stranger's attention.
 FIRST_CONTACT_WORDS: Final = 120
@@ -92,8 +136,6 @@ def _first_ask(analysis: Analysis) -> Span | None:
 
 
 def _sentence_most_about_me(analysis: Analysis) -> Span | None:
-    from amity.domain.text_features import FIRST_PLURAL, FIRST_SINGULAR
-
     best: tuple[int, Span] | None = None
     for sentence in analysis.sentences:
         words = analysis.tokens[sentence.first_token : sentence.last_token + 1]
@@ -122,8 +164,6 @@ def _overflow_span(analysis: Analysis, limit: int) -> Span:
 
 def flags_for(analysis: Analysis, recipient: Recipient | None) -> tuple[Flag, ...]:
     """Return every flag the message earns, in text order."""
-    from amity.domain.coach import Flag
-
     flags: list[Flag] = []
 
     def add(code: str, span: Span, detail: str) -> None:
@@ -254,8 +294,6 @@ def suggestions_for(
     recipient: Recipient | None,
 ) -> tuple[Suggestion, ...]:
     """Return rewrites for flagged spans, then what to add, without repeats."""
-    from amity.domain.coach import Suggestion
-
     out: list[Suggestion] = []
     seen: set[str] = set()
     for flag in flags:
