@@ -53,10 +53,11 @@ def fit(
     *,
     penalty: float,
     embedding_penalty: float = 10.0,
+    lexical_penalty: float = 10.0,
     weight: np.ndarray | None = None,
     signs: Signs | None = None,
 ) -> Linear:
-    """Fit one logistic model; embedding columns (e0, e1, ...) get their own penalty."""
+    """Fit one logistic model; embedding (e0...) and word (w0...) columns get their own penalty."""
     weight = np.ones(len(y)) if weight is None else weight
     total = weight.sum()
     mean = (x * weight[:, None]).sum(axis=0) / total
@@ -64,8 +65,13 @@ def fit(
     # A (nearly) constant column carries no signal; scaling it by 1 keeps it inert.
     scale[scale < 1e-6] = 1.0
     z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
-    embedded = np.array([_is_embedding(name) for name in features])
-    reg = np.concatenate([[1e-6], np.where(embedded, embedding_penalty, penalty)])
+    columns = [penalty] * len(features)
+    for i, name in enumerate(features):
+        if _numbered(name, "e"):
+            columns[i] = embedding_penalty
+        elif _numbered(name, "w"):
+            columns[i] = lexical_penalty
+    reg = np.concatenate([[1e-6], columns])
     wanted = np.concatenate([[0], [(signs or {}).get(name, 0) for name in features]])
     keep = np.ones(z.shape[1], dtype=bool)
     while True:
@@ -78,8 +84,8 @@ def fit(
     return Linear(tuple(features), mean, scale, w[1:], float(w[0]))
 
 
-def _is_embedding(name: str) -> bool:
-    return name.startswith("e") and name[1:].isdigit()
+def _numbered(name: str, prefix: str) -> bool:
+    return name.startswith(prefix) and name[len(prefix) :].isdigit()
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ class Choice:
     penalty: float
     embedding_penalty: float
     threshold: float
+    out_of_fold: np.ndarray
 
 
 def _log_loss(p: np.ndarray, y: np.ndarray, weight: np.ndarray) -> float:
@@ -138,15 +145,19 @@ def choose(
     embedding_penalties: Sequence[float] = (10.0,),
     weight: np.ndarray | None = None,
     signs: Signs | None = None,
+    scored: np.ndarray | None = None,
     max_false_positive: float | None = None,
+    negatives_total: int | None = None,
 ) -> Choice:
     """Choose penalties by grouped inner cross-validation (log loss), then a threshold.
 
-    With `max_false_positive`, the threshold is the lowest whose out-of-fold share
-    of negatives called positive stays within it (recall first, under that bar);
-    otherwise 0.5.
+    Only `scored` rows (all by default) count in the loss and the threshold. With
+    `max_false_positive`, the threshold is the lowest whose out-of-fold negatives
+    called positive stay within that share of `negatives_total` (default: the scored
+    negatives), recall first under that bar; otherwise 0.5.
     """
     weight = np.ones(len(y)) if weight is None else weight
+    scored = np.ones(len(y), dtype=bool) if scored is None else scored
     best: tuple[float, float, float, np.ndarray] | None = None
     for penalty in penalties:
         for embedding_penalty in embedding_penalties:
@@ -160,23 +171,25 @@ def choose(
                 weight=weight,
                 signs=signs,
             )
-            loss = _log_loss(p, y, weight)
+            loss = _log_loss(p[scored], y[scored], weight[scored])
             if best is None or loss < best[0] - 1e-12:
                 best = (loss, penalty, embedding_penalty, p)
     assert best is not None
     _, penalty, embedding_penalty, p = best
     threshold = 0.5
     if max_false_positive is not None:
-        threshold = pick_threshold(p, y, max_false_positive)
-    return Choice(penalty, embedding_penalty, threshold)
+        threshold = pick_threshold(p[scored], y[scored], max_false_positive, negatives_total)
+    return Choice(penalty, embedding_penalty, threshold, p)
 
 
-def pick_threshold(p: np.ndarray, y: np.ndarray, max_false_positive: float) -> float:
-    """Return the lowest threshold whose false-positive share stays within the bar."""
+def pick_threshold(
+    p: np.ndarray, y: np.ndarray, max_false_positive: float, negatives_total: int | None = None
+) -> float:
+    """Return the lowest threshold whose false positives stay within the bar."""
     negatives = y < 0.5
+    total = negatives_total if negatives_total is not None else int(negatives.sum())
     for threshold in np.round(np.arange(0.05, 0.951, 0.01), 2):
-        called = p >= threshold
-        share = called[negatives].mean() if negatives.any() else 0.0
-        if share <= max_false_positive:
+        false_positives = int((p[negatives] >= threshold).sum())
+        if false_positives <= max_false_positive * max(total, 1):
             return float(threshold)
     return 0.95

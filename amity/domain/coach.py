@@ -268,6 +268,7 @@ _REASON_TEXT: Final = {
     "shouting": ("SHOUTS", "does not shout"),
     "mass": ("could be addressed to anyone", "is addressed to someone"),
     "embedding": ("reads like warm messages", "reads like cold ones"),
+    "wording": ("is worded like warm messages", "is worded like cold ones"),
 }
 
 
@@ -278,11 +279,11 @@ def _reasons(model: Linear, values: list[float]) -> list[str]:
     for name, effect in model.contributions(values):
         if abs(effect) < 0.25 or name not in _REASON_TEXT:
             continue
-        if name != "embedding" and not active[name]:
+        if name not in ("embedding", "wording") and not active[name]:
             continue
         present, absent = _REASON_TEXT[name]
         direction = "+" if effect > 0 else "−"
-        if name == "embedding":
+        if name in ("embedding", "wording"):
             present = present if effect > 0 else absent
         reasons.append(f"{direction} {present}")
         if len(reasons) == 3:

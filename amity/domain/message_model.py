@@ -11,9 +11,12 @@ stranger, or unknown) is added. The stored models are linear:
   sentence embedding (`amity.domain.embeddings`); the coach uses it when the text
   model is installed.
 - `verdict_plain`: the same without the embedding (fallback; bulk work).
-- `cold`: for a stranger's message, cold pitch vs genuine new (features only, so
-  100,000 messages triage in seconds, not hours).
 - `ask`: for someone with history, asks vs trusted (features only).
+
+A stranger's message is a cold pitch when `verdict_plain`, reading it as a
+stranger's, says transactional with at least `cold_threshold` probability: in the
+corpus a stranger's message is a cold pitch exactly when it is transactional, and
+the features-only model keeps 100,000 messages to seconds, not hours.
 
 The weights live in `data/coach_weights.json`, written by `python -m
 training.train`; nothing is trained at run time.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -51,7 +55,13 @@ RELATION_FEATURES: Final = (
     "ask_negative_balance",
     "ask_dormant",
 )
-FEATURES: Final = TEXT_FEATURES + PLACEHOLDER_FEATURES + RELATION_FEATURES
+# Words and word pairs hashed into a fixed number of buckets: what the phrase lists do
+# not name, learned from the corpus (a dot product, so bulk triage stays fast).
+LEXICAL_DIM: Final = 512
+LEXICAL_PREFIX: Final = "w"
+LEXICAL_WORDS: Final = 300
+LEXICAL_FEATURES: Final = tuple(f"{LEXICAL_PREFIX}{i}" for i in range(LEXICAL_DIM))
+FEATURES: Final = TEXT_FEATURES + PLACEHOLDER_FEATURES + RELATION_FEATURES + LEXICAL_FEATURES
 EMBEDDING_PREFIX: Final = "e"
 # Embeddings are rounded so that the last bits of onnxruntime's arithmetic never move a
 # score or a trained weight.
@@ -63,7 +73,7 @@ _PLACEHOLDER = re.compile(
     r"\{\{\s*([^{}\n]{1,60}?)\s*\}\}"  # {{company}}
     r"|\{\s*([^{}\n]{1,60}?)\s*\}"  # {first_name}
     r"|\[\s*([^\[\]\n]{1,80}?)\s*\]"  # [Name], [specific point from their talk]
-    r"|<\s*([A-Za-z][^<>/\n=\"]{0,59}?)\s*>"  # <company> (not an HTML tag with attributes)
+    r"|<([A-Za-z][^<>/\n=\"]{0,59}?)>"  # <company> (not "a < b", nor a tag with attributes)
 )
 _NAME_FIELDS: Final = frozenset(
     {
@@ -254,7 +264,22 @@ def feature_row(
         float(min(normalised.merge_fields, 3)),
         float(min(normalised.placeholders, 3)),
         *relation_vector(reading, relation, negative_balance=negative_balance, dormant=dormant),
+        *lexical_vector(reading.text),
     ]
+
+
+_WORD = re.compile(r"[a-z][a-z']*")
+
+
+def lexical_vector(text: str) -> list[float]:
+    """Return the hashed word and word-pair indicators of a (normalised) text."""
+    words = _WORD.findall(text.lower().replace("’", "'"))[:LEXICAL_WORDS]
+    grams = set(words)
+    grams.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    vector = [0.0] * LEXICAL_DIM
+    for gram in grams:
+        vector[zlib.crc32(gram.encode()) % LEXICAL_DIM] = 1.0
+    return vector
 
 
 def embedding_text(text: str) -> str:
@@ -293,7 +318,7 @@ class Linear:
         parts = ((np.asarray(row, dtype=np.float64) - self.mean) / self.scale) * self.weights
         named: dict[str, float] = {}
         for name, part in zip(self.features, parts.tolist(), strict=True):
-            key = "embedding" if _is_embedding(name) else name
+            key = "embedding" if _is_embedding(name) else "wording" if _is_lexical(name) else name
             named[key] = named.get(key, 0.0) + part
         return sorted(named.items(), key=lambda item: -abs(item[1]))
 
@@ -325,6 +350,10 @@ def _is_embedding(name: str) -> bool:
     return name.startswith(EMBEDDING_PREFIX) and name[len(EMBEDDING_PREFIX) :].isdigit()
 
 
+def _is_lexical(name: str) -> bool:
+    return name.startswith(LEXICAL_PREFIX) and name[len(LEXICAL_PREFIX) :].isdigit()
+
+
 def _digits(value: float) -> float:
     """Keep 8 significant digits: small scales must not round to zero."""
     return float(f"{float(value):.8g}")
@@ -336,17 +365,21 @@ class Models:
 
     verdict: Linear
     verdict_plain: Linear
-    cold: Linear
     ask: Linear
+    cold_threshold: float
     text_model: str
+
+    def cold_probabilities(self, matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Return the probability that each (stranger's) message is transactional."""
+        return np.asarray(1 - self.verdict_plain.probabilities(matrix))
 
     def as_json(self) -> dict[str, Any]:
         """Return the stored JSON form."""
         return {
             "text_model": self.text_model,
+            "cold_threshold": _digits(self.cold_threshold),
             "models": {
-                name: getattr(self, name).as_json()
-                for name in ("verdict", "verdict_plain", "cold", "ask")
+                name: getattr(self, name).as_json() for name in ("verdict", "verdict_plain", "ask")
             },
         }
 
@@ -361,7 +394,11 @@ class Models:
                     f"{WEIGHTS_FILE} ({name}) was trained on other features: "
                     "run python -m training.train"
                 )
-        return cls(text_model=str(data["text_model"]), **models)
+        return cls(
+            text_model=str(data["text_model"]),
+            cold_threshold=float(data["cold_threshold"]),
+            **models,
+        )
 
 
 @cache

@@ -15,6 +15,11 @@ from typing import Any, Final, Literal
 from amity.domain.text_features import Analysis, is_asking
 
 ReplyKind = Literal["decline", "redirect", "invite"]
+REPLY_LABELS: Final = {
+    "decline": "a kind decline",
+    "redirect": "a redirect to a better route",
+    "invite": "an invitation to a real conversation",
+}
 # Phrase categories that show the message sells or recruits (a decline fits).
 _SELLING: Final = ("pitch", "recruiter", "spam", "commerce", "mass")
 _JOB_WORDS: Final = frozenset(
@@ -32,7 +37,7 @@ class Reply:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the draft as a JSON-ready mapping."""
-        return {"kind": self.kind, "text": self.text}
+        return {"kind": self.kind, "label": REPLY_LABELS[self.kind], "text": self.text}
 
 
 def _hello(name: str) -> str:

@@ -318,7 +318,8 @@ CATEGORIES: Final = tuple(PATTERNS)
 # --- analysis --------------------------------------------------------------------
 
 
-def _tokenise(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
+def tokenise(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
+    """Return the lower-cased tokens, their start and end offsets and capitalisation."""
     lowered = text.lower().replace("’", "'")
     if len(lowered) != len(text):
         # A few characters change length when lower-cased (İ): tokenise the original
@@ -371,7 +372,7 @@ def _dedupe(found: list[tuple[str, int, int]]) -> dict[str, list[tuple[int, int]
 
 def analyse(text: str) -> Analysis:
     """Read the features of one message."""
-    words, starts, ends, capitalised = _tokenise(text)
+    words, starts, ends, capitalised = tokenise(text)
     found = MATCHER.find(words, capitalised)
     ranges = _dedupe(found)
     matches = {

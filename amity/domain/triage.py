@@ -5,11 +5,12 @@ history) is never a cold pitch, and neither is anyone with real history: their
 message is trusted, or an ask when it wants something (a close tie who has given
 more than they asked stays trusted). Asks are only for people with history. A
 stranger's message is a cold pitch or genuine new, and the text decides which: the
-stored `cold` model (`amity.domain.message_model`, learned from the labelled corpus
-by `training/`) reads its features, and identical wording from several senders is
-mass outreach, a cold pitch however polite. So a stranger's generic ask ("can you
-refer me?") is a cold pitch; a specific, personal note is genuine new. A cold pitch
-or a genuine stranger's note comes with a reply draft (`amity.domain.replies`).
+coach's features-only verdict (`amity.domain.message_model`, learned from the
+labelled corpus by `training/`) reads it as a stranger's message, and identical
+wording from several senders is mass outreach, a cold pitch however polite. So a
+stranger's generic ask ("can you refer me?") is a cold pitch; a specific, personal
+note is genuine new. A cold pitch or a genuine stranger's note comes with a reply
+draft (`amity.domain.replies`).
 
 The user's corrections come first: a labelled message keeps its label, a corrected
 sender's other messages follow it, and messages worded like a corrected one get the
@@ -301,7 +302,7 @@ def _decide(
     else:
         reasons.append("no history with them")
     cold = (
-        scores["pitch"] >= models.cold.threshold
+        scores["pitch"] >= models.cold_threshold
         or mass >= MASS_SENDERS
         or message.subtype == "pitch"
     )
@@ -372,7 +373,7 @@ def _probabilities(
         ],
         dtype=np.float64,
     ).reshape(len(messages), len(FEATURES))
-    return models.cold.probabilities(matrix).tolist(), models.ask.probabilities(matrix).tolist()
+    return models.cold_probabilities(matrix).tolist(), models.ask.probabilities(matrix).tolist()
 
 
 def _corrected(
