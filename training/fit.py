@@ -90,11 +90,10 @@ def _numbered(name: str, prefix: str) -> bool:
 
 @dataclass(frozen=True)
 class Choice:
-    """The penalties and threshold chosen by inner cross-validation."""
+    """The penalties chosen by inner cross-validation, and their out-of-fold output."""
 
     penalty: float
     embedding_penalty: float
-    threshold: float
     out_of_fold: np.ndarray
 
 
@@ -146,15 +145,11 @@ def choose(
     weight: np.ndarray | None = None,
     signs: Signs | None = None,
     scored: np.ndarray | None = None,
-    max_false_positive: float | None = None,
-    negatives_total: int | None = None,
 ) -> Choice:
-    """Choose penalties by grouped inner cross-validation (log loss), then a threshold.
+    """Choose penalties by grouped inner cross-validation (log loss).
 
-    Only `scored` rows (all by default) count in the loss and the threshold. With
-    `max_false_positive`, the threshold is the lowest whose out-of-fold negatives
-    called positive stay within that share of `negatives_total` (default: the scored
-    negatives), recall first under that bar; otherwise 0.5.
+    Only `scored` rows (all by default) count in the loss; the out-of-fold
+    probabilities of the chosen penalties come back for choosing thresholds.
     """
     weight = np.ones(len(y)) if weight is None else weight
     scored = np.ones(len(y), dtype=bool) if scored is None else scored
@@ -176,20 +171,32 @@ def choose(
                 best = (loss, penalty, embedding_penalty, p)
     assert best is not None
     _, penalty, embedding_penalty, p = best
-    threshold = 0.5
-    if max_false_positive is not None:
-        threshold = pick_threshold(p[scored], y[scored], max_false_positive, negatives_total)
-    return Choice(penalty, embedding_penalty, threshold, p)
+    return Choice(penalty, embedding_penalty, p)
 
 
 def pick_threshold(
-    p: np.ndarray, y: np.ndarray, max_false_positive: float, negatives_total: int | None = None
+    p: np.ndarray,
+    y: np.ndarray,
+    *,
+    miss_budget: float,
+    false_budget: float,
+    negatives_total: int | None = None,
 ) -> float:
-    """Return the lowest threshold whose false positives stay within the bar."""
-    negatives = y < 0.5
-    total = negatives_total if negatives_total is not None else int(negatives.sum())
+    """Return the threshold that best meets both bars, each measured by its budget.
+
+    The cost of a threshold is its share of positives missed over `miss_budget` plus
+    its false positives, as a share of `negatives_total` (default: the negatives in
+    `y`), over `false_budget`; the lowest-cost threshold wins, the lowest on a tie.
+    """
+    positives = y >= 0.5
+    total = negatives_total if negatives_total is not None else int((~positives).sum())
+    best: tuple[float, float] | None = None
     for threshold in np.round(np.arange(0.05, 0.951, 0.01), 2):
-        false_positives = int((p[negatives] >= threshold).sum())
-        if false_positives <= max_false_positive * max(total, 1):
-            return float(threshold)
-    return 0.95
+        called = p >= threshold
+        missed = float((~called[positives]).mean()) if positives.any() else 0.0
+        false = int(called[~positives].sum()) / max(total, 1)
+        cost = missed / miss_budget + false / false_budget
+        if best is None or cost < best[0] - 1e-12:
+            best = (cost, float(threshold))
+    assert best is not None
+    return best[1]
