@@ -13,8 +13,9 @@ import sys
 from collections.abc import Iterable
 
 from amity.domain.message_model import normalise_placeholders
+from amity.domain.phrase_matcher import PhraseMatcher
 from amity.domain.phrasebook import PATTERNS
-from amity.domain.text_features import PhraseMatcher, tokenise
+from amity.domain.text_features import tokenise
 from training.corpus import split
 
 _MATCHER = PhraseMatcher(

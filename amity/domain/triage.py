@@ -26,15 +26,13 @@ from typing import Any, Final
 
 import numpy as np
 
-from amity.domain.corrections import (
-    MASS_MIN_WORDS,
-    MASS_SENDERS,
-    PATTERN_SIMILARITY,
-    Corrections,
-    Label,
-    fingerprint,
-    shingles,
-)
+from amity.domain.corrections import MASS_MIN_WORDS as MASS_MIN_WORDS
+from amity.domain.corrections import MASS_SENDERS as MASS_SENDERS
+from amity.domain.corrections import PATTERN_SIMILARITY as PATTERN_SIMILARITY
+from amity.domain.corrections import Corrections as Corrections
+from amity.domain.corrections import Label as Label
+from amity.domain.corrections import fingerprint as fingerprint
+from amity.domain.corrections import shingles as shingles
 from amity.domain.message_model import (
     FEATURES,
     Models,
@@ -46,16 +44,6 @@ from amity.domain.message_model import (
 )
 from amity.domain.replies import Reply, draft_reply
 from amity.domain.text_features import Analysis, Span, is_asking
-
-__all__ = [
-    "MASS_MIN_WORDS",
-    "MASS_SENDERS",
-    "PATTERN_SIMILARITY",
-    "Corrections",
-    "Label",
-    "fingerprint",
-    "shingles",
-]
 
 GROUPS: Final = ("trusted", "genuine_new", "asks", "cold_pitch")
 GROUP_LABELS: Final = {

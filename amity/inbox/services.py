@@ -249,25 +249,7 @@ def triage_inbox(
     "to" (the sender's email or "")} | null}. Amity never sends a reply draft.
     """
     rows = inbound_messages(owner=owner, source=source, recent=recent)
-    senders = sender_contexts(owner=owner, as_of=as_of) if rows else {}
-    counts = {pk: s.interactions for pk, s in senders.items()}
-    names = _names(owner, rows, senders)
-    messages = []
-    for row in rows:
-        picked = pick_sender(row.person_ids, counts)
-        sender = senders.get(picked) if picked is not None else None
-        if sender is None and picked is not None:
-            sender = triage_domain.Sender(person_id=picked, name=names.get(picked, ""))
-        messages.append(
-            triage_domain.Message(
-                id=row.id,
-                text=row.text,
-                sender=sender,
-                source=row.source,
-                intent=row.intent,
-                subtype=row.subtype,
-            )
-        )
+    messages = _messages(owner, rows, as_of)
     results = triage_domain.triage(messages, labels_for(owner=owner))
     by_group: dict[str, list[dict[str, Any]]] = {g: [] for g in triage_domain.GROUPS}
     totals = dict.fromkeys(triage_domain.GROUPS, 0)
@@ -292,6 +274,32 @@ def triage_inbox(
             for group in triage_domain.GROUPS
         ],
     }
+
+
+def _messages(
+    owner: AbstractBaseUser, rows: Sequence[InboundRow], as_of: dt.datetime | None
+) -> list[triage_domain.Message]:
+    """Return the rows as triage's messages, each with what the engine knows of its sender."""
+    senders = sender_contexts(owner=owner, as_of=as_of) if rows else {}
+    counts = {pk: s.interactions for pk, s in senders.items()}
+    names = _names(owner, rows, senders)
+    messages = []
+    for row in rows:
+        picked = pick_sender(row.person_ids, counts)
+        sender = senders.get(picked) if picked is not None else None
+        if sender is None and picked is not None:
+            sender = triage_domain.Sender(person_id=picked, name=names.get(picked, ""))
+        messages.append(
+            triage_domain.Message(
+                id=row.id,
+                text=row.text,
+                sender=sender,
+                source=row.source,
+                intent=row.intent,
+                subtype=row.subtype,
+            )
+        )
+    return messages
 
 
 def _address_replies(owner: AbstractBaseUser, by_group: dict[str, list[dict[str, Any]]]) -> None:
