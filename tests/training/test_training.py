@@ -10,6 +10,7 @@ from pathlib import Path
 
 from training.corpus import OWN_GROUP, holdout_groups, load_corpus, load_own_voice, split
 from training.phrase_audit import holdout_only_rules, rules_matched
+from training.train import same_weights
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,3 +65,15 @@ def test_the_stored_weights_equal_a_fresh_training_run() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "stored weights are current" in result.stdout
+
+
+def test_the_weight_check_tells_stale_weights_from_rounding() -> None:
+    stored = {"models": {"bias": 1.0, "features": ["a", "b"], "weights": [0.5, -2.0]}}
+    assert same_weights(stored, {"models": {"bias": 1.0000000001, "features": ["a", "b"],
+                                            "weights": [0.5, -2.0]}})  # fmt: skip
+    assert not same_weights(stored, {"models": {"bias": 1.001, "features": ["a", "b"],
+                                                "weights": [0.5, -2.0]}})  # fmt: skip
+    assert not same_weights(stored, {"models": {"bias": 1.0, "features": ["a", "c"],
+                                                "weights": [0.5, -2.0]}})  # fmt: skip
+    assert not same_weights(stored, {"models": {"bias": 1.0, "features": ["a", "b"],
+                                                "weights": [0.5]}})  # fmt: skip
