@@ -250,6 +250,38 @@ def relation_vector(
     ]
 
 
+def named_features(
+    reading: Reading,
+    relation: Relation = "unknown",
+    *,
+    negative_balance: bool = False,
+    dormant: bool = False,
+) -> list[float]:
+    """Return the named (not hashed-word) features, the first part of FEATURES."""
+    normalised = reading.normalised
+    return [
+        *text_vector(reading.analysis),
+        float(min(normalised.merge_fields, 3)),
+        float(min(normalised.placeholders, 3)),
+        *relation_vector(reading, relation, negative_balance=negative_balance, dormant=dormant),
+    ]
+
+
+def feature_matrix(readings: list[Reading], relations: list[Relation]) -> NDArray[np.float64]:
+    """Return FEATURES for many messages at once (what bulk triage reads)."""
+    named = len(FEATURES) - LEXICAL_DIM
+    matrix = np.zeros((len(readings), len(FEATURES)), dtype=np.float64)
+    if not readings:
+        return matrix
+    matrix[:, :named] = [
+        named_features(reading, relation)
+        for reading, relation in zip(readings, relations, strict=True)
+    ]
+    for row, reading in enumerate(readings):
+        matrix[row, [named + index for index in lexical_indices(reading.text)]] = 1.0
+    return matrix
+
+
 def feature_row(
     reading: Reading,
     relation: Relation = "unknown",
@@ -258,12 +290,8 @@ def feature_row(
     dormant: bool = False,
 ) -> list[float]:
     """Return every model feature (FEATURES order) for one message and relationship."""
-    normalised = reading.normalised
     return [
-        *text_vector(reading.analysis),
-        float(min(normalised.merge_fields, 3)),
-        float(min(normalised.placeholders, 3)),
-        *relation_vector(reading, relation, negative_balance=negative_balance, dormant=dormant),
+        *named_features(reading, relation, negative_balance=negative_balance, dormant=dormant),
         *lexical_vector(reading.text),
     ]
 
@@ -271,14 +299,19 @@ def feature_row(
 _WORD = re.compile(r"[a-z][a-z']*")
 
 
-def lexical_vector(text: str) -> list[float]:
-    """Return the hashed word and word-pair indicators of a (normalised) text."""
+def lexical_indices(text: str) -> set[int]:
+    """Return the buckets of a (normalised) text's words and word pairs."""
     words = _WORD.findall(text.lower().replace("’", "'"))[:LEXICAL_WORDS]
     grams = set(words)
     grams.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    return {zlib.crc32(gram.encode()) % LEXICAL_DIM for gram in grams}
+
+
+def lexical_vector(text: str) -> list[float]:
+    """Return the hashed word and word-pair indicators of a (normalised) text."""
     vector = [0.0] * LEXICAL_DIM
-    for gram in grams:
-        vector[zlib.crc32(gram.encode()) % LEXICAL_DIM] = 1.0
+    for index in lexical_indices(text):
+        vector[index] = 1.0
     return vector
 
 

@@ -24,8 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-import numpy as np
-
 from amity.domain.corrections import MASS_MIN_WORDS as MASS_MIN_WORDS
 from amity.domain.corrections import MASS_SENDERS as MASS_SENDERS
 from amity.domain.corrections import PATTERN_SIMILARITY as PATTERN_SIMILARITY
@@ -34,11 +32,10 @@ from amity.domain.corrections import Label as Label
 from amity.domain.corrections import fingerprint as fingerprint
 from amity.domain.corrections import shingles as shingles
 from amity.domain.message_model import (
-    FEATURES,
     Models,
     Reading,
     Relation,
-    feature_row,
+    feature_matrix,
     load_models,
     read,
 )
@@ -354,13 +351,7 @@ def _probabilities(
     """Return each message's cold-pitch and ask probabilities (one matrix product each)."""
     if not messages:
         return [], []
-    matrix = np.array(
-        [
-            feature_row(reading, _relation(message))
-            for reading, message in zip(readings, messages, strict=True)
-        ],
-        dtype=np.float64,
-    ).reshape(len(messages), len(FEATURES))
+    matrix = feature_matrix(list(readings), [_relation(message) for message in messages])
     return models.cold_probabilities(matrix).tolist(), models.ask.probabilities(matrix).tolist()
 
 

@@ -9,6 +9,8 @@ from amity.domain.message_model import (
     FEATURES,
     LEXICAL_DIM,
     Linear,
+    Relation,
+    feature_matrix,
     feature_row,
     lexical_vector,
     load_models,
@@ -74,3 +76,17 @@ def test_the_coach_judges_a_template_by_what_it_would_say_and_flags_the_original
     assert result.verdict == "transactional"
     for flag in result.flags:
         assert text[flag.start : flag.end] == flag.text
+
+
+def test_the_bulk_feature_matrix_equals_one_row_at_a_time() -> None:
+    texts = ["Could you refer me? [Name]", "Thanks for the soup, see you Sunday!", ""]
+    relations: list[Relation] = ["stranger", "tie", "unknown"]
+    readings = [read(text) for text in texts]
+    bulk = feature_matrix(readings, relations)
+    one_by_one = np.array(
+        [
+            feature_row(reading, relation)
+            for reading, relation in zip(readings, relations, strict=True)
+        ]
+    )
+    assert np.array_equal(bulk, one_by_one)
