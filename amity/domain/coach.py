@@ -154,7 +154,7 @@ def _embedding(text: str) -> Any:
     if not text.strip():
         return None
     try:
-        vector = embeddings.load_model().encode([embedding_text(text)])[0]
+        vector = embeddings.load_model(threads=1).encode([embedding_text(text)])[0]
     except embeddings.ModelUnavailableError:
         return None
     return np.round(np.asarray(vector, dtype=np.float64), EMBEDDING_DECIMALS)
