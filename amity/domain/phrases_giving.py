@@ -114,7 +114,6 @@ GIVING: Final[dict[str, tuple[str, ...]]] = {
     "care": (
         "thinking of you",
         "sorry for|about your loss|news|dad|mum|mother|father",
-        "so sorry to hear",
         "sending love|hugs|strength|you",
         "hope you're|you+are feeling better",
         "get well",
@@ -218,7 +217,6 @@ GIVING: Final[dict[str, tuple[str, ...]]] = {
         "ha|haha|lol",
         "meant more",
         "i've started",
-        "i can't wait",
         "can't wait",
         "i'm feeling",
         "sleeping better",
@@ -328,7 +326,6 @@ GIVING: Final[dict[str, tuple[str, ...]]] = {
         "i realise|realize this",
         "i'd understand",
         "i'm sorry i|for|that",
-        "my fault",
         "i was wrong",
         "i should have",
     ),
