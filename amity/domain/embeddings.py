@@ -312,11 +312,9 @@ _LOAD_LOCK = threading.Lock()
 
 
 def load_model(*, threads: int = 0) -> MiniLMEncoder:
-    """Return the process-wide text model, loading it on first use.
+    """Return the process-wide text model (`threads` 0: every core), loading it once.
 
-    `threads` 0 lets onnxruntime use every core (bulk work); the coach reads one short
-    text at a time and asks for 1, which a second thread would only slow down on a
-    busy machine.
+    The coach reads one short text at a time and asks for 1 thread: more only contend.
     """
     key = MODEL_NAME if not threads else f"{MODEL_NAME}/{threads}"
     with _LOAD_LOCK:
