@@ -241,7 +241,7 @@ def text_scores(p_cold: float, p_ask: float) -> dict[str, float]:
 
 
 def _known(
-    message: Message, sender: Sender, analysis: Analysis, scores: dict[str, float], wants: bool
+    sender: Sender, analysis: Analysis, scores: dict[str, float], wants: bool
 ) -> tuple[str, list[str]]:
     """Return trusted or asks for someone with real history, with the reasons."""
     reasons = [f"real history: {_history(sender)}"]
@@ -280,7 +280,7 @@ def _decide(
             or message.intent == "withdrawal"
             or message.subtype == "pitch"
         )
-        group, more = _known(message, sender, analysis, scores, wants)
+        group, more = _known(sender, analysis, scores, wants)
         return group, reasons + more
     if sender is not None and sender.interactions > 1:
         reasons.append(f"little history: {sender.interactions} interactions, never two-way")
