@@ -37,15 +37,6 @@ ALLOWED_SIDEWAYS = {("cli", "api"), ("web", "api"), ("cli", "wsgi")}
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
 REASON = "# long because:"
-# Being rewritten on other branches (the coach and triage model); they
-# must leave this list before it lands. Empty it, never grow it.
-PENDING = {
-    "domain/phrasebook.py",
-    "domain/text_features.py",
-    "domain/triage.py",
-    "domain/coach_advice.py",
-    "inbox/services.py",
-}
 
 
 def sources() -> list[Path]:
@@ -113,8 +104,6 @@ def reasoned(path: Path) -> bool:
 
 @pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_it_keeps_modules_short_or_says_why(path: Path) -> None:
-    if str(path.relative_to(PACKAGE)) in PENDING:
-        pytest.skip("pending: being rewritten on another branch")
     lines = len(path.read_text().splitlines())
     assert lines <= MAX_MODULE_LINES or reasoned(path), f"{lines} lines"
 
@@ -137,6 +126,4 @@ def long_functions(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_it_keeps_functions_short_or_says_why(path: Path) -> None:
-    if str(path.relative_to(PACKAGE)) in PENDING:
-        pytest.skip("pending: being rewritten on another branch")
     assert long_functions(path) == []

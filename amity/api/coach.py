@@ -98,6 +98,15 @@ class SenderPublic(Schema):
     name: str
 
 
+class ReplyPublic(Schema):
+    """A reply draft for a cold message, for the user to send or not (Amity never does)."""
+
+    kind: Literal["decline", "redirect", "invite"]
+    label: str
+    text: str
+    to: str
+
+
 class TriagedPublic(Schema):
     """One inbound message, where it landed and why."""
 
@@ -114,6 +123,7 @@ class TriagedPublic(Schema):
     reasons: list[str]
     balance: dict[str, float] | None
     corrected: bool
+    reply: ReplyPublic | None = None
 
 
 class TriageGroupPublic(Schema):

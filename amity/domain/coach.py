@@ -1,55 +1,45 @@
 """Say how a draft message will land: relational or transactional, and why.
 
-The score comes from a small logistic model over explainable features (the phrases,
-pronouns and questions of `amity.domain.text_features`, plus what we know about the
-relationship with the recipient). Its weights are learned by `bench/train_coach.py`
-from `tests/data/coach_messages.jsonl` and stored in `amity/domain/data/coach.json`;
-nothing is trained at run time. When the text model (`amity.domain.embeddings`) is
-installed, a second stored model adds one feature, the log-odds of a logistic model
-over the message's sentence embedding, which carries the verdict to phrasings the
-phrase lists do not know (`coach_embedding.json`); without it everything still
-works. Traits, flags and suggestions are rules over the same features, so every
-judgement points at the words that caused it.
+The score comes from the learned verdict model of `amity.domain.message_model`:
+explainable linguistic features (the phrases, pronouns and questions of
+`amity.domain.text_features`, read after template placeholders are filled in), the
+relationship with the recipient (a close tie, some history, a stranger, or unknown)
+and, when the text model is installed, the MiniLM sentence embedding of the
+message's opening. Its weights are learned by `python -m training.train` from a
+corpus of real messages written by others; nothing is trained at run time. Traits,
+flags and suggestions (`amity.domain.flags`) are rules over the same features, so
+every judgement points at the words that caused it.
 """
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any, Final, Literal
 
 import numpy as np
 
-from amity.domain import coach_advice
-from amity.domain.text_features import (
-    TEXT_FEATURES,
-    Analysis,
-    Span,
-    analyse,
-    is_asking,
-    text_vector,
+from amity.domain import flags as advice
+from amity.domain.flags import Flag, Suggestion
+from amity.domain.message_model import (
+    EMBEDDING_DECIMALS,
+    Linear,
+    Models,
+    Relation,
+    embedding_text,
+    feature_row,
+    load_models,
+    read,
+    sigmoid,
 )
+from amity.domain.text_features import Analysis, Span, analyse, is_asking
+
+__all__ = ["Flag", "Recipient", "Review", "Suggestion", "Trait", "review"]
 
 Tie = Literal["close", "known", "dormant", "none"]
 Verdict = Literal["relational", "transactional"]
 TIES: Final = ("close", "known", "dormant", "none")
-# The embedding reads the opening of a message: the first words set its tone, and a
-# bounded length keeps the text model well under the coach's 50 ms budget.
-EMBED_WORDS: Final = 48
 # A tie with no contact for this long counts as dormant even if the engine says not.
 DORMANT_DAYS: Final = 365
-CONTEXT_FEATURES: Final = (
-    "ctx_known",
-    "ask_close_healthy",
-    "ask_negative_balance",
-    "ask_dormant",
-    "ask_stranger",
-    "ask_balance",
-)
-FEATURES: Final = TEXT_FEATURES + CONTEXT_FEATURES
 TRAITS: Final = (
     ("sees_the_person", "Sees the person beyond an immediate goal"),
     ("shares_something_personal", "Shares something personal"),
@@ -57,6 +47,12 @@ TRAITS: Final = (
     ("builds_trust", "Builds trust: specific, honest, follows through"),
     ("respects_their_time", "Respects their time: brief, low pressure, easy to say no"),
 )
+_RELATION_OF_TIE: Final[dict[str, Relation]] = {
+    "close": "tie",
+    "known": "history",
+    "dormant": "history",
+    "none": "stranger",
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +69,11 @@ class Recipient:
     name: str = ""
     interactions: int = 0
     suggested_deposit: str = ""
+
+    @property
+    def relation(self) -> Relation:
+        """Return the relationship as the model reads it."""
+        return _RELATION_OF_TIE[self.tie]
 
     @property
     def dormant(self) -> bool:
@@ -98,48 +99,6 @@ class Trait:
             "label": self.label,
             "score": self.score,
             "evidence": [span.as_dict() for span in self.evidence],
-        }
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A problem with the exact span of text that triggered it."""
-
-    code: str
-    label: str
-    start: int
-    end: int
-    text: str
-    detail: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the flag as a JSON-ready mapping."""
-        return {
-            "code": self.code,
-            "label": self.label,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "detail": self.detail,
-        }
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A concrete change: rewrite a flagged span, or add something missing."""
-
-    code: str
-    advice: str
-    span: Span | None = None
-    rewrite: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the suggestion as a JSON-ready mapping."""
-        return {
-            "code": self.code,
-            "advice": self.advice,
-            "span": self.span.as_dict() if self.span else None,
-            "rewrite": self.rewrite,
         }
 
 
@@ -180,151 +139,44 @@ class Review:
         }
 
 
-@dataclass(frozen=True)
-class Model:
-    """A standardised logistic model: feature names, scaling, weights and bias."""
-
-    features: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-    bias: float
-
-    def logit(self, values: list[float]) -> float:
-        """Return the model's log-odds that the message is relational."""
-        total = self.bias
-        for value, mean, scale, weight in zip(
-            values, self.mean, self.scale, self.weights, strict=True
-        ):
-            total += weight * (value - mean) / scale
-        return total
-
-    def contributions(self, values: list[float]) -> list[tuple[str, float]]:
-        """Return each feature's share of the log-odds, largest effect first."""
-        parts = [
-            (name, weight * (value - mean) / scale)
-            for name, value, mean, scale, weight in zip(
-                self.features, values, self.mean, self.scale, self.weights, strict=True
-            )
-        ]
-        return sorted(parts, key=lambda part: -abs(part[1]))
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Model:
-        """Build a model from its stored JSON form."""
-        return cls(
-            features=tuple(data["features"]),
-            mean=tuple(float(v) for v in data["mean"]),
-            scale=tuple(float(v) for v in data["scale"]),
-            weights=tuple(float(v) for v in data["weights"]),
-            bias=float(data["bias"]),
-        )
-
-
-@cache
-def load_model(name: str = "coach.json") -> Model:
-    """Load stored weights from amity/domain/data (once per process)."""
-    raw = resources.files("amity.domain").joinpath("data", name).read_text(encoding="utf-8")
-    model = Model.from_json(json.loads(raw))
-    if model.features != FEATURES and name == "coach.json":
-        raise RuntimeError("coach.json was trained on other features: run bench/train_coach.py")
-    return model
-
-
-@dataclass(frozen=True)
-class EmbeddingModel:
-    """The stored embedding model and the stacked coach model that reads its output."""
-
-    text_model: str
-    mean: Any
-    scale: Any
-    weights: Any
-    bias: float
-    stacked: Model
-
-    def logit(self, vector: Any) -> float:
-        """Return the embedding model's log-odds for one sentence vector."""
-        return float(((np.asarray(vector) - self.mean) / self.scale) @ self.weights + self.bias)
-
-
-def _data(name: str) -> Any:
-    path = resources.files("amity.domain").joinpath("data", name)
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-
-
-@cache
-def load_embedding_model() -> EmbeddingModel | None:
-    """Load the stored embedding and stacked models, or None if none were trained."""
-    data = _data("coach_embedding.json")
-    if data is None:
-        return None
-    stacked = Model.from_json(data["stacked"])
-    if stacked.features != (*FEATURES, "embedding"):
-        raise RuntimeError(
-            "coach_embedding.json was trained on other features: run bench/train_coach.py"
-        )
-    part = data["embedding"]
-    return EmbeddingModel(
-        text_model=str(data["text_model"]),
-        mean=np.asarray(part["mean"], dtype=np.float64),
-        scale=np.asarray(part["scale"], dtype=np.float64),
-        weights=np.asarray(part["weights"], dtype=np.float64),
-        bias=float(part["bias"]),
-        stacked=stacked,
-    )
-
-
-def embedding_available() -> bool:
+def embedding_available(models: Models | None = None) -> bool:
     """Say whether the coach can use the text model (installed and trained for)."""
     from amity.domain import embeddings
 
-    stored = load_embedding_model()
-    return (
-        stored is not None
-        and stored.text_model == embeddings.MODEL_NAME
-        and embeddings.model_available()
-    )
+    models = models or load_models()
+    return models.text_model == embeddings.MODEL_NAME and embeddings.model_available()
 
 
-def embedding_text(text: str) -> str:
-    """Return the part of a message the embedding model reads."""
-    return " ".join(text.split()[:EMBED_WORDS])
-
-
-def _embedding_logit(text: str) -> tuple[float, EmbeddingModel] | None:
+def _embedding(text: str) -> Any:
+    """Return the rounded sentence embedding of a message's opening, or None."""
     from amity.domain import embeddings
 
-    stored = load_embedding_model()
-    if stored is None or not text.strip():
+    if not text.strip():
         return None
     try:
-        vector = embeddings.load_model().encode([embedding_text(text)])[0]
+        vector = embeddings.load_model(threads=1).encode([embedding_text(text)])[0]
     except embeddings.ModelUnavailableError:
         return None
-    return stored.logit(vector), stored
+    return np.round(np.asarray(vector, dtype=np.float64), EMBEDDING_DECIMALS)
 
 
-def context_vector(analysis: Analysis, recipient: Recipient | None) -> list[float]:
-    """Return the relationship features in CONTEXT_FEATURES order."""
-    if recipient is None:
-        return [0.0] * len(CONTEXT_FEATURES)
-    asked = 1.0 if is_asking(analysis) else 0.0
-    known = recipient.tie != "none"
-    close_healthy = recipient.tie == "close" and recipient.balance >= 0 and not recipient.dormant
-    return [
-        1.0 if known else 0.0,
-        asked * (1.0 if close_healthy else 0.0),
-        asked * (1.0 if known and recipient.balance < 0 else 0.0),
-        asked * (1.0 if known and recipient.dormant else 0.0),
-        asked * (0.0 if known else 1.0),
-        asked * max(-3.0, min(3.0, recipient.balance)) / 3.0,
-    ]
-
-
-def feature_vector(text: str, recipient: Recipient | None = None) -> list[float]:
-    """Return every model feature for a message (what training and scoring both use)."""
-    analysis = analyse(text)
-    return text_vector(analysis) + context_vector(analysis, recipient)
+def feature_values(
+    text: str, recipient: Recipient | None = None, *, use_embeddings: bool = False
+) -> tuple[list[float], Linear, str]:
+    """Return the model's inputs for a message, the model that reads them and its name."""
+    models = load_models()
+    reading = read(text)
+    relation: Relation = recipient.relation if recipient is not None else "unknown"
+    values = feature_row(
+        reading,
+        relation,
+        negative_balance=recipient is not None and recipient.balance < 0,
+        dormant=recipient is not None and recipient.dormant,
+    )
+    vector = _embedding(reading.text) if use_embeddings else None
+    if vector is None:
+        return values, models.verdict_plain, "features"
+    return [*values, *vector.tolist()], models.verdict, models.text_model
 
 
 def review(
@@ -332,41 +184,30 @@ def review(
     recipient: Recipient | None = None,
     *,
     use_embeddings: bool | None = None,
-    model: Model | None = None,
 ) -> Review:
     """Read a draft and say how it will land, with traits, flags and suggestions.
 
     `use_embeddings` None means "when the text model is available"; False keeps to
-    the phrase features (fast enough for bulk work); True asks for the text model
+    the linguistic features (fast enough for bulk work); True asks for the text model
     and falls back to the features when it is not installed.
     """
-    analysis = analyse(text)
-    values = text_vector(analysis) + context_vector(analysis, recipient)
-    text_model = "features"
     if use_embeddings is None:
-        use_embeddings = model is None and embedding_available()
-    found = _embedding_logit(text) if use_embeddings and model is None else None
-    if found is not None:
-        embedding_logit, stored = found
-        model = stored.stacked
-        values = [*values, embedding_logit]
-        text_model = stored.text_model
-    else:
-        model = model or load_model()
-    logit = model.logit(values)
-    score = round(100 / (1 + math.exp(-max(-30.0, min(30.0, logit)))))
+        use_embeddings = embedding_available()
+    values, model, text_model = feature_values(text, recipient, use_embeddings=use_embeddings)
+    score = round(100 * sigmoid(model.logit(values)))
     verdict: Verdict = "relational" if score >= 50 else "transactional"
+    # Flags and traits point into the text as written, placeholders and all.
+    analysis = analyse(text)
     traits = _traits(analysis)
-    flags = coach_advice.flags_for(analysis, recipient)
-    suggestions = coach_advice.suggestions_for(analysis, flags, traits_by_code(traits), recipient)
-    reasons = tuple(_reasons(model, values))
+    flags = advice.flags_for(analysis, recipient)
+    suggestions = advice.suggestions_for(analysis, flags, traits_by_code(traits), recipient)
     return Review(
         verdict=verdict,
         score=score,
         traits=traits,
         flags=flags,
         suggestions=suggestions,
-        reasons=reasons,
+        reasons=tuple(_reasons(model, values)),
         recipient=recipient,
         words=analysis.words,
         text_model=text_model,
@@ -411,30 +252,38 @@ _REASON_TEXT: Final = {
     "ask_unspecific": ("the ask is not specific", "the ask is specific"),
     "give_no_ask": ("gives without asking", "gives without asking"),
     "single_intro": ("a single-opt-in introduction", "a single-opt-in introduction"),
-    "ask_close_healthy": ("asks a close friend you have given to", "asks a close friend"),
     "ask_negative_balance": ("asks while your balance is negative", "balance is negative"),
     "ask_dormant": ("asks a dormant tie", "asks a dormant tie"),
     "ask_stranger": ("asks someone you don't know", "asks someone you don't know"),
-    "ask_balance": ("your balance with them supports an ask", "your balance is low"),
+    "ask_tie": ("asks someone close", "asks someone close"),
+    "ask_history": ("asks someone you know", "asks someone you know"),
+    "rel_tie": ("written to someone close", "written to someone close"),
+    "rel_history": ("written to someone you know", "written to someone you know"),
+    "rel_stranger": ("written to a stranger", "written to a stranger"),
+    "merge_fields": ("a template's merge fields", "a template's merge fields"),
+    "placeholders": ("placeholders for specifics", "placeholders for specifics"),
     "links": ("carries links", "no links"),
     "money": ("talks money", "no money"),
     "exclaim": ("lots of exclamation marks", "few exclamation marks"),
     "shouting": ("SHOUTS", "does not shout"),
     "mass": ("could be addressed to anyone", "is addressed to someone"),
     "embedding": ("reads like warm messages", "reads like cold ones"),
+    "wording": ("is worded like warm messages", "is worded like cold ones"),
 }
 
 
-def _reasons(model: Model, values: list[float]) -> list[str]:
+def _reasons(model: Linear, values: list[float]) -> list[str]:
     """Name the three features that moved the score most, in words."""
     reasons: list[str] = []
     active = dict(zip(model.features, values, strict=True))
     for name, effect in model.contributions(values):
-        if abs(effect) < 0.25 or name not in _REASON_TEXT or not active[name]:
+        if abs(effect) < 0.25 or name not in _REASON_TEXT:
+            continue
+        if name not in ("embedding", "wording") and not active[name]:
             continue
         present, absent = _REASON_TEXT[name]
         direction = "+" if effect > 0 else "−"
-        if name == "embedding":
+        if name in ("embedding", "wording"):
             present = present if effect > 0 else absent
         reasons.append(f"{direction} {present}")
         if len(reasons) == 3:

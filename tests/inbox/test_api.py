@@ -45,6 +45,8 @@ def test_it_triages_only_the_callers_messages(api, other_api, user, other_user) 
     data = api.get("/api/v1/triage", {"limit": 5}).json()
     assert data["total"] == 1
     assert data["groups"][3]["messages"][0]["id"] == mine.pk
+    reply = data["groups"][3]["messages"][0]["reply"]
+    assert reply["kind"] == "decline" and reply["text"].startswith("Hi Sal,")
     assert other_api.get("/api/v1/triage").json()["total"] == 1
     assert api.get("/api/v1/triage", {"source": "fax"}).status_code == 422
 

@@ -53,7 +53,10 @@ def test_triage_groups_messages_and_a_relabel_sticks(run, run_json, user) -> Non
     assert data["counts"]["cold_pitch"] == 1
     listed = data["groups"][3]["messages"][0]
     assert (listed["id"], listed["group"]) == (message.pk, "cold_pitch")
-    assert "Cold pitches (1)" in run("triage")
+    assert listed["reply"]["kind"] == "decline" and listed["reply"]["text"].startswith("Hi Sal,")
+    printed = run("triage")
+    assert "Cold pitches (1)" in printed
+    assert "reply draft (a kind decline; Amity never sends it): Hi Sal," in printed
 
     moved = run_json("triage", "--relabel", str(message.pk), "genuine_new")
     assert moved == {"id": message.pk, "group": "genuine_new", "labelled": True}

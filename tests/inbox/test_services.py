@@ -53,7 +53,9 @@ def test_it_triages_inbound_messages_into_the_four_groups(user) -> None:
     history(user, friend, gave=4, met=10, received=3)
     stranger = people.create_person(owner=user, full_name="Sal Esperson")
     fan = people.create_person(owner=user, full_name="Reader Person")
+    # Asks are for people with history: a former colleague met a few times.
     asker = people.create_person(owner=user, full_name="Job Seeker")
+    history(user, asker, met=3, were_asked=2)
     trusted = inbound(user, friend, "Lovely to see you Sunday! Same time next month?")
     cold = inbound(user, stranger, PITCH)
     kind = inbound(
@@ -77,6 +79,23 @@ def test_it_triages_inbound_messages_into_the_four_groups(user) -> None:
     message = next(m for g in report["groups"] for m in g["messages"] if m["id"] == cold.pk)
     assert message["sender"] == {"id": stranger.pk, "name": "Sal Esperson"}
     assert message["reasons"] and message["scores"]["pitch"] > 0
+    assert message["reply"]["kind"] == "decline" and message["reply"]["to"] == ""
+    replies = {m["id"]: m["reply"] for g in report["groups"] for m in g["messages"]}
+    assert replies[kind.pk]["kind"] == "invite"
+    assert replies[trusted.pk] is None and replies[ask.pk] is None
+
+
+def test_it_puts_a_strangers_generic_ask_in_cold_pitches_with_a_redirect(user) -> None:
+    stranger = people.create_person(
+        owner=user, full_name="Job Seeker", emails=["seeker@example.org"]
+    )
+    ask = inbound(user, stranger, "Hi, could you refer me for the analyst role at your company?")
+    report = services.triage_inbox(owner=user)
+    message = next(m for g in report["groups"] for m in g["messages"] if m["id"] == ask.pk)
+    assert message["group"] == "cold_pitch"
+    assert message["reply"]["kind"] == "redirect"
+    assert message["reply"]["to"] == "seeker@example.org"
+    assert message["reply"]["text"].startswith("Hi Job,")
 
 
 def test_it_filters_by_source_and_never_shows_another_users_messages(user, other_user) -> None:
@@ -96,9 +115,10 @@ def test_it_filters_by_source_and_never_shows_another_users_messages(user, other
 def test_a_label_is_kept_and_used_for_the_sender_and_for_look_alikes(user) -> None:
     spammer = people.create_person(owner=user, full_name="Quiz Organiser")
     other = people.create_person(owner=user, full_name="Second Organiser")
+    # A note triage reads as genuine; the user knows better (the same text came twice).
     text = (
-        "Hi, we are organising a small charity quiz for the food bank on the 14th and we would "
-        "love you to join us, there is pizza and a prize for the best team name."
+        "Hi, I read your essay on night shifts in the 14th issue of the newsletter and it "
+        "changed how I plan my rota weeks. Thank you for writing it, no need to reply."
     )
     first = inbound(user, spammer, text)
     before = services.triage_inbox(owner=user)

@@ -72,6 +72,18 @@ def test_the_inbox_shows_the_groups_with_reasons_and_moves_a_message(web, user) 
     assert "your label" in web.get("/inbox/").content.decode()
 
 
+def test_the_inbox_offers_a_reply_draft_the_user_sends_from_their_own_mail(web, user) -> None:
+    seller = people.create_person(
+        owner=user, full_name="Sal Esperson", emails=["sal@sales.example"]
+    )
+    inbound(user, seller, PITCH)
+    page = web.get("/inbox/").content.decode()
+    assert "Reply draft: a kind decline" in page
+    assert "Hi Sal, thank you for thinking of me." in page
+    assert 'href="mailto:sal@sales.example?subject=Re%3A%20' in page
+    assert "Amity never sends it" in page
+
+
 def test_the_inbox_404s_another_users_message_and_needs_csrf(web, user, other_user) -> None:
     theirs = inbound(other_user, people.create_person(owner=other_user, full_name="X"), PITCH)
     response = web.submit("/inbox/", f"/inbox/{theirs.pk}/label/", {"group": "trusted"})

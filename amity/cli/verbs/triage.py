@@ -25,6 +25,12 @@ def print_report(console: Any, data: dict[str, Any]) -> None:
             )
             console.print(f"    {message['preview'][:120]}", markup=False)
             console.print(f"    why: {'; '.join(message['reasons'])}", markup=False)
+            reply = message.get("reply")
+            if reply:
+                console.print(
+                    f"    reply draft ({reply['label']}; Amity never sends it): {reply['text']}",
+                    markup=False,
+                )
         hidden = group["count"] - len(group["messages"])
         if hidden > 0:
             console.print(f"  … and {hidden} more (--limit)")
@@ -43,7 +49,8 @@ class TriageVerb(Verb):
     "sender": {{"id", "name"}} | null, "subject", "preview", "group", "text_class"
     (personal | ask | pitch), "scores": {{"personal", "ask", "pitch"}}, "reasons": [str],
     "balance": {{"theirs", "they_gave", "they_asked", "yours", "you_gave", "you_asked"}}
-    | null, "corrected"}}]}}]}}
+    | null, "corrected", "reply": {{"kind" (decline | redirect | invite), "label",
+    "text", "to"}} | null}}]}}]}}
     --relabel/--unlabel --json: {{"id", "group" | null, "labelled"}}
     """
 

@@ -7,12 +7,58 @@ the verdict, these explain it and help fix it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
 
-from amity.domain.text_features import Analysis, Span, is_asking
+from amity.domain.phrase_matcher import FIRST_SINGULAR
+from amity.domain.text_features import FIRST_PLURAL, Analysis, Span, is_asking
 
 if TYPE_CHECKING:
-    from amity.domain.coach import Flag, Recipient, Suggestion
+    from amity.domain.coach import Recipient
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A problem with the exact span of text that triggered it."""
+
+    code: str
+    label: str
+    start: int
+    end: int
+    text: str
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the flag as a JSON-ready mapping."""
+        return {
+            "code": self.code,
+            "label": self.label,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A concrete change: rewrite a flagged span, or add something missing."""
+
+    code: str
+    advice: str
+    span: Span | None = None
+    rewrite: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the suggestion as a JSON-ready mapping."""
+        return {
+            "code": self.code,
+            "advice": self.advice,
+            "span": self.span.as_dict() if self.span else None,
+            "rewrite": self.rewrite,
+        }
+
 
 # Above this many words a first message asks too much of a stranger's attention.
 FIRST_CONTACT_WORDS: Final = 120
@@ -92,8 +138,6 @@ def _first_ask(analysis: Analysis) -> Span | None:
 
 
 def _sentence_most_about_me(analysis: Analysis) -> Span | None:
-    from amity.domain.text_features import FIRST_PLURAL, FIRST_SINGULAR
-
     best: tuple[int, Span] | None = None
     for sentence in analysis.sentences:
         words = analysis.tokens[sentence.first_token : sentence.last_token + 1]
@@ -120,81 +164,66 @@ def _overflow_span(analysis: Analysis, limit: int) -> Span:
     return Span(last.start, len(analysis.text), analysis.text[last.start :])
 
 
-def flags_for(analysis: Analysis, recipient: Recipient | None) -> tuple[Flag, ...]:
-    """Return every flag the message earns, in text order."""
-    from amity.domain.coach import Flag
+Add = Callable[[str, Span, str], None]
+# Phrase categories flagged wherever they occur, with what each flag says.
+_PHRASE_FLAGS: Final = (
+    ("template", "template", "A stock phrase: it could have been sent to anyone."),
+    ("vague_ask", "vague_ask", "They cannot tell what you want or how long it will take."),
+    ("pitch", "sales_pitch", "Selling to someone who did not ask to be sold to."),
+    ("recruiter", "recruiter_pitch", "Reads like a recruiter's mass mail."),
+    ("spam", "spam", "Scam and junk mail use this wording."),
+    ("urgency", "pressure", "Pressure makes a yes feel owed; give them room to say no."),
+)
 
-    flags: list[Flag] = []
 
-    def add(code: str, span: Span, detail: str) -> None:
-        flags.append(Flag(code, LABELS[code], span.start, span.end, span.text, detail))
-
-    asking = is_asking(analysis)
+def _ask_flags(
+    analysis: Analysis, recipient: Recipient | None, first_contact: bool, add: Add
+) -> None:
+    """Flag an ask that comes too early: first contact, after silence, or while owing."""
     ask = _first_ask(analysis)
-    first_contact = (recipient is not None and recipient.tie == "none") or (
-        recipient is None and analysis.count("first_contact") > 0
-    )
+    if not is_asking(analysis) or ask is None:
+        return
     silence = (recipient is not None and recipient.dormant) or (
         recipient is None and analysis.count("gap") > 0
     )
-    if asking and ask is not None:
-        if first_contact:
-            add(
-                "ask_first_contact",
-                ask,
-                "You ask for something before you have given anything. Lead with what you "
-                "value in their work; make the ask small and specific, or save it.",
-            )
-        if silence and recipient is None:
-            add(
-                "ask_after_silence",
-                ask,
-                "An ask after a long silence reads as 'I only write when I need something'.",
-            )
-        if recipient is not None and recipient.tie != "none":
-            name = recipient.name or "them"
-            deposit = (
-                recipient.suggested_deposit
-                or "share something useful to them, or congratulate them"
-            )
-            if recipient.balance < 0:
-                add(
-                    "ask_negative_balance",
-                    ask,
-                    f"Your balance with {name} is {recipient.balance:+.1f}: you have asked more "
-                    f"than you have given. Make a deposit first: {deposit}.",
-                )
-            if recipient.dormant:
-                since = (
-                    f"{recipient.days_since} days"
-                    if recipient.days_since is not None
-                    else "a long time"
-                )
-                add(
-                    "ask_dormant_tie",
-                    ask,
-                    f"You and {name} have not been in touch for {since}. Reconnect first "
-                    f"(balance {recipient.balance:+.1f}): {deposit}; ask later.",
-                )
-    for span in analysis.spans("template"):
-        add("template", span, "A stock phrase: it could have been sent to anyone.")
-    for span in analysis.spans("vague_ask"):
-        add("vague_ask", span, "They cannot tell what you want or how long it will take.")
-    for span in analysis.spans("pitch"):
-        add("sales_pitch", span, "Selling to someone who did not ask to be sold to.")
-    for span in analysis.spans("recruiter"):
-        add("recruiter_pitch", span, "Reads like a recruiter's mass mail.")
-    for span in analysis.spans("spam"):
-        add("spam", span, "Scam and junk mail use this wording.")
-    for span in analysis.spans("urgency"):
-        add("pressure", span, "Pressure makes a yes feel owed; give them room to say no.")
-    if analysis.count("intro_single") and not analysis.count("intro_consent"):
-        for span in analysis.spans("intro_single"):
-            add(
-                "single_opt_in_intro",
-                span,
-                "An introduction nobody agreed to spends both people's time. Ask each first.",
-            )
+    if first_contact:
+        add(
+            "ask_first_contact",
+            ask,
+            "You ask for something before you have given anything. Lead with what you "
+            "value in their work; make the ask small and specific, or save it.",
+        )
+    if silence and recipient is None:
+        add(
+            "ask_after_silence",
+            ask,
+            "An ask after a long silence reads as 'I only write when I need something'.",
+        )
+    if recipient is None or recipient.tie == "none":
+        return
+    name = recipient.name or "them"
+    deposit = recipient.suggested_deposit or "share something useful to them, or congratulate them"
+    if recipient.balance < 0:
+        add(
+            "ask_negative_balance",
+            ask,
+            f"Your balance with {name} is {recipient.balance:+.1f}: you have asked more "
+            f"than you have given. Make a deposit first: {deposit}.",
+        )
+    if recipient.dormant:
+        since = (
+            f"{recipient.days_since} days" if recipient.days_since is not None else "a long time"
+        )
+        add(
+            "ask_dormant_tie",
+            ask,
+            f"You and {name} have not been in touch for {since}. Reconnect first "
+            f"(balance {recipient.balance:+.1f}): {deposit}; ask later.",
+        )
+
+
+def _shape_flags(analysis: Analysis, first_contact: bool, add: Add) -> None:
+    """Flag the shape of the message: all about the writer, no question, too long."""
     mine = analysis.first_singular + analysis.first_plural
     if mine >= 4 and analysis.second_person * 2 < mine:
         about_me = _sentence_most_about_me(analysis)
@@ -205,10 +234,9 @@ def flags_for(analysis: Analysis, recipient: Recipient | None) -> tuple[Flag, ..
                 f"{mine} words about you ('I', 'my', 'we') and "
                 f"{analysis.second_person} about them.",
             )
-    plainly_giving = (
-        analysis.count("thanks") + analysis.count("congrats") + analysis.count("offer") > 0
-        and not asking
-    )
+    plainly_giving = analysis.count("thanks") + analysis.count("congrats") + analysis.count(
+        "offer"
+    ) > 0 and not is_asking(analysis)
     if not analysis.genuine_questions and analysis.sentences and not plainly_giving:
         last = analysis.sentences[-1].span
         add("no_question", last, "Nothing in it invites them to talk about themselves.")
@@ -219,6 +247,30 @@ def flags_for(analysis: Analysis, recipient: Recipient | None) -> tuple[Flag, ..
             _overflow_span(analysis, limit),
             f"{analysis.words} words; a first message lands best under {FIRST_CONTACT_WORDS}.",
         )
+
+
+def flags_for(analysis: Analysis, recipient: Recipient | None) -> tuple[Flag, ...]:
+    """Return every flag the message earns, in text order."""
+    flags: list[Flag] = []
+
+    def add(code: str, span: Span, detail: str) -> None:
+        flags.append(Flag(code, LABELS[code], span.start, span.end, span.text, detail))
+
+    first_contact = (recipient is not None and recipient.tie == "none") or (
+        recipient is None and analysis.count("first_contact") > 0
+    )
+    _ask_flags(analysis, recipient, first_contact, add)
+    for category, code, detail in _PHRASE_FLAGS:
+        for span in analysis.spans(category):
+            add(code, span, detail)
+    if analysis.count("intro_single") and not analysis.count("intro_consent"):
+        for span in analysis.spans("intro_single"):
+            add(
+                "single_opt_in_intro",
+                span,
+                "An introduction nobody agreed to spends both people's time. Ask each first.",
+            )
+    _shape_flags(analysis, first_contact, add)
     flags.sort(key=lambda f: (f.start, f.code))
     return tuple(flags)
 
@@ -254,8 +306,6 @@ def suggestions_for(
     recipient: Recipient | None,
 ) -> tuple[Suggestion, ...]:
     """Return rewrites for flagged spans, then what to add, without repeats."""
-    from amity.domain.coach import Suggestion
-
     out: list[Suggestion] = []
     seen: set[str] = set()
     for flag in flags:
@@ -269,47 +319,37 @@ def suggestions_for(
         if flag.code in ("ask_negative_balance", "ask_dormant_tie") and recipient is not None:
             advice = flag.detail
         out.append(Suggestion(flag.code, advice, span if rewrite else None, rewrite))
-    codes = {flag.code for flag in flags}
-    asking = is_asking(analysis)
-    if traits.get("sees_the_person", 0) < 40:
-        out.append(
-            Suggestion(
-                "add_specific_compliment",
-                "Add one specific thing about them: a piece of their work you liked and why "
-                "('your talk on X; the part about Y changed how I ...').",
-            )
-        )
-    if traits.get("builds_trust", 0) < 30 and not analysis.count("shared"):
-        out.append(
-            Suggestion(
-                "add_shared_context",
-                "Name what you share: where you met, who introduced you, or a mutual interest.",
-            )
-        )
-    if asking and not analysis.count("offer") and not analysis.count("thanks"):
-        out.append(
-            Suggestion(
-                "add_offer",
-                "Offer something back: 'Happy to return the favour with ...' or an intro, a "
-                "review, a resource.",
-            )
-        )
-    if asking and not analysis.count("out"):
-        out.append(
-            Suggestion(
-                "add_out",
-                "Give an easy out: 'Totally fine if you're busy; no need to reply.'",
-            )
-        )
-    dormant = recipient is not None and recipient.dormant
-    if (dormant or "ask_after_silence" in codes) and not analysis.count("gap"):
-        out.append(
-            Suggestion(
-                "acknowledge_gap",
-                "Acknowledge the time: 'I know it's been a while since we last spoke.'",
-            )
-        )
+    out.extend(_additions(analysis, {flag.code for flag in flags}, traits, recipient))
     return tuple(out)
 
 
+def _additions(
+    analysis: Analysis, codes: set[str], traits: dict[str, int], recipient: Recipient | None
+) -> list[Suggestion]:
+    """Return what the message should add: specifics, shared context, an offer, an out."""
+    asking = is_asking(analysis)
+    dormant = recipient is not None and recipient.dormant
+    wanted = (
+        (traits.get("sees_the_person", 0) < 40, "add_specific_compliment"),
+        (traits.get("builds_trust", 0) < 30 and not analysis.count("shared"), "add_shared_context"),
+        (asking and not analysis.count("offer") and not analysis.count("thanks"), "add_offer"),
+        (asking and not analysis.count("out"), "add_out"),
+        (
+            (dormant or "ask_after_silence" in codes) and not analysis.count("gap"),
+            "acknowledge_gap",
+        ),
+    )
+    return [Suggestion(code, _ADDITIONS[code]) for needed, code in wanted if needed]
+
+
+_ADDITIONS: Final = {
+    "add_specific_compliment": "Add one specific thing about them: a piece of their work you "
+    "liked and why ('your talk on X; the part about Y changed how I ...').",
+    "add_shared_context": "Name what you share: where you met, who introduced you, or a mutual "
+    "interest.",
+    "add_offer": "Offer something back: 'Happy to return the favour with ...' or an intro, a "
+    "review, a resource.",
+    "add_out": "Give an easy out: 'Totally fine if you're busy; no need to reply.'",
+    "acknowledge_gap": "Acknowledge the time: 'I know it's been a while since we last spoke.'",
+}
 _REWRITABLE: Final = frozenset({"template", "vague_ask", "pressure", "single_opt_in_intro"})

@@ -1,17 +1,18 @@
-"""List the phrases that make a message warm, and the introduction and mass-mail cues.
+"""List the phrases of giving: outs, thanks, care, offers, candour and shared context.
 
-Part of `amity.domain.phrasebook` (see its docstring for the pattern syntax), split
-off to keep each module readable: outs, thanks, congratulations, care, offers,
-personal sharing, acknowledging a gap, shared context, reciprocity, follow-through,
-candour, introductions, mail-merge salutations and commerce words.
+Categories `out` (an easy way to say no), `thanks`, `congrats`, `care`, `offer`,
+`personal` (sharing something of oneself), `gap` (acknowledging time since),
+`first_contact`, `shared` (something specific writer and reader share), `they_gave`
+(remembering what the reader did), `follow_through` and `honest`. The pattern syntax
+is described in `amity.domain.phrasebook`.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-# Weekdays as people write them, shared with the urgency phrases.
-DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri"
+from amity.domain.phrases_asking import DAYS
+
 _RELATIVES = (
     "wife|husband|partner|kids|kid|daughter|son|dad|mum|mom|father|mother|grandmother|"
     "grandfather|grandma|grandpa|granny|family|sister|brother|nephew|niece|cousin|dog|cat|"
@@ -30,8 +31,7 @@ _THEIR_THINGS = (
     "thread's|slides|workshop|webinar|panel|keynote|fix|patch|library|project|startup|company's"
 )
 
-
-WARM_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
+GIVING: Final[dict[str, tuple[str, ...]]] = {
     # An easy way to say no, or to take it at their own pace.
     "out": (
         "totally|completely|absolutely|perfectly|entirely|honestly|really|truly fine|ok|okay|"
@@ -114,7 +114,6 @@ WARM_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
     "care": (
         "thinking of you",
         "sorry for|about your loss|news|dad|mum|mother|father",
-        "so sorry to hear",
         "sending love|hugs|strength|you",
         "hope you're|you+are feeling better",
         "get well",
@@ -218,7 +217,6 @@ WARM_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
         "ha|haha|lol",
         "meant more",
         "i've started",
-        "i can't wait",
         "can't wait",
         "i'm feeling",
         "sleeping better",
@@ -328,79 +326,7 @@ WARM_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
         "i realise|realize this",
         "i'd understand",
         "i'm sorry i|for|that",
-        "my fault",
         "i was wrong",
         "i should have",
-    ),
-    # An introduction made without asking the people first.
-    "intro_single": (
-        "meet #cap",
-        "i'm|i+am connecting|introducing you",
-        "connecting you with|to|two",
-        "looping|loop in",
-        "cc'd|cc'ing|ccd|cc",
-        "adding .. to this thread",
-        "intro :",
-        "< >",
-        "gave|passed|shared|sent him|her|them~ your number|email|details|contact|info",
-        "gave your number|email",
-        "told him|her|them you'd|you+would|you'll",
-        "said you'd|you+would",
-        "you two should",
-        "over to you",
-        "take it from here",
-        "he'll|she'll|they'll call|reach|email|contact|send",
-        "will reach out",
-        "meet each other",
-    ),
-    # The introducer asked first: double opt-in.
-    "intro_consent": (
-        "open to an~ intro|introduction|me+connecting|connecting",
-        "would an intro be welcome",
-        "an intro be welcome",
-        "would you like to meet",
-        "like me to connect|introduce|put",
-        "both|each said yes",
-        "you both said|agreed",
-        "saying yes",
-        "checked with both",
-        "as agreed",
-        "i haven't mentioned|shared|told",
-        "haven't shared your",
-        "make the intro if",
-        "i'd ask first",
-        "i'd ask you first",
-        "before i connect you",
-        "in touch if",
-        "if you're keen|interested",
-        "up for a~ short~ chat with",
-        "open to a~ short~ chat with",
-        "me connecting you",
-        "mind if i pass|passed|give|gave|share|shared your",
-        "pass|passed your name|details|number|email to",
-        "if you're comfortable",
-    ),
-    # Mail-merge leftovers and salutations to nobody in particular.
-    "mass": (
-        "{ first_name|firstname|name }",
-        "[ name|first",
-        "dear sir|madam|candidate|team|friend|beneficiary|valued|business",
-        "sir / madam",
-        "hello|hi team|there|dear|all",
-        "to whom it may concern",
-        "dear valued",
-        "hello ,",
-        "dear applicant|user|member|customer|client|colleague|subscriber|reader|all",
-    ),
-    # Single words of commerce; counted as a density, never flagged on their own.
-    "commerce": (
-        "price|prices|pricing|cost|costs|free|offer|offers|discount|deal|deals|clients|"
-        "customers|services|solutions|platform|demo|quote|subscribe|subscription|register|"
-        "download|trial|packages|premium|exclusive|guaranteed|savings|roi|revenue|sales|leads|"
-        "growth|brand|marketing|b2b|saas|integrations|partnership|agency|products|suite|"
-        "analytics|automate|automation|optimise|optimize|optimisation|optimization|scale|"
-        "scaling|conversion|campaign|invest|investment|investors|returns|profit|cash|income|"
-        "budget|plan|plans|billing|payroll|churn|pipeline|vendor|procurement|purchase|buy|"
-        "order|orders|shipping|delivery|bonus|commission|rate|rates|lpa|ctc|salary|equity",
     ),
 }
