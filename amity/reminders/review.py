@@ -67,7 +67,7 @@ def weekly_review(*, owner: AbstractBaseUser, day: dt.date) -> dict[str, Any]:
         ],
         "revived": [{"id": pk, "name": names.get(pk, "")} for pk in revived[:10]],
         "introductions": _introductions(owner, start, end),
-        "widen": _widen(owner, after),
+        "widen": _widen(owner, after, start),
         "chart": _chart(per_day),
     }
 
@@ -122,19 +122,21 @@ def _introductions(
     ]
 
 
-def _widen(owner: AbstractBaseUser, network: Network) -> dict[str, Any] | None:
-    """Suggest the strongest tie outside the user's field and their closer circles' fields."""
+def _widen(owner: AbstractBaseUser, network: Network, since: dt.datetime) -> dict[str, Any] | None:
+    """Suggest the strongest tie outside the user's field not already contacted this week."""
     circle = dict(zip(network.ids.tolist(), network.circles.tolist(), strict=True))
     score = dict(zip(network.ids.tolist(), network.scores.score.tolist(), strict=True))
     people = Person.objects.filter(owner=owner, pk__in=list(circle)).exclude(field="")
-    fields = dict(people.values_list("pk", "field"))
-    own = Counter(f.strip().lower() for pk, f in fields.items() if circle[pk] <= CLOSER)
+    fields = {pk: f.strip().lower() for pk, f in people.values_list("pk", "field")}
+    # Without AMITY_MY_FIELD, "your field" is the commonest among your closer circles.
+    own = Counter(f for pk, f in fields.items() if circle[pk] <= CLOSER)
     mine = config.MY_FIELD.value().strip().lower() or (own.most_common(1)[0][0] if own else "")
-    outside = [
-        pk
-        for pk, f in fields.items()
-        if circle[pk] > CLOSER and f.strip().lower() != mine and f.strip().lower() not in own
-    ]
+    touched = set(
+        Interaction.objects.filter(
+            owner=owner, occurred_at__gte=since, direction__in=MADE
+        ).values_list("people", flat=True)
+    )
+    outside = [pk for pk, f in fields.items() if f != mine and pk not in touched]
     if not outside:
         return None
     best = max(outside, key=lambda pk: (score[pk], -pk))
@@ -143,8 +145,8 @@ def _widen(owner: AbstractBaseUser, network: Network) -> dict[str, Any] | None:
         "id": best,
         "name": person.full_name,
         "field": person.field,
-        "text": f"Widen beyond {mine or 'your field'}: say hello to {person.full_name}"
-        f" ({person.field}), a {_circle_name(circle[best])} tie outside your usual circles.",
+        "text": f"Widen beyond {mine or 'your own field'}: say hello to {person.full_name}"
+        f" ({person.field}, {_circle_name(circle[best])} circle).",
     }
 
 
