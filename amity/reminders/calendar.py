@@ -35,6 +35,9 @@ from amity.reminders.models import CalendarFeed
 KINDS = ("birthdays", "anniversaries", "today", "introductions", "thanks")
 # Help received this long ago without a thank-you makes the thank-you overdue.
 THANKS_OVERDUE_DAYS = 3
+# The most recent helpers only: a reminder list of thousands is read by nobody (a
+# generated 100k network has ~8,000 unthanked helpers in the last 180 days).
+THANKS_LIMIT = 20
 DOMAIN = "amity"
 
 
@@ -163,7 +166,10 @@ def _dated(owner: AbstractBaseUser, ids: list[int], wanted: set[str]) -> list[En
 
 
 def overdue_thanks(*, owner: AbstractBaseUser, network: Network, day: dt.date) -> list[Thanks]:
-    """Return who helped (3 to UNTHANKED_DAYS days before `day`) and was never thanked."""
+    """Return who helped (3 to UNTHANKED_DAYS days before `day`) and was never thanked.
+
+    The THANKS_LIMIT most recent helpers, oldest help first.
+    """
     received, thanked = network.last_received_ts, network.last_thanked_ts
     now_ts = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC).timestamp()
     overdue = (
@@ -172,7 +178,9 @@ def overdue_thanks(*, owner: AbstractBaseUser, network: Network, day: dt.date) -
         & (received <= now_ts - THANKS_OVERDUE_DAYS * 86400)
         & (received >= now_ts - nudges.UNTHANKED_DAYS * 86400)
     )
-    helped = dict(zip(network.ids[overdue].tolist(), received[overdue].tolist(), strict=True))
+    latest = np.argsort(-np.where(overdue, received, -np.inf), kind="stable")[:THANKS_LIMIT]
+    latest = latest[overdue[latest]]
+    helped = dict(zip(network.ids[latest].tolist(), received[latest].tolist(), strict=True))
     rows = Person.objects.filter(owner=owner, pk__in=list(helped)).values_list(
         "pk", "uid", "full_name"
     )
