@@ -127,3 +127,20 @@ def test_the_scheduled_job_sends_the_digest(network: Any, smtp: Inbox) -> None:
     # Sent now if it is past the digest hour here, else nothing yet: never twice.
     local = timezone.localtime()
     assert len(smtp.received) == (1 if local.hour >= 7 else 0)
+
+
+def test_it_reads_the_mail_server_from_one_url() -> None:
+    from amity.config import parse_email_url
+
+    parsed = parse_email_url("smtp://me%40example.org:s%3Acret@mail.example.org:587?starttls=1")
+    assert parsed == {
+        "EMAIL_HOST": "mail.example.org",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "me@example.org",
+        "EMAIL_HOST_PASSWORD": "s:cret",
+        "EMAIL_USE_SSL": False,
+        "EMAIL_USE_TLS": True,
+    }
+    assert parse_email_url("smtps://mail.example.org")["EMAIL_PORT"] == 465
+    with pytest.raises(ValueError, match="smtp://"):
+        parse_email_url("http://mail.example.org")
