@@ -103,15 +103,25 @@ def test_the_worker_records_a_failed_sync_on_the_account(user, imap: int) -> Non
 @pytest.mark.django_db(transaction=True)
 def test_the_background_threads_sync_on_their_own(imap: int) -> None:
     from django.contrib.auth import get_user_model
+    from django.db import OperationalError
 
     from amity.core.schedule import BackgroundWorker
     from amity.sync.models import MailAccount
 
     _add(get_user_model().objects.create_user(username="sam"), imap)
+
+    def synced() -> bool:
+        # The tests' in-memory SQLite shares one cache between threads: a read that meets
+        # the worker's open write fails at once ("table is locked") instead of waiting.
+        try:
+            return bool(MailAccount.objects.get().last_status)
+        except OperationalError:
+            return False
+
     worker = BackgroundWorker(tick=0.2).start()
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not MailAccount.objects.get().last_status:
+        while time.monotonic() < deadline and not synced():
             time.sleep(0.2)
     finally:
         worker.stop()
