@@ -43,8 +43,9 @@ def weekly_review(*, owner: AbstractBaseUser, day: dt.date) -> dict[str, Any]:
     start = timezone.make_aware(dt.datetime.combine(first, dt.time()))
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
     per_day = _per_day(owner, first, start, end)
-    before = load_network(owner=owner, as_of=start, repair=False)
+    # The end first: loading everyone repairs stale summaries, which the start then reads.
     after = load_network(owner=owner, as_of=min(end, timezone.now()))
+    before = load_network(owner=owner, as_of=start, repair=False)
     moved, revived = _movements(before, after)
     names = dict(
         Person.objects.filter(owner=owner, pk__in=[*moved, *revived]).values_list("pk", "full_name")
