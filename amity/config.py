@@ -240,3 +240,99 @@ SERVE_WORKER = declare(
     "`amity worker` separately.",
     parse_bool,
 )
+BASE_URL = declare(
+    "AMITY_BASE_URL",
+    "http://127.0.0.1:8000",
+    "Address Amity is reached at from your phone or mail client; links in digests, pushes "
+    "and the calendar feed start with it.",
+    lambda raw: raw.rstrip("/"),
+)
+CALENDAR_KINDS = declare(
+    "AMITY_CALENDAR_KINDS",
+    "birthdays,anniversaries,today,introductions,thanks",
+    "What the calendar feed includes (comma-separated): birthdays, anniversaries (work and "
+    "connection), today (the day's suggested touches), introductions, thanks.",
+    parse_list,
+)
+CALENDAR_CIRCLES = declare(
+    "AMITY_CALENDAR_CIRCLES",
+    "3",
+    "Birthdays and anniversaries in the calendar feed come from circles 1 (inner) to this one.",
+    parse_positive_int,
+)
+
+
+def parse_email_url(raw: str) -> dict[str, Any]:
+    """Turn smtp://user:password@host:port (smtps:// for TLS, ?starttls=1) into EMAIL_* settings."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    if not raw:
+        return {}
+    url = urlsplit(raw)
+    if url.scheme not in {"smtp", "smtps"}:
+        raise ValueError("expected smtp://user:password@host:port or smtps://…")
+    query = parse_qs(url.query)
+    return {
+        "EMAIL_HOST": url.hostname or "localhost",
+        "EMAIL_PORT": url.port or (465 if url.scheme == "smtps" else 25),
+        "EMAIL_HOST_USER": unquote(url.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
+        "EMAIL_USE_SSL": url.scheme == "smtps",
+        "EMAIL_USE_TLS": query.get("starttls", ["0"])[0] in {"1", "true", "yes"},
+    }
+
+
+EMAIL_URL = declare(
+    "AMITY_EMAIL_URL",
+    "",
+    "Mail server for digests: smtp://user:password@host:587?starttls=1 or smtps://…:465. "
+    "Empty means no mail is sent.",
+    parse_email_url,
+)
+EMAIL_FROM = declare("AMITY_EMAIL_FROM", "amity@localhost", "Sender address of digest mails.")
+
+
+def parse_weekdays(raw: str) -> list[int]:
+    """Parse weekdays (mon,tue,… or daily) into numbers, Monday 0."""
+    names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    if raw.strip().lower() == "daily":
+        return list(range(7))
+    days = [names.index(d[:3].lower()) for d in parse_list(raw) if d[:3].lower() in names]
+    if len(days) != len(parse_list(raw)) or not days:
+        raise ValueError("expected daily or weekdays such as mon,wed,fri")
+    return sorted(set(days))
+
+
+def parse_hour(raw: str) -> int:
+    """Parse an hour of the day, 0 to 23."""
+    hour = int(raw)
+    if not 0 <= hour <= 23:
+        raise ValueError("expected an hour from 0 to 23")
+    return hour
+
+
+DIGEST_HOUR = declare(
+    "AMITY_DIGEST_HOUR",
+    "7",
+    "Hour of the morning (in each user's own time zone) the digest and push are sent.",
+    parse_hour,
+)
+DIGEST_DAYS = declare(
+    "AMITY_DIGEST_DAYS",
+    "daily",
+    "Days the digest is sent: daily, or weekdays such as mon or mon,thu (a weekly digest).",
+    parse_weekdays,
+)
+REVIEW_DAY = declare(
+    "AMITY_REVIEW_DAY",
+    "mon",
+    "Weekday whose digest carries the weekly review (what moved in the past seven days).",
+    lambda raw: parse_weekdays(raw)[0],
+)
+NOTIFY_URLS = declare(
+    "AMITY_NOTIFY_URLS",
+    "",
+    "Apprise URLs for one push a day (ntfy://…, gotify://…, tgram://…, json://…), "
+    "comma-separated. Empty means no push.",
+    parse_list,
+)

@@ -103,11 +103,16 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "amity.core",
     "amity.sync",
+    "amity.reminders",
 ]
 
 # Background work (syncs, later digests): django-tasks queued in the database, run by
 # `amity worker` or the worker `amity serve` starts in-process (AMITY_SERVE_WORKER).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Digest mail (AMITY_EMAIL_URL, parsed into Django's EMAIL_* settings).
+globals().update(config.EMAIL_URL.value())
+DEFAULT_FROM_EMAIL: str = config.EMAIL_FROM.value()
 
 # The API docs' Swagger UI comes from django-ninja's own templates and static files,
 # never a CDN. They are added as folders rather than by installing the "ninja" app,

@@ -82,6 +82,10 @@ NOT_EXPORTED: dict[str, str] = {
     "sync.MailFolder": "sync positions of a mail account; a new account reads again",
     "sync.ContactBook": "holds an address book password: add it again after a restore",
     "sync.ContactCard": "sync state of an address book; a new book links cards again",
+    # Reminders (issue 17).
+    "reminders.CalendarFeed": "a secret feed address: `amity calendar url` makes a new one",
+    "reminders.ReminderProfile": "time zone, channels and when each last went out; set "
+    "them again with `amity reminders` (a restored home must not resend today's digest)",
 }
 
 

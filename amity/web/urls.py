@@ -78,3 +78,13 @@ urlpatterns = [
     path("sync/<str:kind>/<int:pk>/now/", sync.sync_now, name="sync_now"),
     path("sync/<str:kind>/<int:pk>/remove/", sync.sync_remove, name="sync_remove"),
 ]
+
+# Reminders (issue 17): the private calendar feed, the reminders page and the weekly review.
+from amity.web.views import reminders  # noqa: E402
+
+urlpatterns += [
+    path("calendar/<str:token>.ics", reminders.calendar_feed, name="calendar_feed"),
+    path("reminders/", reminders.reminders_page, name="reminders"),
+    path("reminders/calendar/reset/", reminders.calendar_reset, name="calendar_reset"),
+    path("review/", reminders.review_page, name="review"),
+]

@@ -39,7 +39,7 @@ def _finished_tasks(database: Path) -> list[tuple[str, str]]:
     with sqlite3.connect(database) as db:
         return db.execute(
             "SELECT task_path, status FROM django_tasks_database_dbtaskresult"
-            " WHERE status != 'READY'"
+            " WHERE status != 'READY' AND task_path LIKE 'amity.sync.%'"
         ).fetchall()
 
 

@@ -131,7 +131,8 @@ def test_it_checks_every_route_that_takes_an_id() -> None:
     with_ids = {
         p.name for p in web_urls.urlpatterns if isinstance(p, URLPattern) and p.pattern.converters
     }
-    assert with_ids == set(ROUTES)
+    # The calendar feed takes a secret token, not an id: tests/reminders/test_calendar.py.
+    assert with_ids - {"calendar_feed"} == set(ROUTES)
 
 
 @pytest.mark.parametrize(("name", "spec"), CASES, ids=IDS)

@@ -1,0 +1,55 @@
+"""Serve the private calendar feed and the reminders page (feed address, channels)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from amity.reminders import calendar, preferences, review
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Answer a calendar app's poll with the feed of whoever owns `token` (404 otherwise)."""
+    owner = calendar.owner_of(token)
+    if owner is None:
+        raise Http404("no such calendar")
+    response = HttpResponse(
+        calendar.feed_for(owner=owner), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@login_required
+def reminders_page(request: HttpRequest) -> HttpResponse:
+    """Show the calendar address to subscribe to and which reminders are on."""
+    profile = preferences.profile_for(owner=request.user)
+    return render(
+        request,
+        "amity/reminders.html",
+        {
+            "feed_url": calendar.feed_url(calendar.feed_token(owner=request.user)),
+            "profile": preferences.describe(profile),
+        },
+    )
+
+
+@login_required
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    """Replace the feed address (the old one stops working at once)."""
+    calendar.reset_feed(owner=request.user)
+    messages.success(request, "New calendar address: subscribe to it again; the old one is gone.")
+    return redirect("reminders")
+
+
+@login_required
+def review_page(request: HttpRequest) -> HttpResponse:
+    """Show the past seven days: deposits and withdrawals, circles moved, ties revived."""
+    data = review.weekly_review(owner=request.user, day=timezone.localdate())
+    return render(request, "amity/review.html", {"review": data})

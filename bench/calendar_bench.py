@@ -1,0 +1,104 @@
+"""Time the calendar feed on a large network: `GET /calendar/<token>.ics`.
+
+    .venv/bin/python bench/generate.py --people 100000 --interactions 2000000 --home DIR
+    .venv/bin/python bench/calendar_bench.py --home DIR [--repeat 5]
+
+Gives the closer circles' people birthdays and work anniversaries first (the generator
+leaves them empty), makes the user's feed token, then times:
+
+1. the feed with today's list not yet stored (the list is computed, as on the first
+   poll of a day);
+2. the feed again (what a calendar app polling every few hours gets);
+3. the same through the web stack (Django's test Client, URL routing and the view).
+
+Prints a Markdown table (median of --repeat runs) and the feed's size and events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def median_seconds(run: Callable[[], object], repeat: int) -> float:
+    """Return the median wall time of `repeat` calls."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Set up Django on the generated home and time the feed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--user", default="bench")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    os.environ["AMITY_HOME"] = str(args.home)
+    os.environ.pop("AMITY_DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
+    os.environ.setdefault("AMITY_ALLOWED_HOSTS", "testserver")
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils import timezone
+
+    from amity.core.bootstrap import ensure_migrated
+    from amity.people.models import Person
+    from amity.relationships.models import DailyList
+    from amity.relationships.scoring import load_network
+    from amity.reminders import calendar
+
+    ensure_migrated()
+    owner = get_user_model().objects.get(username=args.user)
+    people = Person.objects.filter(owner=owner).count()
+    network = load_network(owner=owner, as_of=timezone.now())
+    close = [int(pk) for pk in network.ids[network.circles <= 3]]
+    for n, person in enumerate(Person.objects.filter(pk__in=close)):
+        person.birthday = dt.date(1970 + n % 30, 1 + n % 12, 1 + n % 28)
+        person.provenance = {**(person.provenance or {}), "company_changed_on": "2021-04-01"}
+        person.save(update_fields=["birthday", "provenance"])
+    token = calendar.reset_feed(owner=owner)
+
+    def cold() -> bytes:
+        DailyList.objects.filter(owner=owner, day=timezone.localdate()).delete()
+        return calendar.feed_for(owner=owner)
+
+    client = Client()
+
+    def web() -> bytes:
+        response = client.get(f"/calendar/{token}.ics")
+        assert response.status_code == 200, response.status_code
+        return response.content
+
+    body = calendar.feed_for(owner=owner)
+    rows = [
+        ("feed, today's list computed first (first poll of the day)", median_seconds(cold, 3)),
+        (
+            "feed, today's list stored (later polls)",
+            median_seconds(lambda: calendar.feed_for(owner=owner), args.repeat),
+        ),
+        ("GET /calendar/<token>.ics (web stack)", median_seconds(web, args.repeat)),
+    ]
+    print(f"{people:,} people; {body.count(b'BEGIN:VEVENT')} events, {len(body):,} bytes\n")
+    print("| step | median seconds |\n| --- | --- |")
+    for name, seconds in rows:
+        print(f"| {name} | {seconds:.3f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""A small network with everything the reminders draw on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from amity.people import timeline
+from tests.histories import with_history
+
+
+@pytest.fixture
+def network(user: Any) -> dict[str, Any]:
+    """Give ada close ties with a birthday, a work anniversary and unthanked help."""
+    user.email = "ada@example.org"
+    user.save()
+    grace = with_history(
+        user, "Grace Hopper", days_ago=(90, 60, 30, 20), birthday=dt.date(1906, 12, 9)
+    )
+    alan = with_history(
+        user,
+        "Alan Turing",
+        days_ago=(400, 300, 200),
+        company="Bletchley",
+        connected_on=dt.date(2015, 6, 23),
+        field="cryptography",
+    )
+    # Importers record job changes in provenance (LinkedIn's "started on").
+    alan.provenance = {"company_changed_on": "2020-03-01"}
+    alan.save(update_fields=["provenance"])
+    katherine = with_history(user, "Katherine Johnson", days_ago=(50, 40), field="astronomy")
+    timeline.log_interaction(
+        owner=user,
+        people=[katherine],
+        occurred_at=timezone.now() - dt.timedelta(days=10),
+        direction="inbound",
+        intent="deposit",
+        subtype="help",
+        summary="reviewed my draft",
+    )
+    return {"grace": grace, "alan": alan, "katherine": katherine}
