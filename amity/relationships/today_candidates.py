@@ -161,13 +161,7 @@ def candidates(
     # comes with another reason (dormant, overdue) earns a bonus and must be considered.
     with_more = {int(pk) for pk in network.ids[s.dormant | overdue]} & anniversaries
     ids |= dated | with_more | _strongest(network, anniversaries, max(TOP_ANNIVERSARIES, limit))
-    snoozes = dict(
-        Snooze.objects.filter(
-            owner=owner,
-            until__lte=day,
-            until__gt=day - dt.timedelta(days=nudges.SNOOZE_DUE_DAYS),
-        ).values_list("person_id", "until")
-    )
+    snoozes = _due_snoozes(owner, day)
     ids |= set(snoozes)
     intros = hooks.open_introductions(owner.pk, None)
     ids |= set(intros)
@@ -195,6 +189,17 @@ def _unthanked_rows(
     return chosen
 
 
+def _due_snoozes(owner: AbstractBaseUser, day: dt.date) -> dict[int, dt.date]:
+    """Return {person id: end} of the snoozes that came due in the last few days."""
+    return dict(
+        Snooze.objects.filter(
+            owner=owner,
+            until__lte=day,
+            until__gt=day - dt.timedelta(days=nudges.SNOOZE_DUE_DAYS),
+        ).values_list("person_id", "until")
+    )
+
+
 def reference_candidates(
     owner: AbstractBaseUser, network: Network, day: dt.date
 ) -> list[Candidate]:
@@ -205,13 +210,7 @@ def reference_candidates(
     """
     ids = set(Person.objects.filter(owner=owner).values_list("pk", flat=True))
     revival = _revival(owner, network, prefilter=len(network.ids))
-    snoozes = dict(
-        Snooze.objects.filter(
-            owner=owner,
-            until__lte=day,
-            until__gt=day - dt.timedelta(days=nudges.SNOOZE_DUE_DAYS),
-        ).values_list("person_id", "until")
-    )
+    snoozes = _due_snoozes(owner, day)
     intros = hooks.open_introductions(owner.pk, None)
     return _describe(owner, network, ids, revival, snoozes, intros)
 
