@@ -205,16 +205,18 @@ def mark_done(
     channel: str = "message",
     note: str = "",
     when: dt.datetime | None = None,
+    day: dt.date | None = None,
 ) -> Interaction:
     """Log that the user reached out (a deposit when the action was one) and tick it off.
 
     Without `subtype`, today's suggested action decides: "congrats", "thanks" or
-    "shared_content" log a deposit of that kind, anything else a neutral touch.
+    "shared_content" log a deposit of that kind, anything else a neutral touch. `day`
+    names the list to tick (a digest's day, clicked later); by default the day of `when`.
     """
     moment = when or timezone.now()
     pick = (
         DailyPick.objects.filter(
-            owner=owner, person=person, daily_list__day=timezone.localdate(moment)
+            owner=owner, person=person, daily_list__day=day or timezone.localdate(moment)
         )
         .order_by("-id")
         .first()

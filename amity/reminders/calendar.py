@@ -30,6 +30,7 @@ from amity.network.introductions import pending_intro_steps
 from amity.people.models import Person
 from amity.relationships import today
 from amity.relationships.scoring import Network, date_or_none, load_network, resolve_as_of
+from amity.reminders import preferences
 from amity.reminders.models import CalendarFeed
 
 KINDS = ("birthdays", "anniversaries", "today", "introductions", "thanks")
@@ -50,8 +51,14 @@ def _token(nonce: str) -> str:
 
 
 @transaction.atomic
-def reset_feed(*, owner: AbstractBaseUser) -> str:
-    """Give the owner a new feed token (the old address stops working); return it."""
+def reset_feed(*, owner: AbstractBaseUser, revoke_links: bool = True) -> str:
+    """Give the owner a new feed token (the old address stops working); return it.
+
+    A reset is what a user does when a private address leaked, so it also revokes the
+    one-click links of digests already sent, unless `revoke_links` is False (a first feed).
+    """
+    if revoke_links:
+        preferences.revoke_links(owner=owner)
     nonce = secrets.token_hex(16)
     token = _token(nonce)
     CalendarFeed.objects.update_or_create(
@@ -63,7 +70,9 @@ def reset_feed(*, owner: AbstractBaseUser) -> str:
 def feed_token(*, owner: AbstractBaseUser) -> str:
     """Return the owner's feed token, making one on first use."""
     feed = CalendarFeed.objects.filter(owner=owner).first()
-    return _token(feed.nonce) if feed is not None else reset_feed(owner=owner)
+    if feed is not None:
+        return _token(feed.nonce)
+    return reset_feed(owner=owner, revoke_links=False)
 
 
 def stop_feed(*, owner: AbstractBaseUser) -> bool:

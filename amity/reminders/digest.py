@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from amity import config
 from amity.relationships import today
 from amity.relationships.scoring import load_network, resolve_as_of
-from amity.reminders import review
+from amity.reminders import links, review
 from amity.reminders.calendar import overdue_thanks
 
 
@@ -40,15 +40,12 @@ def compose(
     as_of, day = resolve_as_of(day)
     answer = today.today_list(owner=owner, day=day)
     base = config.BASE_URL.value()
+    # Signed links: they work from the mail app, with no session, for a few days.
+    signed = links.digest_links(
+        owner=owner, person_ids=[item["id"] for item in answer["items"]], day=day
+    )
     items = [
-        {
-            **item,
-            "links": {
-                "person": f"{base}/people/{item['id']}/",
-                "done": f"{base}/today/{item['id']}/done/",
-                "snooze": f"{base}/today/{item['id']}/snooze/",
-            },
-        }
+        {**item, "links": {"person": f"{base}/people/{item['id']}/", **signed[item["id"]]}}
         for item in answer["items"]
     ]
     network = load_network(owner=owner, as_of=as_of)

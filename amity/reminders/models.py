@@ -40,6 +40,8 @@ class ReminderProfile(models.Model):
     # The user's local dates of the last digest and push: one of each per day at most.
     last_digest_on = models.DateField(null=True, blank=True)
     last_push_on = models.DateField(null=True, blank=True)
+    # Signed into every one-click link of the digest: raising it revokes links already sent.
+    links_generation = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         """Name the profile by its owner."""

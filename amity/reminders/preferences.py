@@ -8,6 +8,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from amity.reminders.models import ReminderProfile
@@ -55,6 +56,20 @@ def update_profile(
         profile.notify_urls = notify_urls
     profile.save()
     return profile
+
+
+def links_generation(*, owner: AbstractBaseUser) -> int:
+    """Return the generation signed into the owner's one-click links (0 before any reset)."""
+    found = ReminderProfile.objects.filter(owner=owner).values_list("links_generation", flat=True)
+    return found.first() or 0
+
+
+@transaction.atomic
+def revoke_links(*, owner: AbstractBaseUser) -> int:
+    """Make the one-click links already mailed to the owner stop working; return the generation."""
+    profile_for(owner=owner)
+    ReminderProfile.objects.filter(owner=owner).update(links_generation=F("links_generation") + 1)
+    return links_generation(owner=owner)
 
 
 def describe(profile: ReminderProfile) -> dict[str, object]:

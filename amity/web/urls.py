@@ -87,4 +87,7 @@ urlpatterns += [
     path("reminders/", reminders.reminders_page, name="reminders"),
     path("reminders/calendar/reset/", reminders.calendar_reset, name="calendar_reset"),
     path("review/", reminders.review_page, name="review"),
+    # The digest's signed one-click links: no login, single purpose, expiring.
+    path("r/<str:action>/<str:token>/", reminders.reminder_link, name="reminder_link"),
+    path("r/undo/", reminders.reminder_link_undo, name="reminder_link_undo"),
 ]

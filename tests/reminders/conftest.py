@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,6 +11,16 @@ from django.utils import timezone
 
 from amity.people import timeline
 from tests.histories import with_history
+from tests.reminders.servers import Inbox, smtp_server
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """Run aiosmtpd and point AMITY_EMAIL_URL at it."""
+    with smtp_server() as (port, inbox):
+        monkeypatch.setenv("AMITY_EMAIL_URL", f"smtp://127.0.0.1:{port}")
+        monkeypatch.setenv("AMITY_BASE_URL", "https://amity.example.org")
+        yield inbox
 
 
 @pytest.fixture

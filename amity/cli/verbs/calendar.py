@@ -17,7 +17,8 @@ class CalendarVerb(Verb):
     people in your closer circles, today's suggested touches (with the 60-second
     action), introduction follow-ups and overdue thank-yous (AMITY_CALENDAR_KINDS).
     amity calendar url      the address to subscribe to (made on first use)
-    amity calendar reset    a new address; the old one answers 404 from now on
+    amity calendar reset    a new address; the old one answers 404 from now on,
+                            and the links in digests already sent stop working
     amity calendar off      no address at all until the next `url`
 
     --json: {"url"} (url, reset) or {"stopped"} (off)

@@ -26,6 +26,7 @@ class RemindersVerb(Verb):
     amity reminders --time-zone Pacific/Auckland
     amity reminders --email off --push on
     amity reminders --notify-urls ntfy://ntfy.sh/my-topic
+    amity reminders --revoke-links      links in digests already sent stop working
 
     --json: {"time_zone", "email_digest", "push", "last_digest_on", "last_push_on"}
     """
@@ -41,6 +42,11 @@ class RemindersVerb(Verb):
         parser.add_argument(
             "--notify-urls", default=None, help="your own Apprise URLs, comma-separated"
         )
+        parser.add_argument(
+            "--revoke-links",
+            action="store_true",
+            help="make the done/snooze links of digests already sent stop working",
+        )
 
     def handle(self, **options: Any) -> None:
         """Apply the changes asked for and print the preferences."""
@@ -55,6 +61,8 @@ class RemindersVerb(Verb):
             )
         except ValueError as exc:
             raise CliError(str(exc)) from exc
+        if options["revoke_links"]:
+            preferences.revoke_links(owner=owner)
         data = preferences.describe(profile)
 
         def render() -> None:

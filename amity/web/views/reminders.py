@@ -1,4 +1,4 @@
-"""Serve the private calendar feed and the reminders page (feed address, channels)."""
+"""Serve the private calendar feed, the digest's one-click links and the reminders page."""
 
 from __future__ import annotations
 
@@ -9,7 +9,46 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from amity.reminders import calendar, preferences, review
+from amity.reminders import calendar, links, preferences, review
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The token is in the address: keep it out of caches, Referer headers and indexes.
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _link_page(request: HttpRequest, outcome: links.Outcome, *, undone: bool) -> HttpResponse:
+    return _private(
+        render(request, "amity/reminder_link.html", {"outcome": outcome, "undone": undone})
+    )
+
+
+def _link_error(request: HttpRequest, error: links.LinkError) -> HttpResponse:
+    page = render(request, "amity/reminder_link_error.html", {"error": error}, status=error.status)
+    return _private(page)
+
+
+@require_GET
+def reminder_link(request: HttpRequest, action: str, token: str) -> HttpResponse:
+    """Do what a digest link says (log done, snooze) without a login; offer an undo."""
+    try:
+        outcome = links.follow(action=action, token=token)
+    except links.LinkError as error:
+        return _link_error(request, error)
+    return _link_page(request, outcome, undone=False)
+
+
+@require_POST
+def reminder_link_undo(request: HttpRequest) -> HttpResponse:
+    """Take back what a digest link did (the undo token comes from its confirmation page)."""
+    try:
+        outcome = links.undo(token=request.POST.get("token", ""))
+    except links.LinkError as error:
+        return _link_error(request, error)
+    return _link_page(request, outcome, undone=True)
 
 
 @require_GET
@@ -44,7 +83,11 @@ def reminders_page(request: HttpRequest) -> HttpResponse:
 def calendar_reset(request: HttpRequest) -> HttpResponse:
     """Replace the feed address (the old one stops working at once)."""
     calendar.reset_feed(owner=request.user)
-    messages.success(request, "New calendar address: subscribe to it again; the old one is gone.")
+    messages.success(
+        request,
+        "New calendar address: subscribe to it again. The old one and the links in digests "
+        "already sent no longer work.",
+    )
     return redirect("reminders")
 
 
