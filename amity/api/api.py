@@ -65,3 +65,7 @@ api.add_router("", coach_api.router)
 from amity.api import sync as sync_api  # noqa: E402  (live sync, issue 16)
 
 api.add_router("", sync_api.router)
+
+from amity.api import reminders as reminders_api  # noqa: E402  (reminders, issue 17)
+
+api.add_router("", reminders_api.router)

@@ -32,9 +32,10 @@ def compose(
 ) -> dict[str, Any]:
     """Return the digest's content as JSON-ready data.
 
-    Shape: {"day", "to", "subject", "items" (Today's items, each with "links":
-    {"person", "done", "snooze"}), "network" (Today's pending steps), "thanks":
-    [{"id", "name", "helped_on", "link"}], "review" (the weekly review, or null)}.
+    Shape (the API's DigestPublic): {"day", "to", "subject", "items" (Today's items,
+    each with "links": {"person", "done", "snooze"}), "network" (Today's pending
+    steps), "thanks": [{"id", "name", "helped_on", "link"}], "review" (the weekly
+    review, or null), "base_url"}.
     `with_review` None means on AMITY_REVIEW_DAY only.
     """
     as_of, day = resolve_as_of(day)
@@ -66,7 +67,7 @@ def compose(
         "to": getattr(owner, "email", ""),
         "subject": _subject(day, len(open_items), len(thanks)),
         "items": items,
-        "network": answer.get("network", {}),
+        "network": answer.get("network"),
         "thanks": thanks,
         "review": review.weekly_review(owner=owner, day=day) if with_review else None,
         "base_url": base,

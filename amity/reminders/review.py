@@ -35,7 +35,7 @@ def weekly_review(*, owner: AbstractBaseUser, day: dt.date) -> dict[str, Any]:
     """Return the week ending on `day` (inclusive) as JSON-ready data.
 
     Shape: {"start", "end", "deposits", "withdrawals", "per_day": [{"day", "deposits",
-    "withdrawals"}], "moved": [{"id", "name", "from", "to", "closer"}], "revived":
+    "withdrawals"}], "moved": [{"id", "name", "from_circle", "to_circle", "closer"}], "revived":
     [{"id", "name"}], "introductions": [{"id", "names"}], "widen": {"id", "name",
     "field", "text"} | null, "chart": {bars for the inline SVG}}.
     """
@@ -60,8 +60,8 @@ def weekly_review(*, owner: AbstractBaseUser, day: dt.date) -> dict[str, Any]:
             {
                 "id": pk,
                 "name": names.get(pk, ""),
-                "from": _circle_name(a),
-                "to": _circle_name(b),
+                "from_circle": _circle_name(a),
+                "to_circle": _circle_name(b),
                 "closer": b < a,
             }
             for pk, (a, b) in sorted(moved.items(), key=lambda kv: kv[1][1])[:10]

@@ -99,6 +99,9 @@ SHARED_SHAPES = [
     (("snooze", "#{b}", "30d"), "SnoozePublic", ""),
     (("log", "#{a}", "--channel", "call"), "InteractionPublic", ""),
     (("people", "show", "#{a}"), "InteractionPublic", "interactions[]"),
+    (("digest", "--dry-run"), "DigestPublic", ""),
+    (("digest", "--dry-run", "--review"), "DigestPublic", ""),
+    (("digest", "--dry-run", "--review"), "ReviewPublic", "review"),
 ]
 
 
@@ -134,3 +137,38 @@ def test_it_prints_every_shared_shape_as_the_api_documents_it(user, client) -> N
         for value in values[:20]:
             errors = [e.message for e in check.iter_errors(value)]
             assert errors == [], (args, component, errors[:3])
+
+
+def closed(schema: Any) -> Any:
+    """Return `schema` with every object closed to keys it does not declare."""
+    if isinstance(schema, dict):
+        copy = {key: closed(value) for key, value in schema.items()}
+        if "properties" in copy:
+            copy["additionalProperties"] = False
+        return copy
+    if isinstance(schema, list):
+        return [closed(value) for value in schema]
+    return schema
+
+
+def test_the_digest_prints_what_the_api_serves_key_for_key(user, busy_network, client) -> None:
+    user.email = "ada@example.org"
+    user.save()
+    client.force_login(user)
+    document = openapi(client)
+    check = validator({"components": closed(document["components"])}, "DigestPublic")
+    printed = cli_json("digest", "--dry-run", "--review")
+    served = client.get("/api/v1/digest?with_review=true").json()
+    for digest in (printed, served):
+        # Closed: a key the schema does not declare is an error, not ignored.
+        errors = [e.message for e in check.iter_errors(digest)]
+        assert errors == []
+    assert printed["items"] and printed["review"] is not None
+    assert printed["to"] == "ada@example.org"
+    assert [i["id"] for i in printed["items"]] == [i["id"] for i in served["items"]]
+    assert printed["network"] == served["network"]
+    assert printed["review"]["per_day"] == served["review"]["per_day"]
+    # An undeclared key is caught: the check is not vacuous.
+    assert list(check.iter_errors({**printed, "extra": 1}))
+    review = client.get("/api/v1/review").json()
+    validator({"components": closed(document["components"])}, "ReviewPublic").validate(review)

@@ -139,3 +139,19 @@ def test_it_reads_the_mail_server_from_one_url() -> None:
     assert parse_email_url("smtps://mail.example.org")["EMAIL_PORT"] == 465
     with pytest.raises(ValueError, match="smtp://"):
         parse_email_url("http://mail.example.org")
+
+
+def test_the_api_serves_each_user_their_own_digest_and_sends_nothing(
+    network: Any, user: Any, other_user: Any, client: Any, smtp: Inbox
+) -> None:
+    assert client.get("/api/v1/digest").status_code == 401
+    client.force_login(user)
+    adas = client.get("/api/v1/digest").json()
+    assert [item["name"] for item in adas["items"]] == [
+        i["name"] for i in cli_json("today")["items"]
+    ]
+    client.force_login(other_user)
+    bobs = client.get("/api/v1/digest?with_review=true").json()
+    assert bobs["items"] == [] and bobs["thanks"] == []
+    assert "Grace Hopper" not in json.dumps(bobs)
+    assert smtp.received == []

@@ -13,6 +13,8 @@ from amity.reminders import digest
 class DigestVerb(Verb):
     """Send (or with --dry-run print) the reminder digest."""
 
+    schema_name = "DigestPublic"
+
     help = inspect.cleandoc(
         """The digest is today's short list (the same people, reasons and 60-second
     actions as `amity today`) with links to log a touch done or snooze it, pending
@@ -21,10 +23,13 @@ class DigestVerb(Verb):
     (`amity reminders`); this verb sends it now to your account's address through
     AMITY_EMAIL_URL.
 
-    --json: {"day", "to", "subject", "items" (TodayPublic's items, each with
-    "links": {"person", "done", "snooze"}), "network", "thanks": [{"id", "name",
-    "helped_on", "link"}], "review" | null, "base_url"} and, unless --dry-run,
-    "sent": true
+    The "done" and "snooze" links are signed for you alone, work without a login
+    for 10 days, and stop working after `amity reminders --revoke-links`.
+
+    --json: the API's DigestPublic (GET /api/v1/digest): {"day", "to", "subject",
+    "items" (TodayPublic's items, each with "links": {"person", "done", "snooze"}),
+    "network", "thanks": [{"id", "name", "helped_on", "link"}], "review"
+    (ReviewPublic) | null, "base_url"} and, unless --dry-run, "sent": true
     """
     )
 
