@@ -1,4 +1,4 @@
-"""Run background jobs (scheduled syncs) on django-tasks: `amity worker [--once]`."""
+"""Run background jobs (syncs, reminders) on django-tasks: `amity worker [--once]`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ class WorkerVerb(Verb):
     """Enqueue due jobs every half minute and run queued tasks until stopped."""
 
     help = (
-        "Run the background worker: syncs every AMITY_SYNC_INTERVAL minutes and tasks the "
-        "web queues (Sync now). `amity serve` runs one itself unless AMITY_SERVE_WORKER=false."
+        "Run the background worker: syncs every AMITY_SYNC_INTERVAL minutes, each user's "
+        "digest and push once a day at their hour (caught up once after the machine slept), "
+        "and tasks the web queues (Sync now). `amity serve` runs one itself unless "
+        "AMITY_SERVE_WORKER=false."
     )
     supports_json = False
     acts_as_user = False
