@@ -33,7 +33,6 @@ from amity.relationships.scoring import Network, date_or_none, load_network, res
 from amity.reminders import preferences
 from amity.reminders.models import CalendarFeed
 
-KINDS = ("birthdays", "anniversaries", "today", "introductions", "thanks")
 # Help received this long ago without a thank-you makes the thank-you overdue.
 THANKS_OVERDUE_DAYS = 3
 # The most recent helpers only: a reminder list of thousands is read by nobody (a
@@ -119,8 +118,14 @@ class Thanks:
 def feed_entries(
     *, owner: AbstractBaseUser, day: dt.date | None = None, kinds: Iterable[str] | None = None
 ) -> list[Entry]:
-    """Return the feed's events for the owner as of `day`, limited to `kinds`."""
-    wanted = set(config.CALENDAR_KINDS.value() if kinds is None else kinds)
+    """Return the feed's events for the owner as of `day`, limited to `kinds`.
+
+    Without `kinds`, the owner's own choice (`amity reminders --calendar-kinds`), which
+    defaults to AMITY_CALENDAR_KINDS.
+    """
+    if kinds is None:
+        kinds = preferences.calendar_kinds(preferences.profile_or_default(owner=owner))
+    wanted = set(kinds)
     as_of, day = resolve_as_of(day)
     entries: list[Entry] = []
     if wanted & {"birthdays", "anniversaries", "thanks"}:

@@ -1,7 +1,8 @@
 """Decide whose digest and push are due, and send each at most once per local day.
 
 Run by the scheduled job every quarter hour. A user's digest is due once their own
-clock has passed AMITY_DIGEST_HOUR on one of AMITY_DIGEST_DAYS and it has not gone out
+clock has passed their digest hour on one of their digest days (`amity reminders
+--hour/--days`, by default AMITY_DIGEST_HOUR and AMITY_DIGEST_DAYS) and it has not gone out
 that local day; a worker that slept through the morning sends it once on waking, not
 once per missed check, and never for days already past.
 """
@@ -62,11 +63,11 @@ def _due_day(
     """Return the user's local day when `channel` is due for them now, else None."""
     local = preferences.local_now(profile, now=now)
     day = local.date()
-    if local.hour < config.DIGEST_HOUR.value():
+    if local.hour < preferences.digest_hour(profile):
         return None
     if channel == "email":
         wanted = profile.email_digest and bool(config.EMAIL_URL.value()) and bool(owner.email)
-        wanted = wanted and day.weekday() in config.DIGEST_DAYS.value()
+        wanted = wanted and day.weekday() in preferences.digest_days(profile)
         last = profile.last_digest_on
     else:
         wanted = profile.push and bool(push.notify_urls(owner=owner, profile=profile))

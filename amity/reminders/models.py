@@ -40,6 +40,13 @@ class ReminderProfile(models.Model):
     # The user's local dates of the last digest and push: one of each per day at most.
     last_digest_on = models.DateField(null=True, blank=True)
     last_push_on = models.DateField(null=True, blank=True)
+    # The digest's hour and weekdays ("mon,thu", "daily"); None and "": AMITY_DIGEST_HOUR
+    # and AMITY_DIGEST_DAYS.
+    digest_hour = models.PositiveSmallIntegerField(null=True, blank=True)
+    digest_days = models.CharField(max_length=40, blank=True)
+    # What the calendar feed holds (["birthdays", "thanks"]; [] for nothing); None:
+    # AMITY_CALENDAR_KINDS.
+    calendar_kinds = models.JSONField(null=True, blank=True)
     # Signed into every one-click link of the digest: raising it revokes links already sent.
     links_generation = models.PositiveIntegerField(default=0)
 

@@ -122,3 +122,14 @@ def test_it_never_shows_one_users_feed_to_another(
     token = calendar.reset_feed(owner=other_user)
     body = client.get(f"/calendar/{token}.ics").content
     assert b"Grace Hopper" not in body
+
+
+def test_each_user_chooses_what_their_feed_holds(network: Any, user: Any) -> None:
+    cli("reminders", "--calendar-kinds", "birthdays,thanks")
+    prefixes = {uid.split("-", 1)[0] for uid in uids(calendar.feed_for(owner=user))}
+    assert prefixes == {"birthday", "thanks"}
+    cli("reminders", "--calendar-kinds", "none")
+    assert uids(calendar.feed_for(owner=user)) == {}
+    cli("reminders", "--calendar-kinds", "default")
+    prefixes = {uid.split("-", 1)[0] for uid in uids(calendar.feed_for(owner=user))}
+    assert {"birthday", "work", "connected", "today", "thanks"} <= prefixes

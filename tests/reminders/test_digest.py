@@ -155,3 +155,39 @@ def test_the_api_serves_each_user_their_own_digest_and_sends_nothing(
     assert bobs["items"] == [] and bobs["thanks"] == []
     assert "Grace Hopper" not in json.dumps(bobs)
     assert smtp.received == []
+
+
+def test_each_user_chooses_their_own_hour_and_days(network: Any, user: Any, smtp: Inbox) -> None:
+    day = timezone.now().date()
+    other = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][(day.weekday() + 1) % 7]
+    out = io.StringIO()
+    call("reminders", "--hour", "21", "--days", other, stdout=out)
+    assert f"digest at: 21:00, {other}" in out.getvalue()
+    # Not at 20:10 (before their 21:00), nor at 21:10 (not one of their days)…
+    assert delivery.send_due(now=_morning_utc(day, 20)) == []
+    assert delivery.send_due(now=_morning_utc(day, 21)) == []
+    # …but at 21:10 once today is one of their days.
+    call("reminders", "--days", "daily", stdout=io.StringIO())
+    assert [s.channel for s in delivery.send_due(now=_morning_utc(day, 21))] == ["email"]
+    # "default" follows the server's AMITY_DIGEST_HOUR (7) again.
+    assert cli_json("reminders", "--hour", "default")["digest_hour"] == 7
+    assert len(smtp.received) == 1
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "named"),
+    [
+        ("--hour", "25", "hour '25'"),
+        ("--days", "someday", "days 'someday'"),
+        ("--calendar-kinds", "birthdays,gossip", "unknown gossip"),
+        ("--time-zone", "Mars/Olympus", "unknown time zone"),
+    ],
+)
+def test_a_bad_setting_is_named_and_changes_nothing(
+    user: Any, capsys: Any, option: str, value: str, named: str
+) -> None:
+    from amity.cli import run
+
+    assert run(["reminders", "--email", "off", option, value]) == 1
+    assert named in capsys.readouterr().err
+    assert preferences.profile_or_default(owner=user).email_digest is True

@@ -21,14 +21,18 @@ class RemindersVerb(Verb):
     """Show or change reminder preferences."""
 
     help = inspect.cleandoc(
-        """Without options, show your reminder settings. The digest and push go out at
-    AMITY_DIGEST_HOUR in your own time zone. The calendar feed: `amity calendar`.
-    amity reminders --time-zone Pacific/Auckland
+        """Without options, show your reminder settings (also on the Reminders page).
+    The digest and push go out at your hour in your own time zone; the digest on your
+    days only. The calendar feed's address: `amity calendar`.
+    amity reminders --time-zone Pacific/Auckland --hour 8 --days mon,thu
     amity reminders --email off --push on
     amity reminders --notify-urls ntfy://ntfy.sh/my-topic
+    amity reminders --calendar-kinds birthdays,thanks   (or none, or default)
     amity reminders --revoke-links      links in digests already sent stop working
+    --hour, --days and --calendar-kinds take "default" for the server's AMITY_* value.
 
-    --json: {"time_zone", "email_digest", "push", "last_digest_on", "last_push_on"}
+    --json: {"time_zone", "digest_hour", "digest_days", "email_digest", "push",
+    "calendar_kinds", "last_digest_on", "last_push_on"}
     """
     )
 
@@ -37,10 +41,22 @@ class RemindersVerb(Verb):
         parser.add_argument(
             "--time-zone", default=None, help="e.g. Europe/Paris ('' for the default)"
         )
+        parser.add_argument(
+            "--hour", default=None, help="hour of your day, 0-23 (AMITY_DIGEST_HOUR)"
+        )
+        parser.add_argument(
+            "--days", default=None, help="daily, or weekdays such as mon,thu (AMITY_DIGEST_DAYS)"
+        )
         parser.add_argument("--email", default=None, help="the mail digest: on or off")
         parser.add_argument("--push", default=None, help="the daily push: on or off")
         parser.add_argument(
             "--notify-urls", default=None, help="your own Apprise URLs, comma-separated"
+        )
+        parser.add_argument(
+            "--calendar-kinds",
+            default=None,
+            help="what the calendar feed holds: birthdays, anniversaries, today, "
+            "introductions, thanks (comma-separated), none or default",
         )
         parser.add_argument(
             "--revoke-links",
@@ -58,6 +74,9 @@ class RemindersVerb(Verb):
                 email_digest=None if options["email"] is None else _switch(options["email"]),
                 push=None if options["push"] is None else _switch(options["push"]),
                 notify_urls=options["notify_urls"],
+                hour=options["hour"],
+                days=options["days"],
+                kinds=options["calendar_kinds"],
             )
         except ValueError as exc:
             raise CliError(str(exc)) from exc
@@ -67,9 +86,14 @@ class RemindersVerb(Verb):
 
         def render() -> None:
             on = {True: "on", False: "off"}
+            days = data["digest_days"]
+            when = "every day" if len(days) == len(preferences.WEEKDAYS) else ", ".join(days)
             self.stdout.write(
-                f"time zone: {data['time_zone']}\nmail digest: {on[bool(data['email_digest'])]}"
-                f"\npush: {on[bool(data['push'])]}"
+                f"time zone: {data['time_zone']}\n"
+                f"digest at: {data['digest_hour']}:00, {when}\n"
+                f"mail digest: {on[bool(data['email_digest'])]}\n"
+                f"push: {on[bool(data['push'])]} (daily)\n"
+                f"calendar feed holds: {', '.join(data['calendar_kinds']) or 'nothing'}"
             )
 
         self.emit(options, data, render)

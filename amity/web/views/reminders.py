@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amity.reminders import calendar, links, preferences, review
+from amity.reminders.models import ReminderProfile
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -64,17 +68,82 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+KIND_LABELS = {
+    "birthdays": "Birthdays (closer circles)",
+    "anniversaries": "Work and connection anniversaries",
+    "today": "Today's suggested touches",
+    "introductions": "Introduction follow-ups",
+    "thanks": "Overdue thank-yous",
+}
+
+
+class ReminderSettingsForm(forms.Form):
+    """When the digest and push go out, which channels are on, what the feed holds."""
+
+    time_zone = forms.ChoiceField(
+        required=False, help_text="Your mornings, not the server's. Empty: AMITY_TIME_ZONE."
+    )
+    digest_hour = forms.TypedChoiceField(
+        label="Hour",
+        coerce=int,
+        choices=[(h, f"{h:02d}:00") for h in range(24)],
+        help_text="The digest and the push go out at this hour of your day.",
+    )
+    digest_days = forms.MultipleChoiceField(
+        label="Digest days",
+        choices=[(d, d.capitalize()) for d in preferences.WEEKDAYS],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="One day for a weekly digest. The push comes every day.",
+    )
+    email_digest = forms.BooleanField(label="Mail me the digest", required=False)
+    push = forms.BooleanField(label="Push to my phone (AMITY_NOTIFY_URLS)", required=False)
+    calendar_kinds = forms.MultipleChoiceField(
+        label="The calendar feed holds",
+        required=False,
+        choices=[(k, KIND_LABELS[k]) for k in preferences.CALENDAR_KINDS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        """List the time zones this machine knows."""
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        zones = sorted(zoneinfo.available_timezones())
+        self.fields["time_zone"].choices = [("", "Server default"), *((z, z) for z in zones)]
+
+
+def _settings_initial(profile: ReminderProfile) -> dict[str, object]:
+    data = preferences.describe(profile)
+    return {**data, "time_zone": profile.time_zone}
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def reminders_page(request: HttpRequest) -> HttpResponse:
-    """Show the calendar address to subscribe to and which reminders are on."""
-    profile = preferences.profile_for(owner=request.user)
+    """Show the calendar address and the reminder settings, and save the settings."""
+    profile = preferences.profile_or_default(owner=request.user)
+    form = ReminderSettingsForm(request.POST or None, initial=_settings_initial(profile))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        preferences.update_profile(
+            owner=request.user,
+            time_zone=data["time_zone"],
+            hour=data["digest_hour"],
+            days=",".join(data["digest_days"]),
+            email_digest=data["email_digest"],
+            push=data["push"],
+            kinds=",".join(data["calendar_kinds"]) or "none",
+        )
+        messages.success(request, "Reminder settings saved.")
+        return redirect("reminders")
     return render(
         request,
         "amity/reminders.html",
         {
             "feed_url": calendar.feed_url(calendar.feed_token(owner=request.user)),
             "profile": preferences.describe(profile),
+            "form": form,
         },
+        status=400 if form.errors else 200,
     )
 
 
