@@ -251,7 +251,8 @@ CALENDAR_KINDS = declare(
     "AMITY_CALENDAR_KINDS",
     "birthdays,anniversaries,today,introductions,thanks",
     "What the calendar feed includes (comma-separated): birthdays, anniversaries (work and "
-    "connection), today (the day's suggested touches), introductions, thanks.",
+    "connection), today (the day's suggested touches), introductions, thanks; for users who "
+    "have not chosen (amity reminders --calendar-kinds).",
     parse_list,
 )
 CALENDAR_CIRCLES = declare(
@@ -314,13 +315,15 @@ def parse_hour(raw: str) -> int:
 DIGEST_HOUR = declare(
     "AMITY_DIGEST_HOUR",
     "7",
-    "Hour of the morning (in each user's own time zone) the digest and push are sent.",
+    "Hour (in each user's own time zone) the digest and push are sent, for users who have not "
+    "chosen their own (amity reminders --hour).",
     parse_hour,
 )
 DIGEST_DAYS = declare(
     "AMITY_DIGEST_DAYS",
     "daily",
-    "Days the digest is sent: daily, or weekdays such as mon or mon,thu (a weekly digest).",
+    "Days the digest is sent: daily, or weekdays such as mon or mon,thu (a weekly digest), for "
+    "users who have not chosen their own (amity reminders --days).",
     parse_weekdays,
 )
 REVIEW_DAY = declare(

@@ -11,7 +11,8 @@ leaves them empty), makes the user's feed token, then times:
 2. the feed again (what a calendar app polling every few hours gets);
 3. the same through the web stack (Django's test Client, URL routing and the view).
 
-Prints a Markdown table (median of --repeat runs) and the feed's size and events.
+Prints a Markdown table (median of --repeat runs), the feed's size and events, and
+engine_bench's machine reference before and after (how fast the shared machine was).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+from engine_bench import machine_reference  # noqa: E402  (a sibling script, not a package)
 
 
 def median_seconds(run: Callable[[], object], repeat: int) -> float:
@@ -45,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--user", default="bench")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
+    reference_before = machine_reference()
     os.environ["AMITY_HOME"] = str(args.home)
     os.environ.pop("AMITY_DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
@@ -94,7 +98,11 @@ def main(argv: list[str] | None = None) -> None:
         ),
         ("GET /calendar/<token>.ics (web stack)", median_seconds(web, args.repeat)),
     ]
-    print(f"{people:,} people; {body.count(b'BEGIN:VEVENT')} events, {len(body):,} bytes\n")
+    print(f"{people:,} people; {body.count(b'BEGIN:VEVENT')} events, {len(body):,} bytes")
+    print(
+        f"machine reference: {reference_before:.3f} s before, {machine_reference():.3f} s after; "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
+    )
     print("| step | median seconds |\n| --- | --- |")
     for name, seconds in rows:
         print(f"| {name} | {seconds:.3f} |")
