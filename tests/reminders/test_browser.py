@@ -84,3 +84,29 @@ def test_the_review_page_shows_its_chart(live_server: Any, demo_user: Any, page:
     chart = page.locator(".review-chart svg")
     assert chart.is_visible() and chart.bounding_box()["height"] > 40
     assert errors == []
+
+
+def test_a_digest_link_works_in_a_browser_without_signing_in(
+    live_server: Any, demo_user: Any, page: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from amity.people.models import Interaction
+    from amity.reminders import digest
+
+    monkeypatch.setenv("AMITY_BASE_URL", live_server.url)
+    content = digest.compose(owner=demo_user)
+    _, html = digest.render(content)
+    item = next(item for item in content["items"] if not item["done"])
+    [done] = re.findall(r'href="([^"]+/r/done/[^"]+)"', html)[:1]
+    assert done == item["links"]["done"]
+    before = Interaction.objects.filter(owner=demo_user).count()
+    # The mail as a page, its button clicked, in a browser with no session.
+    page.set_content(html)
+    page.get_by_role("link", name="Log it done").first.click()
+    page.wait_for_url(re.compile(r".*/r/done/.*"))
+    assert page.get_by_role("heading", name="Done").is_visible()
+    assert Interaction.objects.filter(owner=demo_user).count() == before + 1
+    page.get_by_role("button", name="Undo").click()
+    assert page.get_by_role("heading", name="Undone").is_visible()
+    assert Interaction.objects.filter(owner=demo_user).count() == before

@@ -63,7 +63,7 @@ def test_a_mailed_done_link_logs_the_touch_without_a_login_and_can_be_undone(
     response = browser.get(path(done[0]))
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     page = response.content.decode()
     assert "Logged a" in page and "Undo" in page
     assert "_auth_user_id" not in browser.session  # it did not sign anyone in

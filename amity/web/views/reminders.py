@@ -17,9 +17,11 @@ from amity.reminders.models import ReminderProfile
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The token is in the address: keep it out of caches, Referer headers and indexes.
+    # The token is in the address: keep it out of caches, other sites' Referer headers
+    # and indexes. Not "no-referrer": browsers then send "Origin: null" with the undo
+    # form, and CSRF protection rightly refuses it.
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
