@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 from icalendar import Calendar, Event
 
-from amity import config
+from amity import __version__, config
 from amity.domain import nudges
 from amity.domain.strength import from_ts
 from amity.network.introductions import pending_intro_steps
@@ -39,6 +40,10 @@ THANKS_OVERDUE_DAYS = 3
 # generated 100k network has ~8,000 unthanked helpers in the last 180 days).
 THANKS_LIMIT = 20
 DOMAIN = "amity"
+# Bump when what the feed shows changes shape: kept feeds are then rendered afresh.
+FEED_VERSION = 2
+# A kept feed is for one day (its key names the day); a day and a bit bounds the memory.
+FEED_CACHE_SECONDS = 26 * 3600
 
 
 def _hash(token: str) -> str:
@@ -257,7 +262,37 @@ def render_feed(entries: Iterable[Entry], *, day: dt.date) -> bytes:
     return calendar.to_ical()
 
 
+def feed_key(*, owner: AbstractBaseUser, day: dt.date, kinds: Iterable[str]) -> str:
+    """Hash everything the feed of `day` depends on: Today's fingerprint and the feed's settings.
+
+    Today's fingerprint stamps the people, their summaries (so every interaction),
+    snoozes, ticked-off picks and introductions; the rest is the feed's own settings.
+    """
+    parts = [
+        FEED_VERSION,
+        __version__,
+        owner.pk,
+        today.fingerprint(owner=owner, day=day),
+        sorted(kinds),
+        config.CALENDAR_CIRCLES.value(),
+        config.BASE_URL.value(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def feed_for(*, owner: AbstractBaseUser, day: dt.date | None = None) -> bytes:
-    """Return the owner's whole feed as iCalendar bytes."""
+    """Return the owner's whole feed as iCalendar bytes (kept while nothing it shows changes).
+
+    A calendar app polls every few hours and the network rarely changed since: the
+    rendered feed is kept in Django's cache under `feed_key`, derived from the same
+    stamps Today's own cache uses, and tested to equal a fresh rendering after each
+    kind of change.
+    """
     _, day = resolve_as_of(day)
-    return render_feed(feed_entries(owner=owner, day=day), day=day)
+    kinds = preferences.calendar_kinds(preferences.profile_or_default(owner=owner))
+    key = f"amity.reminders.feed.{feed_key(owner=owner, day=day, kinds=kinds)}"
+    body: bytes | None = cache.get(key)
+    if body is None:
+        body = render_feed(feed_entries(owner=owner, day=day, kinds=kinds), day=day)
+        cache.set(key, body, timeout=FEED_CACHE_SECONDS)
+    return body

@@ -14,6 +14,16 @@ from tests.histories import with_history
 from tests.reminders.servers import Inbox, smtp_server
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Start each test with no kept calendar feed (the cache outlives a test's rollback)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     """Run aiosmtpd and point AMITY_EMAIL_URL at it."""

@@ -133,3 +133,43 @@ def test_each_user_chooses_what_their_feed_holds(network: Any, user: Any) -> Non
     cli("reminders", "--calendar-kinds", "default")
     prefixes = {uid.split("-", 1)[0] for uid in uids(calendar.feed_for(owner=user))}
     assert {"birthday", "work", "connected", "today", "thanks"} <= prefixes
+
+
+def test_the_kept_feed_equals_a_fresh_one_after_every_kind_of_change(
+    network: Any, user: Any, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from amity.network.introductions import propose_introduction
+    from amity.people import services, timeline
+    from amity.relationships import today
+
+    def fresh() -> bytes:
+        day = timezone.localdate()
+        return calendar.render_feed(calendar.feed_entries(owner=user, day=day), day=day)
+
+    grace, alan, katherine = network["grace"], network["alan"], network["katherine"]
+    changes = [
+        lambda: services.update_person(person=alan, birthday=dt.date(1912, 6, 23)),
+        lambda: timeline.log_interaction(
+            owner=user, people=[katherine], intent="deposit", subtype="thanks"
+        ),
+        lambda: today.snooze(person=grace, until=timezone.localdate() + dt.timedelta(days=9)),
+        lambda: propose_introduction(owner=user, a=alan, b=katherine),
+        lambda: cli("reminders", "--calendar-kinds", "birthdays,introductions"),
+        lambda: services.delete_person(person=grace),
+    ]
+    before = calendar.feed_for(owner=user)
+    assert before == fresh()
+    for change in changes:
+        change()
+        kept = calendar.feed_for(owner=user)
+        assert kept == fresh()
+        assert kept != before  # each change shows
+        before = kept
+    # Unchanged, the kept feed is served without building events again.
+    monkeypatch.setattr(calendar, "feed_entries", lambda **kw: pytest.fail("rebuilt"))
+    assert calendar.feed_for(owner=user) == before
+    # Unchanged, a calendar app's conditional poll gets a 304 and no body.
+    url = cli("calendar", "url")
+    first = fetch(client, url)
+    again = client.get(path_of(url), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import zoneinfo
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -63,9 +64,14 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     owner = calendar.owner_of(token)
     if owner is None:
         raise Http404("no such calendar")
-    response = HttpResponse(
-        calendar.feed_for(owner=owner), content_type="text/calendar; charset=utf-8"
-    )
+    body = calendar.feed_for(owner=owner)
+    # Calendar apps that send If-None-Match get a 304 while the feed is unchanged.
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
     response["Cache-Control"] = "private, max-age=900"
     return response
 
