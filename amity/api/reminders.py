@@ -1,8 +1,8 @@
-"""Serve the reminders: the digest as it would be mailed now, and the weekly review.
+"""Serve the reminders: the digest as it would be mailed now, the weekly review, settings.
 
-The shapes are the ones `amity digest --json` prints (DigestPublic, whose "review" is
-ReviewPublic). Reading them sends nothing: the worker mails the digest, `amity digest`
-sends it by hand.
+The shapes are the ones `amity digest --json` (DigestPublic, whose "review" is
+ReviewPublic) and `amity reminders --json` (ReminderSettingsPublic) print. Reading them
+sends nothing: the worker mails the digest, `amity digest` sends it by hand.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from amity.api.auth import current_user
 from amity.api.relationships import TodayItem, TodayNetwork
-from amity.reminders import digest, review
+from amity.api.schemas import ErrorResponse
+from amity.reminders import digest, preferences, review
 
 router = Router(tags=["reminders"])
 
@@ -153,3 +154,59 @@ def get_digest(request: HttpRequest, with_review: bool = False) -> Any:
 def get_review(request: HttpRequest) -> Any:
     """Return the week ending today: deposits, withdrawals, circles moved, ties revived."""
     return review.weekly_review(owner=current_user(request), day=timezone.localdate())
+
+
+class ReminderSettingsPublic(Schema):
+    """When the digest and push reach the user, which are on, what the feed holds."""
+
+    time_zone: str
+    digest_hour: int = Field(description="hour of the user's own day, 0-23")
+    digest_days: list[str] = Field(description="mon … sun: the days the digest goes out")
+    email_digest: bool
+    push: bool
+    calendar_kinds: list[str] = Field(
+        description="birthdays, anniversaries, today, introductions, thanks"
+    )
+    last_digest_on: dt.date | None
+    last_push_on: dt.date | None
+
+
+class ReminderSettingsUpdate(Schema):
+    """The settings to change; each one left out stays as it is."""
+
+    time_zone: str | None = Field(None, description="e.g. Europe/Paris; '' for the default")
+    digest_hour: int | None = Field(None, ge=0, le=23)
+    digest_days: list[str] | None = Field(None, description='e.g. ["mon", "thu"]')
+    email_digest: bool | None = None
+    push: bool | None = None
+    calendar_kinds: list[str] | None = Field(None, description="[] for an empty feed")
+
+
+@router.get("/reminders", response=ReminderSettingsPublic, summary="Your reminder settings")
+def get_reminder_settings(request: HttpRequest) -> Any:
+    """Return your time zone, digest hour and days, channels and calendar kinds."""
+    return preferences.describe(preferences.profile_or_default(owner=current_user(request)))
+
+
+@router.patch(
+    "/reminders",
+    response={200: ReminderSettingsPublic, 422: ErrorResponse},
+    summary="Change your reminder settings",
+)
+def update_reminder_settings(request: HttpRequest, payload: ReminderSettingsUpdate) -> Any:
+    """Change the settings given; an invalid one is named and nothing changes."""
+    try:
+        profile = preferences.update_profile(
+            owner=current_user(request),
+            time_zone=payload.time_zone,
+            hour=payload.digest_hour,
+            days=None if payload.digest_days is None else ",".join(payload.digest_days),
+            email_digest=payload.email_digest,
+            push=payload.push,
+            kinds=None
+            if payload.calendar_kinds is None
+            else ",".join(payload.calendar_kinds) or "none",
+        )
+    except ValueError as exc:
+        return Status(422, {"detail": [{"field": "", "message": str(exc)}]})
+    return preferences.describe(profile)

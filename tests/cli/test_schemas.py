@@ -102,6 +102,7 @@ SHARED_SHAPES = [
     (("digest", "--dry-run"), "DigestPublic", ""),
     (("digest", "--dry-run", "--review"), "DigestPublic", ""),
     (("digest", "--dry-run", "--review"), "ReviewPublic", "review"),
+    (("reminders", "--days", "mon,thu"), "ReminderSettingsPublic", ""),
 ]
 
 
@@ -172,3 +173,29 @@ def test_the_digest_prints_what_the_api_serves_key_for_key(user, busy_network, c
     assert list(check.iter_errors({**printed, "extra": 1}))
     review = client.get("/api/v1/review").json()
     validator({"components": closed(document["components"])}, "ReviewPublic").validate(review)
+
+
+def test_the_reminder_settings_print_and_change_as_the_api_serves_them(user, client) -> None:
+    client.force_login(user)
+    document = openapi(client)
+    check = validator({"components": closed(document["components"])}, "ReminderSettingsPublic")
+    printed = cli_json("reminders", "--hour", "8", "--calendar-kinds", "birthdays")
+    served = client.get("/api/v1/reminders").json()
+    check.validate(printed)
+    check.validate(served)
+    assert printed == served
+    changed = client.patch(
+        "/api/v1/reminders",
+        {"digest_days": ["tue"], "calendar_kinds": [], "push": False},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200
+    assert cli_json("reminders") == changed.json()
+    assert (changed.json()["digest_days"], changed.json()["calendar_kinds"]) == (["tue"], [])
+    refused = client.patch(
+        "/api/v1/reminders",
+        {"calendar_kinds": ["gossip"], "push": True},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and "gossip" in refused.json()["detail"][0]["message"]
+    assert cli_json("reminders")["push"] is False

@@ -20,6 +20,8 @@ def _switch(raw: str) -> bool:
 class RemindersVerb(Verb):
     """Show or change reminder preferences."""
 
+    schema_name = "ReminderSettingsPublic"
+
     help = inspect.cleandoc(
         """Without options, show your reminder settings (also on the Reminders page).
     The digest and push go out at your hour in your own time zone; the digest on your
@@ -31,7 +33,8 @@ class RemindersVerb(Verb):
     amity reminders --revoke-links      links in digests already sent stop working
     --hour, --days and --calendar-kinds take "default" for the server's AMITY_* value.
 
-    --json: {"time_zone", "digest_hour", "digest_days", "email_digest", "push",
+    --json: the API's ReminderSettingsPublic (GET/PATCH /api/v1/reminders):
+    {"time_zone", "digest_hour", "digest_days", "email_digest", "push",
     "calendar_kinds", "last_digest_on", "last_push_on"}
     """
     )
