@@ -174,7 +174,9 @@ class ReminderSettingsPublic(Schema):
 class ReminderSettingsUpdate(Schema):
     """The settings to change; each one left out stays as it is."""
 
-    time_zone: str | None = Field(None, description="e.g. Europe/Paris; '' for the default")
+    time_zone: str | None = Field(
+        None, max_length=64, description="e.g. Europe/Paris; '' for the default"
+    )
     digest_hour: int | None = Field(None, ge=0, le=23)
     digest_days: list[str] | None = Field(None, description='e.g. ["mon", "thu"]')
     email_digest: bool | None = None

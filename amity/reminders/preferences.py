@@ -18,6 +18,7 @@ CALENDAR_KINDS = ("birthdays", "anniversaries", "today", "introductions", "thank
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Words that put a setting back to the server's default (AMITY_*).
 DEFAULT = "default"
+ZONE_NAME_MAX_LENGTH = 64  # ReminderProfile.time_zone's length
 
 
 def profile_for(*, owner: AbstractBaseUser) -> ReminderProfile:
@@ -112,9 +113,12 @@ def update_profile(
     # Parse everything first: one bad value changes nothing.
     if time_zone:
         try:
-            zoneinfo.ZoneInfo(time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {time_zone!r}") from exc
+            # Zone names are file names to zoneinfo: an absurdly long one is an OSError.
+            zoneinfo.ZoneInfo(time_zone[: ZONE_NAME_MAX_LENGTH + 1])
+            if len(time_zone) > ZONE_NAME_MAX_LENGTH:
+                raise ValueError("too long")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            raise ValueError(f"unknown time zone {time_zone[:80]!r}") from exc
     changes: dict[str, object] = {
         "time_zone": time_zone,
         "email_digest": email_digest,

@@ -181,6 +181,7 @@ def test_each_user_chooses_their_own_hour_and_days(network: Any, user: Any, smtp
         ("--days", "someday", "days 'someday'"),
         ("--calendar-kinds", "birthdays,gossip", "unknown gossip"),
         ("--time-zone", "Mars/Olympus", "unknown time zone"),
+        ("--time-zone", "x" * 5000, "unknown time zone"),  # zoneinfo: file name too long
     ],
 )
 def test_a_bad_setting_is_named_and_changes_nothing(
