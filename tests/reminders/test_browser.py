@@ -110,3 +110,30 @@ def test_a_digest_link_works_in_a_browser_without_signing_in(
     page.get_by_role("button", name="Undo").click()
     assert page.get_by_role("heading", name="Undone").is_visible()
     assert Interaction.objects.filter(owner=demo_user).count() == before
+
+
+def test_the_reminders_page_saves_the_settings_in_a_browser(
+    live_server: Any, demo_user: Any, page: Any
+) -> None:
+    from django.test import Client
+
+    from amity.reminders import preferences
+
+    client = Client()
+    client.force_login(demo_user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+    page.goto(f"{live_server.url}/reminders/")
+    assert page.get_by_text("/calendar/").first.is_visible()
+    page.get_by_label("Hour").select_option("8")
+    page.get_by_label("Sat").uncheck()
+    page.get_by_label("Sun").uncheck()
+    page.get_by_label("Overdue thank-yous").uncheck()
+    page.get_by_role("button", name="Save reminder settings").click()
+    assert page.get_by_text("Reminder settings saved.").is_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "reminders.png"), full_page=True)
+    saved = preferences.describe(preferences.profile_or_default(owner=demo_user))
+    assert saved["digest_hour"] == 8
+    assert saved["digest_days"] == ["mon", "tue", "wed", "thu", "fri"]
+    assert "thanks" not in saved["calendar_kinds"] and "birthdays" in saved["calendar_kinds"]
