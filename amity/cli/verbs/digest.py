@@ -19,9 +19,9 @@ class DigestVerb(Verb):
         """The digest is today's short list (the same people, reasons and 60-second
     actions as `amity today`) with links to log a touch done or snooze it, pending
     introductions, who to thank and, on AMITY_REVIEW_DAY, the weekly review. The
-    worker mails it by itself at AMITY_DIGEST_HOUR in your time zone
-    (`amity reminders`); this verb sends it now to your account's address through
-    AMITY_EMAIL_URL.
+    worker mails it by itself at your hour, on your days, in your time zone
+    (`amity reminders --hour --days --time-zone`); this verb sends it now to your
+    account's address through AMITY_EMAIL_URL.
 
     The "done" and "snooze" links are signed for you alone, work without a login
     for 10 days, and stop working after `amity reminders --revoke-links`.
