@@ -165,6 +165,9 @@ def test_the_kept_feed_equals_a_fresh_one_after_every_kind_of_change(
         assert kept == fresh()
         assert kept != before  # each change shows
         before = kept
+    # The introduction's next step is in the feed, with a link to it.
+    [intro] = [e for uid, e in uids(before).items() if uid.startswith("intro-")]
+    assert "/intros/" in str(intro["DESCRIPTION"])
     # Unchanged, the kept feed is served without building events again.
     monkeypatch.setattr(calendar, "feed_entries", lambda **kw: pytest.fail("rebuilt"))
     assert calendar.feed_for(owner=user) == before
