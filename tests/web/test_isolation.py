@@ -131,8 +131,9 @@ def test_it_checks_every_route_that_takes_an_id() -> None:
     with_ids = {
         p.name for p in web_urls.urlpatterns if isinstance(p, URLPattern) and p.pattern.converters
     }
-    # The calendar feed takes a secret token, not an id: tests/reminders/test_calendar.py.
-    assert with_ids - {"calendar_feed"} == set(ROUTES)
+    # The calendar feed and the digest's one-click links take a secret or signed token,
+    # not an id: tests/reminders/test_calendar.py and tests/reminders/test_links.py.
+    assert with_ids - {"calendar_feed", "reminder_link"} == set(ROUTES)
 
 
 @pytest.mark.parametrize(("name", "spec"), CASES, ids=IDS)
