@@ -107,6 +107,8 @@ def test_a_digest_link_works_in_a_browser_without_signing_in(
     page.wait_for_url(re.compile(r".*/r/done/.*"))
     assert page.get_by_role("heading", name="Done").is_visible()
     assert Interaction.objects.filter(owner=demo_user).count() == before + 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "digest-link.png"), full_page=True)
     page.get_by_role("button", name="Undo").click()
     assert page.get_by_role("heading", name="Undone").is_visible()
     assert Interaction.objects.filter(owner=demo_user).count() == before
