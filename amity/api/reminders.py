@@ -1,7 +1,8 @@
 """Serve the reminders: the digest as it would be mailed now, the weekly review, settings.
 
 The shapes are the ones `amity digest --json` (DigestPublic, whose "review" is
-ReviewPublic) and `amity reminders --json` (ReminderSettingsPublic) print. Reading them
+ReviewPublic), `amity reminders --json` (ReminderSettingsPublic) and `amity calendar
+url|reset --json` (CalendarFeedPublic) print. Reading them
 sends nothing: the worker mails the digest, `amity digest` sends it by hand.
 """
 
@@ -17,7 +18,7 @@ from ninja import Field, Router, Schema, Status
 from amity.api.auth import current_user
 from amity.api.relationships import TodayItem, TodayNetwork
 from amity.api.schemas import ErrorResponse
-from amity.reminders import digest, preferences, review
+from amity.reminders import calendar, digest, preferences, review
 
 router = Router(tags=["reminders"])
 
@@ -212,3 +213,21 @@ def update_reminder_settings(request: HttpRequest, payload: ReminderSettingsUpda
     except ValueError as exc:
         return Status(422, {"detail": [{"field": "", "message": str(exc)}]})
     return preferences.describe(profile)
+
+
+class CalendarFeedPublic(Schema):
+    """The private address a calendar app subscribes to."""
+
+    url: str = Field(description="secret: anyone with it can read the feed")
+
+
+@router.get("/calendar", response=CalendarFeedPublic, summary="Your calendar feed's address")
+def get_calendar_feed(request: HttpRequest) -> Any:
+    """Return your private iCalendar address (made on first use)."""
+    return {"url": calendar.feed_url(calendar.feed_token(owner=current_user(request)))}
+
+
+@router.post("/calendar/reset", response=CalendarFeedPublic, summary="A new feed address")
+def reset_calendar_feed(request: HttpRequest) -> Any:
+    """Replace your feed address; the old one, and the digest links already sent, stop."""
+    return {"url": calendar.feed_url(calendar.reset_feed(owner=current_user(request)))}

@@ -103,6 +103,7 @@ SHARED_SHAPES = [
     (("digest", "--dry-run", "--review"), "DigestPublic", ""),
     (("digest", "--dry-run", "--review"), "ReviewPublic", "review"),
     (("reminders", "--days", "mon,thu"), "ReminderSettingsPublic", ""),
+    (("calendar", "url"), "CalendarFeedPublic", ""),
 ]
 
 
@@ -199,3 +200,13 @@ def test_the_reminder_settings_print_and_change_as_the_api_serves_them(user, cli
     )
     assert refused.status_code == 422 and "gossip" in refused.json()["detail"][0]["message"]
     assert cli_json("reminders")["push"] is False
+
+
+def test_the_calendar_address_prints_as_the_api_serves_it(user, client) -> None:
+    client.force_login(user)
+    printed = cli_json("calendar", "url")
+    assert client.get("/api/v1/calendar").json() == printed
+    reset = client.post("/api/v1/calendar/reset").json()
+    assert reset != printed and cli_json("calendar", "url") == reset
+    old_path = printed["url"].split("/calendar/", 1)[1]
+    assert client.get(f"/calendar/{old_path}").status_code == 404

@@ -12,6 +12,8 @@ from amity.reminders import calendar
 class CalendarVerb(Verb):
     """Print, replace or stop the private iCalendar feed."""
 
+    schema_name = "CalendarFeedPublic"
+
     help = inspect.cleandoc(
         """Subscribe your calendar app to Amity: birthdays and work anniversaries of
     people in your closer circles, today's suggested touches (with the 60-second
@@ -21,7 +23,8 @@ class CalendarVerb(Verb):
                             and the links in digests already sent stop working
     amity calendar off      no address at all until the next `url`
 
-    --json: {"url"} (url, reset) or {"stopped"} (off)
+    --json: the API's CalendarFeedPublic {"url"} (url, reset; GET /api/v1/calendar,
+    POST /api/v1/calendar/reset) or {"stopped"} (off)
     """
     )
 
