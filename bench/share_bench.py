@@ -128,6 +128,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--embed-sample", type=int, default=0, help="embed only N people")
     parser.add_argument("--skip-embed", action="store_true")
     parser.add_argument("--queries", type=int, default=20)
+    parser.add_argument(
+        "--cases", type=int, default=0, help="also time N never-seen evaluation snippets"
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile those snippets")
     return parser.parse_args()
 
 
@@ -174,6 +178,42 @@ def enrich(owner: object) -> float:
                 people.values(), ["interests", "looking_for", "can_offer"], batch_size=1000
             )
     return time.perf_counter() - started
+
+
+def time_cases(owner: object, count: int, *, profile: bool) -> list[str]:
+    """Time `services.share` on real snippets never seen before; return table rows.
+
+    The snippets (training/share/cases.jsonl) are news of ordinary length, unlike the
+    short QUERIES; with `profile`, print where the time goes (cProfile, cumulative).
+    """
+    import cProfile
+    import json
+    import pstats
+
+    from amity.network import services
+
+    path = REPO / "training" / "share" / "cases.jsonl"
+    with path.open(encoding="utf-8") as handle:
+        texts = [json.loads(line)["text"] for line in handle if line.strip()][:count]
+    profiler = cProfile.Profile() if profile else None
+    timings = []
+    for text in texts:
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        services.share(owner=owner, text=text)
+        if profiler:
+            profiler.disable()
+        timings.append((time.perf_counter() - started) * 1000)
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    timings.sort()
+    p90 = timings[int(0.9 * (len(timings) - 1))]
+    return [
+        f"| warm share, {len(timings)} real snippets never seen (median / p90 / max) | "
+        f"{statistics.median(timings):.0f} / {p90:.0f} / {timings[-1]:.0f} ms"
+        f"{' (profiled)' if profile else ''} |"
+    ]
 
 
 def main() -> None:
@@ -266,7 +306,7 @@ def main() -> None:
         services.share(owner=owner, text=QUERIES[i % len(QUERIES)])
         timings.append((time.perf_counter() - started) * 1000)
     # QUERIES[0] warmed up above; the rest of the first round are texts never seen.
-    unseen = sorted(timings[1 : len(QUERIES)])
+    unseen = sorted(timings[1 : len(QUERIES)]) or [0.0]
     seen = sorted(timings[len(QUERIES) :]) or [0.0]
     lines.append(
         f"| warm share, {len(unseen)} texts not seen before (median / max) | "
@@ -276,6 +316,8 @@ def main() -> None:
         f"| warm share, {len(seen)} repeated texts (median / max) | "
         f"{statistics.median(seen):.0f} / {seen[-1]:.0f} ms |"
     )
+    if args.cases:
+        lines.extend(time_cases(owner, args.cases, profile=args.profile))
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     started = time.perf_counter()
     subprocess.run(

