@@ -11,12 +11,18 @@ q' G q) without touching the rows. A first pass over the projections finds the f
 hundred people worth scoring; they are then scored on their full vectors, so what is
 shown is exact as long as the right people survive the first pass (checked on real
 vectors in `bench/share_rank.py` and by tests).
+
+Measuring a facet (its Gram matrix, its projection) is the costly part, about a second
+of CPU per 100,000 rows; when one facet's matrix is reloaded after an edit, the next
+sketch measures that facet again and takes the others from the previous sketch.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,8 +46,10 @@ class Moments:
     @classmethod
     def of(cls, rows: Matrix) -> Moments:
         """Measure a facet's rows."""
-        wide = rows.astype(np.float64, copy=False)
-        return cls(int(rows.shape[0]), wide.sum(axis=0), wide.T @ wide)
+        # The product in float32 (BLAS, twice float64's speed: this is most of a
+        # sketch's cost) is exact enough: cosines' spread to 1e-5.
+        gram = (rows.T @ rows).astype(np.float64)
+        return cls(int(rows.shape[0]), rows.sum(axis=0, dtype=np.float64), gram)
 
     def totals(self, query: Matrix) -> tuple[float, float]:
         """Return the sum and the sum of squares of every row's cosine with `query`."""
@@ -57,17 +65,60 @@ class Sketch:
     """dim x k: the directions (orthonormal columns)."""
     reduced: dict[str, Matrix]
     moments: dict[str, Moments]
+    sources: dict[str, weakref.ref[Matrix]] = field(default_factory=dict)
+    """The matrices measured, held weakly: a later sketch reuses the parts of facets
+    whose matrix is still the same object (only an edited facet is measured again)."""
 
     @classmethod
     def build(cls, facets: Mapping[str, Matrix], dimensions: int = DIMENSIONS) -> Sketch:
-        """Find the main directions of all the facets' rows and project each facet on them."""
-        moments = {name: Moments.of(rows) for name, rows in facets.items()}
-        dim = next(iter(facets.values())).shape[1] if facets else 0
-        gram = sum((m.gram for m in moments.values()), np.zeros((dim, dim)))
-        # The eigenvectors of the summed Gram matrix are the right singular vectors of
-        # all rows stacked: the directions that keep the most of every cosine.
-        values, vectors = np.linalg.eigh(gram)
-        keep = np.argsort(values)[::-1][: min(dimensions, dim)]
-        basis = np.ascontiguousarray(vectors[:, keep], dtype=np.float32)
-        reduced = {name: np.ascontiguousarray(rows @ basis) for name, rows in facets.items()}
-        return cls(basis, reduced, moments)
+        """Find the main directions of all the facets' rows and project each facet on them.
+
+        Facets whose matrix a recent sketch already measured are taken from it, with its
+        directions (any directions serve the first pass; the shortlist is scored exactly).
+        """
+        previous = _recent_sharing(facets)
+        moments, reduced = {}, {}
+        for name, rows in facets.items():
+            if previous is not None and previous.measured(name, rows):
+                moments[name], reduced[name] = previous.moments[name], previous.reduced[name]
+            else:
+                moments[name] = Moments.of(rows)
+        if previous is not None:
+            basis = previous.basis
+        else:
+            dim = next(iter(facets.values())).shape[1] if facets else 0
+            gram = sum((m.gram for m in moments.values()), np.zeros((dim, dim)))
+            # The eigenvectors of the summed Gram matrix are the right singular vectors
+            # of all rows stacked: the directions that keep the most of every cosine.
+            values, vectors = np.linalg.eigh(gram)
+            keep = np.argsort(values)[::-1][: min(dimensions, dim)]
+            basis = np.ascontiguousarray(vectors[:, keep], dtype=np.float32)
+        for name, rows in facets.items():
+            if name not in reduced:
+                reduced[name] = np.ascontiguousarray(rows @ basis)
+        sources = {name: weakref.ref(rows) for name, rows in facets.items()}
+        sketch = cls(basis, reduced, moments, sources)
+        with _RECENT_LOCK:
+            _RECENT.append(sketch)
+            del _RECENT[:-KEEP_RECENT]
+        return sketch
+
+    def measured(self, name: str, rows: Matrix) -> bool:
+        """Say whether this sketch measured exactly this matrix as facet `name`."""
+        source = self.sources.get(name)
+        return source is not None and source() is rows
+
+
+KEEP_RECENT = 4
+"""Sketches remembered for reuse (one per owner and facet set, in practice)."""
+_RECENT: list[Sketch] = []
+_RECENT_LOCK = threading.Lock()
+
+
+def _recent_sharing(facets: Mapping[str, Matrix]) -> Sketch | None:
+    """Return the newest remembered sketch that measured one of these matrices."""
+    with _RECENT_LOCK:
+        for sketch in reversed(_RECENT):
+            if any(sketch.measured(name, rows) for name, rows in facets.items()):
+                return sketch
+    return None
