@@ -77,6 +77,9 @@ class Tuning:
     """How many people to show, labelled long shots, when nobody stands out."""
     support: float = 0.0
     """How much each further facet above the network's mean adds (its z-score times this)."""
+    need_from: float | None = None
+    """Standing (above the chance peak) from which someone can meet a need; None: the
+    same as `maybe`. Needs are one facet against one, so support does not apply."""
     shortlist: bool = False
     """Whether a large network is first scanned in fewer dimensions (`sketch.Sketch`).
     Not for the lexical fallback: its vectors are new for every text, and building the
@@ -101,6 +104,8 @@ MODEL_TUNING = Tuning(
     maybe=MAYBE_FROM,
     min_cosine=0.0,
     support=0.5,
+    # Where "maybe" began before support: the judged introduction pairs were set on it.
+    need_from=-0.5,
     shortlist=True,
 )
 LEXICAL_TUNING = Tuning(
@@ -406,7 +411,7 @@ def helpers_for_needs(
 
     As for a shared text, a helper's cosine counts by how far it stands above that
     facet's cosines to the same need across the network (mean and spread measured on
-    up to `sample` rows), and only standings from "maybe" up are kept.
+    up to `sample` rows), and only standings from `need_from` up are kept.
     """
     rng = np.random.default_rng(seed)
     found: dict[tuple[int, int], NeedMatch] = {}
@@ -421,7 +426,7 @@ def helpers_for_needs(
         mean = (spread.sum(axis=1) + k * tuning.prior_mean) / (n + k)
         var = (((spread - mean[:, None]) ** 2).sum(axis=1) + k * tuning.prior_std**2) / (n + k)
         std = np.sqrt(np.maximum(var, 1e-12))
-        floor = chance_peak(rows) + tuning.maybe
+        floor = chance_peak(rows) + (tuning.maybe if tuning.need_from is None else tuning.need_from)
         near = nearest_rows(seeks.matrix, facet.matrix, neighbours)
         for q, seeker in enumerate(seeks.ids):
             for j, cosine in zip(near.indices[q], near.scores[q], strict=True):
