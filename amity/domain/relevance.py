@@ -226,7 +226,7 @@ class FacetIndex:
     the person whose vector is row i of that facet, and `where[name][p]` the row of the
     person at position p (-1: none). Building it sorts all the ids, which at 100,000
     people costs more than ranking, so callers keep it while the vectors last; the
-    sketch for large networks is made on first use and kept with it.
+    sketch for large networks is made in the background on first use and kept with it.
     """
 
     ids: NDArray[np.int64]
@@ -234,6 +234,7 @@ class FacetIndex:
     rows: dict[str, NDArray[np.int64]]
     where: dict[str, NDArray[np.int64]]
     sketches: dict[tuple[str, ...], Sketch] = field(default_factory=dict)
+    building: set[tuple[str, ...]] = field(default_factory=set)
 
     @classmethod
     def build(cls, facets: Mapping[str, FacetVectors]) -> FacetIndex:
@@ -250,16 +251,35 @@ class FacetIndex:
         return cls(ids, kept, rows, where)
 
     def sketch(self, names: tuple[str, ...]) -> Sketch:
-        """Return the sketch of these facets, making it the first time (about a second)."""
+        """Return the sketch of these facets, making it now if need be (about a second)."""
+        with _BUILD_LOCK:
+            with _SKETCH_LOCK:
+                found = self.sketches.get(names)
+            if found is None:
+                found = Sketch.build({name: self.facets[name].matrix for name in names})
+                with _SKETCH_LOCK:
+                    self.sketches[names] = found
+            return found
+
+    def sketch_if_ready(self, names: tuple[str, ...]) -> Sketch | None:
+        """Return the sketch of these facets if made, else start making it and return None.
+
+        It is made in a background thread: a one-off `amity share` never waits for it,
+        and a server's next texts use it once it is there (until then, the exact scan).
+        """
         with _SKETCH_LOCK:
-            if names not in self.sketches:
-                self.sketches[names] = Sketch.build(
-                    {name: self.facets[name].matrix for name in names}
-                )
-            return self.sketches[names]
+            if names in self.sketches:
+                return self.sketches[names]
+            if names not in self.building:
+                self.building.add(names)
+                threading.Thread(target=self.sketch, args=(names,), daemon=True).start()
+        return None
 
 
 _SKETCH_LOCK = threading.Lock()
+"""Guards `sketches` and `building`; held only for a look, never while building."""
+_BUILD_LOCK = threading.Lock()
+"""One sketch is made at a time (they share reusable parts, and two cores)."""
 
 
 @dataclass(frozen=True)
@@ -312,7 +332,9 @@ def score_people(query: Matrix, index: FacetIndex, tuning: Tuning) -> Scored:
     return Scored(everyone, index.ids, pool(z, tuning), z, cosines, names, compared)
 
 
-def shortlist_people(query: Matrix, index: FacetIndex, tuning: Tuning) -> Scored:
+def shortlist_people(
+    query: Matrix, index: FacetIndex, tuning: Tuning, sketch: Sketch | None = None
+) -> Scored:
     """Return the exact standing of the `SHORTLIST` people a sketched first pass finds.
 
     Each facet's mean and spread come exactly from its moments; the first pass ranks
@@ -320,7 +342,7 @@ def shortlist_people(query: Matrix, index: FacetIndex, tuning: Tuning) -> Scored
     it keeps are scored again on their full vectors.
     """
     names = tuple(name for name in tuning.facets if name in index.facets)
-    sketch = index.sketch(names)
+    sketch = sketch or index.sketch(names)
     moments = {}
     for name in names:
         found = sketch.moments[name]
@@ -348,9 +370,14 @@ def shortlist_people(query: Matrix, index: FacetIndex, tuning: Tuning) -> Scored
 
 def rank_for_share(query: Matrix, index: FacetIndex, tuning: Tuning, *, limit: int) -> Ranking:
     """Return who to show for a text: those who stand out, else the best long shots."""
-    sizes = sum(int(index.facets[f].ids.size) for f in tuning.facets if f in index.facets)
+    names = tuple(name for name in tuning.facets if name in index.facets)
+    sizes = sum(int(index.facets[name].ids.size) for name in names)
     large = tuning.shortlist and sizes >= SHORTLIST_FROM
-    scored = (shortlist_people if large else score_people)(query, index, tuning)
+    sketch = index.sketch_if_ready(names) if large else None
+    if sketch is not None:
+        scored = shortlist_people(query, index, tuning, sketch)
+    else:
+        scored = score_people(query, index, tuning)
     finite = np.flatnonzero(np.isfinite(scored.score))
     if finite.size == 0 or limit <= 0:
         return Ranking([], stands_out=False)
