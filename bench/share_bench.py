@@ -181,7 +181,7 @@ def enrich(owner: object) -> float:
 
 
 def wait_for_sketch(owner: object) -> str:
-    """Wait for the sketch the first share started making; return its table row."""
+    """Make the sketch the second share would start making; return its table row."""
     from amity.domain import relevance
     from amity.network import profiles
 
@@ -191,8 +191,8 @@ def wait_for_sketch(owner: object) -> str:
     started, used = time.perf_counter(), time.process_time()
     index.sketch(names)
     return (
-        f"| the sketch for the shortlist (made in the background after the first share; "
-        f"waited for here) | {time.perf_counter() - started:.2f} s "
+        f"| the sketch for the shortlist (a server makes it in the background from the "
+        f"second share on; made here at once) | {time.perf_counter() - started:.2f} s "
         f"(this thread {time.process_time() - used:.2f} s CPU) |"
     )
 

@@ -226,7 +226,7 @@ class FacetIndex:
     the person whose vector is row i of that facet, and `where[name][p]` the row of the
     person at position p (-1: none). Building it sorts all the ids, which at 100,000
     people costs more than ranking, so callers keep it while the vectors last; the
-    sketch for large networks is made in the background on first use and kept with it.
+    sketch for large networks is made in the background on second use and kept with it.
     """
 
     ids: NDArray[np.int64]
@@ -234,6 +234,7 @@ class FacetIndex:
     rows: dict[str, NDArray[np.int64]]
     where: dict[str, NDArray[np.int64]]
     sketches: dict[tuple[str, ...], Sketch] = field(default_factory=dict)
+    asked: set[tuple[str, ...]] = field(default_factory=set)
     building: set[tuple[str, ...]] = field(default_factory=set)
 
     @classmethod
@@ -262,17 +263,20 @@ class FacetIndex:
             return found
 
     def sketch_if_ready(self, names: tuple[str, ...]) -> Sketch | None:
-        """Return the sketch of these facets if made, else start making it and return None.
+        """Return the sketch of these facets if made; else maybe start making it.
 
-        It is made in a background thread: a one-off `amity share` never waits for it,
-        and a server's next texts use it once it is there (until then, the exact scan).
+        It is started on the second text ranked with this index, in a background thread:
+        a one-off `amity share` ranks once and never pays for it, and a server's texts
+        use the exact scan until it is there. The thread is not a daemon: OpenBLAS
+        hangs at exit under a daemon thread still in a matrix product.
         """
         with _SKETCH_LOCK:
             if names in self.sketches:
                 return self.sketches[names]
-            if names not in self.building:
+            if names in self.asked and names not in self.building:
                 self.building.add(names)
-                threading.Thread(target=self.sketch, args=(names,), daemon=True).start()
+                threading.Thread(target=self.sketch, args=(names,), name="amity-sketch").start()
+            self.asked.add(names)
         return None
 
 
