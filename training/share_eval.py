@@ -329,13 +329,22 @@ def _auc(scores: np.ndarray, positive: np.ndarray) -> float | None:
 # -- the command ----------------------------------------------------------------------
 
 
-def sweep(
-    dev: list[dict[str, Any]],
-    queries: Matrix,
-    facets: dict[str, FacetVectors],
-    ids: dict[str, int],
-    base: Tuning,
-) -> None:
+@dataclass
+class DevPart:
+    """The dev cases, their texts' vectors and the profiles' facets, ready to rank."""
+
+    cases: list[dict[str, Any]]
+    queries: Matrix
+    facets: dict[str, FacetVectors]
+    ids: dict[str, int]
+
+    def rows(self, tuning: Tuning) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Return the figures of all cases and of those sharing no word, under `tuning`."""
+        tallies = evaluate_share(self.cases, self.queries, self.facets, self.ids, tuning)
+        return tallies["all"].row(), tallies["no_shared_word"].row()
+
+
+def sweep(dev: DevPart, base: Tuning) -> None:
     """Print dev metrics over a grid of facet sets, pooling and support (tuning aid)."""
     every = relevance.SHARE_FACETS
     sets = {
@@ -347,8 +356,7 @@ def sweep(
     grid = [(t, 0.0) for t in (0.3, 1.0)] + [(0.0, s) for s in (0.0, 0.3, 0.5, 0.7, 1.0)]
     for (name, chosen), (temperature, support) in itertools.product(sets.items(), grid):
         tuning = dataclasses.replace(base, facets=chosen, temperature=temperature, support=support)
-        tallies = evaluate_share(dev, queries, facets, ids, tuning)
-        a, n = tallies["all"].row(), tallies["no_shared_word"].row()
+        a, n = dev.rows(tuning)
         print(
             f"{name:14} t={temperature:<4} support={support:<4} top1 {a['top1']} "
             f"top3 {a['top3']} no-word top1 {n['top1']} | said nobody "
@@ -446,18 +454,12 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def label_sweep(
-    dev: list[dict[str, Any]],
-    queries: Matrix,
-    facets: dict[str, FacetVectors],
-    ids: dict[str, int],
-    base: Tuning,
-) -> None:
+def label_sweep(dev: DevPart, base: Tuning) -> None:
     """Print how right each confidence label is on dev, over a grid of thresholds."""
     for strong, maybe in itertools.product((1.0, 1.5, 2.0, 2.5), (-0.5, 0.0, 0.5, 1.0)):
         if maybe < strong:
             tuning = dataclasses.replace(base, strong=strong, maybe=maybe)
-            row = evaluate_share(dev, queries, facets, ids, tuning)["all"].row()
+            row = dev.rows(tuning)[0]
             print(
                 f"strong from {strong:+} maybe from {maybe:+}: {row['top_by_label']}, said "
                 f"nobody {row['said_nobody_wrongly']}/{row['cases']}, null "
@@ -473,8 +475,8 @@ def run_sweep(data: Path, backend: str, *, labels: bool = False) -> int:
     texts = [facet_texts(p) for p in people]
     encoder = make_encoder(backend, [t["profile"] for t in texts] + [c["text"] for c in cases])
     facets = facet_vectors(people, encoder)
-    grid = label_sweep if labels else sweep
-    grid(dev, encoder.encode([c["text"] for c in dev]), facets, ids, tuning_of(encoder))
+    part = DevPart(dev, encoder.encode([c["text"] for c in dev]), facets, ids)
+    (label_sweep if labels else sweep)(part, tuning_of(encoder))
     return 0
 
 
