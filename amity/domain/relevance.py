@@ -159,14 +159,6 @@ def shrunk_moments(total: float, squares: float, n: int, tuning: Tuning) -> tupl
     return mean, max(float(np.sqrt(spread / max(n + k, 1e-9))), 1e-6)
 
 
-def standardise(scores: NDArray[np.float32], tuning: Tuning) -> NDArray[np.float32]:
-    """Return z-scores of one facet's cosines, shrunk towards the prior on few people."""
-    wide = scores.astype(np.float64)
-    mean, std = shrunk_moments(float(wide.sum()), float(wide @ wide), scores.size, tuning)
-    z: NDArray[np.float32] = ((scores - mean) / std).astype(np.float32)
-    return z
-
-
 def soft_maximum(z: NDArray[np.float32], temperature: float) -> NDArray[np.float32]:
     """Pool each row's values (-inf = missing facet) by a softmax-weighted mean."""
     top = z.max(axis=1, keepdims=True)
@@ -290,9 +282,8 @@ _BUILD_LOCK = threading.Lock()
 class Scored:
     """The pooled standing of every person scored for one text (the readable reference)."""
 
-    positions: NDArray[np.int64]
-    """Who was scored: positions in the index's `ids` (everyone, or a shortlist)."""
     ids: NDArray[np.int64]
+    """Who was scored (everyone, or a shortlist)."""
     score: NDArray[np.float32]
     z: NDArray[np.float32]
     """Person x facet z-scores (-inf: no such facet, or nothing in common)."""
@@ -332,14 +323,18 @@ def score_people(query: Matrix, index: FacetIndex, tuning: Tuning) -> Scored:
         z[index.rows[name], column] = _facet_z(raw, moments, tuning)
         cosines[index.rows[name], column] = raw
     compared = sum(int(index.facets[name].ids.size) for name in names)
-    everyone = np.arange(index.ids.size)
-    return Scored(everyone, index.ids, pool(z, tuning), z, cosines, names, compared)
+    return Scored(index.ids, pool(z, tuning), z, cosines, names, compared)
 
 
 def shortlist_people(
-    query: Matrix, index: FacetIndex, tuning: Tuning, sketch: Sketch | None = None
+    query: Matrix,
+    index: FacetIndex,
+    tuning: Tuning,
+    sketch: Sketch | None = None,
+    *,
+    size: int = SHORTLIST,
 ) -> Scored:
-    """Return the exact standing of the `SHORTLIST` people a sketched first pass finds.
+    """Return the exact standing of the `size` people a sketched first pass finds.
 
     Each facet's mean and spread come exactly from its moments; the first pass ranks
     everyone by the same pooled standing computed on projected vectors, and the people
@@ -358,7 +353,7 @@ def shortlist_people(
         raw = sketch.reduced[name] @ projected
         rough[column, index.rows[name]] = _facet_z(raw, moments[name], tuning)
     first = pool(rough.T, tuning)
-    keep = min(SHORTLIST, first.size)
+    keep = min(size, first.size)
     chosen = np.argpartition(-first, keep - 1)[:keep] if keep else np.zeros(0, np.int64)
     z = np.full((chosen.size, len(names)), -np.inf, dtype=np.float32)
     cosines = np.zeros_like(z)
@@ -369,7 +364,7 @@ def shortlist_people(
         z[has, column] = _facet_z(raw, moments[name], tuning)
         cosines[has, column] = raw
     compared = sum(int(index.facets[name].ids.size) for name in names)
-    return Scored(chosen, index.ids[chosen], pool(z, tuning), z, cosines, names, compared)
+    return Scored(index.ids[chosen], pool(z, tuning), z, cosines, names, compared)
 
 
 def rank_for_share(query: Matrix, index: FacetIndex, tuning: Tuning, *, limit: int) -> Ranking:
@@ -379,7 +374,7 @@ def rank_for_share(query: Matrix, index: FacetIndex, tuning: Tuning, *, limit: i
     large = tuning.shortlist and sizes >= SHORTLIST_FROM
     sketch = index.sketch_if_ready(names) if large else None
     if sketch is not None:
-        scored = shortlist_people(query, index, tuning, sketch)
+        scored = shortlist_people(query, index, tuning, sketch, size=max(SHORTLIST, limit))
     else:
         scored = score_people(query, index, tuning)
     finite = np.flatnonzero(np.isfinite(scored.score))
