@@ -69,6 +69,21 @@ class Counts:
         return asdict(self)
 
 
+@dataclass
+class Outcome:
+    """What publishing an import does: counts, skips, and the people it touched.
+
+    `rows` are the people the import created or changed (with their `diffs`);
+    `new_interactions` counts the interactions it created, by person id.
+    """
+
+    people: Counts
+    interactions: Counts
+    skipped: Counter[str]
+    rows: list[PersonRow]
+    new_interactions: Counter[int]
+
+
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     """Yield consecutive slices of at most `size` items."""
     for start in range(0, len(items), size):
@@ -81,9 +96,9 @@ def apply_batch(
     batch: ImportBatch,
     progress: Progress,
     dry_run: bool = False,
-    on_publish: Callable[[Counts, Counts, Counter[str]], None] | None = None,
-) -> tuple[Counts, Counts, Counter[str]]:
-    """Write `batch` for `owner`; return people counts, interaction counts and skips.
+    on_publish: Callable[[Outcome], None] | None = None,
+) -> Outcome:
+    """Write `batch` for `owner`; return what it created, changed and skipped.
 
     `on_publish` runs inside the transaction that makes the rows visible (to record
     the run with them); a dry run stages, counts and discards.
@@ -98,16 +113,18 @@ def apply_batch(
         for row in index.rows:
             if row.status:
                 setattr(people, row.status, getattr(people, row.status) + 1)
+        touched = [row for row in index.rows if row.status in ("created", "updated")]
+        outcome = Outcome(people, plan.counts, skipped, touched, plan.new_by_person)
         if dry_run:
             staging.discard(staging_id)
-            return people, plan.counts, skipped
+            return outcome
         progress.phase("Publishing", None)
         with transaction.atomic():
             staging.publish(staging_id=staging_id, owner_id=owner.pk)
             _finish_people(owner, index, new_rows, progress)
             _finish_interactions(plan)
             if on_publish is not None:
-                on_publish(people, plan.counts, skipped)
+                on_publish(outcome)
     except BaseException:
         staging.discard(staging_id)
         raise
@@ -119,7 +136,7 @@ def apply_batch(
         with transaction.atomic():
             timeline.refresh_summaries(person_ids=part)
         progress.advance(len(part))
-    return people, plan.counts, skipped
+    return outcome
 
 
 def _match(
@@ -342,6 +359,7 @@ class _InteractionPlan:
     changed: list[Interaction] = field(default_factory=list)
     new_links: list[tuple[int, int]] = field(default_factory=list)
     affected: set[int] = field(default_factory=set)
+    new_by_person: Counter[int] = field(default_factory=Counter)
 
 
 def _stage_interactions(
@@ -372,6 +390,7 @@ def _stage_interactions(
         if stored is None:
             fresh.append((record, people))
             plan.affected.update(person_ids)
+            plan.new_by_person.update(person_ids)
             plan.counts.created += 1
             continue
         pk, *old = stored

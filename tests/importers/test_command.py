@@ -45,9 +45,11 @@ def test_it_answers_in_json_with_a_stable_shape(user) -> None:
         "people",
         "interactions",
         "skipped",
+        "skipped_at",
         "totals",
         "seconds",
         "run_id",
+        "changes",
     }
     assert data["interactions"] == {"created": 5, "updated": 0, "unchanged": 0}
     assert data["totals"]["skipped"] == 5 and isinstance(data["run_id"], int)
