@@ -63,7 +63,9 @@ def parse_interactions(source: SourceFile, options: ParseOptions) -> ImportBatch
         key_basis = f"{_key_of(ref)}|{when.isoformat()}|{channel}"
         external_id = "row:" + hashlib.sha1(key_basis.encode()).hexdigest()
         if external_id in seen:
-            batch.skip("duplicate row (same person, time and channel)")
+            batch.skip(
+                "duplicate row (same person, time and channel)", origin=source.name, line=line
+            )
             continue
         seen.add(external_id)
         batch.interactions.append(
