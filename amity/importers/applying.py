@@ -113,7 +113,11 @@ def apply_batch(
         for row in index.rows:
             if row.status:
                 setattr(people, row.status, getattr(people, row.status) + 1)
-        touched = [row for row in index.rows if row.status in ("created", "updated")]
+        touched = [
+            row
+            for row in index.rows
+            if row.status in ("created", "updated") or row.pk in plan.new_by_person
+        ]
         outcome = Outcome(people, plan.counts, skipped, touched, plan.new_by_person)
         if dry_run:
             staging.discard(staging_id)

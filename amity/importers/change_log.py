@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amity.core.bulk_writing import Inserter
-from amity.importers.models import ImportChange
+from amity.importers.models import ImportChange, ImportRun
 from amity.importers.person_matching import PersonRow
 
 # Fields as a person reads them (the model's names otherwise).
@@ -56,6 +56,18 @@ class PersonChange:
     action: str
     fields: list[FieldChange] = field(default_factory=list)
     new_interactions: int = 0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PersonChange:
+        """Return the change `as_dict` described."""
+        fields = [FieldChange(f["field"], f["old"], f["new"]) for f in data.get("fields", [])]
+        return cls(
+            data.get("person_id"),
+            data["name"],
+            data["action"],
+            fields,
+            int(data.get("new_interactions", 0)),
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """Return the change as JSON-ready data (the API's PersonChangePublic)."""
@@ -131,3 +143,23 @@ def stored_changes(rows: Iterable[ImportChange]) -> list[PersonChange]:
         elif row.field:
             change.fields.append(FieldChange(row.field, row.old, row.new))
     return list(grouped.values())
+
+
+def stored_summary(run: ImportRun) -> dict[str, Any]:
+    """Return a finished run as `amity import --json` printed it (ImportSummaryPublic)."""
+    counts = dict(run.counts)
+    rows = ImportChange.objects.filter(run=run).order_by("action", "person_name", "person_id", "id")
+    empty = {"created": 0, "updated": 0, "unchanged": 0}
+    return {
+        "format": counts.get("format", run.format),
+        "file": counts.get("file", run.file_name),
+        "dry_run": False,
+        "people": counts.get("people", empty),
+        "interactions": counts.get("interactions", empty),
+        "skipped": counts.get("skipped", {}),
+        "skipped_at": counts.get("skipped_at", {}),
+        "totals": counts.get("totals", {**empty, "skipped": 0}),
+        "seconds": counts.get("seconds", 0.0),
+        "run_id": run.pk,
+        "changes": [change.as_dict() for change in stored_changes(rows.iterator())],
+    }

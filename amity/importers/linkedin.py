@@ -42,6 +42,7 @@ from amity.importers.source_files import (
 SOURCE = "linkedin"
 WANTED = "a LinkedIn export (ZIP, folder, Connections.csv, messages.csv or Invitations.csv)"
 _FILES = ("profile.csv", "connections.csv", "invitations.csv", "messages.csv")
+_LISTED = "Connections.csv, messages.csv or Invitations.csv"
 _KINDS = {
     "linkedin-connections": "connections.csv",
     "linkedin-messages": "messages.csv",
@@ -80,6 +81,19 @@ def parse_linkedin(source: SourceFile | SourceFolder, options: ParseOptions) -> 
     return batch
 
 
+def check_export(source: SourceFile) -> None:
+    """Fail (ImportFailed) unless `source` looks like an export; read only a ZIP's index."""
+    kind = identify(source.head())
+    if kind == "zip":
+        with _zip_members(source) as members:
+            if not any(f in members for f in _FILES[1:]):
+                raise ImportFailed(source.name, None, f"no {_LISTED} in this export")
+    elif kind is not None and kind not in _KINDS:
+        raise WrongFormat(source.name, LABELS[kind], WANTED)
+    elif kind is None:
+        raise ImportFailed(source.name, None, f"not {WANTED}")
+
+
 @contextlib.contextmanager
 def _zip_members(source: SourceFile) -> Iterator[dict[str, SourceFile]]:
     """Open the export ZIP; yield its CSV members by lower-cased base name.
@@ -114,9 +128,7 @@ def _parse_files(
     name: str, files: dict[str, SourceFile], options: ParseOptions, batch: ImportBatch
 ) -> None:
     if not any(f in files for f in _FILES[1:]):
-        raise ImportFailed(
-            name, None, "no Connections.csv, messages.csv or Invitations.csv in this export"
-        )
+        raise ImportFailed(name, None, f"no {_LISTED} in this export")
     me = _Me.from_options(options)
     if "profile.csv" in files:
         me.names |= _profile_names(files["profile.csv"])
