@@ -62,6 +62,8 @@ class ImportChange(models.Model):
     class Action(models.TextChoices):
         CREATED = "created", "created"
         UPDATED = "updated", "updated"
+        # Only new interactions with a person the import did not otherwise change.
+        INTERACTIONS = "interactions", "new interactions"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="changes")
@@ -70,7 +72,7 @@ class ImportChange(models.Model):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_changes"
     )
     person_name = models.CharField(max_length=200)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
     field = models.CharField(max_length=40, blank=True)
     old = models.TextField(blank=True)
     new = models.TextField(blank=True)
