@@ -71,11 +71,7 @@ class Counts:
 
 @dataclass
 class Outcome:
-    """What publishing an import does: counts, skips, and the people it touched.
-
-    `rows` are the people the import created or changed (with their `diffs`);
-    `new_interactions` counts the interactions it created, by person id.
-    """
+    """What an import does: counts, skips, every person row (with `diffs`), new interactions."""
 
     people: Counts
     interactions: Counts
@@ -113,12 +109,7 @@ def apply_batch(
         for row in index.rows:
             if row.status:
                 setattr(people, row.status, getattr(people, row.status) + 1)
-        touched = [
-            row
-            for row in index.rows
-            if row.status in ("created", "updated") or row.pk in plan.new_by_person
-        ]
-        outcome = Outcome(people, plan.counts, skipped, touched, plan.new_by_person)
+        outcome = Outcome(people, plan.counts, skipped, index.rows, plan.new_by_person)
         if dry_run:
             staging.discard(staging_id)
             return outcome
@@ -167,19 +158,24 @@ def _match(
     return skipped, index, resolved
 
 
+_NAME_PARTS = (
+    "full_name",
+    "prefix",
+    "given_name",
+    "middle_name",
+    "family_name",
+    "suffix",
+    "nickname",
+    "sort_name",
+)
+
+
 class _Draft:
     """The name and search fields of a person about to be inserted."""
 
     __slots__ = (
         "row",
-        "full_name",
-        "prefix",
-        "given_name",
-        "middle_name",
-        "family_name",
-        "suffix",
-        "nickname",
-        "sort_name",
+        *_NAME_PARTS,
         "company",
         "title",
         "location",
@@ -199,18 +195,6 @@ class _Draft:
         self.interests: list[str] = []
         _name(self, row)
         self.search_text = services.build_search_text(self, contacts)  # type: ignore[arg-type]
-
-
-_NAME_PARTS = (
-    "full_name",
-    "prefix",
-    "given_name",
-    "middle_name",
-    "family_name",
-    "suffix",
-    "nickname",
-    "sort_name",
-)
 
 
 def _stage_people(staging_id: int, index: PersonIndex, progress: Progress) -> set[int]:

@@ -56,7 +56,11 @@ def test_a_reimport_records_each_changed_field_with_its_old_value(user, tmp_path
     tobias = Person.objects.get(owner=user, full_name="Tobias Lindqvist")
     assert tobias.title == "Principal Engineer"
     kept = ImportChange.objects.get(person=tobias, field="title")
-    assert (kept.run_id, kept.old, kept.new) == (newer.run_id, "Staff Engineer", "Principal Engineer")
+    assert (kept.run_id, kept.old, kept.new) == (
+        newer.run_id,
+        "Staff Engineer",
+        "Principal Engineer",
+    )
     # The same file again changes nothing and lists no one.
     again = run(user, "linkedin", _export(tmp_path, "Connections_newer.csv"))
     assert again.changes == [] and again.people.unchanged == 6
@@ -105,9 +109,7 @@ def test_the_command_prints_each_person_and_json_has_the_changes(user, tmp_path:
     assert "changed Tobias Lindqvist" in text
     assert "title: Staff Engineer → Principal Engineer" in text
     out = StringIO()
-    call(
-        "import", "linkedin", str(_export(tmp_path, "Connections.csv")), "--json", stdout=out
-    )
+    call("import", "linkedin", str(_export(tmp_path, "Connections.csv")), "--json", stdout=out)
     data = json.loads(out.getvalue())
     tobias = next(c for c in data["changes"] if c["name"] == "Tobias Lindqvist")
     assert tobias["action"] == "updated"

@@ -108,7 +108,9 @@ def test_the_progress_endpoint_advances_while_the_worker_imports(client, user, m
     phases = [state["phase"] for state in seen]
     assert "Matching people" in phases and "Publishing" in phases
     final = client.get(url).json()
-    assert final["percent"] == 100 and final["next"] == reverse("import_run", args=[final["run_id"]])
+    assert final["percent"] == 100 and final["next"] == reverse(
+        "import_run", args=[final["run_id"]]
+    )
 
 
 @worker_test
@@ -126,7 +128,11 @@ def test_a_reimport_shows_who_changed_and_the_old_values(client, user) -> None:
     assert "Kwame Asante" in page
     tobias = Person.objects.get(owner=user, full_name="Tobias Lindqvist")
     change = ImportChange.objects.get(person=tobias, field="title")
-    assert (change.old, change.new, change.run_id) == ("Staff Engineer", "Principal Engineer", run.pk)
+    assert (change.old, change.new, change.run_id) == (
+        "Staff Engineer",
+        "Principal Engineer",
+        run.pk,
+    )
     # The history keeps both imports; the first one can be reopened with its people.
     first = ImportRun.objects.filter(owner=user).last()
     reopened = client.get(reverse("import_run", args=[first.pk])).content.decode()
@@ -136,8 +142,8 @@ def test_a_reimport_shows_who_changed_and_the_old_values(client, user) -> None:
 @worker_test
 def test_a_dry_run_previews_each_person_without_writing(client, user) -> None:
     client.force_login(user)
-    _post(client, {"format": "mbox", "file": _upload("mail.mbox"),
-                   "me": "sam.carter@example.net, sam@carter.example", "dry_run": "on"})  # fmt: skip
+    me = "sam.carter@example.net, sam@carter.example"
+    _post(client, {"format": "mbox", "file": _upload("mail.mbox"), "me": me, "dry_run": "on"})
     _work()
     job = ImportJob.objects.get()
     page = client.get(reverse("import_job", args=[job.pk]))
