@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError
 from django.utils import timezone
 from django_tasks import task
 
@@ -156,7 +156,7 @@ def run_job(job_id: int) -> ImportJob:
     if job.status != ImportJob.Status.QUEUED:
         return job  # claimed twice (a retried task): the first run owns it
     job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    _save(job, ["status", "started_at"])
     path = Path(job.stored_path)
     try:
         summary = run_import(
@@ -183,11 +183,7 @@ def run_job(job_id: int) -> ImportJob:
     finally:
         path.unlink(missing_ok=True)
     job.finished_at = timezone.now()
-    job.save(
-        update_fields=[
-            "status", "error", "error_file", "error_line", "result", "run", "finished_at",
-        ]
-    )  # fmt: skip
+    _save(job, ["status", "error", "error_file", "error_line", "result", "run", "finished_at"])
     return job
 
 
@@ -195,6 +191,18 @@ def run_job(job_id: int) -> ImportJob:
 def run_import_job(job_id: int) -> str:
     """Run one queued web import (see run_job); return its final status."""
     return str(run_job(job_id).status)
+
+
+def _save(job: ImportJob, fields: list[str], attempts: int = 5) -> None:
+    """Save the job's state, waiting out a moment's lock: a job left "running" is lost."""
+    for attempt in range(attempts):
+        try:
+            job.save(update_fields=fields)
+            return
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _fail(job: ImportJob, error: str, file: str, line: int | None) -> None:
@@ -207,7 +215,7 @@ def job_state(job: ImportJob) -> dict[str, Any]:
     return {
         "id": job.pk,
         "status": job.status,
-        "phase": job.phase or job.get_status_display(),
+        "phase": job.phase or job.get_status_display().capitalize(),
         "percent": percent(job),
         "done": job.done,
         "total": job.total,
