@@ -163,3 +163,13 @@ def stored_summary(run: ImportRun) -> dict[str, Any]:
         "run_id": run.pk,
         "changes": [change.as_dict() for change in stored_changes(rows.iterator())],
     }
+
+
+def imported_changes(person: Any, limit: int = 10) -> list[ImportChange]:
+    """Return the fields imports changed on `person`, newest first, with their runs."""
+    rows = ImportChange.objects.filter(person=person, action=ImportChange.Action.UPDATED)
+    rows = rows.exclude(field__in=["", INTERACTIONS]).select_related("run")
+    found = list(rows.order_by("-id")[:limit])
+    for row in found:
+        row.label = FieldChange(row.field, row.old, row.new).label  # type: ignore[attr-defined]
+    return found

@@ -202,3 +202,17 @@ def test_it_never_shows_another_users_imports(client, user, other_user) -> None:
     assert client.get(reverse("import_job", args=[job.pk])).status_code == 404
     assert client.get(reverse("import_job_progress", args=[job.pk])).status_code == 404
     assert b"secret.csv" not in client.get(reverse("imports")).content
+
+
+def test_the_person_page_shows_what_imports_changed(client, user, tmp_path: Path) -> None:
+    from tests.importers.conftest import run
+
+    for name in ("Connections.csv", "Connections_newer.csv"):
+        (tmp_path / "Connections.csv").write_bytes((LINKEDIN / name).read_bytes())
+        newer = run(user, "linkedin", tmp_path / "Connections.csv")
+    tobias = Person.objects.get(owner=user, full_name="Tobias Lindqvist")
+    client.force_login(user)
+    page = client.get(reverse("person", args=[tobias.pk])).content.decode()
+    assert "Changed by imports" in page
+    assert "<del>Staff Engineer</del> → <ins>Principal Engineer</ins>" in page
+    assert reverse("import_run", args=[newer.run_id]) in page
