@@ -92,12 +92,13 @@ def apply_batch(
     batch: ImportBatch,
     progress: Progress,
     dry_run: bool = False,
-    on_publish: Callable[[Outcome], None] | None = None,
+    on_stage: Callable[[Outcome, int], None] | None = None,
 ) -> Outcome:
     """Write `batch` for `owner`; return what it created, changed and skipped.
 
-    `on_publish` runs inside the transaction that makes the rows visible (to record
-    the run with them); a dry run stages, counts and discards.
+    `on_stage(outcome, staging_id)` runs once every row is staged, before publishing
+    (never for a dry run): what it writes under the staging owner (the run and its
+    change log) is published with the rows; a dry run stages, counts and discards.
     """
     skipped, index, resolved = _match(owner, batch, progress)
     staging.discard_abandoned()
@@ -113,13 +114,13 @@ def apply_batch(
         if dry_run:
             staging.discard(staging_id)
             return outcome
+        if on_stage is not None:
+            on_stage(outcome, staging_id)
         progress.phase("Publishing", None)
         with transaction.atomic():
             staging.publish(staging_id=staging_id, owner_id=owner.pk)
             _finish_people(owner, index, new_rows, progress)
             _finish_interactions(plan)
-            if on_publish is not None:
-                on_publish(outcome)
     except BaseException:
         staging.discard(staging_id)
         raise

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from amity.core.bootstrap import refresh_planner_statistics
@@ -166,27 +166,29 @@ def _apply(
     """Write `batch` (staged, then published in one short transaction) and record the run."""
     summary = ImportSummary(format=fmt.name, file=source.name, dry_run=dry_run)
 
-    def record(outcome: Outcome) -> None:
-        # Runs inside the publishing transaction: the run is recorded with its rows.
+    def record(outcome: Outcome, staging_id: int) -> None:
+        # Written under the staging owner: the run and its change log become the
+        # owner's in the same transaction as the rows they describe.
         summary.take(outcome, batch.skipped_at, clock)
         if batch.people or batch.interactions:
             # Only files with something in them are recorded: one with nothing but
             # skipped records (or bytes that happen to parse as an empty file) leaves
             # the database untouched.
-            run = ImportRun.objects.create(
-                owner=owner,
-                format=fmt.name,
-                file_name=source.name[-300:],
-                started_at=started,
-                finished_at=timezone.now(),
-                counts={k: v for k, v in summary.as_dict(changes=False).items() if k != "run_id"},
-            )
+            with transaction.atomic():
+                run = ImportRun.objects.create(
+                    owner_id=staging_id,
+                    format=fmt.name,
+                    file_name=source.name[-300:],
+                    started_at=started,
+                    finished_at=timezone.now(),
+                    counts=_counts(summary),
+                )
+                record_changes(owner_id=staging_id, run_id=run.pk, changes=summary.changes)
             summary.run_id = run.pk
-            record_changes(owner_id=owner.pk, run_id=run.pk, changes=summary.changes)
 
     try:
         outcome = apply_batch(
-            owner=owner, batch=batch, progress=progress, dry_run=dry_run, on_publish=record
+            owner=owner, batch=batch, progress=progress, dry_run=dry_run, on_stage=record
         )
     except IntegrityError as exc:
         # Matching reads outside the write transactions: someone changed the same
@@ -197,4 +199,14 @@ def _apply(
             f"your data changed during the import ({exc}); nothing was written, run it again",
         ) from exc
     summary.take(outcome, batch.skipped_at, clock)
+    if summary.run_id is not None:
+        # The time publishing and the summaries took too (one row, after the fact).
+        ImportRun.objects.filter(pk=summary.run_id).update(
+            finished_at=timezone.now(), counts=_counts(summary)
+        )
     return summary
+
+
+def _counts(summary: ImportSummary) -> dict[str, Any]:
+    """Return what ImportRun.counts keeps: the summary without its per-person changes."""
+    return {k: v for k, v in summary.as_dict(changes=False).items() if k != "run_id"}
