@@ -55,7 +55,7 @@ def show_import(request: HttpRequest, run_id: int) -> Any:
 
 
 @router.post(
-    "/imports/upload",
+    "/imports",
     response={202: ImportJobPublic, 400: MessageResponse},
     summary="Upload a file to import in the background",
 )
