@@ -147,3 +147,41 @@ def test_it_uploads_an_export_follows_the_bar_and_lands_on_the_result(
     assert_no_horizontal_overflow(page, f"result page at {width} px")
     page.screenshot(path=str(SCREENSHOTS / f"import-result-{width}.png"), full_page=False)
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_javascript_the_help_shows_every_format_and_the_progress_page_refreshes(
+    live_server, browser, tmp_path: Path
+) -> None:
+    from django.contrib.auth import get_user_model
+    from playwright.sync_api import expect
+
+    from amity.core.schedule import BackgroundWorker
+
+    get_user_model().objects.create_user(username="ada", password=PASSWORD)
+    context = browser.new_context(viewport={"width": 390, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(f"{live_server.url}/import/")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    for name in ("linkedin", "google", "vcard", "mbox", "ics"):
+        expect(page.locator(f"#help-{name}")).to_be_visible()
+    # A format's own page shows its steps only.
+    page.get_by_role("link", name="vCard (.vcf)").click()
+    expect(page.locator("#help-vcard")).to_be_visible()
+    expect(page.locator("#help-linkedin")).to_be_hidden()
+    page.locator("select#id_format").select_option("linkedin")
+    page.locator("input#id_file").set_input_files(str(_export(tmp_path)))
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("progress#import-bar")).to_be_visible()
+    worker = BackgroundWorker(tick=600).start()
+    try:
+        # Only the page's own refresh can bring the result: no script runs.
+        expect(page).to_have_url(re.compile(r"/import/runs/\d+/$"), timeout=120_000)
+    finally:
+        worker.stop()
+    expect(page.locator("#created")).to_contain_text("Mirela Okonkwo-Hart")
+    assert_no_horizontal_overflow(page, "result page without script at 390 px")
+    context.close()
