@@ -33,7 +33,7 @@ from amity.people.models import ContactPoint, Interaction, Person, Tag
 
 CHUNK = 2000
 T = TypeVar("T")
-_PERSON_FIELDS = [
+_NAME_PARTS = (
     "full_name",
     "prefix",
     "given_name",
@@ -42,6 +42,9 @@ _PERSON_FIELDS = [
     "suffix",
     "nickname",
     "sort_name",
+)
+_PERSON_FIELDS = [
+    *_NAME_PARTS,
     "company",
     "title",
     "location",
@@ -157,18 +160,6 @@ def _match(
             resolved.append((interaction, rows))
         progress.advance()
     return skipped, index, resolved
-
-
-_NAME_PARTS = (
-    "full_name",
-    "prefix",
-    "given_name",
-    "middle_name",
-    "family_name",
-    "suffix",
-    "nickname",
-    "sort_name",
-)
 
 
 class _Draft:
