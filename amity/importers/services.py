@@ -72,7 +72,7 @@ class ImportSummary:
         return data
 
     def take(self, outcome: Outcome, skipped_at: dict[str, list[str]], clock: float) -> None:
-        """Fill the counts and per-person changes from what publishing did."""
+        """Fill the counts and per-person changes from what the import staged."""
         self.people, self.interactions = outcome.people, outcome.interactions
         self.skipped = dict(outcome.skipped)
         self.skipped_at = {k: v for k, v in skipped_at.items() if k in self.skipped}
@@ -198,9 +198,11 @@ def _apply(
             None,
             f"your data changed during the import ({exc}); nothing was written, run it again",
         ) from exc
-    summary.take(outcome, batch.skipped_at, clock)
-    if summary.run_id is not None:
+    if summary.run_id is None:
+        summary.take(outcome, batch.skipped_at, clock)
+    else:
         # The time publishing and the summaries took too (one row, after the fact).
+        summary.seconds = time.perf_counter() - clock
         ImportRun.objects.filter(pk=summary.run_id).update(
             finished_at=timezone.now(), counts=_counts(summary)
         )

@@ -13,10 +13,10 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from amity import config
 from amity.importers.change_log import INTERACTIONS, PersonChange, stored_changes
@@ -109,11 +109,17 @@ def _own_job(request: HttpRequest, job_id: int) -> ImportJob:
     return get_object_or_404(ImportJob, owner=request.user, pk=job_id)
 
 
+def _read_only(request: HttpRequest) -> HttpResponse | None:
+    """Refuse anything but GET, once the object was found to be the user's (else 404)."""
+    return None if request.method in ("GET", "HEAD") else HttpResponseNotAllowed(["GET"])
+
+
 @login_required
-@require_GET
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """Show a queued or running import's progress, its failure, or a dry run's preview."""
     job = _own_job(request, job_id)
+    if refused := _read_only(request):
+        return refused
     if job.status == ImportJob.Status.DONE and job.run_id is not None:
         return redirect("import_run", run_id=job.run_id)
     context = {
@@ -129,10 +135,11 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def import_job_progress(request: HttpRequest, job_id: int) -> JsonResponse:
+def import_job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     """Answer how far an import got (the progress page polls this)."""
     job = _own_job(request, job_id)
+    if refused := _read_only(request):
+        return refused
     state = job_state(job)
     if job.status == ImportJob.Status.DONE and job.run_id is not None:
         state["next"] = reverse("import_run", args=[job.run_id])
@@ -179,10 +186,11 @@ def _section(request: HttpRequest, run: ImportRun, action: str) -> dict[str, Any
 
 
 @login_required
-@require_GET
 def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
     """Show a finished import: counts, who was created, what changed per person, skips."""
     run = get_object_or_404(ImportRun, owner=request.user, pk=run_id)
+    if refused := _read_only(request):
+        return refused
     sections = {action: _section(request, run, action) for action in ("created", "updated")}
     sections[INTERACTIONS] = _section(request, run, INTERACTIONS)
     context = {
