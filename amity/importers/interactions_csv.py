@@ -55,6 +55,9 @@ def parse_interactions(source: SourceFile, options: ParseOptions) -> ImportBatch
             raise ImportFailed(source.name, line, "occurred_at is empty")
         try:
             when = parse_datetime(raw_when, default_tz=options.default_tz)
+        except ValueError as exc:  # named by its column, as the other fields' errors are
+            raise ImportFailed(source.name, line, f"occurred_at: {exc}") from None
+        try:
             kind = _classify(get, row)
         except ValueError as exc:
             raise ImportFailed(source.name, line, str(exc)) from None

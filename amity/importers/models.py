@@ -66,7 +66,10 @@ class ImportChange(models.Model):
         INTERACTIONS = "interactions", "new interactions"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="changes")
+    # Indexed by (run, action) below, which also serves lookups by run alone.
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="changes", db_index=False
+    )
     # Kept (with the name as it was) when the person is deleted later.
     person = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_changes"
@@ -79,10 +82,8 @@ class ImportChange(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [
-            models.Index(fields=["run", "action"], name="import_change_run"),
-            models.Index(fields=["person"], name="import_change_person"),
-        ]
+        # The person's own foreign-key index serves the person page.
+        indexes = [models.Index(fields=["run", "action"], name="import_change_run")]
 
     def __str__(self) -> str:
         return f"{self.person_name}: {self.field or self.action}"

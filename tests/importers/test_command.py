@@ -71,14 +71,16 @@ def test_it_fails_with_file_and_line_and_a_json_error(user, tmp_path) -> None:
     path = tmp_path / "log.csv"
     path.write_text("person,occurred_at\nada@engines.example,someday\n")
     out = StringIO()
-    with pytest.raises(CliError, match=r"log\.csv:2: 'someday' is not a date and time"):
+    with pytest.raises(
+        CliError, match=r"log\.csv:2: occurred_at: 'someday' is not a date and time"
+    ):
         call("import", "interactions", str(path), "--json", stdout=out)
     error = json.loads(out.getvalue())
     assert error == {
-        "error": f"{path}:2: 'someday' is not a date and time",
+        "error": f"{path}:2: occurred_at: 'someday' is not a date and time",
         "file": str(path),
         "line": 2,
-        "reason": "'someday' is not a date and time",
+        "reason": "occurred_at: 'someday' is not a date and time",
     }
     assert Person.objects.count() == 0
 

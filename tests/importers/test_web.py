@@ -164,7 +164,7 @@ def test_a_bad_line_fails_with_file_line_and_reason_and_writes_nothing(client, u
     assert job.status == "failed" and job.error_line == 2 and job.error_file == "log.csv"
     page = client.get(reverse("import_job", args=[job.pk]))
     assert b"Nothing was imported" in page.content
-    assert b"log.csv:2: &#x27;someday&#x27; is not a date and time" in page.content
+    assert b"log.csv:2: occurred_at: &#x27;someday&#x27; is not a date and time" in page.content
     assert b"<dt>Line</dt><dd>2</dd>" in page.content
     state = client.get(reverse("import_job_progress", args=[job.pk])).json()
     assert state["status"] == "failed" and "someday" in state["error"]
