@@ -107,8 +107,11 @@ def test_it_uploads_an_export_follows_the_bar_and_lands_on_the_result(
     page.get_by_label("Format").select_option("vcard")
     expect(vcard_help).to_be_visible()
     expect(linkedin_help).to_be_hidden()
+    expect(page.locator('[data-format-link="vcard"]')).to_have_attribute("aria-current", "true")
     page.get_by_label("Format").select_option("linkedin")
     expect(linkedin_help).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"import-{width}.png"))
 
     page.locator("input#id_file").set_input_files(str(export))
     page.get_by_role("button", name="Import").click()
@@ -118,7 +121,6 @@ def test_it_uploads_an_export_follows_the_bar_and_lands_on_the_result(
     expect(bar).to_be_visible()
     expect(page.get_by_role("heading", name="Waiting for the worker")).to_be_visible()
     assert_no_horizontal_overflow(page, f"progress page at {width} px")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"import-progress-{width}.png"))
 
     worker = BackgroundWorker(tick=600).start()

@@ -5,9 +5,17 @@
 
   function followFormat(select) {
     var sections = document.querySelectorAll(".format-help[data-format]");
+    var links = document.querySelectorAll("[data-format-link]");
     function show() {
       sections.forEach(function (section) {
         section.hidden = section.getAttribute("data-format") !== select.value;
+      });
+      links.forEach(function (link) {
+        if (link.getAttribute("data-format-link") === select.value) {
+          link.setAttribute("aria-current", "true");
+        } else {
+          link.removeAttribute("aria-current");
+        }
       });
     }
     select.addEventListener("change", show);
