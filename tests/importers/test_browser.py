@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import csv
 import re
+import socket
+import subprocess
 import time
 import zipfile
 from collections.abc import Iterator
@@ -186,4 +188,56 @@ def test_without_javascript_the_help_shows_every_format_and_the_progress_page_re
         worker.stop()
     expect(page.locator("#created")).to_contain_text("Mirela Okonkwo-Hart")
     assert_no_horizontal_overflow(page, "result page without script at 390 px")
+    context.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    """Run a real `amity serve` (waitress and its in-process worker) with user ada."""
+    from tests.security.bombs import amity_env, create_user, python
+
+    env = amity_env(tmp_path / "home", AMITY_ALLOWED_HOSTS="127.0.0.1,localhost")
+    create_user(env)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    process = subprocess.Popen(
+        [python(), "-m", "amity", "serve", "--no-demo", "--port", str(port)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_amity_serve_imports_an_upload_on_its_own_worker(
+    served: str, browser, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(f"{served}/import/")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("input#id_file").set_input_files(str(_export(tmp_path)))
+    page.get_by_role("button", name="Import").click()
+    expect(page).to_have_url(re.compile(r"/import/(jobs|runs)/\d+/$"))
+    # The worker inside `amity serve` picks the job up; the page follows it to the result.
+    expect(page).to_have_url(re.compile(r"/import/runs/\d+/$"), timeout=120_000)
+    expect(page.locator("#created")).to_contain_text(f"Created ({GENERATED + 5 + 1})")
+    expect(page.locator("#created")).to_contain_text("Mirela Okonkwo-Hart")
     context.close()
