@@ -1,7 +1,8 @@
 """Drive Chromium through a web import at 1280 and 390 px: upload, progress bar, result.
 
-The import runs on the real background worker (django-tasks-db's, in threads of this
-process, as `amity serve` runs it). Every page is checked for horizontal overflow.
+The import runs on the real background worker: django-tasks-db's, in threads of this
+process as `amity serve` runs it, and in a real `amity serve` (waitress, its own worker)
+in the last test. Every page is checked for horizontal overflow.
 """
 
 from __future__ import annotations
