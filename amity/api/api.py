@@ -69,3 +69,7 @@ api.add_router("", sync_api.router)
 from amity.api import reminders as reminders_api  # noqa: E402  (reminders, issue 17)
 
 api.add_router("", reminders_api.router)
+
+from amity.api import imports as imports_api  # noqa: E402  (imports' history and uploads)
+
+api.add_router("", imports_api.router)

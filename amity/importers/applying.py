@@ -33,7 +33,7 @@ from amity.people.models import ContactPoint, Interaction, Person, Tag
 
 CHUNK = 2000
 T = TypeVar("T")
-_PERSON_FIELDS = [
+_NAME_PARTS = (
     "full_name",
     "prefix",
     "given_name",
@@ -42,6 +42,9 @@ _PERSON_FIELDS = [
     "suffix",
     "nickname",
     "sort_name",
+)
+_PERSON_FIELDS = [
+    *_NAME_PARTS,
     "company",
     "title",
     "location",
@@ -69,6 +72,17 @@ class Counts:
         return asdict(self)
 
 
+@dataclass
+class Outcome:
+    """What an import does: counts, skips, every person row (with `diffs`), new interactions."""
+
+    people: Counts
+    interactions: Counts
+    skipped: Counter[str]
+    rows: list[PersonRow]
+    new_interactions: Counter[int]
+
+
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     """Yield consecutive slices of at most `size` items."""
     for start in range(0, len(items), size):
@@ -81,12 +95,13 @@ def apply_batch(
     batch: ImportBatch,
     progress: Progress,
     dry_run: bool = False,
-    on_publish: Callable[[Counts, Counts, Counter[str]], None] | None = None,
-) -> tuple[Counts, Counts, Counter[str]]:
-    """Write `batch` for `owner`; return people counts, interaction counts and skips.
+    on_stage: Callable[[Outcome, int], None] | None = None,
+) -> Outcome:
+    """Write `batch` for `owner`; return what it created, changed and skipped.
 
-    `on_publish` runs inside the transaction that makes the rows visible (to record
-    the run with them); a dry run stages, counts and discards.
+    `on_stage(outcome, staging_id)` runs once every row is staged, before publishing
+    (never for a dry run): what it writes under the staging owner (the run and its
+    change log) is published with the rows; a dry run stages, counts and discards.
     """
     skipped, index, resolved = _match(owner, batch, progress)
     staging.discard_abandoned()
@@ -98,16 +113,17 @@ def apply_batch(
         for row in index.rows:
             if row.status:
                 setattr(people, row.status, getattr(people, row.status) + 1)
+        outcome = Outcome(people, plan.counts, skipped, index.rows, plan.new_by_person)
         if dry_run:
             staging.discard(staging_id)
-            return people, plan.counts, skipped
+            return outcome
+        if on_stage is not None:
+            on_stage(outcome, staging_id)
         progress.phase("Publishing", None)
         with transaction.atomic():
             staging.publish(staging_id=staging_id, owner_id=owner.pk)
             _finish_people(owner, index, new_rows, progress)
             _finish_interactions(plan)
-            if on_publish is not None:
-                on_publish(people, plan.counts, skipped)
     except BaseException:
         staging.discard(staging_id)
         raise
@@ -119,7 +135,7 @@ def apply_batch(
         with transaction.atomic():
             timeline.refresh_summaries(person_ids=part)
         progress.advance(len(part))
-    return people, plan.counts, skipped
+    return outcome
 
 
 def _match(
@@ -151,14 +167,7 @@ class _Draft:
 
     __slots__ = (
         "row",
-        "full_name",
-        "prefix",
-        "given_name",
-        "middle_name",
-        "family_name",
-        "suffix",
-        "nickname",
-        "sort_name",
+        *_NAME_PARTS,
         "company",
         "title",
         "location",
@@ -178,18 +187,6 @@ class _Draft:
         self.interests: list[str] = []
         _name(self, row)
         self.search_text = services.build_search_text(self, contacts)  # type: ignore[arg-type]
-
-
-_NAME_PARTS = (
-    "full_name",
-    "prefix",
-    "given_name",
-    "middle_name",
-    "family_name",
-    "suffix",
-    "nickname",
-    "sort_name",
-)
 
 
 def _stage_people(staging_id: int, index: PersonIndex, progress: Progress) -> set[int]:
@@ -342,6 +339,7 @@ class _InteractionPlan:
     changed: list[Interaction] = field(default_factory=list)
     new_links: list[tuple[int, int]] = field(default_factory=list)
     affected: set[int] = field(default_factory=set)
+    new_by_person: Counter[int] = field(default_factory=Counter)
 
 
 def _stage_interactions(
@@ -372,6 +370,7 @@ def _stage_interactions(
         if stored is None:
             fresh.append((record, people))
             plan.affected.update(person_ids)
+            plan.new_by_person.update(person_ids)
             plan.counts.created += 1
             continue
         pk, *old = stored

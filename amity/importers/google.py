@@ -118,7 +118,7 @@ def parse_google(source: SourceFile, options: ParseOptions) -> ImportBatch:
         urls = [(u, label) for u, label in urls if not normalize_linkedin_url(u)]
         name = _full_name(get, row) or (name_from_email(emails[0][0]) if emails else "")
         if not name:
-            batch.skip("contact without a name or email address")
+            batch.skip("contact without a name or email address", origin=source.name, line=line)
             continue
         company = get["organization name"](row) or groups.first("organization", "name", row)
         title = get["organization title"](row) or groups.first("organization", "title", row)

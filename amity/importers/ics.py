@@ -177,7 +177,9 @@ class _Reader:
         if rrule is not None:
             frequency = str((rrule.get("FREQ") or [""])[0]).upper()
             if frequency not in _EXPANDED:
-                batch.skip("recurring event more frequent than daily")
+                batch.skip(
+                    "recurring event more frequent than daily", origin=self.source.name, line=line
+                )
                 return []
             parts = {k: v for k, v in rrule.items() if k.upper() != "UNTIL"}
             text = ""
@@ -256,24 +258,24 @@ class _Reader:
         start: dt.datetime | None = None,
     ) -> None:
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            batch.skip("cancelled event")
+            batch.skip("cancelled event", origin=self.source.name, line=line)
             return
         when = start or self.moment(line, event, "DTSTART")
         if when > self.now:
-            batch.skip("event in the future")
+            batch.skip("event in the future", origin=self.source.name, line=line)
             return
         status, others = self._participants(event)
         if status == "NONE":
-            batch.skip("event without attendees")
+            batch.skip("event without attendees", origin=self.source.name, line=line)
             return
         if not status:
-            batch.skip("event you are not attending")
+            batch.skip("event you are not attending", origin=self.source.name, line=line)
             return
         if status == "DECLINED":
-            batch.skip("event you declined")
+            batch.skip("event you declined", origin=self.source.name, line=line)
             return
         if not others:
-            batch.skip("event without other attendees")
+            batch.skip("event without other attendees", origin=self.source.name, line=line)
             return
         people = [self._mention(line, name, address) for name, address in others]
         uid = self.uid(event)

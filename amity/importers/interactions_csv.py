@@ -55,6 +55,9 @@ def parse_interactions(source: SourceFile, options: ParseOptions) -> ImportBatch
             raise ImportFailed(source.name, line, "occurred_at is empty")
         try:
             when = parse_datetime(raw_when, default_tz=options.default_tz)
+        except ValueError as exc:  # named by its column, as the other fields' errors are
+            raise ImportFailed(source.name, line, f"occurred_at: {exc}") from None
+        try:
             kind = _classify(get, row)
         except ValueError as exc:
             raise ImportFailed(source.name, line, str(exc)) from None
@@ -63,7 +66,9 @@ def parse_interactions(source: SourceFile, options: ParseOptions) -> ImportBatch
         key_basis = f"{_key_of(ref)}|{when.isoformat()}|{channel}"
         external_id = "row:" + hashlib.sha1(key_basis.encode()).hexdigest()
         if external_id in seen:
-            batch.skip("duplicate row (same person, time and channel)")
+            batch.skip(
+                "duplicate row (same person, time and channel)", origin=source.name, line=line
+            )
             continue
         seen.add(external_id)
         batch.interactions.append(

@@ -42,6 +42,7 @@ from amity.importers.source_files import (
 SOURCE = "linkedin"
 WANTED = "a LinkedIn export (ZIP, folder, Connections.csv, messages.csv or Invitations.csv)"
 _FILES = ("profile.csv", "connections.csv", "invitations.csv", "messages.csv")
+_LISTED = "Connections.csv, messages.csv or Invitations.csv"
 _KINDS = {
     "linkedin-connections": "connections.csv",
     "linkedin-messages": "messages.csv",
@@ -80,6 +81,19 @@ def parse_linkedin(source: SourceFile | SourceFolder, options: ParseOptions) -> 
     return batch
 
 
+def check_export(source: SourceFile) -> None:
+    """Fail (ImportFailed) unless `source` looks like an export; read only a ZIP's index."""
+    kind = identify(source.head())
+    if kind == "zip":
+        with _zip_members(source) as members:
+            if not any(f in members for f in _FILES[1:]):
+                raise ImportFailed(source.name, None, f"no {_LISTED} in this export")
+    elif kind is not None and kind not in _KINDS:
+        raise WrongFormat(source.name, LABELS[kind], WANTED)
+    elif kind is None:
+        raise ImportFailed(source.name, None, f"not {WANTED}")
+
+
 @contextlib.contextmanager
 def _zip_members(source: SourceFile) -> Iterator[dict[str, SourceFile]]:
     """Open the export ZIP; yield its CSV members by lower-cased base name.
@@ -114,9 +128,7 @@ def _parse_files(
     name: str, files: dict[str, SourceFile], options: ParseOptions, batch: ImportBatch
 ) -> None:
     if not any(f in files for f in _FILES[1:]):
-        raise ImportFailed(
-            name, None, "no Connections.csv, messages.csv or Invitations.csv in this export"
-        )
+        raise ImportFailed(name, None, f"no {_LISTED} in this export")
     me = _Me.from_options(options)
     if "profile.csv" in files:
         me.names |= _profile_names(files["profile.csv"])
@@ -181,12 +193,16 @@ def _connections(source: SourceFile, batch: ImportBatch) -> None:
         if not row:
             continue  # a blank line
         if not check_width(source, line, row, width):
-            batch.skip("hidden LinkedIn member (no name or profile URL)")
+            batch.skip(
+                "hidden LinkedIn member (no name or profile URL)", origin=source.name, line=line
+            )
             continue
         name = " ".join(f"{first(row)} {last(row)}".split())
         profile = profile_url(url(row))
         if not name and not profile:
-            batch.skip("hidden LinkedIn member (no name or profile URL)")
+            batch.skip(
+                "hidden LinkedIn member (no name or profile URL)", origin=source.name, line=line
+            )
             continue
         raw_date = connected(row)
         try:
@@ -256,7 +272,9 @@ def _invitations(source: SourceFile, batch: ImportBatch, mentions: _Mentions) ->
         name = recipient(row) if outgoing else sender(row)
         url = profile_url(invitee(row) if outgoing else inviter(row))
         if not name and not url:
-            batch.skip("hidden LinkedIn member (no name or profile URL)")
+            batch.skip(
+                "hidden LinkedIn member (no name or profile URL)", origin=source.name, line=line
+            )
             continue
         try:
             when = parse_datetime(sent_at(row))
@@ -311,7 +329,7 @@ def _messages(source: SourceFile, batch: ImportBatch, me: _Me, mentions: _Mentio
         others = message.recipients if outbound else [message.sender]
         people = [mentions.get(source, message.line, n, u) for n, u in others if not is_me((n, u))]
         if not people:
-            batch.skip("message with no other participant")
+            batch.skip("message with no other participant", origin=source.name, line=message.line)
             continue
         sender_key = message.sender[1] or message.sender[0].casefold()
         digest = hashlib.sha1(sender_key.encode()).hexdigest()[:10]
@@ -320,7 +338,7 @@ def _messages(source: SourceFile, batch: ImportBatch, me: _Me, mentions: _Mentio
             body = hashlib.sha1(message.content.encode()).hexdigest()[:8]
             external_id = f"{external_id}|{body}"
             if external_id in seen:
-                batch.skip("duplicate message")
+                batch.skip("duplicate message", origin=source.name, line=message.line)
                 continue
         seen.add(external_id)
         text = html_to_text(message.content)
@@ -362,10 +380,10 @@ def _read_messages(source: SourceFile, batch: ImportBatch) -> Iterator[_Message]
         box = folder(row).upper()
         raw_sender_url = sender_url(row)
         if draft(row).lower() in {"yes", "true"} or box == "DRAFTS":
-            batch.skip("draft message")
+            batch.skip("draft message", origin=source.name, line=line)
             continue
         if box == "SPAM":
-            batch.skip("message in the spam folder")
+            batch.skip("message in the spam folder", origin=source.name, line=line)
             continue
         if (
             "sponsored" in title(row).lower()
@@ -373,11 +391,11 @@ def _read_messages(source: SourceFile, batch: ImportBatch) -> Iterator[_Message]
             or "/company/" in raw_sender_url
             or "/showcase/" in raw_sender_url
         ):
-            batch.skip("sponsored InMail")
+            batch.skip("sponsored InMail", origin=source.name, line=line)
             continue
         from_name, from_url = sender(row), profile_url(raw_sender_url)
         if not from_url and from_name.casefold() in {"", "linkedin member", "linkedin"}:
-            batch.skip("message from a hidden LinkedIn member")
+            batch.skip("message from a hidden LinkedIn member", origin=source.name, line=line)
             continue
         yield _Message(
             line=line,

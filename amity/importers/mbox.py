@@ -109,7 +109,7 @@ def parse_mbox(source: SourceFile, options: ParseOptions) -> ImportBatch:
         if record is None:
             continue
         if record.external_id in seen:
-            batch.skip("duplicate Message-ID")
+            batch.skip("duplicate Message-ID", origin=source.name, line=line)
             continue
         seen.add(record.external_id)
         batch.interactions.append(record)
@@ -183,20 +183,20 @@ def message_interaction(
     """Return a message's interaction, or None (the reason counted); IMAP sync uses it too."""
     senders = _addresses(message, "from")
     if not senders:
-        batch.skip("message without a sender address")
+        batch.skip("message without a sender address", origin=origin, line=line)
         return None
     sender_name, sender = senders[0]
     outbound = normalize_email(sender) in me
     if _is_automated(message, "" if outbound else sender):
-        batch.skip("automated sender or mailing list")
+        batch.skip("automated sender or mailing list", origin=origin, line=line)
         return None
     recipients = _addresses(message, "to", "cc", *(["bcc"] if outbound else []))
     if not outbound and not any(normalize_email(a) in me for _, a in recipients):
-        batch.skip("message not to or from you")
+        batch.skip("message not to or from you", origin=origin, line=line)
         return None
     when = _when(message, separator)
     if when is None:
-        batch.skip("message without a readable date")
+        batch.skip("message without a readable date", origin=origin, line=line)
         return None
     others = recipients if outbound else [(sender_name, sender)] + recipients
     people: list[PersonRecord] = []
@@ -214,7 +214,7 @@ def message_interaction(
             )
         people.append(mentions[key])
     if not people:
-        batch.skip("message with no other participant")
+        batch.skip("message with no other participant", origin=origin, line=line)
         return None
     subject = _header(message, "subject")
     content = _body(message)

@@ -100,6 +100,9 @@ class PersonRow:
     status: str = ""
     origin: str = ""
     line: int = 0
+    # What this import changed on a stored person: field -> (before, after); None
+    # until the first change (most rows of a re-import never get one).
+    diffs: dict[str, tuple[Any, Any]] | None = None
 
     def add_contact(self, kind: str, normalized: str) -> None:
         """Remember that the person has this contact point."""
@@ -118,6 +121,27 @@ class PersonRow:
         if not isinstance(self.changed, set):
             self.changed = set()
         self.changed.update(names)
+
+    def note(self, name: str, before: Any, after: Any) -> None:
+        """Record that `name` goes from `before` to `after` (the first before is kept)."""
+        if self.pk is None:
+            return  # a new person: everything is new, nothing changed
+        if self.diffs is None:
+            self.diffs = {}
+        first = self.diffs.get(name, (before, after))[0]
+        if first == after:
+            self.diffs.pop(name, None)  # changed back within the same file
+        else:
+            self.diffs[name] = (first, after)
+
+    def note_added(self, name: str, value: str) -> None:
+        """Record that `value` was added to the person's `name` (emails, tags)."""
+        if self.pk is None:
+            return
+        if self.diffs is None:
+            self.diffs = {}
+        added = self.diffs.get(name, ("", ""))[1]
+        self.diffs[name] = ("", f"{added}, {value}" if added else value)
 
     def touch(self, changed: bool) -> None:
         """Record that this import saw the row, and whether it changed it."""
@@ -282,6 +306,7 @@ class PersonIndex:
         url = record.linkedin_url
         if not url or row.linkedin_url or url in self.by_linkedin:
             return False
+        row.note("linkedin_url", row.linkedin_url, url)
         row.linkedin_url = url
         row.provenance["linkedin_url"] = self.source
         row.mark("linkedin_url", "provenance")
@@ -293,6 +318,7 @@ class PersonIndex:
         for tag in record.tags:
             name = " ".join(tag.split())[:80]
             if name and name not in row.tags:
+                row.note_added("tags", name)
                 row.add_tag(name)
                 self.new_tags.append((row, name))
                 added = True
@@ -333,6 +359,7 @@ class PersonIndex:
             and full_name != row.full_name
             and self._may_overwrite(row, "full_name", row.full_name)
         ):
+            row.note("full_name", row.full_name, full_name)
             row.full_name = full_name
             row.provenance["full_name"] = self.source
             row.mark("full_name", "provenance")
@@ -346,6 +373,7 @@ class PersonIndex:
                 # Kept so "recent job change" nudges can say what changed and when.
                 row.provenance[f"previous_{name}"] = current
                 row.provenance[f"{name}_changed_on"] = self.today
+            row.note(name, current, value)
             setattr(row, name, value)
             row.provenance[name] = self.source
             row.mark(name, "provenance")
@@ -368,6 +396,7 @@ class PersonIndex:
                 if (kind, normalized) in row.contacts:
                     continue
                 primary = not any(k == kind for k, _ in row.contacts)
+                row.note_added(kind, value)
                 row.add_contact(kind, normalized)
                 self.new_contacts.append(
                     NewContact(row, kind, value, normalized, label[:40], primary)

@@ -61,6 +61,10 @@ class InteractionRecord:
     subtype: str | None = None
 
 
+# Places kept per skip reason: enough to find the pattern, not a copy of the file.
+SKIPPED_PLACES = 20
+
+
 @dataclass
 class ImportBatch:
     """Everything one file yielded, plus what it skipped and why."""
@@ -69,10 +73,16 @@ class ImportBatch:
     people: list[PersonRecord] = field(default_factory=list)
     interactions: list[InteractionRecord] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
+    # The first few places ("FILE:LINE") of the records skipped for each reason.
+    skipped_at: dict[str, list[str]] = field(default_factory=dict)
 
-    def skip(self, reason: str, count: int = 1) -> None:
-        """Count one record left out, under a reason a person can read."""
+    def skip(self, reason: str, count: int = 1, *, origin: str = "", line: int = 0) -> None:
+        """Count one record left out, under a reason a person can read, and where it was."""
         self.skipped[reason] += count
+        if origin:
+            places = self.skipped_at.setdefault(reason, [])
+            if len(places) < SKIPPED_PLACES:
+                places.append(f"{origin}:{line}" if line else origin)
 
 
 @dataclass(frozen=True)

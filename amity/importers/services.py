@@ -8,20 +8,20 @@ them in one short transaction (amity.importers.staging), so it is all-or-nothing
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from amity.core.bootstrap import refresh_planner_statistics
 from amity.core.collector import collector_paused
 from amity.core.progress import NoProgress, Progress
-from amity.importers.applying import Counts, apply_batch
+from amity.importers.applying import Counts, Outcome, apply_batch
+from amity.importers.change_log import PersonChange, person_changes, record_changes
 from amity.importers.errors import ImportFailed
 from amity.importers.models import ImportRun
 from amity.importers.records import ImportBatch, ParseOptions
@@ -42,20 +42,24 @@ class ImportSummary:
     people: Counts = field(default_factory=Counts)
     interactions: Counts = field(default_factory=Counts)
     skipped: dict[str, int] = field(default_factory=dict)
+    # Where the first few records of each skip reason are: "FILE:LINE".
+    skipped_at: dict[str, list[str]] = field(default_factory=dict)
     dry_run: bool = False
     seconds: float = 0.0
     run_id: int | None = None
+    changes: list[PersonChange] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        """Return the summary as JSON-ready data (stable keys)."""
+    def as_dict(self, *, changes: bool = True) -> dict[str, Any]:
+        """Return the summary as JSON-ready data (stable keys); `changes`: per person too."""
         people, interactions = self.people.as_dict(), self.interactions.as_dict()
-        return {
+        data = {
             "format": self.format,
             "file": self.file,
             "dry_run": self.dry_run,
             "people": people,
             "interactions": interactions,
             "skipped": dict(sorted(self.skipped.items())),
+            "skipped_at": {k: self.skipped_at[k] for k in sorted(self.skipped_at)},
             "totals": {
                 **{k: people[k] + interactions[k] for k in people},
                 "skipped": sum(self.skipped.values()),
@@ -63,6 +67,17 @@ class ImportSummary:
             "seconds": round(self.seconds, 3),
             "run_id": self.run_id,
         }
+        if changes:
+            data["changes"] = [change.as_dict() for change in self.changes]
+        return data
+
+    def take(self, outcome: Outcome, skipped_at: dict[str, list[str]], clock: float) -> None:
+        """Fill the counts and per-person changes from what the import staged."""
+        self.people, self.interactions = outcome.people, outcome.interactions
+        self.skipped = dict(outcome.skipped)
+        self.skipped_at = {k: v for k, v in skipped_at.items() if k in self.skipped}
+        self.changes = person_changes(outcome.rows, outcome.new_interactions)
+        self.seconds = time.perf_counter() - clock
 
 
 def open_path(path: Path) -> SourceFile | SourceFolder:
@@ -151,27 +166,29 @@ def _apply(
     """Write `batch` (staged, then published in one short transaction) and record the run."""
     summary = ImportSummary(format=fmt.name, file=source.name, dry_run=dry_run)
 
-    def record(people: Counts, interactions: Counts, skipped: Counter[str]) -> None:
-        # Runs inside the publishing transaction: the run is recorded with its rows.
-        summary.people, summary.interactions, summary.skipped = people, interactions, skipped
-        summary.seconds = time.perf_counter() - clock
+    def record(outcome: Outcome, staging_id: int) -> None:
+        # Written under the staging owner: the run and its change log become the
+        # owner's in the same transaction as the rows they describe.
+        summary.take(outcome, batch.skipped_at, clock)
         if batch.people or batch.interactions:
             # Only files with something in them are recorded: one with nothing but
             # skipped records (or bytes that happen to parse as an empty file) leaves
             # the database untouched.
-            run = ImportRun.objects.create(
-                owner=owner,
-                format=fmt.name,
-                file_name=source.name[-300:],
-                started_at=started,
-                finished_at=timezone.now(),
-                counts={k: v for k, v in summary.as_dict().items() if k != "run_id"},
-            )
+            with transaction.atomic():
+                run = ImportRun.objects.create(
+                    owner_id=staging_id,
+                    format=fmt.name,
+                    file_name=source.name[-300:],
+                    started_at=started,
+                    finished_at=timezone.now(),
+                    counts=_counts(summary),
+                )
+                record_changes(owner_id=staging_id, run_id=run.pk, changes=summary.changes)
             summary.run_id = run.pk
 
     try:
-        people, interactions, skipped = apply_batch(
-            owner=owner, batch=batch, progress=progress, dry_run=dry_run, on_publish=record
+        outcome = apply_batch(
+            owner=owner, batch=batch, progress=progress, dry_run=dry_run, on_stage=record
         )
     except IntegrityError as exc:
         # Matching reads outside the write transactions: someone changed the same
@@ -181,6 +198,17 @@ def _apply(
             None,
             f"your data changed during the import ({exc}); nothing was written, run it again",
         ) from exc
-    summary.people, summary.interactions, summary.skipped = people, interactions, skipped
-    summary.seconds = time.perf_counter() - clock
+    if summary.run_id is None:
+        summary.take(outcome, batch.skipped_at, clock)
+    else:
+        # The time publishing and the summaries took too (one row, after the fact).
+        summary.seconds = time.perf_counter() - clock
+        ImportRun.objects.filter(pk=summary.run_id).update(
+            finished_at=timezone.now(), counts=_counts(summary)
+        )
     return summary
+
+
+def _counts(summary: ImportSummary) -> dict[str, Any]:
+    """Return what ImportRun.counts keeps: the summary without its per-person changes."""
+    return {k: v for k, v in summary.as_dict(changes=False).items() if k != "run_id"}

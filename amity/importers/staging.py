@@ -18,15 +18,16 @@ from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from amity.importers.models import ExternalKey
+from amity.importers.models import ExternalKey, ImportChange, ImportRun
 from amity.people.models import ContactPoint, Interaction, Person, Tag
 
 PREFIX = "amity-import-staging-"
 # Staged rows of an import that died (kill -9, power cut) are deleted by the next
 # import once they are this old; a running import never takes that long to stage.
 ABANDONED_AFTER = dt.timedelta(hours=6)
-# In this order: children before the rows they point at.
-_OWNED = (ExternalKey, ContactPoint, Interaction, Person, Tag)
+# In this order: children before the rows they point at. The run and its change log
+# are staged too, so the history appears with the rows it describes.
+_OWNED = (ImportChange, ExternalKey, ContactPoint, Interaction, Person, Tag, ImportRun)
 
 
 def staging_owner() -> int:

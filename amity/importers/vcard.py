@@ -128,7 +128,7 @@ def parse_vcard(source: SourceFile, options: ParseOptions) -> ImportBatch:
             raise ImportFailed(source.name, line, f"expected BEGIN:VCARD, found {card.name}")
         record = person_from_card(origin=source.name, line=line, card=card)
         if record is None:
-            batch.skip("card without a name or email address")
+            batch.skip("card without a name or email address", origin=source.name, line=line)
         else:
             batch.people.append(record)
     return batch

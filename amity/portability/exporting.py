@@ -82,6 +82,11 @@ NOT_EXPORTED: dict[str, str] = {
     "sync.MailFolder": "sync positions of a mail account; a new account reads again",
     "sync.ContactBook": "holds an address book password: add it again after a restore",
     "sync.ContactCard": "sync state of an address book; a new book links cards again",
+    # Imports (issue 15): the history itself (import_runs) is exported.
+    "importers.ImportJob": "a web upload's progress while the worker runs it; the finished "
+    "import is in import_runs",
+    "importers.ImportChange": "who each import created and the old values it replaced, "
+    "tied to database ids of people and runs; the people themselves are exported",
     # Reminders (issue 17).
     "reminders.CalendarFeed": "a secret feed address: `amity calendar url` makes a new one",
     "reminders.ReminderProfile": "time zone, channels and when each last went out; set "

@@ -167,11 +167,11 @@ class _BookSync:
             card.record.keys = (keys[card.href],)
             records.append(card.record)
         with transaction.atomic():
-            people, _, _ = apply_batch(
+            people = apply_batch(
                 owner=self.owner,
                 batch=ImportBatch(source=SOURCE, people=records),
                 progress=NoProgress(),
-            )
+            ).people
             self.result.created += people.created
             self.result.linked += people.updated + people.unchanged
             found = self._people_of(cards, keys)

@@ -249,12 +249,10 @@ class _FolderReader:
         """Write `batch` and the folder's new position in one transaction."""
         with collector_paused(), transaction.atomic():
             if batch.interactions:
-                people, interactions, skipped = apply_batch(
-                    owner=self.account.owner, batch=batch, progress=NoProgress()
-                )
-                _add_counts(self.result.people, people)
-                _add_counts(self.result.interactions, interactions)
-                self.result.skipped.update(skipped)
+                outcome = apply_batch(owner=self.account.owner, batch=batch, progress=NoProgress())
+                _add_counts(self.result.people, outcome.people)
+                _add_counts(self.result.interactions, outcome.interactions)
+                self.result.skipped.update(outcome.skipped)
             else:
                 self.result.skipped.update(batch.skipped)
             state.uidvalidity, state.last_uid = validity, last_uid

@@ -68,6 +68,13 @@ urlpatterns = [
     path("insights/", insights.insights_page, name="insights"),
     # Bringing data in.
     path("import/", imports.import_page, name="imports"),
+    path("import/jobs/<int:job_id>/", imports.import_job, name="import_job"),
+    path(
+        "import/jobs/<int:job_id>/progress.json",
+        imports.import_job_progress,
+        name="import_job_progress",
+    ),
+    path("import/runs/<int:run_id>/", imports.import_run, name="import_run"),
     # The message coach and inbound triage.
     path("coach/", coach.coach_page, name="coach"),
     path("inbox/", inbox.inbox_page, name="inbox"),

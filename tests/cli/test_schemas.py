@@ -16,6 +16,9 @@ from amity.network.introductions import propose_introduction
 from amity.people import services
 from amity.people.models import Person
 from tests.histories import with_history
+from tests.importers.conftest import DATA
+
+LINKEDIN = DATA / "linkedin"
 
 
 def openapi(client: Client) -> dict[str, Any]:
@@ -104,6 +107,7 @@ SHARED_SHAPES = [
     (("digest", "--dry-run", "--review"), "ReviewPublic", "review"),
     (("reminders", "--days", "mon,thu"), "ReminderSettingsPublic", ""),
     (("calendar", "url"), "CalendarFeedPublic", ""),
+    (("import", "linkedin", str(LINKEDIN / "Connections_newer.csv")), "ImportSummaryPublic", ""),
 ]
 
 

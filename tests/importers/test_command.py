@@ -45,9 +45,11 @@ def test_it_answers_in_json_with_a_stable_shape(user) -> None:
         "people",
         "interactions",
         "skipped",
+        "skipped_at",
         "totals",
         "seconds",
         "run_id",
+        "changes",
     }
     assert data["interactions"] == {"created": 5, "updated": 0, "unchanged": 0}
     assert data["totals"]["skipped"] == 5 and isinstance(data["run_id"], int)
@@ -69,14 +71,16 @@ def test_it_fails_with_file_and_line_and_a_json_error(user, tmp_path) -> None:
     path = tmp_path / "log.csv"
     path.write_text("person,occurred_at\nada@engines.example,someday\n")
     out = StringIO()
-    with pytest.raises(CliError, match=r"log\.csv:2: 'someday' is not a date and time"):
+    with pytest.raises(
+        CliError, match=r"log\.csv:2: occurred_at: 'someday' is not a date and time"
+    ):
         call("import", "interactions", str(path), "--json", stdout=out)
     error = json.loads(out.getvalue())
     assert error == {
-        "error": f"{path}:2: 'someday' is not a date and time",
+        "error": f"{path}:2: occurred_at: 'someday' is not a date and time",
         "file": str(path),
         "line": 2,
-        "reason": "'someday' is not a date and time",
+        "reason": "occurred_at: 'someday' is not a date and time",
     }
     assert Person.objects.count() == 0
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, reverse
 
+from amity.importers.models import ImportJob, ImportRun
 from amity.people import services, timeline
 from amity.people.models import Interaction, Note, Person, Tag
 from amity.relationships.models import CadenceOverride
@@ -43,6 +44,9 @@ ROUTES: dict[str, list[dict[str, str]]] = {
     "referral_step": [{"referral_id": "ada"}],
     "sync_now": [{"kind": "ada", "pk": "ada"}],
     "sync_remove": [{"kind": "ada", "pk": "ada"}],
+    "import_job": [{"job_id": "ada"}],
+    "import_job_progress": [{"job_id": "ada"}],
+    "import_run": [{"run_id": "ada"}],
 }
 CASES = [(name, spec) for name, specs in ROUTES.items() for spec in specs]
 IDS = [f"{name}-{'-'.join(spec.values())}" for name, spec in CASES]
@@ -68,7 +72,7 @@ def two_networks(user, other_user) -> dict[str, dict[str, Any]]:
     ada_person = services.create_person(owner=user, full_name="Ada's Friend", tags=["secret"])
     ada_other = services.create_person(owner=user, full_name="Ada's Colleague")
     bob_person = services.create_person(owner=other_user, full_name="Bob's Friend")
-    return {
+    networks = {
         "ada": {
             "person_id": ada_person.pk,
             "tag_id": Tag.objects.get(owner=user, name="secret").pk,
@@ -93,6 +97,10 @@ def two_networks(user, other_user) -> dict[str, dict[str, Any]]:
         },
         "bob": {"person_id": bob_person.pk},
     }
+    ada = networks["ada"]
+    ada["job_id"] = ImportJob.objects.create(owner=user, format="google", file_name="a.csv").pk
+    ada["run_id"] = ImportRun.objects.create(owner=user, format="google", file_name="a.csv").pk
+    return networks
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from amity import config
+from amity.importers.change_log import imported_changes
 from amity.people import services
 from amity.people.models import ContactPoint, Person, Tag
 from amity.relationships import cadences
@@ -138,6 +139,7 @@ def render_person(
         "note_form": note_form or NoteForm(),
         # None: the relationship panel shows the person's current cadence.
         "cadence_form": cadence_form,
+        "import_changes": imported_changes(person),
     }
     return render(request, "amity/people/detail.html", context, status=status)
 
