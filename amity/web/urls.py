@@ -73,6 +73,8 @@ urlpatterns = [
     path("inbox/", inbox.inbox_page, name="inbox"),
     path("inbox/<int:interaction_id>/label/", inbox.label_message, name="inbox_label"),
     path("inbox/<int:interaction_id>/unlabel/", inbox.unlabel_message, name="inbox_unlabel"),
+    path("inbox/<int:interaction_id>/move/", inbox.move_preview, name="inbox_move"),
+    path("inbox/undo/", inbox.undo_last, name="inbox_undo"),
     # Live sync: mail and contacts accounts, their last sync, "Sync now".
     path("sync/", sync.sync_page, name="sync"),
     path("sync/<str:kind>/<int:pk>/now/", sync.sync_now, name="sync_now"),

@@ -15,7 +15,7 @@ from django.db import models
 from amity.core.json_stream import JsonObjectStream, JsonStreamError
 from amity.importers.services import run_import
 from amity.importers.source_files import SourceFile
-from amity.inbox.services import relabel
+from amity.inbox.moves import relabel
 from amity.network import introductions
 from amity.network import services as network
 from amity.people import services, timeline
