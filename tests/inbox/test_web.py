@@ -136,7 +136,7 @@ def test_a_move_is_previewed_applied_and_undone_from_the_page(web, user) -> None
     assert response["Location"] == "/inbox/?tab=cold_pitch"
     page = web.get("/inbox/?tab=cold_pitch")
     assert [m["id"] for m in page.context["group"]["messages"]] == [second.pk]
-    assert "Moved message #%d to Trusted (alone)." % first.pk in page.content.decode()
+    assert f"Moved message #{first.pk} to Trusted (alone)." in page.content.decode()
 
     undone = web.submit("/inbox/?tab=cold_pitch", "/inbox/undo/", {"tab": "cold_pitch"})
     assert undone["Location"] == "/inbox/?tab=cold_pitch"
