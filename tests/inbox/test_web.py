@@ -148,9 +148,7 @@ def test_a_move_is_previewed_applied_and_undone_from_the_page(web, user) -> None
     assert "Nothing to undo." in again.content.decode()
 
 
-def test_the_page_refuses_genuine_new_for_a_known_contact_with_a_clear_message(
-    web, user
-) -> None:
+def test_the_page_refuses_genuine_new_for_a_known_contact_with_a_clear_message(web, user) -> None:
     from tests.inbox.conftest import history
 
     friend = people.create_person(owner=user, full_name="Old Friend")
