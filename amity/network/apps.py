@@ -13,7 +13,7 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         """Give Today the network's pending steps and the introductions awaiting follow-up."""
         from amity.core import hooks
-        from amity.network.introductions import open_introductions
+        from amity.network.optin import open_introductions
         from amity.network.services import add_network_actions
 
         hooks.add_to_today(add_network_actions)

@@ -24,8 +24,8 @@ from amity.domain import embeddings
 from amity.domain.embeddings import LexicalEncoder, TextEncoder
 from amity.domain.matching import Reason, content_subject, explain_matches, floors_for, plain
 from amity.domain.relevance import SHARE_FACETS, Standing, rank_for_share, tuning_for
-from amity.network.introductions import IntroStep, pending_intro_steps
 from amity.network.models import ReadingItem, Referral
+from amity.network.optin import IntroStep, pending_intro_steps
 from amity.network.profiles import (
     facet_texts,
     facts_for,

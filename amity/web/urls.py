@@ -63,6 +63,7 @@ urlpatterns = [
     path("intros/<int:intro_id>/", intros.intro_detail, name="intro_detail"),
     path("intros/<int:intro_id>/advance/", intros.intro_advance, name="intro_advance"),
     path("intros/<int:intro_id>/decline/", intros.intro_decline, name="intro_decline"),
+    path("intros/<int:intro_id>/answer/", intros.intro_answer, name="intro_answer"),
     path("referrals/", intros.referral_add, name="referral_add"),
     path("referrals/<int:referral_id>/", intros.referral_step, name="referral_step"),
     path("insights/", insights.insights_page, name="insights"),
