@@ -174,9 +174,7 @@ class IntroVerb(Verb):
         }
         if next_action in ("answer A", "answer B"):
             side = next_action[-1].lower()
-            c.print(
-                f"Next: {optin.next_step(intro)} (amity intro yes|no {intro.pk} --by {side})"
-            )
+            c.print(f"Next: {optin.next_step(intro)} (amity intro yes|no {intro.pk} --by {side})")
         elif next_action:
             c.print(f"Next: {optin.next_step(intro)} (amity intro advance {intro.pk})")
             c.print(f"[dim]Draft:[/dim]\n{drafts[next_action]}")

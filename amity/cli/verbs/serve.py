@@ -100,6 +100,11 @@ class ServeVerb(Verb):
 
                     worker = BackgroundWorker().start()
                     self.stdout.write("Background worker started (AMITY_SERVE_WORKER).")
+                    # The worker loads the text model and Share's vectors before the
+                    # first request needs them (and embeds what a CLI run left queued).
+                    from amity.network.tasks import prepare_everyone
+
+                    prepare_everyone()
                 serve(
                     application,
                     host=host,
