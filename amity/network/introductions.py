@@ -132,12 +132,17 @@ def _network_fingerprint(owner: AbstractBaseUser, kind: str) -> tuple[object, ..
 
 
 def suggest_introductions(
-    *, owner: AbstractBaseUser, limit: int = 10, person: Person | None = None
+    *,
+    owner: AbstractBaseUser,
+    limit: int = 10,
+    person: Person | None = None,
+    inline_limit: int | None = None,
 ) -> Suggestions:
     """Suggest pairs of the owner's people who would benefit from knowing each other.
 
     The answer is kept in memory until a person, an interaction or an introduction
     changes: on 100,000 people computing it takes seconds, checking it milliseconds.
+    `inline_limit` caps the profiles embedded here (0 while the worker embeds them).
     """
     key = (int(owner.pk), limit, person.pk if person else 0, text_backend())
     fingerprint = _network_fingerprint(owner, key[3])
@@ -145,7 +150,7 @@ def suggest_introductions(
         held = _SUGGESTIONS.get(key)
     if held is not None and held[0] == fingerprint:
         return held[1]
-    result = _suggest(owner=owner, limit=limit, person=person)
+    result = _suggest(owner=owner, limit=limit, person=person, inline_limit=inline_limit)
     with _SUGGESTIONS_LOCK:
         _SUGGESTIONS[key] = (fingerprint, result)
     return result
@@ -157,10 +162,13 @@ def forget_suggestions() -> None:
         _SUGGESTIONS.clear()
 
 
-def _suggest(*, owner: AbstractBaseUser, limit: int, person: Person | None) -> Suggestions:
+def _suggest(
+    *, owner: AbstractBaseUser, limit: int, person: Person | None, inline_limit: int | None
+) -> Suggestions:
     """Compute suggestions (see `suggest_introductions`)."""
     people = list(facts_for(owner=owner))
-    space = vector_space(owner=owner, facets=("profile", "seeks", "offers", "title"), facts=people)
+    facets = ("profile", "seeks", "offers", "title")
+    space = vector_space(owner=owner, facets=facets, facts=people, inline_limit=inline_limit)
     result = Suggestions(space.description, space.kind, pending=space.pending, people=len(people))
     vectors = _vectors(people, space.facets)
     floors = floors_for(space.encoder.name)

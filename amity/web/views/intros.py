@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amity.network import introductions as intros
-from amity.network import optin, services
+from amity.network import optin, services, tasks
 from amity.network.models import Introduction, Referral
+from amity.network.profiles import text_backend
 from amity.people.models import Person
 from amity.people.services import ValidationError, find_person
 
@@ -45,7 +46,11 @@ def _intro(request: HttpRequest, intro_id: int) -> Introduction:
 @login_required
 def intros_page(request: HttpRequest) -> HttpResponse:
     """Show introductions under way, suggestions, and referrals with what to do next."""
-    suggestions = intros.suggest_introductions(owner=request.user, limit=10)
+    # While the worker embeds the profiles, suggest from those ready: never a long wait.
+    preparing = text_backend() == "model" and tasks.preparing(request.user)
+    suggestions = intros.suggest_introductions(
+        owner=request.user, limit=10, inline_limit=0 if preparing else None
+    )
     first = request.GET.get("a", "")
     chosen = (
         Person.objects.filter(owner=request.user, pk=int(first)).first()
@@ -58,6 +63,7 @@ def intros_page(request: HttpRequest) -> HttpResponse:
         "amity/intros.html",
         {
             "chosen": chosen,
+            "preparing": preparing,
             "hints": hints.values("pk", "full_name")[:PICKER_HINTS],
             "active": [
                 (i, optin.next_step(i))
