@@ -20,7 +20,6 @@ Prints a machine reference (a fixed pure-Python loop), the load average and each
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import subprocess
@@ -28,6 +27,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+# The same reference loop as the engine's bench, so the numbers compare across files.
+from engine_bench import machine_reference
 
 REPO = Path(__file__).resolve().parents[1]
 TEXT = "A new study on carbon capture in cement production, and what it means for builders"
@@ -58,16 +60,6 @@ for name in ("first_s", "second_s"):
     out["matches"] = [m.person.full_name for m in result.matches]
 print(json.dumps(out))
 """
-
-
-def machine_reference() -> float:
-    """Return the best of three runs of a fixed pure-Python loop, in seconds."""
-    best = math.inf
-    for _ in range(3):
-        started = time.perf_counter()
-        sum(i * i for i in range(10**7))
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def run(env: dict[str, str], *args: str) -> tuple[float, str]:
