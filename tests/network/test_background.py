@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from amity.core.schedule import run_pending_tasks
@@ -20,17 +21,22 @@ def _queued() -> list[str]:
     return list(rows.values_list("status", flat=True))
 
 
-def _three(make_person: Any, capture: Any) -> None:
-    with capture(execute=True):
-        make_person("Bea Lindqvist", title="Boat builder", interests=["wooden boats"])
-        make_person("Cy Tanaka", title="Software engineer", interests=["compilers"])
-        make_person("Ada Okafor", title="Physician", interests=["oncology"])
+def _three(make_person: Any) -> None:
+    # Each create commits and queues on commit (no test transaction: see below).
+    make_person("Bea Lindqvist", title="Boat builder", interests=["wooden boats"])
+    make_person("Cy Tanaka", title="Software engineer", interests=["compilers"])
+    make_person("Ada Okafor", title="Physician", interests=["oncology"])
 
 
+# The worker closes connections between tasks, as in production: no test transaction.
+TRANSACTIONAL = pytest.mark.django_db(transaction=True)
+
+
+@TRANSACTIONAL
 def test_new_people_are_embedded_by_the_worker_not_inside_share(
-    model: None, user: Any, make_person: Any, django_capture_on_commit_callbacks: Any
+    model: None, user: Any, make_person: Any
 ) -> None:
-    _three(make_person, django_capture_on_commit_callbacks)
+    _three(make_person)
     # One task waits for the three changes; none is embedded yet.
     assert _queued() == ["READY"]
     assert tasks.preparing(user)
@@ -46,19 +52,19 @@ def test_new_people_are_embedded_by_the_worker_not_inside_share(
     assert ready.pending == 0 and ready.matches[0].person.full_name == "Bea Lindqvist"
 
 
-def test_the_lexical_fallback_queues_nothing(
-    tfidf: None, user: Any, make_person: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    _three(make_person, django_capture_on_commit_callbacks)
+@TRANSACTIONAL
+def test_the_lexical_fallback_queues_nothing(tfidf: None, user: Any, make_person: Any) -> None:
+    _three(make_person)
     assert _queued() == [] and not tasks.preparing(user)
 
 
+@TRANSACTIONAL
 def test_the_share_page_says_what_is_still_being_prepared_instead_of_waiting(
-    model: None, user: Any, make_person: Any, django_capture_on_commit_callbacks: Any
+    model: None, user: Any, make_person: Any
 ) -> None:
     web = Client()
     web.force_login(user)
-    _three(make_person, django_capture_on_commit_callbacks)
+    _three(make_person)
     assert "preparing your people" in web.get("/share/").content.decode()
     html = web.post("/share/", {"text": "Restoring wooden boats"}).content.decode()
     assert "Still preparing 3 profiles in the background" in html
