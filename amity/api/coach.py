@@ -175,8 +175,8 @@ class MovedPublic(Schema):
     id: int
     sender: str
     subject: str
-    from_: Group = Field(alias="from")
-    to: Group
+    from_group: Group
+    to_group: Group
 
 
 class MoveOptionPublic(Schema):

@@ -208,7 +208,7 @@ def preview_move(
 
     Shape: {"id", "group", "label", "from_group", "options": [{"follow": bool,
     "moves": n, "counts": {group: {"before", "after"}}, "changed": [{"id", "sender",
-    "subject", "from", "to"}] (the first PREVIEW_LIST)}]}: one option moving only this
+    "subject", "from_group", "to_group"}] (the first PREVIEW_LIST)}]}: one option moving only this
     message, one where the sender's messages and look-alikes follow. Raises as relabel.
     """
     _check_group(group)
@@ -233,7 +233,13 @@ def preview_move(
     options = []
     for followed, after in zip((False, True), afters, strict=True):
         changed = [
-            {"id": row.id, "sender": names[row.id], "subject": subjects[row.id], "from": b, "to": a}
+            {
+                "id": row.id,
+                "sender": names[row.id],
+                "subject": subjects[row.id],
+                "from_group": b,
+                "to_group": a,
+            }
             for row, b, a in zip(rows, before, after, strict=True)
             if a != b
         ]

@@ -137,8 +137,8 @@ def move_preview(request: HttpRequest, interaction_id: int) -> HttpResponse:
         ]
         for moved in option["changed"]:
             moved["from_label"], moved["to_label"] = (
-                GROUP_LABELS[moved["from"]],
-                GROUP_LABELS[moved["to"]],
+                GROUP_LABELS[moved["from_group"]],
+                GROUP_LABELS[moved["to_group"]],
             )
     return render(
         request,
