@@ -97,6 +97,23 @@ def next_step(intro: Introduction) -> str:
     }.get(State(intro.state), "")
 
 
+def state_text(intro: Introduction) -> str:
+    """Say where an introduction stands with the people's names ("Dana said no")."""
+    a, b = _first_name(intro.person_a), _first_name(intro.person_b)
+    return {
+        State.PROPOSED: "Proposed",
+        State.ASKED_A: f"Asked {a}",
+        State.AGREED_A: f"{a} said yes",
+        State.ASKED_B: f"{a} said yes; asked {b}",
+        State.AGREED: "Both said yes",
+        State.INTRODUCED: "Introduced",
+        State.FOLLOWED_UP: "Introduced and followed up",
+        State.DECLINED_A: f"{a} said no",
+        State.DECLINED_B: f"{b} said no",
+        State.DISMISSED: "Dropped by you",
+    }[State(intro.state)]
+
+
 def step_button(intro: Introduction) -> str:
     """Name the button that takes the next step ("Ask Dana"), or "" while waiting."""
     a, b = _first_name(intro.person_a), _first_name(intro.person_b)

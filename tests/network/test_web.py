@@ -116,7 +116,7 @@ def test_intros_page_proposes_advances_and_declines(
     page = web.get("/intros/").content.decode()
     suggested = page.split("Who should meet")[1].split("Referrals")[0]
     assert "Ann Law" not in suggested
-    assert "Declined by the second person" in page
+    assert "Ann Law + Ben Med</a>: Ben said no" in page
 
 
 def test_intros_dismiss_and_referrals(tfidf: None, web: Client, network: dict) -> None:

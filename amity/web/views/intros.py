@@ -69,7 +69,10 @@ def intros_page(request: HttpRequest) -> HttpResponse:
                 (i, optin.next_step(i))
                 for i in optin.introductions_for(owner=request.user, active=True)
             ],
-            "finished": optin.introductions_for(owner=request.user, active=False)[:20],
+            "finished": [
+                (i, optin.state_text(i))
+                for i in optin.introductions_for(owner=request.user, active=False)[:20]
+            ],
             "suggestions": suggestions,
             "steps": optin.pending_intro_steps(owner=request.user),
             "referrals": services.referrals_for(owner=request.user)[:50],
@@ -135,6 +138,7 @@ def intro_detail(request: HttpRequest, intro_id: int) -> HttpResponse:
         "amity/intro_detail.html",
         {
             "intro": intro,
+            "state": optin.state_text(intro),
             "next_step": optin.next_step(intro),
             "button": optin.step_button(intro),
             "next_draft": getattr(intro, draft_field) if draft_field else "",
@@ -165,7 +169,7 @@ def intro_advance(request: HttpRequest, intro_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         then = optin.next_step(intro)
-        done = intro.get_state_display().lower()
+        done = optin.state_text(intro)
         messages.success(request, f"Done: {done}." + (f" Next: {then}." if then else ""))
     return redirect("intro_detail", intro_id=intro.pk)
 
@@ -205,7 +209,7 @@ def intro_decline(request: HttpRequest, intro_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, intro.get_state_display())
+        messages.success(request, optin.state_text(intro))
     return redirect("intro_detail", intro_id=intro.pk)
 
 
