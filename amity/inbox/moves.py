@@ -101,20 +101,10 @@ def _check_group(group: str) -> None:
         )
 
 
-def _new_label(
-    owner: AbstractBaseUser, interaction: Interaction, group: str, follow: bool
-) -> triage_domain.Label:
-    """Return the label a move would store, refusing "Genuine new" for a known contact."""
+def _new_label(interaction: Interaction, group: str, follow: bool) -> triage_domain.Label:
+    """Return the label a move would store."""
     counts = dict(interaction.people.values_list("pk", "interaction_count"))
     sender_id = pick_sender(sorted(counts), counts)
-    if group == "genuine_new" and sender_id is not None:
-        sender = sender_contexts_for(owner=owner, person_ids=[sender_id]).get(sender_id)
-        if sender is not None and sender.real_history:
-            raise ValidationError(
-                "group",
-                f"{sender.name or 'the sender'} has real history with you "
-                f"({sender.interactions} interactions): Genuine new is for strangers",
-            )
     text = (interaction.content or interaction.summary)[:TRIAGE_CHARS]
     # A move of "just this message" is stored without sender and wording, so the
     # domain has nothing to follow it by: only this message changes.
@@ -124,6 +114,16 @@ def _new_label(
         sender_id=sender_id if follow else None,
         shingles=triage_domain.shingles(text) if follow else frozenset(),
     )
+
+
+def _refuse_stranger_group(group: str, sender: triage_domain.Sender | None) -> None:
+    """Raise ValidationError for "Genuine new" on a known contact's message."""
+    if group == "genuine_new" and sender is not None and sender.real_history:
+        raise ValidationError(
+            "group",
+            f"{sender.name or 'the sender'} has real history with you "
+            f"({sender.interactions} interactions): Genuine new is for strangers",
+        )
 
 
 def sender_contexts_for(
@@ -147,7 +147,10 @@ def relabel(
     """
     _check_group(group)
     interaction = _inbound(owner, interaction_id)
-    new = _new_label(owner, interaction, group, follow)
+    new = _new_label(interaction, group, follow)
+    if group == "genuine_new" and new.sender_id is not None:
+        senders = sender_contexts_for(owner=owner, person_ids=[new.sender_id])
+        _refuse_stranger_group(group, senders.get(new.sender_id))
     label, _ = TriageLabel.objects.update_or_create(
         owner=owner,
         interaction=interaction,
@@ -208,8 +211,9 @@ def preview_move(
 
     Shape: {"id", "group", "label", "from_group", "options": [{"follow": bool,
     "moves": n, "counts": {group: {"before", "after"}}, "changed": [{"id", "sender",
-    "subject", "from_group", "to_group"}] (the first PREVIEW_LIST)}]}: one option moving only this
-    message, one where the sender's messages and look-alikes follow. Raises as relabel.
+    "subject", "from_group", "to_group"}] (the first PREVIEW_LIST)}]}: one option
+    moving only this message, one where the sender's messages and look-alikes follow.
+    Raises as relabel.
     """
     _check_group(group)
     interaction = _inbound(owner, interaction_id)
@@ -221,42 +225,52 @@ def preview_move(
     existing = label_list(owner=owner)
     labels = [lab for lab in existing if lab.message_id != interaction_id]
     current = triage_domain.Corrections(existing)
-    alone = _new_label(owner, interaction, group, follow=False)
-    follow = _new_label(owner, interaction, group, follow=True)
+    index = next(i for i, row in enumerate(rows) if row.id == interaction_id)
+    _refuse_stranger_group(group, messages[index].sender)
+    alone = _new_label(interaction, group, follow=False)
+    follow = _new_label(interaction, group, follow=True)
     before, *afters = triage_domain.compare_groups(
         messages,
         [current, *(triage_domain.Corrections([*labels, new]) for new in (alone, follow))],
     )
-    names = {m.id: m.sender.name if m.sender else "" for m in messages}
-    subjects = {row.id: row.summary[:120] for row in rows}
-    index = next(i for i, row in enumerate(rows) if row.id == interaction_id)
-    options = []
-    for followed, after in zip((False, True), afters, strict=True):
-        changed = [
-            {
-                "id": row.id,
-                "sender": names[row.id],
-                "subject": subjects[row.id],
-                "from_group": b,
-                "to_group": a,
-            }
-            for row, b, a in zip(rows, before, after, strict=True)
-            if a != b
-        ]
-        options.append(
-            {
-                "follow": followed,
-                "moves": len(changed),
-                "counts": _count_changes(before, after),
-                "changed": changed[:PREVIEW_LIST],
-            }
-        )
+    options = [
+        _option(rows, messages, before, after, follow=followed)
+        for followed, after in zip((False, True), afters, strict=True)
+    ]
     return {
         "id": interaction_id,
         "group": group,
         "label": triage_domain.GROUP_LABELS[group],
         "from_group": before[index],
         "options": options,
+    }
+
+
+def _option(
+    rows: Sequence[InboundRow],
+    messages: Sequence[triage_domain.Message],
+    before: Sequence[str],
+    after: Sequence[str],
+    *,
+    follow: bool,
+) -> dict[str, Any]:
+    """Return what one way of moving would change: how many, which counts, which messages."""
+    changed = [
+        {
+            "id": row.id,
+            "sender": message.sender.name if message.sender else "",
+            "subject": row.summary[:120],
+            "from_group": b,
+            "to_group": a,
+        }
+        for row, message, b, a in zip(rows, messages, before, after, strict=True)
+        if a != b
+    ]
+    return {
+        "follow": follow,
+        "moves": len(changed),
+        "counts": _count_changes(before, after),
+        "changed": changed[:PREVIEW_LIST],
     }
 
 

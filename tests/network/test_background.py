@@ -14,11 +14,11 @@ from amity.network.models import ProfileEmbedding
 from amity.network.profiles import stale_people
 
 
-def _queued() -> list[str]:
+def _queued(owner: Any) -> list[str]:
     from django_tasks_db.models import DBTaskResult
 
     rows = DBTaskResult.objects.filter(task_path=tasks.prepare_share.module_path)
-    return list(rows.values_list("status", flat=True))
+    return [r.status for r in rows if r.args_kwargs["args"] == [owner.pk]]
 
 
 def _three(make_person: Any) -> None:
@@ -38,14 +38,14 @@ def test_new_people_are_embedded_by_the_worker_not_inside_share(
 ) -> None:
     _three(make_person)
     # One task waits for the three changes; none is embedded yet.
-    assert _queued() == ["READY"]
+    assert _queued(user) == ["READY"]
     assert tasks.preparing(user)
     waiting = services.share(owner=user, text="Restoring wooden boats", inline_limit=0)
     assert waiting.pending == 3 and not ProfileEmbedding.objects.exists()
 
     run_pending_tasks()
 
-    assert _queued() == ["SUCCESSFUL"] and not tasks.preparing(user)
+    assert _queued(user) == ["SUCCESSFUL"] and not tasks.preparing(user)
     assert stale_people(owner=user, model_name=embeddings.memo_model().name) == []
     assert ProfileEmbedding.objects.filter(owner=user).values("person").distinct().count() == 3
     ready = services.share(owner=user, text="Restoring wooden boats", inline_limit=0)
@@ -55,7 +55,7 @@ def test_new_people_are_embedded_by_the_worker_not_inside_share(
 @TRANSACTIONAL
 def test_the_lexical_fallback_queues_nothing(tfidf: None, user: Any, make_person: Any) -> None:
     _three(make_person)
-    assert _queued() == [] and not tasks.preparing(user)
+    assert _queued(user) == [] and not tasks.preparing(user)
 
 
 @TRANSACTIONAL
