@@ -198,3 +198,29 @@ def test_the_overflow_check_catches_a_wide_element_but_not_a_sideways_scroller(p
     assert found[0].startswith("the page scrolls sideways") and "div#wide" in found[1]
     with pytest.raises(AssertionError):
         assert_fits(page)
+
+
+def test_share_keeps_the_text_and_the_others_after_i_sent_it(
+    live_server, demo_user, page, monkeypatch
+) -> None:
+    from playwright.sync_api import expect
+
+    # The lexical fallback: this flow is about the page, not the text model.
+    monkeypatch.setenv("AMITY_TEXT_MODEL", "tfidf")
+    text = "Heat pumps in old houses: what installers learned this winter"
+    sign_in(page, f"{live_server.url}/share/")
+    page.get_by_label("Text or link").fill(text)
+    page.get_by_role("button", name="Who would care?").click()
+    results = page.locator(".share-results > li")
+    expect(results.first).to_be_visible()
+    shown = results.count()
+    assert shown >= 2
+    first_name = results.first.locator("h3 a").inner_text()
+    assert_fits(page)
+    results.first.get_by_role("button", name="I sent it: log a deposit").click()
+    expect(page.locator(".flash")).to_contain_text(f"Logged that you shared it with {first_name}")
+    expect(page.get_by_label("Text or link")).to_have_value(text)
+    expect(results).to_have_count(shown)
+    expect(results.first).to_contain_text("Sent ✓")
+    expect(page.get_by_role("button", name="I sent it: log a deposit")).to_have_count(shown - 1)
+    assert_fits(page)
