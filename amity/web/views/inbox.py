@@ -66,11 +66,13 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     """Show one group's newest inbound messages a page at a time, with tabs for the others."""
     state = _view_state(request.GET)
     source, tab, page = state["source"], state["tab"], state["page"]
-    if not tab:
-        # No tab asked for: open the first group that has messages.
-        counts = services.triage_inbox(owner=request.user, source=source, recent=RECENT, limit=0)
-        tab = next((g for g in GROUPS if counts["counts"][g]), GROUPS[0])
-    report = _report(request, source, tab, page)
+    if tab:
+        report = _report(request, source, tab, page)
+    else:
+        # No tab asked for: every group's first page is in one triage; open the first
+        # group that has messages.
+        page, report = 1, _report(request, source, GROUPS[0], 1)
+        tab = next((g for g in GROUPS if report["counts"][g]), GROUPS[0])
     pages = max(1, math.ceil(report["counts"][tab] / PER_PAGE))
     if page > pages:
         page = pages
