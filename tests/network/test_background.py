@@ -68,6 +68,7 @@ def test_the_share_page_says_what_is_still_being_prepared_instead_of_waiting(
     assert "preparing your people" in web.get("/share/").content.decode()
     html = web.post("/share/", {"text": "Restoring wooden boats"}).content.decode()
     assert "Still preparing 3 profiles in the background" in html
+    assert "No profile is ready yet" in html and "Nothing in your people" not in html
     assert not ProfileEmbedding.objects.exists()
     run_pending_tasks()
     html = web.post("/share/", {"text": "Restoring wooden boats"}).content.decode()
