@@ -54,6 +54,10 @@ class TriageVerb(Verb):
     | null, "corrected", "reply": {{"kind" (decline | redirect | invite), "label",
     "text", "to"}} | null}}]}}]}}
     --relabel/--unlabel --json: {{"id", "group" | null, "labelled"}}
+    --preview ID GROUP says what a move would change (alone, and with --relabel's
+    following), writing nothing; --json: {{"id", "group", "label", "from_group",
+    "options": [{{"follow", "moves", "counts": {{group: {{"before", "after"}}}},
+    "changed": [{{"id", "sender", "subject", "from_group", "to_group"}}]}}]}}
     """
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -71,11 +75,20 @@ class TriageVerb(Verb):
             help="with --relabel: move only this message (its sender's and look-alikes stay)",
         )
         parser.add_argument("--unlabel", type=int, metavar="ID", help="forget the label on ID")
+        parser.add_argument(
+            "--preview",
+            nargs=2,
+            metavar=("ID", "GROUP"),
+            help="say what moving message ID to GROUP would change, writing nothing",
+        )
 
     def handle(self, **options: Any) -> None:
         """Triage, or change one label."""
         owner = self.owner(options)
         try:
+            if options["preview"]:
+                self._preview(owner, options)
+                return
             if options["relabel"]:
                 raw_id, group = options["relabel"]
                 label = moves.relabel(
@@ -119,6 +132,31 @@ class TriageVerb(Verb):
         except (LookupError, ValidationError) as exc:
             raise CliError(str(exc)) from exc
         self.emit(options, data, lambda: print_report(self.console, data))
+
+    def _preview(self, owner: Any, options: dict[str, Any]) -> None:
+        """Print what each way of moving one message would change."""
+        raw_id, group = options["preview"]
+        data = moves.preview_move(
+            owner=owner, interaction_id=_message_id(raw_id), group=group, source=options["source"]
+        )
+
+        def render() -> None:
+            self.console.print(
+                f"Moving #{data['id']} from {GROUP_LABELS[data['from_group']]} to {data['label']}:"
+            )
+            for option in data["options"]:
+                how = "with its sender's messages and look-alikes" if option["follow"] else "alone"
+                counts = ", ".join(
+                    f"{GROUP_LABELS[g]} {c['before']} → {c['after']}"
+                    for g, c in option["counts"].items()
+                )
+                self.console.print(
+                    f"  {how}: {option['moves']} message(s) change group"
+                    + (f" ({counts})" if counts else ""),
+                    markup=False,
+                )
+
+        self.emit(options, data, render)
 
 
 def _message_id(raw: str) -> int:
