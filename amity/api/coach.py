@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from amity.api.auth import current_user
 from amity.api.people import person_of
 from amity.api.schemas import ErrorResponse, MessageResponse
-from amity.inbox import services
+from amity.inbox import moves, services
 
 router = Router(tags=["coach"])
 
@@ -153,9 +153,49 @@ class TriageFilters(Schema):
 
 
 class LabelRequest(Schema):
-    """The group a message belongs in."""
+    """The group a message belongs in, and whether similar messages follow."""
 
     group: Group
+    follow: bool = Field(
+        default=True,
+        description="the sender's other messages and look-alikes follow (false: only this one)",
+    )
+
+
+class MoveCountPublic(Schema):
+    """A group's count before and after a move."""
+
+    before: int
+    after: int
+
+
+class MovedPublic(Schema):
+    """One message a move would change."""
+
+    id: int
+    sender: str
+    subject: str
+    from_group: Group
+    to_group: Group
+
+
+class MoveOptionPublic(Schema):
+    """What one way of moving a message would change."""
+
+    follow: bool
+    moves: int
+    counts: dict[str, MoveCountPublic]
+    changed: list[MovedPublic]
+
+
+class MovePreviewPublic(Schema):
+    """What moving a message would change, before anything is written."""
+
+    id: int
+    group: Group
+    label: str
+    from_group: Group
+    options: list[MoveOptionPublic]
 
 
 class LabelPublic(Schema):
@@ -194,12 +234,30 @@ def triage(request: HttpRequest, filters: Query[TriageFilters]) -> Any:
 def label(request: HttpRequest, interaction_id: int, payload: LabelRequest) -> Any:
     """Put one inbound message in a group; its sender and look-alikes follow."""
     try:
-        saved = services.relabel(
-            owner=current_user(request), interaction_id=interaction_id, group=payload.group
+        saved = moves.relabel(
+            owner=current_user(request),
+            interaction_id=interaction_id,
+            group=payload.group,
+            follow=payload.follow,
         )
     except LookupError:
         raise Http404("no such message") from None
     return {"id": saved.interaction_id, "group": saved.group, "labelled": True}
+
+
+@router.get(
+    "/triage/{interaction_id}/preview",
+    response={200: MovePreviewPublic, 404: MessageResponse, 422: ErrorResponse},
+    summary="Preview moving a message",
+)
+def preview(request: HttpRequest, interaction_id: int, group: Group) -> Any:
+    """Say how many messages a move would change and which group counts, writing nothing."""
+    try:
+        return moves.preview_move(
+            owner=current_user(request), interaction_id=interaction_id, group=group
+        )
+    except LookupError:
+        raise Http404("no such message") from None
 
 
 @router.delete(
@@ -209,6 +267,6 @@ def label(request: HttpRequest, interaction_id: int, payload: LabelRequest) -> A
 )
 def unlabel(request: HttpRequest, interaction_id: int) -> Any:
     """Let triage decide again for one message."""
-    if not services.clear_label(owner=current_user(request), interaction_id=interaction_id):
+    if not moves.clear_label(owner=current_user(request), interaction_id=interaction_id):
         raise Http404("no label on that message")
     return {"id": interaction_id, "group": None, "labelled": False}

@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from amity.api.auth import current_user
 from amity.api.schemas import ErrorResponse, MessageResponse
 from amity.network import introductions as intros
-from amity.network import services
+from amity.network import optin, services
 from amity.network.insights import insights
 from amity.network.models import Introduction, ReadingItem, Referral
 from amity.network.serializers import (
@@ -144,14 +144,19 @@ class IntroductionOut(Schema):
     id: int
     state: str
     state_label: str
-    next_action: str | None
+    next_action: str | None = Field(
+        description="ask A | answer A | ask B | answer B | introduce | follow up | null"
+    )
+    next_step: str = Field(description="the next step in words, with the people's names")
     a: PersonRef
     b: PersonRef
     reason: str
     drafts: DraftsOut
     proposed_at: str | None
     asked_a_at: str | None
+    agreed_a_at: str | None
     asked_b_at: str | None
+    agreed_b_at: str | None
     introduced_at: str | None
     followed_up_at: str | None
     declined_at: str | None
@@ -178,6 +183,14 @@ class AdvanceIn(Schema):
     """The text actually sent for this step (omit to send the stored draft)."""
 
     draft: str | None = None
+
+
+class AnswerIn(Schema):
+    """What A or B said when asked."""
+
+    by: Literal["a", "b"]
+    agreed: bool
+    note: str = ""
 
 
 class DeclineIn(Schema):
@@ -212,7 +225,7 @@ def _person(request: HttpRequest, person_id: int) -> Person:
 
 
 def _intro(request: HttpRequest, intro_id: int) -> Introduction:
-    return get_object_or_404(intros.introductions_for(owner=current_user(request)), pk=intro_id)
+    return get_object_or_404(optin.introductions_for(owner=current_user(request)), pk=intro_id)
 
 
 @router.post("/share", response={200: ShareOut, **_NOT_FOUND_OR_INVALID}, summary="Who would care")
@@ -276,7 +289,7 @@ def introduction_list(request: HttpRequest, active: bool | None = None) -> Any:
     """List introductions (active=true: under way; false: finished or declined)."""
     return [
         introduction_json(i)
-        for i in intros.introductions_for(owner=current_user(request), active=active)
+        for i in optin.introductions_for(owner=current_user(request), active=active)
     ]
 
 
@@ -284,9 +297,7 @@ def introduction_list(request: HttpRequest, active: bool | None = None) -> Any:
 def propose(request: HttpRequest, payload: IntroductionIn) -> Any:
     """Start an introduction; drafts are written for every step."""
     a, b = _person(request, payload.a_id), _person(request, payload.b_id)
-    intro = intros.propose_introduction(
-        owner=current_user(request), a=a, b=b, reason=payload.reason
-    )
+    intro = optin.propose_introduction(owner=current_user(request), a=a, b=b, reason=payload.reason)
     return Status(201, introduction_json(intro))
 
 
@@ -302,7 +313,7 @@ def introduction_detail(request: HttpRequest, intro_id: int) -> Any:
 def edit_drafts(request: HttpRequest, intro_id: int, payload: DraftsIn) -> Any:
     """Change drafts."""
     changes = {f"{k}_draft": v for k, v in payload.dict(exclude_none=True).items()}
-    intro = intros.update_drafts(introduction=_intro(request, intro_id), **changes)
+    intro = optin.update_drafts(introduction=_intro(request, intro_id), **changes)
     return introduction_json(intro)
 
 
@@ -312,8 +323,28 @@ def edit_drafts(request: HttpRequest, intro_id: int, payload: DraftsIn) -> Any:
     summary="Next step",
 )
 def advance(request: HttpRequest, intro_id: int, payload: AdvanceIn) -> Any:
-    """Take the next step (ask A, ask B, introduce, follow up) and log it."""
-    intro = intros.advance_introduction(introduction=_intro(request, intro_id), draft=payload.draft)
+    """Take the next step (ask A, ask B, introduce, follow up) and log it.
+
+    While A or B has been asked, record their answer first (POST .../answer): nobody is
+    introduced before both said yes.
+    """
+    intro = optin.advance_introduction(introduction=_intro(request, intro_id), draft=payload.draft)
+    return introduction_json(intro)
+
+
+@router.post(
+    "/intros/{intro_id}/answer",
+    response={200: IntroductionOut, **_NOT_FOUND_OR_INVALID},
+    summary="Record an answer",
+)
+def answer(request: HttpRequest, intro_id: int, payload: AnswerIn) -> Any:
+    """Record A's or B's yes (the next step opens) or no (declined for good)."""
+    intro = optin.answer_introduction(
+        introduction=_intro(request, intro_id),
+        by=payload.by,
+        agreed=payload.agreed,
+        note=payload.note,
+    )
     return introduction_json(intro)
 
 
@@ -324,7 +355,7 @@ def advance(request: HttpRequest, intro_id: int, payload: AdvanceIn) -> Any:
 )
 def decline(request: HttpRequest, intro_id: int, payload: DeclineIn) -> Any:
     """Record that A, B or you said no; the pair is never suggested again."""
-    intro = intros.decline_introduction(
+    intro = optin.decline_introduction(
         introduction=_intro(request, intro_id), by=payload.by, note=payload.note
     )
     return introduction_json(intro)

@@ -14,6 +14,9 @@ from typing import Any
 PeopleChanged = Callable[[list[int]], None]
 """Called with the ids of people whose interactions changed (written or deleted)."""
 
+ProfilesChanged = Callable[[int], None]
+"""Called with the id of an owner some of whose people's profiles were created or changed."""
+
 TodayExtra = Callable[[Any, dict[str, Any]], None]
 """Called with (owner, Today's answer as JSON-ready data); adds its own keys to it."""
 
@@ -22,6 +25,7 @@ OpenIntroductions = Callable[[int, Sequence[int] | None], dict[int, list[str]]]
 people they were introduced to and whose introduction awaits a follow-up."""
 
 _people_changed: list[PeopleChanged] = []
+_profiles_changed: list[ProfilesChanged] = []
 _today_extras: list[TodayExtra] = []
 _open_introductions: list[OpenIntroductions] = []
 
@@ -37,6 +41,18 @@ def people_changed(*, person_ids: Iterable[int]) -> None:
     ids = list(person_ids)
     for listener in _people_changed:
         listener(ids)
+
+
+def on_profiles_changed(listener: ProfilesChanged) -> None:
+    """Call `listener` whenever someone's people are created or their profiles change."""
+    if listener not in _profiles_changed:
+        _profiles_changed.append(listener)
+
+
+def profiles_changed(*, owner_id: int) -> None:
+    """Tell every listener that some of this owner's people were created or changed."""
+    for listener in _profiles_changed:
+        listener(owner_id)
 
 
 def add_to_today(extra: TodayExtra) -> None:

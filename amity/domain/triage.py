@@ -55,6 +55,11 @@ GROUP_HELP: Final = {
     "asks": "Someone wants something: their balance with you is shown.",
     "cold_pitch": "Mass outreach, sales and spam.",
 }
+# The groups the model gives someone with real history, and the ones it gives a
+# stranger. A correction follows other messages only within the same kind of sender,
+# and a known contact is never a stranger, so never "Genuine new".
+KNOWN_GROUPS: Final = ("trusted", "asks")
+STRANGER_GROUPS: Final = ("genuine_new", "cold_pitch")
 TEXT_CLASSES: Final = ("personal", "ask", "pitch")
 # Circles 1-2 (inner, close) of the relationship engine are close ties.
 CLOSE_CIRCLE: Final = 2
@@ -327,18 +332,54 @@ def triage(
     """Sort messages into groups, in input order, each with its reasons."""
     corrections = corrections or Corrections()
     models = models or load_models()
+    mass, known = _context(messages)
+    results: list[Triaged] = []
+    # Chunks keep memory flat: a chunk's analyses are dropped once it is decided.
+    for start in range(0, len(messages), CHUNK):
+        stop = start + CHUNK
+        chunk = messages[start:stop]
+        results.extend(_triage_chunk(chunk, mass[start:stop], corrections, models, known))
+    return results
+
+
+def compare_groups(
+    messages: Sequence[Message],
+    variants: Sequence[Corrections],
+    *,
+    models: Models | None = None,
+) -> list[list[str]]:
+    """Return each message's group under each set of corrections (one list per variant).
+
+    The text is read once: corrections only change the last step, so a preview of a
+    move costs one triage, not one per alternative.
+    """
+    models = models or load_models()
+    mass, known = _context(messages)
+    out: list[list[str]] = [[] for _ in variants]
+    for start in range(0, len(messages), CHUNK):
+        chunk = messages[start : start + CHUNK]
+        decided = _decide_chunk(chunk, mass[start : start + CHUNK], models)
+        for message, (group, reasons, _scores, _analysis) in zip(chunk, decided, strict=True):
+            for groups, corrections in zip(out, variants, strict=True):
+                groups.append(_corrected(message, group, list(reasons), corrections, known)[0])
+    return out
+
+
+def _context(messages: Sequence[Message]) -> tuple[list[int], dict[int, bool]]:
+    """Return how many senders sent each message's wording, and who is a known contact."""
     prints = [fingerprint(m.text) for m in messages]
     senders_of: dict[int, set[int]] = defaultdict(set)
     for message, printed in zip(messages, prints, strict=True):
         if printed is not None:
             senders_of[printed].add(message.sender.person_id if message.sender else -message.id)
     mass = [len(senders_of[p]) if p is not None else 0 for p in prints]
-    results: list[Triaged] = []
-    # Chunks keep memory flat: a chunk's analyses are dropped once it is decided.
-    for start in range(0, len(messages), CHUNK):
-        stop = start + CHUNK
-        results.extend(_triage_chunk(messages[start:stop], mass[start:stop], corrections, models))
-    return results
+    known = {m.sender.person_id: m.sender.real_history for m in messages if m.sender}
+    return mass, known
+
+
+def fits(group: str, *, known: bool) -> bool:
+    """Return whether `group` is one the model gives this kind of sender."""
+    return group in (KNOWN_GROUPS if known else STRANGER_GROUPS)
 
 
 def _relation(message: Message) -> Relation:
@@ -356,40 +397,81 @@ def _probabilities(
 
 
 def _corrected(
-    message: Message, group: str, reasons: list[str], corrections: Corrections
+    message: Message,
+    group: str,
+    reasons: list[str],
+    corrections: Corrections,
+    known: dict[int, bool],
 ) -> tuple[str, bool]:
-    """Apply the user's corrections; return the group and whether it is their label."""
+    """Apply the user's corrections; return the group and whether it is their label.
+
+    A label on the message itself wins, except "Genuine new" once the sender has real
+    history (it was labelled while they were a stranger): a known contact is never a
+    stranger. The sender's other messages follow their label; a message worded like a
+    labelled one follows only between senders of the same kind (known or stranger) and
+    into a group the model gives that kind, so moving a stranger's note never
+    reshuffles friends' mail.
+    """
+    sender = message.sender
+    is_known = sender is not None and sender.real_history
     label = corrections.by_message.get(message.id)
-    if label is not None:
+    if label is not None and not (is_known and label.group == "genuine_new"):
         reasons.insert(0, f"you labelled this {GROUP_LABELS[label.group]}")
         return label.group, True
     if not corrections:
         return group, False
-    sender_id = message.sender.person_id if message.sender else None
+    sender_id = sender.person_id if sender else None
     for how, found in (
         ("sender", corrections.by_sender.get(sender_id) if sender_id else None),
         ("wording", corrections.worded_like(message.text, message.id)),
     ):
-        applied = _from_correction(found, how, group) if found is not None else None
+        if found is None or (is_known and found.group == "genuine_new"):
+            continue
+        if how == "wording" and not _same_kind(found, is_known, known):
+            continue
+        applied = _from_correction(found, how, group)
         if applied is not None:
             reasons.insert(0, applied[1])
             return applied[0], False
     return group, False
 
 
-def _triage_chunk(
-    messages: Sequence[Message], mass: Sequence[int], corrections: Corrections, models: Models
-) -> list[Triaged]:
+def _same_kind(label: Label, is_known: bool, known: dict[int, bool]) -> bool:
+    """Return whether a wording label may follow to a sender of this kind."""
+    labelled_known = known.get(label.sender_id) if label.sender_id is not None else None
+    if labelled_known is not None and labelled_known != is_known:
+        return False
+    return fits(label.group, known=is_known)
+
+
+def _decide_chunk(
+    messages: Sequence[Message], mass: Sequence[int], models: Models
+) -> list[tuple[str, list[str], dict[str, float], Analysis]]:
+    """Return the model's group, reasons, scores and analysis for each message."""
     readings = [read(m.text) for m in messages]
     cold, ask = _probabilities(readings, messages, models)
-    results: list[Triaged] = []
+    decided = []
     for index, message in enumerate(messages):
         scores = recorded(
             text_scores(cold[index], ask[index]), intent=message.intent, subtype=message.subtype
         )
         analysis = readings[index].analysis
         group, reasons = _decide(message, analysis, scores, mass[index], models, ask[index])
-        group, corrected = _corrected(message, group, reasons, corrections)
+        decided.append((group, reasons, scores, analysis))
+    return decided
+
+
+def _triage_chunk(
+    messages: Sequence[Message],
+    mass: Sequence[int],
+    corrections: Corrections,
+    models: Models,
+    known: dict[int, bool],
+) -> list[Triaged]:
+    results: list[Triaged] = []
+    decided = _decide_chunk(messages, mass, models)
+    for message, (group, reasons, scores, analysis) in zip(messages, decided, strict=True):
+        group, corrected = _corrected(message, group, reasons, corrections, known)
         sender = message.sender
         results.append(
             Triaged(

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from amity.core import bulk_writing as bulk
+from amity.core import hooks
 from amity.core.bulk_writing import Inserter, Same, insert_links, pks_by_uid
 from amity.core.progress import Progress
 from amity.importers import staging
@@ -135,6 +136,8 @@ def apply_batch(
         with transaction.atomic():
             timeline.refresh_summaries(person_ids=part)
         progress.advance(len(part))
+    # New and changed profiles are embedded by the background worker, not by Share.
+    hooks.profiles_changed(owner_id=owner.pk)
     return outcome
 
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -213,10 +212,10 @@ def pick_sender(person_ids: Sequence[int], counts: dict[int, int]) -> int | None
     return min(person_ids, key=lambda pk: (-counts.get(pk, 0), pk))
 
 
-def labels_for(*, owner: AbstractBaseUser) -> triage_domain.Corrections:
-    """Return the owner's triage labels as the domain's corrections."""
+def label_list(*, owner: AbstractBaseUser) -> list[triage_domain.Label]:
+    """Return the owner's triage labels as the domain's labels, oldest first."""
     rows = TriageLabel.objects.filter(owner=owner).order_by("updated_at", "id")
-    return triage_domain.Corrections(
+    return [
         triage_domain.Label(
             message_id=interaction_id,
             group=group,
@@ -226,7 +225,12 @@ def labels_for(*, owner: AbstractBaseUser) -> triage_domain.Corrections:
         for interaction_id, group, sender_id, shingles in rows.values_list(
             "interaction_id", "group", "sender_id", "shingles"
         )
-    )
+    ]
+
+
+def labels_for(*, owner: AbstractBaseUser) -> triage_domain.Corrections:
+    """Return the owner's triage labels as the domain's corrections."""
+    return triage_domain.Corrections(label_list(owner=owner))
 
 
 def triage_inbox(
@@ -236,25 +240,31 @@ def triage_inbox(
     recent: int | None = None,
     limit: int | None = 20,
     as_of: dt.datetime | None = None,
+    offsets: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Triage the owner's inbound messages; return the stable report shape.
 
     Shape: {"source", "total", "counts": {group: n}, "groups": [{"group", "label",
     "help", "count", "messages": [message...]}]} with groups in the order trusted,
     genuine_new, asks, cold_pitch and each group's newest `limit` messages (all with
-    limit None). A message: {"id", "occurred_at", "source", "channel", "sender":
-    {"id", "name"} | null, "subject", "preview", "group", "text_class", "scores"
-    {"personal", "ask", "pitch"}, "reasons" [str], "balance" {...} | null,
-    "corrected", "reply": {"kind" (decline | redirect | invite), "label", "text",
-    "to" (the sender's email or "")} | null}. Amity never sends a reply draft.
+    limit None), skipping `offsets[group]` first (a page). A message: {"id",
+    "occurred_at", "source", "channel", "sender": {"id", "name"} | null, "subject",
+    "preview", "group", "text_class", "scores" {"personal", "ask", "pitch"}, "reasons"
+    [str], "balance" {...} | null, "corrected", "reply": {"kind" (decline | redirect
+    | invite), "label", "text", "to" (the sender's email or "")} | null}. Amity never
+    sends a reply draft.
     """
     rows = inbound_messages(owner=owner, source=source, recent=recent)
-    messages = _messages(owner, rows, as_of)
+    messages = triage_messages(owner, rows, as_of)
     results = triage_domain.triage(messages, labels_for(owner=owner))
     by_group: dict[str, list[dict[str, Any]]] = {g: [] for g in triage_domain.GROUPS}
     totals = dict.fromkeys(triage_domain.GROUPS, 0)
+    skip = offsets or {}
     for row, message, result in zip(rows, messages, results, strict=True):
+        seen = totals[result.group]
         totals[result.group] += 1
+        if seen < skip.get(result.group, 0):
+            continue
         shown = by_group[result.group]
         if limit is None or len(shown) < limit:
             shown.append(_item(row, message, result))
@@ -276,7 +286,7 @@ def triage_inbox(
     }
 
 
-def _messages(
+def triage_messages(
     owner: AbstractBaseUser, rows: Sequence[InboundRow], as_of: dt.datetime | None
 ) -> list[triage_domain.Message]:
     """Return the rows as triage's messages, each with what the engine knows of its sender."""
@@ -351,42 +361,3 @@ def _item(
         "preview": preview[:PREVIEW_CHARS] + ("…" if len(preview) > PREVIEW_CHARS else ""),
         **result.as_dict(),
     }
-
-
-@transaction.atomic
-def relabel(*, owner: AbstractBaseUser, interaction_id: int, group: str) -> TriageLabel:
-    """Put one of the owner's inbound messages in `group`, and remember it.
-
-    Raises LookupError for a message that is not the owner's (or not inbound) and
-    ValidationError for an unknown group.
-    """
-    if group not in triage_domain.GROUPS:
-        raise ValidationError(
-            "group", f"unknown group {group!r}; one of {', '.join(triage_domain.GROUPS)}"
-        )
-    interaction = Interaction.objects.filter(
-        owner=owner, pk=interaction_id, direction=Interaction.Direction.INBOUND
-    ).first()
-    if interaction is None:
-        raise LookupError(f"no inbound message #{interaction_id}")
-    counts = dict(interaction.people.values_list("pk", "interaction_count"))
-    sender_id = pick_sender(sorted(counts), counts)
-    text = (interaction.content or interaction.summary)[:TRIAGE_CHARS]
-    label, _ = TriageLabel.objects.update_or_create(
-        owner=owner,
-        interaction=interaction,
-        defaults={
-            "group": group,
-            "sender_id": sender_id,
-            "shingles": sorted(triage_domain.shingles(text)),
-            "updated_at": timezone.now(),
-        },
-    )
-    return label
-
-
-@transaction.atomic
-def clear_label(*, owner: AbstractBaseUser, interaction_id: int) -> bool:
-    """Forget the owner's label on one message; return whether there was one."""
-    deleted, _ = TriageLabel.objects.filter(owner=owner, interaction_id=interaction_id).delete()
-    return deleted > 0

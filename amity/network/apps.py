@@ -11,10 +11,13 @@ class NetworkConfig(AppConfig):
     verbose_name = "Network"
 
     def ready(self) -> None:
-        """Give Today the network's pending steps and the introductions awaiting follow-up."""
+        """Give Today the network's steps; embed profiles in the background as they change."""
         from amity.core import hooks
-        from amity.network.introductions import open_introductions
+        from amity.network.optin import open_introductions
         from amity.network.services import add_network_actions
+        from amity.network.tasks import queue_for_people, queue_preparation
 
         hooks.add_to_today(add_network_actions)
         hooks.provide_open_introductions(open_introductions)
+        hooks.on_profiles_changed(queue_preparation)
+        hooks.on_people_changed(queue_for_people)

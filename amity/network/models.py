@@ -87,14 +87,18 @@ class ReadingItem(models.Model):
 class Introduction(models.Model):
     """A double-opt-in introduction between two of the user's people.
 
-    proposed -> asked_a -> asked_b -> introduced -> followed_up; either person (or the
+    proposed -> asked_a -> agreed_a -> asked_b -> agreed -> introduced -> followed_up:
+    each side's yes is recorded (agreed_a_at, agreed_b_at) before the next step, so the
+    introduction itself is offered only once both said yes. Either person (or the
     user) can decline, and a declined pair is never suggested again.
     """
 
     class State(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
         ASKED_A = "asked_a", "Asked the first person"
+        AGREED_A = "agreed_a", "The first person said yes"
         ASKED_B = "asked_b", "Asked the second person"
+        AGREED = "agreed", "Both said yes"
         INTRODUCED = "introduced", "Introduced"
         FOLLOWED_UP = "followed_up", "Followed up"
         DECLINED_A = "declined_a", "Declined by the first person"
@@ -116,6 +120,8 @@ class Introduction(models.Model):
     proposed_at = models.DateTimeField(default=timezone.now)
     asked_a_at = models.DateTimeField(null=True, blank=True)
     asked_b_at = models.DateTimeField(null=True, blank=True)
+    agreed_a_at = models.DateTimeField(null=True, blank=True)
+    agreed_b_at = models.DateTimeField(null=True, blank=True)
     introduced_at = models.DateTimeField(null=True, blank=True)
     followed_up_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)

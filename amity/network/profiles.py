@@ -390,13 +390,13 @@ def vector_space(
     *,
     owner: AbstractBaseUser,
     facets: Sequence[str] = ("profile",),
-    inline_limit: int = INLINE_LIMIT,
+    inline_limit: int | None = None,
     facts: Sequence[ProfileFacts] | None = None,
     extra_corpus: Sequence[str] = (),
 ) -> VectorSpace:
     """Return the vectors of the owner's people under the configured text matching.
 
-    With the model, up to `inline_limit` stale profiles are embedded first (more are
+    With the model, up to `inline_limit` (INLINE_LIMIT) stale profiles are embedded first (more are
     left to `amity embed` and counted in `pending`). With the lexical fallback every
     vector is computed now from the current texts (`extra_corpus` joins the IDF fit).
     """
@@ -413,7 +413,7 @@ def vector_space(
         else:
             stale = stale_people(owner=owner, model_name=encoder.name)
             pending = 0
-            if stale and len(stale) <= inline_limit:
+            if stale and len(stale) <= (INLINE_LIMIT if inline_limit is None else inline_limit):
                 sync_embeddings(owner=owner, encoder=embeddings.load_model(), person_ids=stale)
             else:
                 pending = len(stale)
@@ -464,6 +464,13 @@ def share_index(owner: AbstractBaseUser, space: VectorSpace) -> FacetIndex:
     with _INDEXES_LOCK:
         _INDEXES[int(owner.pk)] = (matrices, index)
     return index
+
+
+def forget_check(owner: AbstractBaseUser) -> None:
+    """Make the next vector_space re-check the owner's staleness (after embedding)."""
+    with _MEMORY_LOCK:
+        for key in [k for k in _CHECKED if k[0] == int(owner.pk)]:
+            del _CHECKED[key]
 
 
 def forget_cached_matrices() -> None:

@@ -21,8 +21,9 @@ import datetime as dt
 from typing import Any
 
 from amity.network.insights import Insights
-from amity.network.introductions import NEXT_ACTION, Suggestions
+from amity.network.introductions import Suggestions
 from amity.network.models import Introduction, ReadingItem, Referral
+from amity.network.optin import NEXT_ACTION, next_step
 from amity.network.services import ShareResult
 from amity.people.models import Person
 
@@ -103,6 +104,7 @@ def introduction_json(intro: Introduction) -> dict[str, Any]:
         "state": intro.state,
         "state_label": intro.get_state_display(),
         "next_action": NEXT_ACTION.get(Introduction.State(intro.state)),
+        "next_step": next_step(intro),
         "a": person_ref(intro.person_a),
         "b": person_ref(intro.person_b),
         "reason": intro.reason,
@@ -114,7 +116,9 @@ def introduction_json(intro: Introduction) -> dict[str, Any]:
         },
         "proposed_at": _when(intro.proposed_at),
         "asked_a_at": _when(intro.asked_a_at),
+        "agreed_a_at": _when(intro.agreed_a_at),
         "asked_b_at": _when(intro.asked_b_at),
+        "agreed_b_at": _when(intro.agreed_b_at),
         "introduced_at": _when(intro.introduced_at),
         "followed_up_at": _when(intro.followed_up_at),
         "declined_at": _when(intro.declined_at),

@@ -24,8 +24,8 @@ from amity.domain import embeddings
 from amity.domain.embeddings import LexicalEncoder, TextEncoder
 from amity.domain.matching import Reason, content_subject, explain_matches, floors_for, plain
 from amity.domain.relevance import SHARE_FACETS, Standing, rank_for_share, tuning_for
-from amity.network.introductions import IntroStep, pending_intro_steps
 from amity.network.models import ReadingItem, Referral
+from amity.network.optin import IntroStep, pending_intro_steps
 from amity.network.profiles import (
     facet_texts,
     facts_for,
@@ -110,24 +110,26 @@ def share(
     log_person: Person | None = None,
     save: bool = False,
     title: str = "",
+    inline_limit: int | None = None,
 ) -> ShareResult:
     """Find the people who would care most about `text`; optionally log and save it.
 
     Everyone who stands out is shown with a confidence label; when nobody does, the
-    closest few are shown as long shots and `stands_out` says so.
+    closest few are long shots (`stands_out` False). `inline_limit`: see vector_space.
     """
     text = text.strip()[:MAX_SHARE_TEXT]
     if not text:
         raise ValidationError("text", "paste some text, a link or a file to share")
     if log_person is not None and log_person.owner_id != owner.pk:
         raise ValidationError("person", "unknown person")
-    space = vector_space(owner=owner, facets=SHARE_FACETS, extra_corpus=[text])
+    space_options: dict[str, Any] = {"extra_corpus": [text], "inline_limit": inline_limit}
+    space = vector_space(owner=owner, facets=SHARE_FACETS, **space_options)
     tuning = tuning_for(space.encoder.name)
     if not any(space.facets[f].ids.size for f in ("title", "interests", "notes", "recent")):
         # Vectors from before these facets existed (until `amity embed` has run): rank
         # by the whole profile too rather than by needs and offers alone.
         older = ("profile", "seeks", "offers")
-        space = vector_space(owner=owner, facets=older, extra_corpus=[text])
+        space = vector_space(owner=owner, facets=older, **space_options)
         tuning = dataclasses.replace(tuning, facets=older)
     query = space.encoder.encode([text])[0]
     ranking = rank_for_share(query, share_index(owner, space), tuning, limit=limit)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
+from amity.core import hooks
 from amity.domain.names import (
     normalize_email,
     normalize_linkedin_url,
@@ -208,6 +209,7 @@ def create_person(
     set_contact_points(person=person, kind="url", values=urls)
     set_tags(person=person, names=tags)
     refresh_search_text(person)
+    hooks.profiles_changed(owner_id=person.owner_id)
     return person
 
 
@@ -277,6 +279,7 @@ def update_person(
     if tags is not None:
         set_tags(person=person, names=tags)
     refresh_search_text(person)
+    hooks.profiles_changed(owner_id=person.owner_id)
     return person
 
 

@@ -187,10 +187,13 @@ def add_note(*, person: Person, body: str) -> Note:
     """Add a dated Markdown note to a person's timeline."""
     if not body.strip():
         raise ValidationError("body", "a note cannot be empty")
-    return Note.objects.create(owner_id=person.owner_id, person=person, body=body.strip())
+    note = Note.objects.create(owner_id=person.owner_id, person=person, body=body.strip())
+    hooks.profiles_changed(owner_id=person.owner_id)
+    return note
 
 
 @transaction.atomic
 def delete_note(*, note: Note) -> None:
     """Delete a note from a person's timeline."""
     note.delete()
+    hooks.profiles_changed(owner_id=note.owner_id)

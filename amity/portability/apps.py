@@ -103,7 +103,7 @@ def _register_network_sections() -> None:
             order=("created_at", "uid"),
         )
     )
-    # pair_key is made of database ids (as amity.network.introductions._key makes
+    # pair_key is made of database ids (as amity.network.optin._key makes
     # it), so it is rebuilt from the restored people rather than written out.
     register_section(
         model_section(

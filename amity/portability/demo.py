@@ -29,6 +29,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from amity.core import hooks
 from amity.domain.names import normalize_linkedin_url
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
 from amity.people.services import apply_name, build_search_text, normalize_contact
@@ -585,4 +586,7 @@ def build_demo(
             if not replace:
                 raise DemoRefused("this user already has people; replace them to build the demo")
             clear_network(owner=owner)
-        return builder.save(uid_rng)
+        summary = builder.save(uid_rng)
+        # Share's profile vectors are made by the background worker once this commits.
+        hooks.profiles_changed(owner_id=owner.pk)
+        return summary

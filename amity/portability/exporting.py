@@ -47,6 +47,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from amity.core import hooks
 from amity.core.bootstrap import refresh_planner_statistics
 from amity.core.json_stream import JsonObjectStream, JsonStreamError
 from amity.core.progress import NoProgress, Progress
@@ -213,6 +214,8 @@ def restore_json(
         raise RestoreError(f"the file breaks a database rule: {exc}") from None
     # A restore is the biggest bulk write there is (see bootstrap).
     refresh_planner_statistics()
+    # Restored profiles are embedded for Share by the background worker.
+    hooks.profiles_changed(owner_id=owner.pk)
     return counts
 
 

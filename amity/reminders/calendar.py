@@ -27,7 +27,7 @@ from icalendar import Calendar, Event
 from amity import __version__, config
 from amity.domain import nudges
 from amity.domain.strength import from_ts
-from amity.network.introductions import pending_intro_steps
+from amity.network.optin import pending_intro_steps
 from amity.people.models import Person
 from amity.relationships import today
 from amity.relationships.scoring import Network, date_or_none, load_network, resolve_as_of

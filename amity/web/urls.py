@@ -63,6 +63,7 @@ urlpatterns = [
     path("intros/<int:intro_id>/", intros.intro_detail, name="intro_detail"),
     path("intros/<int:intro_id>/advance/", intros.intro_advance, name="intro_advance"),
     path("intros/<int:intro_id>/decline/", intros.intro_decline, name="intro_decline"),
+    path("intros/<int:intro_id>/answer/", intros.intro_answer, name="intro_answer"),
     path("referrals/", intros.referral_add, name="referral_add"),
     path("referrals/<int:referral_id>/", intros.referral_step, name="referral_step"),
     path("insights/", insights.insights_page, name="insights"),
@@ -80,6 +81,8 @@ urlpatterns = [
     path("inbox/", inbox.inbox_page, name="inbox"),
     path("inbox/<int:interaction_id>/label/", inbox.label_message, name="inbox_label"),
     path("inbox/<int:interaction_id>/unlabel/", inbox.unlabel_message, name="inbox_unlabel"),
+    path("inbox/<int:interaction_id>/move/", inbox.move_preview, name="inbox_move"),
+    path("inbox/undo/", inbox.undo_last, name="inbox_undo"),
     # Live sync: mail and contacts accounts, their last sync, "Sync now".
     path("sync/", sync.sync_page, name="sync"),
     path("sync/<str:kind>/<int:pk>/now/", sync.sync_now, name="sync_now"),

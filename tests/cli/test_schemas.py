@@ -12,7 +12,7 @@ from django.test import Client
 
 from amity.cli import call, load_verb, verb_names
 from amity.network import services as network
-from amity.network.introductions import propose_introduction
+from amity.network.optin import propose_introduction
 from amity.people import services
 from amity.people.models import Person
 from tests.histories import with_history

@@ -68,3 +68,28 @@ def test_it_labels_the_callers_message_and_404s_others(api, other_api, user) -> 
     assert other_api.delete(url).status_code == 404
     assert api.delete(url).json()["labelled"] is False
     assert api.delete(url).status_code == 404
+
+
+def test_it_previews_a_move_and_moves_only_one_message_when_asked(api, other_api, user) -> None:
+    seller = people.create_person(owner=user, full_name="Sal Esperson")
+    first = inbound(user, seller, PITCH, days_ago=2)
+    second = inbound(user, seller, PITCH + " Thanks.", days_ago=1)
+    preview = api.get(f"/api/v1/triage/{first.pk}/preview?group=trusted")
+    assert preview.status_code == 200
+    data = preview.json()
+    assert (data["from_group"], data["label"]) == ("cold_pitch", "Trusted")
+    alone, follow = data["options"]
+    assert (alone["moves"], follow["moves"]) == (1, 2)
+    assert follow["counts"]["cold_pitch"] == {"before": 2, "after": 0}
+    assert {m["id"] for m in follow["changed"]} == {first.pk, second.pk}
+    assert follow["changed"][0]["from_group"] == "cold_pitch"
+    assert not TriageLabel.objects.exists()
+    assert other_api.get(f"/api/v1/triage/{first.pk}/preview?group=trusted").status_code == 404
+    moved = api.post(
+        f"/api/v1/triage/{first.pk}/label",
+        {"group": "trusted", "follow": False},
+        content_type="application/json",
+    )
+    assert moved.json() == {"id": first.pk, "group": "trusted", "labelled": True}
+    report = api.get("/api/v1/triage").json()
+    assert report["counts"]["cold_pitch"] == 1 and report["counts"]["trusted"] == 1

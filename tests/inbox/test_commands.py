@@ -76,3 +76,27 @@ def test_triage_refuses_bad_labels(run, user, other_user) -> None:
         run("triage", "--relabel", str(message.pk), "junk")
     with pytest.raises(CliError, match="not a message id"):
         run("triage", "--relabel", "abc", "trusted")
+
+
+def test_triage_previews_a_move_and_moves_only_one_message(run, run_json, user) -> None:
+    from amity.inbox.models import TriageLabel
+
+    seller = people.create_person(owner=user, full_name="Sal Esperson")
+    pitch = (
+        "Hi there, we help companies like yours cut costs by 40% with our platform. "
+        "Can I book 15 minutes on your calendar?"
+    )
+    first = inbound(user, seller, pitch, days_ago=2)
+    inbound(user, seller, pitch + " Thanks!", days_ago=1)
+    preview = run_json("triage", "--preview", str(first.pk), "trusted")
+    assert [o["moves"] for o in preview["options"]] == [1, 2]
+    printed = run("triage", "--preview", str(first.pk), "trusted")
+    assert "alone: 1 message(s) change group (Trusted 0 → 1, Cold pitches 2 → 1)" in printed
+    assert not TriageLabel.objects.exists()
+    run("triage", "--relabel", str(first.pk), "trusted", "--only")
+    assert run_json("triage")["counts"] == {
+        "trusted": 1,
+        "genuine_new": 0,
+        "asks": 0,
+        "cold_pitch": 1,
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amity.inbox import services
+from amity.inbox import moves, services
 from amity.inbox.models import TriageLabel
 from amity.people import services as people
 from amity.people import timeline
@@ -123,7 +123,7 @@ def test_a_label_is_kept_and_used_for_the_sender_and_for_look_alikes(user) -> No
     first = inbound(user, spammer, text)
     before = services.triage_inbox(owner=user)
     assert _group_of(before, first.pk) != "cold_pitch"
-    services.relabel(owner=user, interaction_id=first.pk, group="cold_pitch")
+    moves.relabel(owner=user, interaction_id=first.pk, group="cold_pitch")
     later = inbound(user, spammer, "Thank you for your kind note last week!", days_ago=0.5)
     lookalike = inbound(user, other, text.replace("14th", "21st"), days_ago=0.2)
     after = services.triage_inbox(owner=user)
@@ -132,7 +132,7 @@ def test_a_label_is_kept_and_used_for_the_sender_and_for_look_alikes(user) -> No
     assert _group_of(after, lookalike.pk) == "cold_pitch"
     label = TriageLabel.objects.get(owner=user, interaction=first)
     assert label.sender_id == spammer.pk and label.shingles
-    assert services.clear_label(owner=user, interaction_id=first.pk)
+    assert moves.clear_label(owner=user, interaction_id=first.pk)
     assert _group_of(services.triage_inbox(owner=user), later.pk) != "cold_pitch"
 
 
@@ -140,14 +140,14 @@ def test_it_refuses_to_label_another_users_or_an_outbound_message(user, other_us
     theirs = people.create_person(owner=other_user, full_name="Theirs")
     message = inbound(other_user, theirs, PITCH)
     with pytest.raises(LookupError):
-        services.relabel(owner=user, interaction_id=message.pk, group="trusted")
+        moves.relabel(owner=user, interaction_id=message.pk, group="trusted")
     mine = people.create_person(owner=user, full_name="Mine")
     sent = timeline.log_interaction(owner=user, people=[mine], summary="sent", content="hello")
     with pytest.raises(LookupError):
-        services.relabel(owner=user, interaction_id=sent.pk, group="trusted")
+        moves.relabel(owner=user, interaction_id=sent.pk, group="trusted")
     own = inbound(user, mine, PITCH)
     with pytest.raises(ValidationError):
-        services.relabel(owner=user, interaction_id=own.pk, group="spam")
+        moves.relabel(owner=user, interaction_id=own.pk, group="spam")
     assert not TriageLabel.objects.exists()
 
 

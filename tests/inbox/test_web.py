@@ -67,9 +67,10 @@ def test_the_inbox_shows_the_groups_with_reasons_and_moves_a_message(web, user) 
         "/inbox/", f"/inbox/{message.pk}/label/", {"group": "trusted", "source": "all"}
     )
     assert response.status_code == 302
-    assert response["Location"].endswith(f"#message-{message.pk}")
+    # Back to the same tab and page, not an anchor that scrolls the message away.
+    assert response["Location"] == "/inbox/"
     assert TriageLabel.objects.get(interaction=message).group == "trusted"
-    assert "your label" in web.get("/inbox/").content.decode()
+    assert "your label" in web.get("/inbox/?tab=trusted").content.decode()
 
 
 def test_the_inbox_offers_a_reply_draft_the_user_sends_from_their_own_mail(web, user) -> None:
@@ -94,3 +95,65 @@ def test_the_inbox_404s_another_users_message_and_needs_csrf(web, user, other_us
     report = web.get("/inbox/").context["report"]
     shown = [m["id"] for g in report["groups"] for m in g["messages"]]
     assert shown == [mine.pk]
+
+
+def test_the_inbox_shows_one_group_per_tab_a_page_at_a_time(web, user, monkeypatch) -> None:
+    from amity.web.views import inbox as inbox_view
+
+    monkeypatch.setattr(inbox_view, "PER_PAGE", 2)
+    seller = people.create_person(owner=user, full_name="Sal Esperson")
+    pitches = [inbound(user, seller, PITCH, days_ago=day) for day in range(1, 6)]
+    page = web.get("/inbox/")
+    # The first group with messages opens; the others are tabs with their counts.
+    assert page.context["tab"] == "cold_pitch"
+    assert [m["id"] for m in page.context["group"]["messages"]] == [p.pk for p in pitches[:2]]
+    html = page.content.decode()
+    assert 'href="/inbox/?tab=trusted"' in html and "page 1 of 3" in html
+    assert "`" not in html
+    assert "<code>amity triage --limit N</code>" in html
+    last = web.get("/inbox/?tab=cold_pitch&page=3")
+    assert [m["id"] for m in last.context["group"]["messages"]] == [pitches[4].pk]
+    beyond = web.get("/inbox/?tab=cold_pitch&page=99")
+    assert beyond.context["state"]["page"] == 3
+    assert web.get("/inbox/?tab=asks").context["group"]["messages"] == []
+
+
+def test_a_move_is_previewed_applied_and_undone_from_the_page(web, user) -> None:
+    seller = people.create_person(owner=user, full_name="Sal Esperson")
+    first = inbound(user, seller, PITCH, days_ago=2)
+    second = inbound(user, seller, PITCH + " Thanks.", days_ago=1)
+    preview = web.get(f"/inbox/{first.pk}/move/?group=trusted&tab=cold_pitch")
+    html = preview.content.decode()
+    assert "Move to Trusted?" in html and "Nothing has changed yet" in html
+    assert "Cold pitches: 2 → 1" in html and "Cold pitches: 2 → 0" in html
+    assert not TriageLabel.objects.exists()
+
+    response = web.submit(
+        f"/inbox/{first.pk}/move/?group=trusted&tab=cold_pitch",
+        f"/inbox/{first.pk}/label/",
+        {"group": "trusted", "tab": "cold_pitch", "source": "all"},
+    )
+    assert response["Location"] == "/inbox/?tab=cold_pitch"
+    page = web.get("/inbox/?tab=cold_pitch")
+    assert [m["id"] for m in page.context["group"]["messages"]] == [second.pk]
+    assert f"Moved message #{first.pk} to Trusted (alone)." in page.content.decode()
+
+    undone = web.submit("/inbox/?tab=cold_pitch", "/inbox/undo/", {"tab": "cold_pitch"})
+    assert undone["Location"] == "/inbox/?tab=cold_pitch"
+    assert not TriageLabel.objects.exists()
+    page = web.get("/inbox/?tab=cold_pitch")
+    assert len(page.context["group"]["messages"]) == 2
+    assert page.context["undo"] is None
+    again = web.submit("/inbox/", "/inbox/undo/", {}, follow=True)
+    assert "Nothing to undo." in again.content.decode()
+
+
+def test_the_page_refuses_genuine_new_for_a_known_contact_with_a_clear_message(web, user) -> None:
+    from tests.inbox.conftest import history
+
+    friend = people.create_person(owner=user, full_name="Old Friend")
+    history(user, friend, gave=3, met=4, received=2)
+    message = inbound(user, friend, PITCH)
+    response = web.get(f"/inbox/{message.pk}/move/?group=genuine_new", follow=True)
+    assert "Old Friend has real history with you" in response.content.decode()
+    assert not TriageLabel.objects.exists()

@@ -82,9 +82,20 @@ def test_the_whole_introduction_flow(tfidf: None, api: Api, make_person: Any) ->
     assert intro["next_action"] == "ask A"
     edited = api.patch(f"/intros/{intro['id']}", {"ask_a": "Ann, meet Ben?"}).json()
     assert edited["drafts"]["ask_a"] == "Ann, meet Ben?"
-    for state in ("asked_a", "asked_b", "introduced", "followed_up"):
-        assert api.post(f"/intros/{intro['id']}/advance").json()["state"] == state
-    assert api.post(f"/intros/{intro['id']}/advance").status_code == 422
+    url = f"/intros/{intro['id']}"
+    assert api.post(f"{url}/advance").json()["state"] == "asked_a"
+    waiting = api.post(f"{url}/advance")
+    assert waiting.status_code == 422 and "Ann Law's answer" in waiting.text
+    agreed = api.post(f"{url}/answer", {"by": "a", "agreed": True}).json()
+    assert (agreed["state"], agreed["next_action"]) == ("agreed_a", "ask B")
+    assert agreed["agreed_a_at"] and agreed["next_step"] == "Ann said yes: ask Ben"
+    assert api.post(f"{url}/advance").json()["state"] == "asked_b"
+    both = api.post(f"{url}/answer", {"by": "b", "agreed": True}).json()
+    assert (both["state"], both["next_action"]) == ("agreed", "introduce") and both["agreed_b_at"]
+    assert api.post(f"{url}/advance").json()["state"] == "introduced"
+    assert api.post(f"{url}/advance").json()["state"] == "followed_up"
+    assert api.post(f"{url}/advance").status_code == 422
+    assert api.post(f"{url}/answer", {"by": "c", "agreed": True}).status_code == 422
     assert Interaction.objects.filter(subtype="introduction").count() == 1
     assert [i["id"] for i in api.get("/intros?active=false").json()] == [intro["id"]]
     assert api.post("/intros", {"a_id": ben.pk, "b_id": ann.pk}).status_code == 422

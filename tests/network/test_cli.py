@@ -180,3 +180,22 @@ def test_insights_answers_json_and_text(tfidf: None, user: Any, network: dict) -
     assert data["strength_source"]
     out = text("insights")
     assert "5 people" in out and "By field" in out
+
+
+def test_the_cli_records_each_answer_before_the_introduction(
+    tfidf: None, user: Any, make_person: Any
+) -> None:
+    make_person("Ann Law")
+    make_person("Ben Med")
+    intro = run("intro", "propose", "Ann", "Ben")
+    ref = str(intro["id"])
+    assert run("intro", "advance", ref)["next_action"] == "answer A"
+    with pytest.raises(CliError, match="waiting for Ann Law's answer"):
+        run("intro", "advance", ref)
+    with pytest.raises(CliError, match="--by a"):
+        run("intro", "yes", ref)
+    agreed = run("intro", "yes", ref, "--by", "a", "--note", "Gladly")
+    assert (agreed["state"], agreed["next_step"]) == ("agreed_a", "Ann said yes: ask Ben")
+    run("intro", "advance", ref)
+    declined = run("intro", "no", ref, "--by", "b")
+    assert declined["state"] == "declined_b" and declined["agreed_b_at"] is None

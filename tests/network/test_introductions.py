@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from amity.network import introductions as intros
+from amity.network import optin
 from amity.network.models import Introduction
 from amity.people.models import Interaction
 from amity.people.services import ValidationError
@@ -104,56 +105,107 @@ def test_it_walks_the_double_opt_in_and_logs_every_step(
     tfidf: None, user: Any, network: dict
 ) -> None:
     a, b = network["founder"], network["investor"]
-    intro = intros.propose_introduction(owner=user, a=a, b=b)
+    intro = optin.propose_introduction(owner=user, a=a, b=b)
     assert intro.state == "proposed"
     # the fallback sees no shared words in their need and offer; roles and city remain
     assert intro.reason == "complementary roles: a founder and an investor; both in Leeds"
     assert intro.ask_a_draft.startswith("Hi Dee, would you like me to introduce you to Eli Novak")
     assert Interaction.objects.count() == 0
     steps = [
-        ("asked_a", [a], "neutral"),
-        ("asked_b", [b], "neutral"),
-        ("introduced", [a, b], "deposit"),
-        ("followed_up", [a, b], "neutral"),
+        ("advance", "asked_a", [a], "neutral", "outbound"),
+        ("a yes", "agreed_a", [a], "neutral", "inbound"),
+        ("advance", "asked_b", [b], "neutral", "outbound"),
+        ("b yes", "agreed", [b], "neutral", "inbound"),
+        ("advance", "introduced", [a, b], "deposit", "outbound"),
+        ("advance", "followed_up", [a, b], "neutral", "outbound"),
     ]
-    for state, people, intent in steps:
-        intro = intros.advance_introduction(introduction=intro)
+    for step, state, people, intent, direction in steps:
+        if step == "advance":
+            intro = optin.advance_introduction(introduction=intro)
+        else:
+            intro = optin.answer_introduction(introduction=intro, by=step[0], agreed=True)
         assert intro.state == state
         latest = Interaction.objects.order_by("-id").first()
         assert latest is not None
         assert set(latest.people.all()) == set(people)
-        assert latest.intent == intent
+        assert (latest.intent, latest.direction) == (intent, direction)
     introduced = Interaction.objects.get(subtype="introduction")
     assert introduced.content == intro.intro_draft
-    assert intro.asked_a_at and intro.asked_b_at and intro.introduced_at and intro.followed_up_at
+    assert intro.asked_a_at <= intro.agreed_a_at <= intro.asked_b_at <= intro.agreed_b_at
+    assert intro.agreed_b_at <= intro.introduced_at <= intro.followed_up_at
     with pytest.raises(ValidationError, match="nothing left to do"):
-        intros.advance_introduction(introduction=intro)
+        optin.advance_introduction(introduction=intro)
+
+
+def test_nobody_is_introduced_before_both_said_yes(tfidf: None, user: Any, network: dict) -> None:
+    a, b = network["founder"], network["investor"]
+    intro = optin.propose_introduction(owner=user, a=a, b=b)
+    with pytest.raises(ValidationError, match="has not been asked"):
+        optin.answer_introduction(introduction=intro, by="a", agreed=True)
+    intro = optin.advance_introduction(introduction=intro)
+    with pytest.raises(ValidationError, match="waiting for Dee Mensah's answer"):
+        optin.advance_introduction(introduction=intro)
+    with pytest.raises(ValidationError, match="Eli Novak has not been asked"):
+        optin.answer_introduction(introduction=intro, by="b", agreed=True)
+    intro = optin.answer_introduction(introduction=intro, by="a", agreed=True, note="Happy to!")
+    assert Interaction.objects.order_by("-id").first().summary == "Happy to!"
+    assert optin.next_step(intro) == "Dee said yes: ask Eli"
+    intro = optin.advance_introduction(introduction=intro)
+    with pytest.raises(ValidationError, match="waiting for Eli Novak's answer"):
+        optin.advance_introduction(introduction=intro)
+    intro = optin.answer_introduction(introduction=intro, by="b", agreed=False)
+    assert intro.state == "declined_b" and intro.agreed_a_at and intro.agreed_b_at is None
+    assert not Interaction.objects.filter(subtype="introduction").exists()
+    with pytest.raises(ValidationError):
+        optin.advance_introduction(introduction=intro)
+
+
+def test_the_next_step_and_its_button_use_the_peoples_names(
+    tfidf: None, user: Any, network: dict
+) -> None:
+    intro = optin.propose_introduction(owner=user, a=network["founder"], b=network["investor"])
+    seen = [(optin.next_step(intro), optin.step_button(intro))]
+    for answer in ("advance", "a", "advance", "b", "advance", "advance"):
+        if answer == "advance":
+            intro = optin.advance_introduction(introduction=intro)
+        else:
+            intro = optin.answer_introduction(introduction=intro, by=answer, agreed=True)
+        seen.append((optin.next_step(intro), optin.step_button(intro)))
+    assert seen == [
+        ("Ask Dee whether they'd like to meet Eli", "Ask Dee"),
+        ("Waiting for Dee's answer", ""),
+        ("Dee said yes: ask Eli", "Ask Eli"),
+        ("Waiting for Eli's answer", ""),
+        ("Both said yes: introduce Dee and Eli", "Introduce Dee and Eli"),
+        ("Follow up with Dee and Eli", "Followed up"),
+        ("", ""),
+    ]
 
 
 def test_it_sends_the_edited_draft(tfidf: None, user: Any, network: dict) -> None:
-    intro = intros.propose_introduction(owner=user, a=network["founder"], b=network["investor"])
-    intros.update_drafts(introduction=intro, ask_a_draft="Dee, fancy meeting Eli?")
-    intro = intros.advance_introduction(introduction=intro)
+    intro = optin.propose_introduction(owner=user, a=network["founder"], b=network["investor"])
+    optin.update_drafts(introduction=intro, ask_a_draft="Dee, fancy meeting Eli?")
+    intro = optin.advance_introduction(introduction=intro)
     assert Interaction.objects.get().content == "Dee, fancy meeting Eli?"
     with pytest.raises(ValidationError):
-        intros.update_drafts(introduction=intro, reason="x")
+        optin.update_drafts(introduction=intro, reason="x")
 
 
 def test_a_decline_is_logged_respected_and_remembered(
     model: None, user: Any, network: dict
 ) -> None:
     a, b = network["founder"], network["investor"]
-    intro = intros.propose_introduction(owner=user, a=a, b=b)
-    intro = intros.advance_introduction(introduction=intro)
-    intro = intros.decline_introduction(introduction=intro, by="a")
+    intro = optin.propose_introduction(owner=user, a=a, b=b)
+    intro = optin.advance_introduction(introduction=intro)
+    intro = optin.decline_introduction(introduction=intro, by="a")
     assert intro.state == "declined_a" and intro.declined_at
     answer = Interaction.objects.order_by("-id").first()
     assert answer is not None and answer.direction == "inbound"
     assert list(answer.people.all()) == [a]
     with pytest.raises(ValidationError, match="declined"):
-        intros.propose_introduction(owner=user, a=b, b=a)
+        optin.propose_introduction(owner=user, a=b, b=a)
     with pytest.raises(ValidationError):
-        intros.advance_introduction(introduction=intro)
+        optin.advance_introduction(introduction=intro)
     assert {"Dee Mensah", "Eli Novak"} not in _pairs(intros.suggest_introductions(owner=user))
 
 
@@ -163,7 +215,7 @@ def test_a_dismissed_suggestion_is_never_suggested_again(
     ann = make_person("Ann Law", field="Law", interests=["beekeeping"])
     ben = make_person("Ben Med", field="Medicine", interests=["beekeeping"])
     assert _pairs(intros.suggest_introductions(owner=user)) == [{"Ann Law", "Ben Med"}]
-    intros.dismiss_pair(owner=user, a=ann, b=ben)
+    optin.dismiss_pair(owner=user, a=ann, b=ben)
     assert intros.suggest_introductions(owner=user).items == []
     assert Introduction.objects.get().state == "dismissed"
 
@@ -173,34 +225,39 @@ def test_it_refuses_pairs_it_cannot_make(
 ) -> None:
     stranger = make_person("Zed", owner=other_user)
     with pytest.raises(ValidationError):
-        intros.propose_introduction(owner=user, a=network["founder"], b=stranger)
+        optin.propose_introduction(owner=user, a=network["founder"], b=stranger)
     with pytest.raises(ValidationError):
-        intros.propose_introduction(owner=user, a=network["founder"], b=network["founder"])
-    intros.propose_introduction(owner=user, a=network["founder"], b=network["investor"])
+        optin.propose_introduction(owner=user, a=network["founder"], b=network["founder"])
+    optin.propose_introduction(owner=user, a=network["founder"], b=network["investor"])
     with pytest.raises(ValidationError, match="already exists"):
-        intros.propose_introduction(owner=user, a=network["investor"], b=network["founder"])
+        optin.propose_introduction(owner=user, a=network["investor"], b=network["founder"])
     with pytest.raises(ValidationError):
-        intros.decline_introduction(introduction=Introduction.objects.get(), by="nobody")
+        optin.decline_introduction(introduction=Introduction.objects.get(), by="nobody")
 
 
 def test_it_lists_the_steps_due_for_today(tfidf: None, user: Any, network: dict) -> None:
-    intro = intros.propose_introduction(owner=user, a=network["founder"], b=network["investor"])
-    steps = intros.pending_intro_steps(owner=user)
+    intro = optin.propose_introduction(owner=user, a=network["founder"], b=network["investor"])
+    steps = optin.pending_intro_steps(owner=user)
     assert [(s.introduction_id, s.action) for s in steps] == [(intro.pk, "ask A")]
-    intro = intros.advance_introduction(introduction=intro)
-    assert intros.pending_intro_steps(owner=user) == []
+    intro = optin.advance_introduction(introduction=intro)
+    assert optin.pending_intro_steps(owner=user) == []
     later = timezone.now() + dt.timedelta(days=4)
-    assert intros.pending_intro_steps(owner=user, now=later)[0].action == "ask B"
-    intro = intros.advance_introduction(introduction=intro)
-    intro = intros.advance_introduction(introduction=intro)
-    assert intros.pending_intro_steps(owner=user, now=later) == []
+    chase = optin.pending_intro_steps(owner=user, now=later)[0]
+    assert chase.action == "answer A" and "Record their yes or no" in chase.text
+    intro = optin.answer_introduction(introduction=intro, by="a", agreed=True)
+    assert optin.pending_intro_steps(owner=user)[0].action == "ask B"
+    intro = optin.advance_introduction(introduction=intro)
+    intro = optin.answer_introduction(introduction=intro, by="b", agreed=True)
+    assert optin.pending_intro_steps(owner=user)[0].action == "introduce"
+    intro = optin.advance_introduction(introduction=intro)
+    assert optin.pending_intro_steps(owner=user, now=later) == []
     fortnight = timezone.now() + dt.timedelta(days=15)
-    assert intros.pending_intro_steps(owner=user, now=fortnight)[0].action == "follow up"
+    assert optin.pending_intro_steps(owner=user, now=fortnight)[0].action == "follow up"
 
 
 def test_it_shows_no_one_another_users_introductions(
     tfidf: None, user: Any, other_user: Any, network: dict
 ) -> None:
-    intros.propose_introduction(owner=user, a=network["founder"], b=network["investor"])
-    assert intros.introductions_for(owner=other_user).count() == 0
-    assert intros.pending_intro_steps(owner=other_user) == []
+    optin.propose_introduction(owner=user, a=network["founder"], b=network["investor"])
+    assert optin.introductions_for(owner=other_user).count() == 0
+    assert optin.pending_intro_steps(owner=other_user) == []

@@ -9,7 +9,7 @@ import pytest
 
 from amity.domain import relevance
 from amity.domain.relevance import LONG_SHOT, MAYBE, STRONG
-from amity.network import services
+from amity.network import optin, services
 from amity.network.models import ReadingItem
 from amity.network.serializers import share_json
 from amity.people.models import Interaction
@@ -159,12 +159,9 @@ def test_archived_reading_no_longer_resurfaces(tfidf: None, user: Any, network: 
 
 
 def test_it_gathers_what_today_should_add(tfidf: None, user: Any, network: dict) -> None:
-    from amity.network import introductions
 
     item = services.save_reading(owner=user, text="Restoring wooden boats")
-    intro = introductions.propose_introduction(
-        owner=user, a=network["founder"], b=network["investor"]
-    )
+    intro = optin.propose_introduction(owner=user, a=network["founder"], b=network["investor"])
     services.add_referrals(owner=user, referrer=network["doctor"], people=[network["engineer"]])
     actions = services.network_actions(owner=user, person_ids=[network["sailor"].pk])
     assert [(r["person_id"], r["item_id"]) for r in actions["reading"]] == [

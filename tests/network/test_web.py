@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from amity.network import introductions as intros
-from amity.network import services
+from amity.network import optin, services
 from amity.network.models import Introduction, ReadingItem, Referral
 from amity.people.models import Interaction
 
@@ -95,13 +94,19 @@ def test_intros_page_proposes_advances_and_declines(
     intro = Introduction.objects.get()
     assert response["Location"] == f"/intros/{intro.pk}/"
     detail = web.get(f"/intros/{intro.pk}/").content.decode()
-    assert "Next: ask A" in detail and "Hi Ann, would you like me to introduce you" in detail
+    assert "Next: Ask Ann whether they&#x27;d like to meet Ben" in detail
+    assert ">Ask Ann</button>" in detail and "Hi Ann, would you like me to introduce you" in detail
     web.post(f"/intros/{intro.pk}/", {"ask_b_draft": "Ben, meet Ann?"})
     web.post(f"/intros/{intro.pk}/advance/", {"draft": "Ann, meet Ben?"})
+    waiting = web.get(f"/intros/{intro.pk}/").content.decode()
+    assert "Waiting for Ann&#x27;s answer" in waiting and ">Ann said yes</button>" in waiting
+    assert "intro_advance" not in waiting and "/advance/" not in waiting
+    web.post(f"/intros/{intro.pk}/answer/", {"by": "a", "answer": "yes"})
+    assert ">Ask Ben</button>" in web.get(f"/intros/{intro.pk}/").content.decode()
     web.post(f"/intros/{intro.pk}/advance/")
     intro.refresh_from_db()
-    assert intro.state == "asked_b"
-    assert [i.content for i in Interaction.objects.order_by("id")] == [
+    assert intro.state == "asked_b" and intro.agreed_a_at
+    assert [i.content for i in Interaction.objects.filter(direction="outbound").order_by("id")] == [
         "Ann, meet Ben?",
         "Ben, meet Ann?",
     ]
@@ -111,7 +116,7 @@ def test_intros_page_proposes_advances_and_declines(
     page = web.get("/intros/").content.decode()
     suggested = page.split("Who should meet")[1].split("Referrals")[0]
     assert "Ann Law" not in suggested
-    assert "Declined by the second person" in page
+    assert "Ann Law + Ben Med</a>: Ben said no" in page
 
 
 def test_intros_dismiss_and_referrals(tfidf: None, web: Client, network: dict) -> None:
@@ -139,7 +144,7 @@ def test_intro_pages_refuse_others_introductions(
 ) -> None:
     a = make_person("Zed A", owner=other_user)
     b = make_person("Zed B", owner=other_user)
-    theirs = intros.propose_introduction(owner=other_user, a=a, b=b)
+    theirs = optin.propose_introduction(owner=other_user, a=a, b=b)
     assert web.get(f"/intros/{theirs.pk}/").status_code == 404
     assert web.post(f"/intros/{theirs.pk}/advance/").status_code == 404
     assert web.post(f"/intros/{theirs.pk}/decline/", {"by": "a"}).status_code == 404
@@ -159,3 +164,53 @@ def test_insights_draws_charts_without_javascript(
     assert html.count("<svg") >= 6
     assert "Healthcare" in html and "Dormant ties over time" in html
     assert "1 deposits" in html
+
+
+def test_any_two_people_can_be_introduced_from_the_pickers_and_a_person_page(
+    tfidf: None, web: Client, make_person: Any
+) -> None:
+    cam = make_person("Cam Diaz", field="Law")
+    dana = make_person("Dana Scully", field="Medicine")
+    person_page = web.get(f"/people/{cam.pk}/").content.decode()
+    assert f'href="/intros/?a={cam.pk}#introduce"' in person_page
+    page = web.get(f"/intros/?a={cam.pk}").content.decode()
+    assert f'value="Cam Diaz #{cam.pk}"' in page
+    assert f'<option value="Dana Scully #{dana.pk}">' in page
+    # A hint picked from the list, and a name typed by hand.
+    response = web.post("/intros/propose/", {"a": f"Cam Diaz #{cam.pk}", "b": "scully"})
+    intro = Introduction.objects.get()
+    assert response["Location"] == f"/intros/{intro.pk}/"
+    assert (intro.person_a, intro.person_b) == (cam, dana)
+    refused = web.post("/intros/propose/", {"a": "Nobody Known", "b": "Dana"}, follow=True)
+    assert "no person matches" in refused.content.decode()
+    assert Introduction.objects.count() == 1
+
+
+def test_the_intro_page_records_each_answer_and_offers_the_introduction_only_after_both(
+    tfidf: None, web: Client, make_person: Any
+) -> None:
+    cam = make_person("Cam Diaz")
+    dana = make_person("Dana Scully")
+    intro = optin.propose_introduction(owner=cam.owner, a=cam, b=dana)
+    url = f"/intros/{intro.pk}/"
+    seen = []
+    for action, data in (
+        ("advance/", {}),
+        ("answer/", {"by": "a", "answer": "yes"}),
+        ("advance/", {}),
+        ("answer/", {"by": "b", "answer": "yes", "note": "Sounds great"}),
+    ):
+        html = web.get(url).content.decode()
+        seen.append("Introduce Cam and Dana</button>" in html)
+        web.post(url + action, data)
+    html = web.get(url).content.decode()
+    assert seen == [False, False, False, False]
+    assert "Both said yes: introduce Cam and Dana" in html
+    assert "Introduce Cam and Dana</button>" in html
+    intro.refresh_from_db()
+    assert intro.state == "agreed" and intro.agreed_a_at and intro.agreed_b_at
+    assert Interaction.objects.filter(direction="inbound", summary="Sounds great").exists()
+    web.post(url + "advance/")
+    intro.refresh_from_db()
+    assert intro.state == "introduced"
+    assert "Follow up with Cam and Dana" in web.get(url).content.decode()

@@ -15,8 +15,8 @@ from django.db import models
 from amity.core.json_stream import JsonObjectStream, JsonStreamError
 from amity.importers.services import run_import
 from amity.importers.source_files import SourceFile
-from amity.inbox.services import relabel
-from amity.network import introductions
+from amity.inbox.moves import relabel
+from amity.network import optin
 from amity.network import services as network
 from amity.people import services, timeline
 from amity.people.models import ContactPoint, Interaction, Person, Tag
@@ -110,9 +110,9 @@ def _build_everything(owner, monkeypatch) -> dict[str, Person]:
     relabel(owner=owner, interaction_id=inbound.pk, group="asks")
     item = network.save_reading(owner=owner, text="https://example.org/engines Engines today")
     network.log_share(owner=owner, person=charles, subject="an article", reading_item=item)
-    intro = introductions.propose_introduction(owner=owner, a=charles, b=mary, reason="engines")
-    introductions.advance_introduction(introduction=intro)
-    introductions.dismiss_pair(owner=owner, a=ada, b=mary)
+    intro = optin.propose_introduction(owner=owner, a=charles, b=mary, reason="engines")
+    optin.advance_introduction(introduction=intro)
+    optin.dismiss_pair(owner=owner, a=ada, b=mary)
     referral, _ = network.add_referrals(owner=owner, referrer=ada, people=[mary, charles])
     network.mark_researched(referral=referral)
     return people
@@ -449,10 +449,10 @@ def test_it_keeps_picks_with_their_day_and_rebuilds_introduction_keys(user, monk
     restore_json(owner=user, fp=io.StringIO(json.dumps(document)))
     charles = Person.objects.get(uid=people["charles"].uid)
     mary = Person.objects.get(uid=people["mary"].uid)
-    intro = introductions.introductions_for(owner=user).get(person_a=charles)
+    intro = optin.introductions_for(owner=user).get(person_a=charles)
     assert intro.pair_key == "-".join(map(str, sorted((charles.pk, mary.pk))))
     with pytest.raises(services.ValidationError, match="already exists"):
-        introductions.propose_introduction(owner=user, a=mary, b=charles, reason="again")
+        optin.propose_introduction(owner=user, a=mary, b=charles, reason="again")
     item = network.reading_list(owner=user).get()
     assert list(item.shared_with.all()) == [charles]
 

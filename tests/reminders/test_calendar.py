@@ -138,7 +138,7 @@ def test_each_user_chooses_what_their_feed_holds(network: Any, user: Any) -> Non
 def test_the_kept_feed_equals_a_fresh_one_after_every_kind_of_change(
     network: Any, user: Any, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from amity.network.introductions import propose_introduction
+    from amity.network.optin import propose_introduction
     from amity.people import services, timeline
     from amity.relationships import today
 

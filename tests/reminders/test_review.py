@@ -11,7 +11,11 @@ import pytest
 from django.utils import timezone
 
 from amity.cli import call
-from amity.network.introductions import advance_introduction, propose_introduction
+from amity.network.optin import (
+    advance_introduction,
+    answer_introduction,
+    propose_introduction,
+)
 from amity.people import timeline
 from amity.reminders import review
 from tests.histories import with_history
@@ -37,8 +41,11 @@ def week(network: Any, user: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
         owner=user, people=[old], occurred_at=now - dt.timedelta(days=2), channel="call"
     )
     intro = propose_introduction(owner=user, a=grace, b=katherine)
-    for _ in range(3):  # ask A, ask B, introduce
-        intro = advance_introduction(introduction=intro)
+    for side in ("", "a", "", "b", ""):  # ask A, A's yes, ask B, B's yes, introduce
+        if side:
+            intro = answer_introduction(introduction=intro, by=side, agreed=True)
+        else:
+            intro = advance_introduction(introduction=intro)
     return {"old": old, "intro": intro}
 
 

@@ -37,10 +37,12 @@ ROUTES: dict[str, list[dict[str, str]]] = {
     "tag_cadence": [{"tag_id": "ada"}],
     "inbox_label": [{"interaction_id": "ada"}],
     "inbox_unlabel": [{"interaction_id": "ada"}],
+    "inbox_move": [{"interaction_id": "ada"}],
     "reading_archive": [{"item_id": "ada"}],
     "intro_detail": [{"intro_id": "ada"}],
     "intro_advance": [{"intro_id": "ada"}],
     "intro_decline": [{"intro_id": "ada"}],
+    "intro_answer": [{"intro_id": "ada"}],
     "referral_step": [{"referral_id": "ada"}],
     "sync_now": [{"kind": "ada", "pk": "ada"}],
     "sync_remove": [{"kind": "ada", "pk": "ada"}],
@@ -66,7 +68,7 @@ POST_DATA = {
 @pytest.fixture
 def two_networks(user, other_user) -> dict[str, dict[str, Any]]:
     """Give ada a person with an interaction and a note, and bob a person of his own."""
-    from amity.network import introductions
+    from amity.network import optin
     from amity.network import services as network
 
     ada_person = services.create_person(owner=user, full_name="Ada's Friend", tags=["secret"])
@@ -79,9 +81,7 @@ def two_networks(user, other_user) -> dict[str, dict[str, Any]]:
             "interaction_id": timeline.log_interaction(owner=user, people=[ada_person]).pk,
             "note_id": timeline.add_note(person=ada_person, body="private").pk,
             "item_id": network.save_reading(owner=user, text="Heat pumps in old houses").pk,
-            "intro_id": introductions.propose_introduction(
-                owner=user, a=ada_person, b=ada_other
-            ).pk,
+            "intro_id": optin.propose_introduction(owner=user, a=ada_person, b=ada_other).pk,
             "referral_id": network.add_referrals(
                 owner=user, referrer=ada_person, people=[ada_other]
             )[0].pk,

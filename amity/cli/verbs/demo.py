@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from amity.cli.base import ArgumentParser, CliError, Verb
+from amity.network.profiles import text_backend
 from amity.people.models import Interaction, Person
 from amity.portability.demo import DemoRefused, build_demo
 
@@ -89,5 +90,12 @@ class DemoVerb(Verb):
                 f"interactions, {summary.notes} notes, {summary.contact_points} contact "
                 f"points, {summary.tags} tags."
             )
+            if text_backend() == "model":
+                self.console.print(
+                    f"Share's matching is prepared in the background: `amity serve` (or "
+                    f"`amity worker`) embeds the {summary.people} profiles; `amity embed` "
+                    "does it now.",
+                    markup=False,
+                )
 
         self.emit(options, data, render)

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from amity.cli import text_input as cli
 from amity.cli.base import ArgumentParser, CliError, Verb
-from amity.network import introductions as intros
+from amity.network import optin
 from amity.network.models import Introduction
 from amity.network.serializers import introduction_json
 from amity.people.services import ValidationError
@@ -26,8 +26,11 @@ class IntroVerb(Verb):
 
     help = """The double-opt-in introduction workflow:
     amity intro propose A B [--reason TEXT]   start (A is asked first); drafts are written
-    amity intro advance ID [--draft TEXT]     take the next step and log it: ask A, ask B,
+    amity intro advance ID [--draft TEXT]     take the next step and log it: ask A, then
+                                              (after A's yes) ask B, then (after B's yes)
                                               introduce (a deposit with both), follow up
+    amity intro yes ID --by a|b [--note TEXT] A or B said yes (logged); the next step opens
+    amity intro no ID --by a|b [--note TEXT]  A or B said no (logged); never asked again
     amity intro decline ID --by a|b|me        A or B said no (logged), or you changed your mind
     amity intro dismiss A B                   never suggest this pair
     amity intro draft ID --ask-a|--ask-b|--intro|--follow-up TEXT   edit a draft
@@ -36,24 +39,37 @@ class IntroVerb(Verb):
 
     A, B are #id, an email, a LinkedIn URL or (part of) a name.
     --json: IntroductionJSON (list: [IntroductionJSON]) with {"id", "state", "state_label",
-    "next_action", "a": {"id", "name", "title", "company", "field"}, "b": {...}, "reason",
+    "next_action" (ask A | answer A | ask B | answer B | introduce | follow up | null),
+    "next_step", "a": {"id", "name", "title", "company", "field"}, "b": {...}, "reason",
     "drafts": {"ask_a", "ask_b", "intro", "follow_up"}, "proposed_at", "asked_a_at",
-    "asked_b_at", "introduced_at", "followed_up_at", "declined_at"}
+    "agreed_a_at", "asked_b_at", "agreed_b_at", "introduced_at", "followed_up_at", "declined_at"}
     """
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         """Declare the action, its arguments and options."""
         parser.add_argument(
             "action",
-            choices=["propose", "advance", "decline", "dismiss", "draft", "show", "list"],
+            choices=[
+                "propose",
+                "advance",
+                "yes",
+                "no",
+                "decline",
+                "dismiss",
+                "draft",
+                "show",
+                "list",
+            ],
         )
         parser.add_argument(
             "rest", nargs="*", metavar="ARG", help="people (propose, dismiss) or an ID"
         )
         parser.add_argument("--reason", default="", help="why they should meet (propose)")
         parser.add_argument("--draft", default=None, help="the text you sent (advance)")
-        parser.add_argument("--by", choices=["a", "b", "me"], help="who declined (decline)")
-        parser.add_argument("--note", default="", help="what they said (decline)")
+        parser.add_argument(
+            "--by", choices=["a", "b", "me"], help="who answered (yes, no) or declined (decline)"
+        )
+        parser.add_argument("--note", default="", help="what they said (yes, no, decline)")
         parser.add_argument("--all", action="store_true", help="list finished ones too")
         for name in DRAFT_OPTIONS:
             parser.add_argument(f"--{name.replace('_', '-')}", dest=name, default=None)
@@ -61,7 +77,7 @@ class IntroVerb(Verb):
     def _intro(self, owner: Any, args: list[str]) -> Introduction:
         if len(args) != 1 or not args[0].lstrip("#").isdigit():
             raise CliError("give the introduction's ID (see `amity intro list`)")
-        found = intros.introductions_for(owner=owner).filter(pk=int(args[0].lstrip("#"))).first()
+        found = optin.introductions_for(owner=owner).filter(pk=int(args[0].lstrip("#"))).first()
         if found is None:
             raise CliError(f"no introduction #{args[0].lstrip('#')}")
         return found
@@ -78,7 +94,7 @@ class IntroVerb(Verb):
         try:
             if action == "list":
                 found = list(
-                    intros.introductions_for(owner=owner, active=None if options["all"] else True)
+                    optin.introductions_for(owner=owner, active=None if options["all"] else True)
                 )
                 self.emit(
                     options, [introduction_json(i) for i in found], lambda: self._table(found)
@@ -86,18 +102,27 @@ class IntroVerb(Verb):
                 return
             if action == "propose":
                 a, b = self._pair(owner, rest)
-                intro = intros.propose_introduction(owner=owner, a=a, b=b, reason=options["reason"])
+                intro = optin.propose_introduction(owner=owner, a=a, b=b, reason=options["reason"])
             elif action == "dismiss":
                 a, b = self._pair(owner, rest)
-                intro = intros.dismiss_pair(owner=owner, a=a, b=b)
+                intro = optin.dismiss_pair(owner=owner, a=a, b=b)
             elif action == "advance":
-                intro = intros.advance_introduction(
+                intro = optin.advance_introduction(
                     introduction=self._intro(owner, rest), draft=options["draft"]
+                )
+            elif action in ("yes", "no"):
+                if options["by"] not in ("a", "b"):
+                    raise CliError(f"say who answered: --by a|b (amity intro {action} ID --by a)")
+                intro = optin.answer_introduction(
+                    introduction=self._intro(owner, rest),
+                    by=options["by"],
+                    agreed=action == "yes",
+                    note=options["note"],
                 )
             elif action == "decline":
                 if not options["by"]:
                     raise CliError("say who declined: --by a|b|me")
-                intro = intros.decline_introduction(
+                intro = optin.decline_introduction(
                     introduction=self._intro(owner, rest), by=options["by"], note=options["note"]
                 )
             elif action == "draft":
@@ -108,7 +133,7 @@ class IntroVerb(Verb):
                 }
                 if not changes:
                     raise CliError("give --ask-a, --ask-b, --intro or --follow-up TEXT")
-                intro = intros.update_drafts(introduction=self._intro(owner, rest), **changes)
+                intro = optin.update_drafts(introduction=self._intro(owner, rest), **changes)
             else:
                 intro = self._intro(owner, rest)
         except ValidationError as exc:
@@ -123,13 +148,12 @@ class IntroVerb(Verb):
         for column in ("#", "A", "B", "State", "Next"):
             table.add_column(column)
         for i in found:
-            next_action = intros.NEXT_ACTION.get(Introduction.State(i.state), "")
             table.add_row(
                 str(i.pk),
                 i.person_a.full_name,
                 i.person_b.full_name,
                 i.get_state_display(),
-                next_action,
+                optin.next_step(i),
             )
         self.console.print(table)
 
@@ -141,13 +165,16 @@ class IntroVerb(Verb):
         )
         if intro.reason:
             c.print(f"Why: {intro.reason}")
-        next_action = intros.NEXT_ACTION.get(Introduction.State(intro.state))
+        next_action = optin.NEXT_ACTION.get(Introduction.State(intro.state))
         drafts = {
             "ask A": intro.ask_a_draft,
             "ask B": intro.ask_b_draft,
             "introduce": intro.intro_draft,
             "follow up": intro.follow_up_draft,
         }
-        if next_action:
-            c.print(f"Next: {next_action} (amity intro advance {intro.pk})")
+        if next_action in ("answer A", "answer B"):
+            side = next_action[-1].lower()
+            c.print(f"Next: {optin.next_step(intro)} (amity intro yes|no {intro.pk} --by {side})")
+        elif next_action:
+            c.print(f"Next: {optin.next_step(intro)} (amity intro advance {intro.pk})")
             c.print(f"[dim]Draft:[/dim]\n{drafts[next_action]}")

@@ -94,12 +94,7 @@ class ServeVerb(Verb):
             if not options["check"]:
                 from amity.wsgi import application
 
-                if config.SERVE_WORKER.value():
-                    # The single-user install needs nothing more: syncs run in-process.
-                    from amity.core.schedule import BackgroundWorker
-
-                    worker = BackgroundWorker().start()
-                    self.stdout.write("Background worker started (AMITY_SERVE_WORKER).")
+                worker = self._start_worker()
                 serve(
                     application,
                     host=host,
@@ -115,6 +110,21 @@ class ServeVerb(Verb):
                 worker.stop()
             if options["demo"]:
                 shutil.rmtree(config.HOME.value(), ignore_errors=True)
+
+    def _start_worker(self) -> Any:
+        """Start the in-process worker (AMITY_SERVE_WORKER); return it, or None."""
+        if not config.SERVE_WORKER.value():
+            return None
+        # The single-user install needs nothing more: syncs run in-process.
+        from amity.core.schedule import BackgroundWorker
+        from amity.network.tasks import prepare_everyone
+
+        worker = BackgroundWorker().start()
+        self.stdout.write("Background worker started (AMITY_SERVE_WORKER).")
+        # The worker loads the text model and Share's vectors before the first request
+        # needs them, and embeds what a CLI run (`amity demo`, an import) left queued.
+        prepare_everyone()
+        return worker
 
     def _check_privacy(self) -> None:
         """Warn when the home is open to other users; make the database files private."""

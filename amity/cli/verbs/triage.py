@@ -6,7 +6,7 @@ from typing import Any
 
 from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.domain.triage import GROUP_LABELS, GROUPS
-from amity.inbox import services
+from amity.inbox import moves, services
 from amity.people.services import ValidationError
 
 
@@ -41,8 +41,10 @@ class TriageVerb(Verb):
 
     help = f"""Triage imported inbound messages into {", ".join(GROUP_LABELS[g] for g in GROUPS)},
     each with the reasons it landed there. --relabel ID GROUP moves one message
-    (GROUP: {", ".join(GROUPS)}); the label is kept, and the sender's later messages
-    and messages worded like it follow it. --unlabel ID forgets a label.
+    (GROUP: {", ".join(GROUPS)}); the label is kept, and the sender's other messages
+    and messages worded like it (from the same kind of sender) follow it; with --only,
+    just that message moves. A known contact is never "Genuine new". --unlabel ID
+    forgets a label.
 
     --json: {{"source", "total", "counts": {{group: n}}, "groups": [{{"group", "label",
     "help", "count", "messages": [{{"id", "occurred_at", "source", "channel",
@@ -52,6 +54,10 @@ class TriageVerb(Verb):
     | null, "corrected", "reply": {{"kind" (decline | redirect | invite), "label",
     "text", "to"}} | null}}]}}]}}
     --relabel/--unlabel --json: {{"id", "group" | null, "labelled"}}
+    --preview ID GROUP says what a move would change (alone, and with --relabel's
+    following), writing nothing; --json: {{"id", "group", "label", "from_group",
+    "options": [{{"follow", "moves", "counts": {{group: {{"before", "after"}}}},
+    "changed": [{{"id", "sender", "subject", "from_group", "to_group"}}]}}]}}
     """
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -63,29 +69,50 @@ class TriageVerb(Verb):
         parser.add_argument(
             "--relabel", nargs=2, metavar=("ID", "GROUP"), help="put message ID in GROUP"
         )
+        parser.add_argument(
+            "--only",
+            action="store_true",
+            help="with --relabel: move only this message (its sender's and look-alikes stay)",
+        )
         parser.add_argument("--unlabel", type=int, metavar="ID", help="forget the label on ID")
+        parser.add_argument(
+            "--preview",
+            nargs=2,
+            metavar=("ID", "GROUP"),
+            help="say what moving message ID to GROUP would change, writing nothing",
+        )
 
     def handle(self, **options: Any) -> None:
         """Triage, or change one label."""
         owner = self.owner(options)
         try:
+            if options["preview"]:
+                self._preview(owner, options)
+                return
             if options["relabel"]:
                 raw_id, group = options["relabel"]
-                label = services.relabel(
-                    owner=owner, interaction_id=_message_id(raw_id), group=group
+                label = moves.relabel(
+                    owner=owner,
+                    interaction_id=_message_id(raw_id),
+                    group=group,
+                    follow=not options["only"],
                 )
                 data = {"id": label.interaction_id, "group": label.group, "labelled": True}
                 self.emit(
                     options,
                     data,
                     lambda: self.console.print(
-                        f"Message #{label.interaction_id} is now in {GROUP_LABELS[label.group]};"
-                        " its sender's messages and look-alikes will follow."
+                        f"Message #{label.interaction_id} is now in {GROUP_LABELS[label.group]}"
+                        + (
+                            "; only this message moved."
+                            if options["only"]
+                            else "; its sender's messages and look-alikes will follow."
+                        )
                     ),
                 )
                 return
             if options["unlabel"] is not None:
-                found = services.clear_label(owner=owner, interaction_id=options["unlabel"])
+                found = moves.clear_label(owner=owner, interaction_id=options["unlabel"])
                 data = {"id": options["unlabel"], "group": None, "labelled": False}
                 self.emit(
                     options,
@@ -105,6 +132,31 @@ class TriageVerb(Verb):
         except (LookupError, ValidationError) as exc:
             raise CliError(str(exc)) from exc
         self.emit(options, data, lambda: print_report(self.console, data))
+
+    def _preview(self, owner: Any, options: dict[str, Any]) -> None:
+        """Print what each way of moving one message would change."""
+        raw_id, group = options["preview"]
+        data = moves.preview_move(
+            owner=owner, interaction_id=_message_id(raw_id), group=group, source=options["source"]
+        )
+
+        def render() -> None:
+            self.console.print(
+                f"Moving #{data['id']} from {GROUP_LABELS[data['from_group']]} to {data['label']}:"
+            )
+            for option in data["options"]:
+                how = "with its sender's messages and look-alikes" if option["follow"] else "alone"
+                counts = ", ".join(
+                    f"{GROUP_LABELS[g]} {c['before']} → {c['after']}"
+                    for g, c in option["counts"].items()
+                )
+                self.console.print(
+                    f"  {how}: {option['moves']} message(s) change group"
+                    + (f" ({counts})" if counts else ""),
+                    markup=False,
+                )
+
+        self.emit(options, data, render)
 
 
 def _message_id(raw: str) -> int:
