@@ -84,7 +84,9 @@ def test_it_sorts(web, ada_network, sort, expected) -> None:
 
 
 def test_it_offers_every_sort_the_service_knows() -> None:
-    assert [key for key, _ in SORT_CHOICES] == list(services.SORTS)
+    from amity.relationships.listing import SCORE_SORTS
+
+    assert [key for key, _ in SORT_CHOICES] == [*services.SORTS, *SCORE_SORTS]
 
 
 def test_it_ignores_an_unknown_sort(web, ada_network) -> None:
