@@ -75,7 +75,8 @@ _OVERFLOW_JS = """
     const tooWide = box.width > width + 1;
     const sticksOut = (box.right > width + 1 || box.left < -1) && !clipped(el);
     if (tooWide || sticksOut)
-      found.push(`${describe(el)} (width ${Math.round(box.width)}, left ${Math.round(box.left)}, right ${Math.round(box.right)})`);
+      found.push(`${describe(el)} (width ${Math.round(box.width)}, ` +
+        `left ${Math.round(box.left)}, right ${Math.round(box.right)})`);
   }
   const doc = document.documentElement;
   if (doc.scrollWidth > width)
@@ -95,9 +96,7 @@ def assert_fits(page: Any, where: str = "") -> None:
     """Fail, naming the culprits, when the page overflows its viewport sideways."""
     found = overflow(page)
     width = page.viewport_size["width"]
-    assert not found, f"{where or page.url} overflows at {width}px:\n  " + "\n  ".join(
-        found[:15]
-    )
+    assert not found, f"{where or page.url} overflows at {width}px:\n  " + "\n  ".join(found[:15])
 
 
 def sign_in(page: Any, base_url: str, username: str = "ada", password: str = PASSWORD) -> None:
@@ -134,9 +133,7 @@ class PageOpener:
 
     def __call__(self, width: str = "desktop", *, javascript: bool = True) -> Any:
         """Return a new page (its own cookies) at "desktop" or "phone" width."""
-        context = self.browser.new_context(
-            viewport=WIDTHS[width], java_script_enabled=javascript
-        )
+        context = self.browser.new_context(viewport=WIDTHS[width], java_script_enabled=javascript)
         self._contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

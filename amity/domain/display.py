@@ -29,7 +29,9 @@ EXPLAIN: Final[dict[str, str]] = {
         "Deposits are weighted: an introduction or real help counts more than a like or a "
         "short thanks, and older ones count less."
     ),
-    "ratio": "Deposits per ask: what you gave divided by what you asked. Amity aims for the target.",
+    "ratio": (
+        "Deposits per ask: what you gave divided by what you asked; Amity aims for the target."
+    ),
     "revival": "How much reconnecting is worth (0-100): how strong the tie was, a field "
     "outside your own, and never having asked them for anything.",
 }

@@ -87,7 +87,9 @@ def test_every_page_fits_at_desktop_and_phone_width(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_login_page_and_api_docs_fit_on_a_phone(live_server: Any, demo_user: Any, open_page: Any) -> None:
+def test_the_login_page_and_api_docs_fit_on_a_phone(
+    live_server: Any, demo_user: Any, open_page: Any
+) -> None:
     page = open_page("phone")
     page.goto(f"{live_server.url}/login/")
     assert_fits(page)
@@ -128,7 +130,9 @@ def test_below_700px_a_menu_button_shows_every_nav_item(
     wide = open_page("desktop")
     sign_in(wide, live_server.url)
     expect(wide.get_by_role("button", name="Menu")).to_be_hidden()
-    expect(wide.get_by_role("navigation", name="Main").get_by_role("link", name="Reminders")).to_be_visible()
+    expect(
+        wide.get_by_role("navigation", name="Main").get_by_role("link", name="Reminders")
+    ).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from amity import config
 from amity.people import services
-from amity.people.search import close_spellings
 from amity.people.models import ContactPoint, Person, Tag
+from amity.people.search import close_spellings
 from amity.relationships import cadences, listing
 from amity.web.facets import people_facets
 from amity.web.forms import (
