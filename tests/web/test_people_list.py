@@ -142,4 +142,6 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_page_size(web, user, mon
     with CaptureQueriesContext(connection) as large:
         response = web.get(reverse("people"))
     assert len(names_on(response)) == 65
-    assert len(large.captured_queries) == len(small.captured_queries) <= 12
+    # 13 since the strength, circle and overdue columns: the day's circle boundaries,
+    # the page's packed summaries, their stored circles and the cadence overrides.
+    assert len(large.captured_queries) == len(small.captured_queries) <= 14
