@@ -379,13 +379,16 @@ def circles_with_hysteresis(
 
     `previous` is each person's last circle (0: never placed, circled afresh). To rise
     above their previous circle, a score must clear the higher circle's boundary raised
-    by `margin`; to fall below it, it must drop under their circle's boundary lowered by
+    by `margin` (at most halfway to 1); to fall below it, it must drop under their circle's boundary lowered by
     `margin`. In between they stay put: one call that nudges a score across a boundary
     moves nobody, nor does a score wobbling around it from day to day.
     """
     fresh = circles_from_thresholds(scores, thresholds)
     # Raised boundaries are harder to clear (circle numbers grow), lowered ones easier.
-    strict = circles_from_thresholds(scores, [t * (1 + margin) for t in thresholds])
+    # A raised boundary stays halfway below the top score (1), or a tight inner circle
+    # (boundary 0.9) could never be joined however close someone became.
+    raised = [min(t * (1 + margin), (t + 1) / 2) for t in thresholds]
+    strict = circles_from_thresholds(scores, raised)
     lenient = circles_from_thresholds(scores, [t * (1 - margin) for t in thresholds])
     kept = np.where(strict < previous, strict, np.where(lenient > previous, lenient, previous))
     return np.where(previous > 0, kept, fresh).astype(np.int64)
