@@ -147,7 +147,8 @@ def load_network(
     Circles come from the boundaries of ranking everyone loaded, or from stored
     `thresholds` (see strength.circle_thresholds; the day's, so surfaces agree), placed
     with hysteresis against each person's stored circle (amity.relationships.circles).
-    Loading everyone first repairs missing or outdated summaries unless `repair` is off (a page render).
+    Loading everyone first repairs missing or outdated summaries unless `repair` is off
+    (a page render).
     """
     # long because: one load: summaries to a matrix, history cut at `as_of`,
     # cadences and scores; each step feeds the next the same arrays.
