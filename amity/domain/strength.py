@@ -380,8 +380,9 @@ def circles_with_hysteresis(
     `previous` is each person's last circle (0: never placed, circled afresh). To rise
     above their previous circle, a score must clear the higher circle's boundary raised
     by `margin` (at most halfway to 1); to fall below it, it must drop under their
-    circle's boundary lowered by `margin`. In between they stay put: one call that nudges a score across a boundary
-    moves nobody, nor does a score wobbling around it from day to day.
+    circle's boundary lowered by `margin`. In between they stay put: one call that
+    nudges a score across a boundary moves nobody, nor does a score wobbling around it
+    from day to day.
     """
     fresh = circles_from_thresholds(scores, thresholds)
     # Raised boundaries are harder to clear (circle numbers grow), lowered ones easier.
