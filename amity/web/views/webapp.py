@@ -37,6 +37,8 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "share_target": {
             "action": reverse("share"),
             "method": "GET",
+            # Ignored for GET by the spec, but Chromium warns when it is missing.
+            "enctype": "application/x-www-form-urlencoded",
             "params": {"title": "title", "text": "text", "url": "url"},
         },
     }
