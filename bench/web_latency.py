@@ -140,7 +140,13 @@ def main(argv: list[str] | None = None) -> None:
             True,
         ),
     ]
-    print(f"{total} people; {args.requests} requests per route after 2 warm-ups.\n")
+    # The machine is shared: a fixed loop's time says how fast it was during this run.
+    from bench.engine_bench import machine_reference
+
+    print(
+        f"{total} people; {args.requests} requests per route after 2 warm-ups;"
+        f" machine reference {machine_reference():.2f} s, load {os.getloadavg()[0]:.1f}.\n"
+    )
     print("| request | status | median ms | p95 ms | queries | slowest query ms | target |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     plans: list[tuple[str, dict[str, str], bool]] = []
