@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from amity import config
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
 # The README's screenshots are refreshed only when asked (AMITY_SCREENSHOTS=1):
 # otherwise every run would leave byte-level changes in the checkout.
 SCREENSHOTS = (
@@ -19,15 +19,6 @@ SCREENSHOTS = (
     if os.environ.get("AMITY_SCREENSHOTS")
     else Path(tempfile.mkdtemp(prefix="amity-screenshots-"))
 )
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [
     pytest.mark.browser,

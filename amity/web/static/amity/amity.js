@@ -34,7 +34,8 @@ function setUpLiveForms() {
     const refresh = async () => {
       const params = new URLSearchParams(new FormData(form));
       for (const [key, value] of [...params]) if (value === "") params.delete(key);
-      const url = `${form.action}${params.size ? "?" + params : ""}`;
+      const query = params.toString();
+      const url = query ? `${form.action}?${query}` : form.action;
       const ticket = ++latest;
       const response = await fetch(url, { headers: { "X-Requested-With": "fetch" } });
       // A redirect (a search naming one person) opens that page, as the submit would.
