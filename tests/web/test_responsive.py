@@ -148,6 +148,12 @@ def test_without_javascript_the_phone_nav_wraps_instead_of_scrolling(
     for index in range(links.count()):
         expect(links.nth(index)).to_be_in_viewport()
     assert_fits(page, "no-JS nav")
+    # The people filters still work: the Search button submits them.
+    page.goto(f"{live_server.url}/people/")
+    page.get_by_label("Sort by").select_option("strength")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"sort=strength"))
+    expect(page.locator("th[aria-sort]")).to_contain_text("Strength")
 
 
 @pytest.mark.django_db(transaction=True)
