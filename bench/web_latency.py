@@ -82,6 +82,16 @@ def measure(client: Any, path: str, count: int, headers: dict[str, str]) -> dict
     return {"status": 200, "times": times, "queries": list(captured.captured_queries)}
 
 
+def _typo_of(name: str, people: Any) -> str:
+    """Return `name` with two letters swapped, misspelt so that nobody matches it."""
+    word = name.lower()
+    for i in range(1, len(word) - 1):
+        typo = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        if typo != word and not people.filter(search_text__contains=typo).exists():
+            return typo
+    return word + "q"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Measure every route and print a Markdown table."""
     args = parse_args(argv)
@@ -99,6 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     total = people.count()
     typical = people.order_by("interaction_count", "id")[total // 2]
     _token, raw = create_token(owner=user, name="web_latency")
+    typo = _typo_of(typical.family_name or typical.full_name.split()[-1], people)
 
     web = Client(HTTP_HOST="localhost")
     web.force_login(user)
@@ -108,6 +119,11 @@ def main(argv: list[str] | None = None) -> None:
         ("GET /people/ (first page)", web, "/people/", {}, True),
         (f"GET /people/?q={args.query}", web, f"/people/?q={args.query}", {}, False),
         ("GET /people/?sort=recent", web, "/people/?sort=recent", {}, False),
+        # Sorting by a score ranks everyone's strength (issue 15's columns).
+        ("GET /people/?sort=strength", web, "/people/?sort=strength", {}, False),
+        ("GET /people/?sort=overdue", web, "/people/?sort=overdue", {}, False),
+        # A misspelt name nobody has: the search falls back to close spellings.
+        (f"GET /people/?q={typo} (typo)", web, f"/people/?q={typo}", {}, False),
         ("GET /api/v1/people (first page)", api, "/api/v1/people", bearer, True),
         (
             f"GET /people/<id>/ busiest ({busiest.interaction_count} interactions)",
@@ -124,7 +140,13 @@ def main(argv: list[str] | None = None) -> None:
             True,
         ),
     ]
-    print(f"{total} people; {args.requests} requests per route after 2 warm-ups.\n")
+    # The machine is shared: a fixed loop's time says how fast it was during this run.
+    from bench.engine_bench import machine_reference
+
+    print(
+        f"{total} people; {args.requests} requests per route after 2 warm-ups;"
+        f" machine reference {machine_reference():.2f} s, load {os.getloadavg()[0]:.1f}.\n"
+    )
     print("| request | status | median ms | p95 ms | queries | slowest query ms | target |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     plans: list[tuple[str, dict[str, str], bool]] = []

@@ -57,3 +57,8 @@ def other_user(db: None) -> object:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_user(username="bob", password="another horse battery")
+
+
+# The browser tests' shared fixtures (tests/browser.py): a Chromium, pages at 1280 and
+# 390 px, and ada with the demo network. Imported here so every directory can use them.
+from tests.browser import chromium, demo_user, open_page  # noqa: E402, F401

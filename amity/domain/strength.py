@@ -365,6 +365,36 @@ def circles_from_thresholds(scores: FloatArray, thresholds: Sequence[float]) -> 
     return np.where(scores > 0, 1 + above, len(CIRCLE_SIZES) + 1).astype(np.int64)
 
 
+CIRCLE_MARGIN: Final = 0.15
+"""How far past a circle boundary a score must go to move someone (15% of the boundary)."""
+
+
+def circles_with_hysteresis(
+    scores: FloatArray,
+    thresholds: Sequence[float],
+    previous: IntArray,
+    margin: float = CIRCLE_MARGIN,
+) -> IntArray:
+    """Return circles (1-5) that move only when the change is real.
+
+    `previous` is each person's last circle (0: never placed, circled afresh). To rise
+    above their previous circle, a score must clear the higher circle's boundary raised
+    by `margin` (at most halfway to 1); to fall below it, it must drop under their
+    circle's boundary lowered by `margin`. In between they stay put: one call that
+    nudges a score across a boundary moves nobody, nor does a score wobbling around it
+    from day to day.
+    """
+    fresh = circles_from_thresholds(scores, thresholds)
+    # Raised boundaries are harder to clear (circle numbers grow), lowered ones easier.
+    # A raised boundary stays halfway below the top score (1), or a tight inner circle
+    # (boundary 0.9) could never be joined however close someone became.
+    raised = [min(t * (1 + margin), (t + 1) / 2) for t in thresholds]
+    strict = circles_from_thresholds(scores, raised)
+    lenient = circles_from_thresholds(scores, [t * (1 - margin) for t in thresholds])
+    kept = np.where(strict < previous, strict, np.where(lenient > previous, lenient, previous))
+    return np.where(previous > 0, kept, fresh).astype(np.int64)
+
+
 def parse_cadence(raw: str) -> int | None:
     """Parse a cadence ("monthly", "45d", "6w", "3m", "1y", "none") into days or None."""
     text = raw.strip().lower().replace("_", "-").replace(" ", "-")

@@ -24,6 +24,7 @@ from amity.domain.breadth import (
 )
 from amity.people.models import Interaction, Person
 from amity.relationships import scoring as relationships
+from amity.relationships.ties import day_thresholds
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ class EngineTie:
 def _engine_ties(owner: AbstractBaseUser) -> dict[int, EngineTie]:
     """Return the relationship engine's strength and circle per person with a history."""
     as_of, _ = relationships.resolve_as_of()
-    network = relationships.load_network(owner=owner, as_of=as_of)
+    # The day's circle boundaries, as Today and `amity strength` use (a page: no write).
+    thresholds = day_thresholds(owner=owner, as_of=as_of, read_only=True)
+    network = relationships.load_network(owner=owner, as_of=as_of, thresholds=thresholds)
     names = strength.CIRCLE_NAMES
     # Circles 1-3 (inner, close, active: the top 50 by rank) are the strong ties.
     strong_circles = len(strength.CIRCLE_SIZES) - 1

@@ -9,12 +9,12 @@ commands and API routes call them and stay thin.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from amity.core import hooks
@@ -323,15 +323,23 @@ def people_for(
     field: str = "",
     company: str = "",
     sort: str = "name",
+    close: Mapping[str, Sequence[str]] | None = None,
 ) -> QuerySet[Person]:
-    """Return the owner's people matching a search and filters, in the chosen order."""
+    """Return the owner's people matching a search and filters, in the chosen order.
+
+    `close` maps a searched word to its close spellings (see amity.people.search);
+    a person then matches the word or any of them.
+    """
     people = Person.objects.filter(owner=owner)
     for word in query.lower().split():
         if len(word) > MAX_SEARCH_WORD:
             # No searched field holds a word this long; SQLite would also refuse
             # the pattern ("LIKE or GLOB pattern too complex") past 50,000 bytes.
             return people.none()
-        people = people.filter(search_text__contains=word)
+        match = Q(search_text__contains=word)
+        for other in (close or {}).get(word, ()):
+            match |= Q(search_text__contains=other)
+        people = people.filter(match)
     if tag:
         people = people.filter(tags__owner=owner, tags__name=tag)
     if field:

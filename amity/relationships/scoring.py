@@ -28,6 +28,7 @@ from amity.domain import ledger, strength
 from amity.domain.ledger import LedgerTotals
 from amity.domain.strength import FloatArray, IntArray, TieColumns, from_ts, to_ts
 from amity.people.models import Interaction, Person, Tag
+from amity.relationships.circles import previous_circles
 from amity.relationships.models import CadenceOverride, PersonSummary
 from amity.relationships.stored_summaries import (
     CHUNK,
@@ -143,9 +144,11 @@ def load_network(
 ) -> Network:
     """Score everyone the owner has a history with (or just `person_ids`) as of `as_of`.
 
-    Circles come from ranking everyone loaded, or from stored `thresholds` (see
-    strength.circle_thresholds) when only some people are loaded. Loading everyone
-    first repairs missing or outdated summaries unless `repair` is off (a page render).
+    Circles come from the boundaries of ranking everyone loaded, or from stored
+    `thresholds` (see strength.circle_thresholds; the day's, so surfaces agree), placed
+    with hysteresis against each person's stored circle (amity.relationships.circles).
+    Loading everyone first repairs missing or outdated summaries unless `repair` is off
+    (a page render).
     """
     # long because: one load: summaries to a matrix, history cut at `as_of`,
     # cadences and scores; each step feeds the next the same arrays.
@@ -185,9 +188,11 @@ def load_network(
     )
     ids = whole("person_id")
     if thresholds is None:
-        circles = strength.assign_circles(scores.score)
-    else:
-        circles = strength.circles_from_thresholds(scores.score, thresholds)
+        thresholds = strength.circle_thresholds(scores.score)
+    # The same placement on every surface: against each person's stored circle.
+    circles = strength.circles_with_hysteresis(
+        scores.score, thresholds, previous_circles(owner, ids)
+    )
     return Network(
         ids=ids,
         columns=columns,

@@ -217,6 +217,10 @@ def refresh_engine_summaries(*, person_ids: Iterable[int]) -> None:
         chunk = ids[start : start + CHUNK]
         owners = dict(Person.objects.filter(pk__in=chunk).values_list("pk", "owner_id"))
         summaries = summaries_for(chunk)
+        # A row's circle is where the person was last placed, not derived from their
+        # interactions: it survives the rebuild, or circles would move on every write.
+        placed = PersonSummary.objects.filter(person_id__in=chunk, circle__gt=0)
+        circles = dict(placed.values_list("person_id", "circle"))
         PersonSummary.objects.filter(person_id__in=chunk).delete()
         rows = [
             tuple(summary_values(pk, owners[pk], summary, now).values())
@@ -224,6 +228,9 @@ def refresh_engine_summaries(*, person_ids: Iterable[int]) -> None:
             if pk in owners
         ]
         insert_rows(PersonSummary, _STORED, rows)
+        for circle in set(circles.values()):
+            people = [pk for pk, c in circles.items() if c == circle]
+            PersonSummary.objects.filter(person_id__in=people).update(circle=circle)
 
 
 def ensure_summaries(*, owner: AbstractBaseUser) -> int:

@@ -16,12 +16,14 @@ from typing import Any
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
+from django.utils import timezone
 
 from amity.core.collector import collector_paused
 from amity.domain import strength
 from amity.domain.strength import IntArray
 from amity.people.models import Person
 from amity.relationships import scoring as relationships
+from amity.relationships.circles import store_circles
 from amity.relationships.models import DailyList, PersonSummary
 from amity.relationships.scoring import Network, load_network, my_field, recent_counts
 from amity.relationships.stored_summaries import refresh_engine_summaries
@@ -46,7 +48,9 @@ def strength_rows(
 def _strength_rows(
     *, owner: AbstractBaseUser, as_of: dt.datetime, person: Person | None
 ) -> list[dict[str, Any]]:
-    network = load_network(owner=owner, as_of=as_of)
+    network = load_network(
+        owner=owner, as_of=as_of, thresholds=day_thresholds(owner=owner, as_of=as_of)
+    )
     names = _names(owner, person)
     counts = recent_counts(
         owner=owner, as_of=as_of, person_ids=[person.pk] if person is not None else ()
@@ -82,13 +86,33 @@ def _names(owner: AbstractBaseUser, person: Person | None) -> list[tuple[int, st
 
 
 def circle_thresholds(*, owner: AbstractBaseUser, day: dt.date, as_of: dt.datetime) -> list[float]:
-    """Return the day's circle boundaries, scoring the network once a day at most."""
+    """Return the day's circle boundaries, scoring the network once a day at most.
+
+    Setting them also stores everyone's circle for the day (see relationships.circles).
+    """
     daily, _ = DailyList.objects.get_or_create(owner=owner, day=day)
     if not daily.thresholds:
         network = load_network(owner=owner, as_of=as_of)
         daily.thresholds = strength.circle_thresholds(network.scores.score)
         daily.save(update_fields=["thresholds"])
+        store_circles(owner, network.ids, network.circles)
     return [float(t) for t in daily.thresholds]
+
+
+def day_thresholds(
+    *, owner: AbstractBaseUser, as_of: dt.datetime, read_only: bool = False
+) -> list[float] | None:
+    """Return the circle boundaries of `as_of`'s day when it is today, else None.
+
+    Today's boundaries are shared by every surface; a past or future day is ranked
+    afresh (and never stored: asking about another day writes nothing).
+    """
+    day = timezone.localdate(as_of) if timezone.is_aware(as_of) else as_of.date()
+    if day != timezone.localdate():
+        return None
+    if read_only:
+        return peek_circle_thresholds(owner=owner, day=day, as_of=as_of)
+    return circle_thresholds(owner=owner, day=day, as_of=as_of)
 
 
 def peek_circle_thresholds(

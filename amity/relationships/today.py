@@ -27,6 +27,7 @@ from amity.people import timeline
 from amity.people.models import Interaction, Person
 from amity.relationships import scoring as relationships
 from amity.relationships import today_cache, today_candidates
+from amity.relationships.circles import store_circles
 from amity.relationships.models import DailyList, DailyPick, Snooze
 
 
@@ -93,8 +94,13 @@ def _refill(
         yesterday = DailyPick.objects.filter(
             owner=owner, daily_list__day=day - dt.timedelta(days=1)
         ).values_list("person_id", flat=True)
-        network = relationships.load_network(owner=owner, as_of=as_of)
-        stored.thresholds = strength.circle_thresholds(network.scores.score)
+        # The day's boundaries are set once: every later surface places people by them.
+        network = relationships.load_network(
+            owner=owner, as_of=as_of, thresholds=stored.thresholds or None
+        )
+        if not stored.thresholds:
+            stored.thresholds = strength.circle_thresholds(network.scores.score)
+            store_circles(owner, network.ids, network.circles)
         chosen = nudges.pick_today(
             today_candidates.candidates(owner, network, day, limit=missing),
             today=day,

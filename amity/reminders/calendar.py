@@ -31,6 +31,7 @@ from amity.network.optin import pending_intro_steps
 from amity.people.models import Person
 from amity.relationships import today
 from amity.relationships.scoring import Network, date_or_none, load_network, resolve_as_of
+from amity.relationships.ties import day_thresholds
 from amity.reminders import preferences
 from amity.reminders.models import CalendarFeed
 
@@ -134,7 +135,9 @@ def feed_entries(
     as_of, day = resolve_as_of(day)
     entries: list[Entry] = []
     if wanted & {"birthdays", "anniversaries", "thanks"}:
-        network = load_network(owner=owner, as_of=as_of)
+        # Circles by the day's boundaries, as on every other surface (a feed: no write).
+        thresholds = day_thresholds(owner=owner, as_of=as_of, read_only=True)
+        network = load_network(owner=owner, as_of=as_of, thresholds=thresholds)
         if wanted & {"birthdays", "anniversaries"}:
             close = network.ids[network.circles <= config.CALENDAR_CIRCLES.value()]
             entries += _dated(owner, [int(pk) for pk in close], wanted)

@@ -20,6 +20,8 @@ SORT_CHOICES = [
     ("field", "Field"),
     ("recent", "Recently in touch"),
     ("added", "Recently added"),
+    ("strength", "Strongest ties"),
+    ("overdue", "Most overdue"),
 ]
 
 SUBTYPE_CHOICES: list[tuple[str, Any]] = [

@@ -19,12 +19,15 @@ from amity.web.views import (
     share,
     sync,
     today,
+    webapp,
 )
 
 urlpatterns = [
     # Signing in and out.
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    # Installing Amity on a phone: the manifest names the share target (the Share page).
+    path("manifest.webmanifest", webapp.manifest, name="manifest"),
     # Today.
     path("", today.today_page, name="home"),
     path("today/<int:person_id>/done/", today.today_done, name="today_done"),

@@ -163,8 +163,10 @@ def _summaries(owner) -> dict[str, dict]:
     found = {}
     for summary in PersonSummary.objects.filter(owner=owner).select_related("person"):
         values = {f.attname: getattr(summary, f.attname) for f in PersonSummary._meta.fields}
-        # The packed copy repeats the columns compared here, and the person id.
-        for name in ("person_id", "owner_id", "updated_at", "packed"):
+        # The packed copy repeats the columns compared here, and the person id. The
+        # circle is where the person was last placed, not rebuilt from interactions:
+        # after a restore the next day's placement starts afresh.
+        for name in ("person_id", "owner_id", "updated_at", "packed", "circle"):
             values.pop(name)
         found[str(summary.person.uid)] = values
     return found

@@ -6,21 +6,22 @@ from typing import Any
 
 from amity.cli.base import ArgumentParser, Verb
 from amity.cli.person_options import add_as_of, find, parse_as_of
+from amity.domain import display
 from amity.relationships import scoring as relationships
 
 
 def print_balance(console: Any, data: dict[str, Any]) -> None:
     """Print one person's two-sided ledger, verdict and suggested deposits."""
     c = data["counts"]
+    n = display.one_decimal
     console.print(f"[bold]{data['person']['name']}[/bold]: {data['label']}")
     console.print(
-        f"  you gave {data['gave']:.1f} ({c['gave']}x)   you asked {data['asked']:.1f}"
-        f" ({c['asked']}x)   ratio {data['ratio'] if data['ratio'] is not None else '-'}"
-        f" (target {data['target']:g})"
+        f"  you gave {n(data['gave'])} ({c['gave']}x)   you asked {n(data['asked'])}"
+        f" ({c['asked']}x)   ratio {n(data['ratio'])} (target {n(data['target'])})"
     )
     console.print(
-        f"  they gave {data['received']:.1f} ({c['received']}x)   they asked"
-        f" {data['were_asked']:.1f} ({c['were_asked']}x)"
+        f"  they gave {n(data['received'])} ({c['received']}x)   they asked"
+        f" {n(data['were_asked'])} ({c['were_asked']}x)"
     )
     console.print(f"  {data['explanation']}")
     if data["suggestions"]:
@@ -60,11 +61,11 @@ class BalanceVerb(Verb):
         self.emit(options, data, lambda: self._render_network(data))
 
     def _render_network(self, data: dict[str, Any]) -> None:
-        ratio = "-" if data["ratio"] is None else f"{data['ratio']:.1f}"
+        n = display.one_decimal
         self.console.print(
-            f"Overall you are [bold]{data['stance']}[/bold]: gave {data['gave']:.1f}, asked"
-            f" {data['asked']:.1f} (ratio {ratio}, target {data['target']:g});"
-            f" received {data['received']:.1f}, were asked {data['were_asked']:.1f}."
+            f"Overall you are [bold]{data['stance']}[/bold]: gave {n(data['gave'])}, asked"
+            f" {n(data['asked'])} (ratio {n(data['ratio'])}, target {n(data['target'])});"
+            f" received {n(data['received'])}, were asked {n(data['were_asked'])}."
         )
         if data["only_asked"]:
             names = ", ".join(f"{p['name']} (#{p['id']})" for p in data["only_asked"])

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from amity.cli.base import ArgumentParser, CliError, Verb
+from amity.domain import display
 from amity.inbox import services
 from amity.people.services import ValidationError
 
@@ -32,7 +33,7 @@ def print_review(console: Any, text: str, data: dict[str, Any]) -> None:
     if recipient:
         console.print(
             f"To {recipient['name'] or 'them'}: {recipient['tie']} tie, balance "
-            f"{recipient['balance']:+.1f}"
+            f"{display.one_decimal(recipient['balance'])} (deposits minus asks)"
             + (
                 f", {recipient['days_since']} days since you were in touch"
                 if recipient["days_since"] is not None

@@ -7,6 +7,7 @@ from typing import Any
 from rich.table import Table
 
 from amity.cli.base import ArgumentParser, Verb
+from amity.domain.display import points
 from amity.network.insights import insights
 from amity.network.serializers import insights_json
 
@@ -57,10 +58,16 @@ class InsightsVerb(Verb):
                     table.add_column(column)
                 top = max((g.people for g in groups), default=0)
                 for g in groups:
-                    table.add_row(g.name, str(g.people), _bar(g.people, top), f"{g.strength:.1f}")
+                    table.add_row(g.name, str(g.people), _bar(g.people, top), points(g.strength))
                 c.print(table)
-            table = Table(show_edge=False, pad_edge=False, title="Per month")
-            for column in ("Month", "Dormant", "Active", "Deposits", "Withdrawals"):
+            # "Silent", not "Dormant": the circle table's dormant ties are only those
+            # that were once real; this counts every tie gone quiet.
+            table = Table(
+                show_edge=False,
+                pad_edge=False,
+                title=f"Per month (silent: no contact for {b.dormant_days} days)",
+            )
+            for column in ("Month", "Silent", "Active", "Deposits", "Withdrawals"):
                 table.add_column(column)
             for m in b.months:
                 table.add_row(

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.cli.person_options import add_as_of, find, parse_as_of
-from amity.domain import strength
+from amity.domain import display, strength
 from amity.people.models import Tag
 from amity.relationships import scoring as relationships
 from amity.relationships import ties
@@ -89,7 +89,7 @@ class StrengthVerb(Verb):
         for title, justify in (
             ("#", "right"),
             ("Name", "left"),
-            ("Score", "right"),
+            ("Strength", "right"),
             ("Circle", "left"),
             ("Last", "left"),
             ("Days", "right"),
@@ -102,12 +102,17 @@ class StrengthVerb(Verb):
             table.add_row(
                 str(r["id"]),
                 r["name"],
-                f"{r['score']:.2f}",
+                display.points(r["score"]),
                 f"{r['circle']} {r['circle_name']}",
                 (r["last_interaction"] or "")[:10],
                 "" if r["days_since"] is None else str(r["days_since"]),
                 str(r["count_90d"]),
-                f"{r['reciprocity']:.2f}",
-                f"yes ({r['revival']:.2f})" if r["dormant"] else "",
+                display.points(r["reciprocity"]),
+                f"yes (worth {display.points(r['revival'])})" if r["dormant"] else "",
             )
         self.console.print(table)
+        # Text output rounds (JSON keeps full precision): say what the numbers are.
+        self.console.print(
+            "Strength and Recip. (reciprocity) are out of 100. " + display.EXPLAIN["circle"],
+            style="dim",
+        )

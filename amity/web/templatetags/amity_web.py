@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from amity.core.markdown import render_markdown
+from amity.domain import display
 from amity.people.models import Person
 
 register = template.Library()
@@ -62,8 +63,29 @@ def ago(value: dt.datetime | None) -> str:
     if not isinstance(value, dt.datetime):
         return ""
     now = timezone.now()
+    if abs(now - value) < dt.timedelta(minutes=1):
+        # "12 seconds ago" is noise in a list; it also changes while the page renders.
+        return "just now"
     if now - value < dt.timedelta(days=1):
         text = str(naturaltime(value))
         return "just now" if text == "now" else text
     # "3 years ago" reads faster in a list than naturaltime's "3 years, 2 months ago".
     return f"{timesince(value, now, depth=1)} ago"
+
+
+@register.filter
+def score(value: float | None) -> str:
+    """Show a 0..1 score (tie strength, revival) as a whole number out of 100."""
+    return display.points(value)
+
+
+@register.filter
+def amount(value: float | None) -> str:
+    """Show deposits, balances and ratios with one decimal at most ("8.8", "9")."""
+    return display.one_decimal(value)
+
+
+@register.simple_tag
+def explain(name: str) -> str:
+    """Return the tooltip text that says what one of Amity's numbers means."""
+    return display.EXPLAIN[name]

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from amity.domain import strength
 from amity.domain.breadth import GroupStat, MonthPoint
 from amity.network.insights import insights
 
@@ -131,5 +132,6 @@ def insights_page(request: HttpRequest) -> HttpResponse:
             "label_y": CHART_HEIGHT + 14,
             "chart_width": COLUMN * len(b.months),
             "column": COLUMN,
+            "dormant_two_way": strength.DORMANT_MIN_TWO_WAY,
         },
     )

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -17,7 +17,8 @@ from amity import config
 from amity.importers.change_log import imported_changes
 from amity.people import services
 from amity.people.models import ContactPoint, Person, Tag
-from amity.relationships import cadences
+from amity.people.search import close_spellings
+from amity.relationships import cadences, listing
 from amity.web.facets import people_facets
 from amity.web.forms import (
     CadenceForm,
@@ -66,22 +67,17 @@ def people_list(request: HttpRequest) -> HttpResponse:
             pass
         else:
             return redirect("person", person_id=found.pk)
-    people = (
-        services.people_for(owner=request.user, **filters)
-        .only(*_LIST_COLUMNS)
-        .prefetch_related(
-            Prefetch("tags", queryset=Tag.objects.only("id", "name")),
-            Prefetch(
-                "contact_points",
-                queryset=ContactPoint.objects.filter(kind="email", is_primary=True).only(
-                    "id", "person_id", "value"
-                ),
-                to_attr="primary_emails",
-            ),
-        )
-    )
-    # Paginator slices in SQL, so the prefetches above run for this page's rows only.
-    page = Paginator(people, config.PAGE_SIZE.value()).get_page(request.GET.get("page"))
+    people = services.people_for(owner=request.user, **filters)
+    close: dict[str, list[str]] = {}
+    if filters["query"] and not people.exists():
+        # Nobody has the words as typed: search their close spellings instead.
+        close = close_spellings(owner=request.user, query=filters["query"])
+        if close:
+            people = services.people_for(owner=request.user, close=close, **filters)
+    page = _page(request, people, filters["sort"])
+    scores = listing.list_scores(owner=request.user, person_ids=[p.pk for p in page.object_list])
+    for person in page.object_list:
+        person.scores = scores.get(person.pk)
     filtered = any(filters[key] for key in ("query", "tag", "field", "company"))
     return render(
         request,
@@ -92,9 +88,42 @@ def people_list(request: HttpRequest) -> HttpResponse:
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "filtered": filtered,
             "sort": filters["sort"],
+            "close": close,
             **_tag_context(request, filters["tag"]),
         },
     )
+
+
+def _with_columns(people: QuerySet[Person]) -> QuerySet[Person]:
+    """Return `people` reading only the list's columns, with tags and primary email."""
+    return people.only(*_LIST_COLUMNS).prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.only("id", "name")),
+        Prefetch(
+            "contact_points",
+            queryset=ContactPoint.objects.filter(kind="email", is_primary=True).only(
+                "id", "person_id", "value"
+            ),
+            to_attr="primary_emails",
+        ),
+    )
+
+
+def _page(request: HttpRequest, people: QuerySet[Person], sort: str) -> Page:
+    """Return the requested page of `people` in `sort` order, its rows fully loaded."""
+    size = config.PAGE_SIZE.value()
+    number = request.GET.get("page")
+    if sort not in listing.SCORE_SORTS:
+        # Paginator slices in SQL, so the prefetches run for this page's rows only.
+        return Paginator(_with_columns(people), size).get_page(number)
+    # Strength and overdue are scores, not columns: order the matching ids by score,
+    # then load just this page's rows.
+    ids = listing.order_by_score(
+        owner=request.user, person_ids=list(people.values_list("id", flat=True)), key=sort
+    )
+    page = Paginator(ids, size).get_page(number)
+    rows = {p.pk: p for p in _with_columns(Person.objects.filter(pk__in=page.object_list))}
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return page
 
 
 def _tag_context(request: HttpRequest, name: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -70,6 +70,20 @@ def _shown(request: HttpRequest, kept: dict[str, Any]) -> dict[str, Any]:
     return {**kept, "matches": matches, "reading_item": item}
 
 
+def shared_text(params: QueryDict) -> str:
+    """Join what a phone's share sheet sent (title, text, url) into the share box's text.
+
+    Apps fill these differently (some put the link in text, some in url), so each part
+    is kept once, in the order a reader would want it.
+    """
+    parts: list[str] = []
+    for key in ("title", "text", "url"):
+        value = params.get(key, "").strip()
+        if value and not any(value in part for part in parts):
+            parts.append(value)
+    return "\n\n".join(parts)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def share_page(request: HttpRequest) -> HttpResponse:
@@ -80,7 +94,8 @@ def share_page(request: HttpRequest) -> HttpResponse:
     """
     preparing = text_backend() == "model" and tasks.preparing(request.user)
     context: dict[str, object] = {
-        "text": "",
+        # A GET with title/text/url comes from the share sheet (the manifest's share_target).
+        "text": shared_text(request.GET),
         "limit": 5,
         "text_model": describe(text_backend()),
         "reading": services.reading_list(owner=request.user).prefetch_related("shared_with")[:20],
