@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.contrib.messages.storage.base import Message
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
@@ -67,3 +68,12 @@ def ago(value: dt.datetime | None) -> str:
         return "just now" if text == "now" else text
     # "3 years ago" reads faster in a list than naturaltime's "3 years, 2 months ago".
     return f"{timesince(value, now, depth=1)} ago"
+
+
+@register.filter
+def undo_id(message: Message) -> int | None:
+    """Return the undo record a confirmation offers to reverse, or None."""
+    for tag in (getattr(message, "extra_tags", "") or "").split():
+        if tag.startswith("undo:") and tag[5:].isdigit():
+            return int(tag[5:])
+    return None
