@@ -69,3 +69,9 @@ api.add_router("", sync_api.router)
 from amity.api import reminders as reminders_api  # noqa: E402  (reminders, issue 17)
 
 api.add_router("", reminders_api.router)
+
+from amity.api import notes as notes_api  # noqa: E402  (edit and undo, issue 15)
+from amity.api import undo as undo_api  # noqa: E402
+
+api.add_router("", notes_api.router)
+api.add_router("", undo_api.router)

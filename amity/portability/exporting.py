@@ -45,6 +45,7 @@ from typing import Any, TextIO, cast
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from amity.core.bootstrap import refresh_planner_statistics
@@ -52,7 +53,8 @@ from amity.core.json_stream import JsonObjectStream, JsonStreamError
 from amity.core.progress import NoProgress, Progress
 from amity.domain.control_chars import clean_record
 from amity.people import timeline
-from amity.people.models import Interaction
+from amity.people.models import Interaction, Note, Person
+from amity.portability.demo import SOURCE as DEMO_SOURCE
 from amity.portability.records import (
     RecordError,
 )
@@ -173,6 +175,35 @@ class _ReadCounter:
         return data
 
 
+# What merely looking at the demo fills in (Today keeps its list for the day).
+_VIEWING_SECTIONS = {"daily_lists"}
+
+
+def untouched_demo(owner: AbstractBaseUser) -> bool:
+    """Tell whether everything the owner has is the demo network as it was built.
+
+    `amity serve` loads the demo into an empty database; a restore that follows is
+    what the user wants, so the demo may give way to it. Any sign of use keeps it:
+    a person edited (provenance or updated_at moved), an interaction not from the
+    demo, a note written after the demo's last day, or any section besides the
+    demo's own and the day lists that viewing Today stores.
+    """
+    busy = set(existing_data(owner))
+    if not busy or not busy <= {"tags", "people", "interactions", "notes", *_VIEWING_SECTIONS}:
+        return False
+    if Interaction.objects.filter(owner=owner).exclude(source=DEMO_SOURCE).exists():
+        return False
+    for provenance, created, updated in (
+        Person.objects.filter(owner=owner)
+        .values_list("provenance", "created_at", "updated_at")
+        .iterator()
+    ):
+        if created != updated or set((provenance or {}).values()) - {DEMO_SOURCE}:
+            return False
+    last = Interaction.objects.filter(owner=owner).aggregate(last=Max("occurred_at"))["last"]
+    return not Note.objects.filter(owner=owner, created_at__gt=last or timezone.now()).exists()
+
+
 def restore_json(
     *,
     owner: AbstractBaseUser,
@@ -182,18 +213,23 @@ def restore_json(
 ) -> dict[str, int]:
     """Restore an Amity JSON export into the owner's empty account; return counts.
 
-    Runs in one transaction: on any error (RestoreError names the record and field)
-    nothing is written. `progress` hears two phases: reading the file (`size`, its
-    length, when known; steps are characters) and rebuilding summaries (people).
+    An account holding only the untouched demo (see untouched_demo) counts as empty:
+    the demo is deleted in the same transaction. Runs in one transaction: on any
+    error (RestoreError names the record and field) nothing is written, the demo
+    included. `progress` hears two phases: reading the file (`size`, its length,
+    when known; steps are characters) and rebuilding summaries (people).
     """
     progress = progress or NoProgress()
-    if busy := existing_data(owner):
+    demo = untouched_demo(owner)
+    if not demo and (busy := existing_data(owner)):
         raise RestoreError(
             f"user {owner.get_username()!r} already has {', '.join(busy)}; restore only "
             "into an empty account (create one with `amity user create NAME`)"
         )
     try:
         with transaction.atomic():
+            if demo:
+                _clear_demo(owner)
             progress.phase("Reading the export", size)
             reader = cast(TextIO, _ReadCounter(fp, progress))
             # Control characters are removed from every text, as imports do (see
@@ -209,6 +245,13 @@ def restore_json(
     # A restore is the biggest bulk write there is (see bootstrap).
     refresh_planner_statistics()
     return counts
+
+
+def _clear_demo(owner: AbstractBaseUser) -> None:
+    """Delete the untouched demo (people, interactions, notes, tags, day lists)."""
+    for section in ("daily_lists", "interactions", "notes", "people", "tags"):
+        for model in reversed(SECTIONS[section].models):
+            model.objects.filter(owner=owner).delete()
 
 
 def _restore(

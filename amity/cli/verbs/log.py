@@ -36,6 +36,15 @@ def parse_when(raw: str, *, now: dt.datetime | None = None) -> dt.datetime:
     return timezone.make_aware(moment, zone) if timezone.is_naive(moment) else moment
 
 
+# The option that sets each field a service may refuse.
+OPTION_OF_FIELD = {"occurred_at": "--at", "summary": "--note", "content": "--content"}
+
+
+def option_error(exc: services.ValidationError) -> str:
+    """Return a service's refusal naming the option that set the field ("--at: …")."""
+    return f"{OPTION_OF_FIELD.get(exc.field, exc.field)}: {exc.message}"
+
+
 def parse_intent(options: dict[str, Any]) -> tuple[str, str]:
     """Return (intent, subtype) from --deposit / --withdrawal / --neutral."""
     for intent in ("deposit", "withdrawal"):
@@ -135,7 +144,7 @@ class LogVerb(Verb):
                 content=options["content"],
             )
         except services.ValidationError as exc:
-            raise CliError(str(exc)) from exc
+            raise CliError(option_error(exc)) from exc
         self.emit(
             options,
             interaction_public(interaction),
