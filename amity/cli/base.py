@@ -155,7 +155,7 @@ class Verb:
             name = user.get_username()
             self.stderr.write(
                 f"Created the first Amity user: {name} (password: {password}, shown once).\n"
-                f"Change it with `amity user password {name}` or on the web's Account page."
+                f"Change it with `amity user password {name}` or on the web at /account/."
             )
 
     def emit(self, options: dict[str, Any], data: Any, render: Callable[[], None]) -> None:

@@ -267,6 +267,18 @@ class NoteForm(forms.Form):
     )
 
 
+class TokenForm(forms.Form):
+    """Name a new personal API token."""
+
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        initial="",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. laptop script"}),
+        help_text="So you can tell your tokens apart.",
+    )
+
+
 class CadenceForm(forms.Form):
     """Set the contact cadence of a person or a tag: a named one, a custom one or the default."""
 

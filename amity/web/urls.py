@@ -108,3 +108,17 @@ urlpatterns += [
     ),
     path("undo/<int:record_id>/", undo.undo_action, name="undo"),
 ]
+
+# The Account page (issue 15): change the password, manage API tokens.
+from amity.web.views import account  # noqa: E402
+
+urlpatterns += [
+    path("account/", account.account_page, name="account"),
+    path("account/password/", account.password_change, name="account_password"),
+    path("account/tokens/", account.token_create, name="account_token_create"),
+    path(
+        "account/tokens/<int:token_id>/revoke/",
+        account.token_revoke,
+        name="account_token_revoke",
+    ),
+]

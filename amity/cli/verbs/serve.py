@@ -117,8 +117,7 @@ class ServeVerb(Verb):
             name = user.get_username()
             self.stdout.write(f"Created the first user: {name} / {password}")
             self.stdout.write(
-                f"Change the password with `amity user password {name}` "
-                "or on the web's Account page (click your name)."
+                f"Change the password with `amity user password {name}` or on the web at /account/."
             )
         users = get_user_model().objects.count()
         self.stdout.write(f"Amity is running at {url}  ({users} user(s))")

@@ -98,7 +98,9 @@ class UserVerb(Verb):
             raise CliError(f"no user named {username!r}")
         if not options["password_stdin"] and not self.stdin.isatty():
             raise CliError("not a terminal: give the new password on stdin with --password-stdin")
-        password, _ = self._password(options)
+        password, generated = self._password(options)
+        if generated:
+            raise CliError("the new password cannot be empty")
         try:
             validate_password(password, user=user)
         except ValidationError as exc:
