@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from amity.api.auth import current_user
 from amity.api.schemas import MessageResponse
@@ -50,7 +50,7 @@ def undo_last(request: HttpRequest) -> Any:
     try:
         return undo.undo(owner=current_user(request))
     except undo.NothingToUndo as exc:
-        return 404, {"detail": str(exc)}
+        return Status(404, {"detail": str(exc)})
 
 
 @router.post(
@@ -63,4 +63,4 @@ def undo_one(request: HttpRequest, record_id: int) -> Any:
     try:
         return undo.undo(owner=current_user(request), record_id=record_id)
     except undo.NothingToUndo as exc:
-        return 404, {"detail": str(exc)}
+        return Status(404, {"detail": str(exc)})

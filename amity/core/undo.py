@@ -75,7 +75,7 @@ def undo(*, owner: Any, record_id: int | None = None) -> UndoRecord:
     found = candidates.order_by("-created_at", "-id").first()
     if found is None:
         if record_id is not None:
-            raise NothingToUndo(f"action {record_id} cannot be undone (gone, undone or too old)")
+            raise NothingToUndo("that action cannot be undone (gone, undone or too old)")
         raise NothingToUndo("nothing to undo in the last 30 minutes")
     _handlers[found.kind](owner, found.payload)
     found.undone_at = timezone.now()

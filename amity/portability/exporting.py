@@ -79,6 +79,7 @@ NOT_EXPORTED: dict[str, str] = {
     "relationships.PersonSummary": "derived from interactions; rebuilt by restore",
     "network.ProfileEmbedding": "a cache of text-model vectors; rebuilt when needed",
     "accounts.ApiToken": "secrets: a restored account creates new tokens",
+    "core.UndoRecord": "a 30-minute window to undo an action; nothing to carry over",
     # Live sync (issue 16): what it brought is exported; the accounts hold passwords.
     "sync.MailAccount": "holds a mail password: add the account again after a restore",
     "sync.MailFolder": "sync positions of a mail account; a new account reads again",
