@@ -11,8 +11,7 @@ from amity.core import undo
 from amity.core.models import UndoRecord
 from amity.people import services, timeline
 from amity.people.models import ContactPoint, Interaction, Note, Person
-from amity.relationships import today
-from amity.relationships.models import DailyPick, PersonSummary, Snooze
+from amity.relationships.models import PersonSummary
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from amity.accounts import services
 from amity.accounts.models import ApiToken
@@ -72,12 +72,13 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    """Revoke one of the user's tokens: scripts using it get 401 from now on."""
+    """Revoke one of the user's tokens (POST): scripts using it get 401 from now on."""
+    get_object_or_404(ApiToken, pk=token_id, owner=request.user)
+    if request.method == "GET":
+        return redirect("account")
     token = services.revoke_token_id(owner=request.user, token_id=token_id)
-    if token is None:
-        messages.error(request, "That token was already revoked.")
-    else:
+    if token is not None:
         messages.success(request, f"Revoked the token “{token.name}” ({token.prefix}…).")
     return redirect("account")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from amity.core import undo
 from amity.core.models import UndoRecord
@@ -32,9 +32,13 @@ def _back(request: HttpRequest) -> str:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def undo_action(request: HttpRequest, record_id: int) -> HttpResponse:
-    """Undo one of the user's recent actions and say what came back."""
+    """Undo one of the user's recent actions (POST) and say what came back."""
+    # Someone else's record is as unknown as a missing one.
+    get_object_or_404(UndoRecord, pk=record_id, owner=request.user)
+    if request.method == "GET":
+        return redirect("home")
     try:
         record = undo.undo(owner=request.user, record_id=record_id)
     except undo.NothingToUndo as exc:
