@@ -11,7 +11,8 @@ from amity.core import undo
 from amity.core.models import UndoRecord
 from amity.people import services, timeline
 from amity.people.models import ContactPoint, Interaction, Note, Person
-from amity.relationships.models import PersonSummary
+from amity.relationships import today
+from amity.relationships.models import DailyPick, PersonSummary, Snooze
 
 
 @pytest.fixture
@@ -107,3 +108,68 @@ def test_an_old_action_is_no_longer_offered(user, network) -> None:
     with pytest.raises(undo.NothingToUndo, match="nothing to undo"):
         undo.undo(owner=user)
     assert not Note.objects.filter(pk=note_id).exists()
+
+
+def _today_network(owner) -> None:
+    """Give `owner` twelve people with a quiet two-way history, so Today has picks."""
+    for i in range(12):
+        who = services.create_person(owner=owner, full_name=f"Person {i:02d}")
+        for days in range(40 + i, 400, 45):
+            timeline.log_interaction(
+                owner=owner,
+                people=[who],
+                occurred_at=timezone.now() - dt.timedelta(days=days),
+                direction="mutual",
+            )
+
+
+def _items(owner) -> list[tuple[int, bool]]:
+    return [(i["id"], i["done"]) for i in today.today_list(owner=owner)["items"]]
+
+
+def test_it_undoes_a_snooze_and_today_shows_the_person_again(user) -> None:
+    _today_network(user)
+    before = _items(user)
+    first = Person.objects.get(pk=before[1][0])
+    record = today.snooze(person=first, until=timezone.localdate() + dt.timedelta(days=30))
+    assert record.label.startswith(f"Snoozed {first.full_name} until ")
+    after = _items(user)
+    assert first.pk not in [pk for pk, _ in after] and len(after) == 5
+    undo.undo(owner=user, record_id=record.pk)
+    assert not Snooze.objects.filter(person=first).exists()
+    assert _items(user) == before
+
+
+def test_undoing_a_snooze_puts_back_the_one_it_replaced(user) -> None:
+    _today_network(user)
+    who = Person.objects.get(pk=_items(user)[0][0])
+    earlier = timezone.localdate() + dt.timedelta(days=3)
+    today.snooze(person=who, until=earlier)
+    first_snooze = Snooze.objects.get(person=who)
+    record = today.snooze(person=who, until=earlier + dt.timedelta(days=60))
+    undo.undo(owner=user, record_id=record.pk)
+    again = Snooze.objects.get(person=who)
+    assert (again.pk, again.until, again.updated_at) == (
+        first_snooze.pk,
+        earlier,
+        first_snooze.updated_at,
+    )
+
+
+def test_it_undoes_done_and_today_unticks_the_person(user) -> None:
+    _today_network(user)
+    before = _items(user)
+    who = Person.objects.get(pk=before[0][0])
+    count, last = who.interaction_count, who.last_interaction_at
+    Snooze.objects.create(owner=user, person=who, until=timezone.localdate())
+    done = today.mark_done(owner=user, person=who)
+    assert done.undo.label.startswith("Done: logged the message with ")
+    assert _items(user)[0] == (who.pk, True)
+    assert not Snooze.objects.filter(person=who).exists()
+    undo.undo(owner=user)
+    assert _items(user) == before
+    who.refresh_from_db()
+    assert (who.interaction_count, who.last_interaction_at) == (count, last)
+    assert not Interaction.objects.filter(pk=done.interaction.pk).exists()
+    assert Snooze.objects.get(person=who).until == timezone.localdate()
+    assert DailyPick.objects.get(person=who, daily_list__day=timezone.localdate()).done_at is None
