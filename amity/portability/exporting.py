@@ -185,24 +185,26 @@ def untouched_demo(owner: AbstractBaseUser) -> bool:
 
     `amity serve` loads the demo into an empty database; a restore that follows is
     what the user wants, so the demo may give way to it. Any sign of use keeps it:
-    a person edited (provenance or updated_at moved), an interaction not from the
-    demo, a note written after the demo's last day, or any section besides the
-    demo's own and the day lists that viewing Today stores.
+    a person added or edited (provenance other than the demo's, or updated after the
+    demo's last interaction), an interaction not from the demo, a note written after
+    it, or any section besides the demo's own and the day lists viewing Today stores.
     """
     busy = set(existing_data(owner))
     if not busy or not busy <= {"tags", "people", "interactions", "notes", *_VIEWING_SECTIONS}:
         return False
     if Interaction.objects.filter(owner=owner).exclude(source=DEMO_SOURCE).exists():
         return False
-    for provenance, created, updated in (
-        Person.objects.filter(owner=owner)
-        .values_list("provenance", "created_at", "updated_at")
-        .iterator()
-    ):
-        if created != updated or set((provenance or {}).values()) - {DEMO_SOURCE}:
-            return False
+    # The demo's history ends before the day it is built; any edit or note is later.
     last = Interaction.objects.filter(owner=owner).aggregate(last=Max("occurred_at"))["last"]
-    return not Note.objects.filter(owner=owner, created_at__gt=last or timezone.now()).exists()
+    if last is None or Note.objects.filter(owner=owner, created_at__gt=last).exists():
+        return False
+    people = Person.objects.filter(owner=owner)
+    if people.filter(updated_at__gt=last).exists():
+        return False
+    return all(
+        set((provenance or {}).values()) <= {DEMO_SOURCE}
+        for provenance in people.values_list("provenance", flat=True).iterator()
+    )
 
 
 def restore_json(
