@@ -81,7 +81,7 @@ def test_it_edits_deletes_and_undoes_interactions_and_notes(tmp_path: Path) -> N
     future = amity("interaction", "edit", str(pk), "--at", "2031-01-01", home=tmp_path, check=False)
     assert future.stderr.strip() == f"amity: error: --at: {validation.FUTURE_DATE}"
     deleted = amity("interaction", "delete", str(pk), home=tmp_path)
-    assert deleted.stdout.startswith("Deleted the message with Ada Lovelace and Grace Hopper on ")
+    assert deleted.stdout.startswith("Deleted the message with Grace Hopper and Ada Lovelace on ")
     assert "Undo: amity undo" in deleted.stdout
     assert query(tmp_path, "SELECT count(*) FROM people_interaction") == [(0,)]
     amity("undo", home=tmp_path)
