@@ -99,7 +99,10 @@ def describe(interaction: Interaction, names: Sequence[str]) -> str:
     """Return "the call with Ada Lovelace on 3 Nov 2026" for confirmations."""
     when = timezone.localtime(interaction.occurred_at)
     shown = list(names[:3]) + ([f"{len(names) - 3} more"] if len(names) > 3 else [])
-    who = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    if len(shown) <= 1:
+        who = "".join(shown) or "nobody"
+    else:
+        who = f"{', '.join(shown[:-1])} and {shown[-1]}"
     return f"the {interaction.get_channel_display().lower()} with {who} on {when:%-d %b %Y}"
 
 
