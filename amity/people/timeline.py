@@ -192,7 +192,11 @@ def update_interaction(
 
 
 def _apply_intent(interaction: Interaction, fields: dict[str, Any]) -> None:
-    """Set intent and subtype from `fields`, keeping the pair consistent."""
+    """Set intent and subtype from `fields`, keeping the pair consistent.
+
+    A subtype alone implies its intent; an intent given with it must fit it; an
+    intent alone keeps the old subtype only if it still fits.
+    """
     subtype = (fields["subtype"] or "") if "subtype" in fields else interaction.subtype
     intent = interaction.intent
     if "intent" in fields:

@@ -66,10 +66,11 @@ def interaction_edit(request: HttpRequest, person_id: int, interaction_id: int) 
         form = InteractionForm(request.POST)
         if form.is_valid():
             try:
-                timeline.update_interaction(
-                    interaction=interaction,
-                    **form.service_kwargs(keep=interaction.occurred_at),
-                )
+                changes = form.service_kwargs(keep=interaction.occurred_at)
+                if changes["subtype"] and changes["intent"] == "neutral":
+                    # As when logging here: a kind picked under "Neutral" implies its intent.
+                    del changes["intent"]
+                timeline.update_interaction(interaction=interaction, **changes)
             except services.ValidationError as exc:
                 attach_error(form, exc)
             else:
