@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib.admin.utils import NestedObjects
 from django.core import serializers
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
 from django.utils import timezone
 
 from amity.core.models import UndoRecord
@@ -77,7 +77,15 @@ def undo(*, owner: Any, record_id: int | None = None) -> UndoRecord:
         if record_id is not None:
             raise NothingToUndo("that action cannot be undone (gone, undone or too old)")
         raise NothingToUndo("nothing to undo in the last 30 minutes")
-    _handlers[found.kind](owner, found.payload)
+    try:
+        with transaction.atomic():
+            _handlers[found.kind](owner, found.payload)
+    except IntegrityError:
+        # Something made since takes the place the rows would return to (the same
+        # LinkedIn URL on a new person, say): refuse rather than half-restore.
+        raise NothingToUndo(
+            "that action cannot be undone: something changed since clashes with it"
+        ) from None
     found.undone_at = timezone.now()
     found.save(update_fields=["undone_at"])
     return found

@@ -170,3 +170,12 @@ def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert result.stderr.startswith(f"amity: error: cannot listen on 127.0.0.1:{port}: ")
     assert "Traceback" not in result.stderr
+
+
+def test_import_into_a_fresh_home_creates_the_first_user(tmp_path: Path) -> None:
+    cards = Path(__file__).resolve().parents[1] / "importers" / "data" / "contacts.vcf"
+    imported = amity("import", "vcard", str(cards), home=tmp_path)
+    assert FIRST_USER in imported.stderr and "3 created" in imported.stdout
+    assert query(tmp_path, "SELECT username FROM auth_user") == [("amity",)]
+    # An empty-but-for-imports home gets no demo from serve either.
+    assert "Loaded the demo" not in amity("serve", "--check", home=tmp_path).stdout

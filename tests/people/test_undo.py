@@ -173,3 +173,15 @@ def test_it_undoes_done_and_today_unticks_the_person(user) -> None:
     assert not Interaction.objects.filter(pk=done.interaction.pk).exists()
     assert Snooze.objects.get(person=who).until == timezone.localdate()
     assert DailyPick.objects.get(person=who, daily_list__day=timezone.localdate()).done_at is None
+
+
+def test_an_undo_that_would_clash_is_refused_and_writes_nothing(user) -> None:
+    ada = services.create_person(
+        owner=user, full_name="Ada Lovelace", linkedin_url="linkedin.com/in/ada"
+    )
+    services.delete_person(person=ada)
+    services.create_person(owner=user, full_name="Ada King", linkedin_url="linkedin.com/in/ada")
+    with pytest.raises(undo.NothingToUndo, match="clashes"):
+        undo.undo(owner=user)
+    assert list(Person.objects.values_list("full_name", flat=True)) == ["Ada King"]
+    assert len(undo.pending(owner=user)) == 1

@@ -7,7 +7,7 @@ from typing import Any
 
 from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.cli.display import describe_interaction, interaction_public, interactions_table
-from amity.cli.verbs.log import AT_HELP, option_error, parse_intent, parse_when
+from amity.cli.verbs.log import AT_HELP, find_people, option_error, parse_intent, parse_when
 from amity.domain import vocabulary
 from amity.people import services, timeline
 from amity.people.models import Interaction, Person
@@ -98,16 +98,7 @@ class InteractionVerb(Verb):
             or options["withdrawal"] is not None
         ):
             fields["intent"], fields["subtype"] = parse_intent(options)
-        people = None
-        if options["people"] is not None:
-            people = []
-            for name in options["people"]:
-                try:
-                    person = services.find_person(owner=owner, ref=name)
-                except LookupError as exc:
-                    raise CliError(str(exc)) from exc
-                if all(p.pk != person.pk for p in people):
-                    people.append(person)
+        people = None if options["people"] is None else find_people(owner, options["people"])
         if not fields and people is None:
             raise CliError("nothing to change: give --at, --channel, --note, --with, ...")
         try:
