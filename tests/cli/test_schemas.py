@@ -104,6 +104,10 @@ SHARED_SHAPES = [
     (("digest", "--dry-run", "--review"), "ReviewPublic", "review"),
     (("reminders", "--days", "mon,thu"), "ReminderSettingsPublic", ""),
     (("calendar", "url"), "CalendarFeedPublic", ""),
+    (("note", "add", "#{a}", "Met at the *climate* meetup"), "NotePublic", ""),
+    (("note", "list", "#{a}"), "NotePublic", "[]"),
+    # After the snooze above there is something to undo.
+    (("undo", "--list"), "UndoPublic", "[]"),
 ]
 
 
