@@ -22,6 +22,7 @@ def _digest(raw: str) -> str:
 @transaction.atomic
 def create_token(*, owner: AbstractBaseUser, name: str = "cli") -> tuple[ApiToken, str]:
     """Create a token for `owner`; return the row and the raw token (shown only once)."""
+    name = " ".join((name or "").split())[:100] or "cli"
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         owner=owner, name=name, prefix=raw[: len(TOKEN_PREFIX) + 4], digest=_digest(raw)
@@ -48,6 +49,14 @@ def revoke_token(*, owner: AbstractBaseUser, prefix: str) -> int:
     """Delete the owner's tokens whose prefix matches; return how many went."""
     deleted, _ = ApiToken.objects.filter(owner=owner, prefix=prefix).delete()
     return deleted
+
+
+def revoke_token_id(*, owner: AbstractBaseUser, token_id: int) -> ApiToken | None:
+    """Delete one of the owner's tokens by id; return it (None when it is not theirs)."""
+    token = ApiToken.objects.filter(owner=owner, pk=token_id).first()
+    if token is not None:
+        ApiToken.objects.filter(pk=token.pk).delete()
+    return token
 
 
 def resolve_user(username: str | None = None) -> AbstractBaseUser:

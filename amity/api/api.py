@@ -73,3 +73,9 @@ api.add_router("", reminders_api.router)
 from amity.api import imports as imports_api  # noqa: E402  (imports' history and uploads)
 
 api.add_router("", imports_api.router)
+
+from amity.api import notes as notes_api  # noqa: E402  (edit and undo, issue 15)
+from amity.api import undo as undo_api  # noqa: E402
+
+api.add_router("", notes_api.router)
+api.add_router("", undo_api.router)

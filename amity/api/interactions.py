@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Status
@@ -21,6 +21,7 @@ from amity.api.schemas import (
     InteractionUpdate,
     MessageResponse,
 )
+from amity.api.undo import offer_undo
 from amity.domain import vocabulary
 from amity.people import services, timeline
 from amity.people.models import Interaction, Person
@@ -159,7 +160,11 @@ def update_interaction(
     response={204: None, **_NOT_FOUND},
     summary="Delete an interaction",
 )
-def delete_interaction(request: HttpRequest, interaction_id: int) -> Any:
-    """Delete an interaction; its people's summaries follow."""
-    timeline.delete_interaction(interaction=interaction_of(request, interaction_id))
+def delete_interaction(request: HttpRequest, interaction_id: int, response: HttpResponse) -> Any:
+    """Delete an interaction; its people's summaries follow.
+
+    The `Amity-Undo` header names the record that brings it back (POST /undo/{id}).
+    """
+    record = timeline.delete_interaction(interaction=interaction_of(request, interaction_id))
+    offer_undo(response, record)
     return Status(204, None)

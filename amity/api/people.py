@@ -3,7 +3,7 @@
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -19,6 +19,7 @@ from amity.api.schemas import (
     PersonPublic,
     PersonUpdate,
 )
+from amity.api.undo import offer_undo
 from amity.people import services
 from amity.people.models import Person
 
@@ -90,9 +91,12 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonUpdate) -
 
 
 @router.delete("/people/{person_id}", response={204: None, **_NOT_FOUND}, summary="Delete a person")
-def delete_person(request: HttpRequest, person_id: int) -> Any:
-    """Delete a person and the interactions that involved only them."""
-    services.delete_person(person=person_of(request, person_id))
+def delete_person(request: HttpRequest, person_id: int, response: HttpResponse) -> Any:
+    """Delete a person and the interactions that involved only them.
+
+    The `Amity-Undo` header names the record that brings them back (POST /undo/{id}).
+    """
+    offer_undo(response, services.delete_person(person=person_of(request, person_id)))
     return Status(204, None)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
@@ -17,6 +17,7 @@ from amity.api.interactions import interaction_of
 from amity.api.pagination import MAX_LIMIT
 from amity.api.people import person_of
 from amity.api.schemas import ErrorResponse, InteractionPublic, MessageResponse
+from amity.api.undo import offer_undo
 from amity.domain import vocabulary
 from amity.people import services
 from amity.relationships import scoring as relationships
@@ -205,6 +206,7 @@ class SnoozePublic(Schema):
     id: int
     name: str
     until: dt.date
+    undo_id: int = Field(description="POST /undo/{undo_id} lifts it again")
 
 
 class DoneCreate(Schema):
@@ -276,15 +278,18 @@ def get_network_balance(request: HttpRequest) -> Any:
     response={200: SnoozePublic, 422: ErrorResponse, **_NOT_FOUND},
     summary="Snooze a person",
 )
-def snooze(request: HttpRequest, person_id: int, payload: SnoozeCreate) -> Any:
+def snooze(
+    request: HttpRequest, person_id: int, payload: SnoozeCreate, response: HttpResponse
+) -> Any:
     """Keep a person off today's list until the snooze ends."""
     person = person_of(request, person_id)
     try:
         until = today.parse_duration(payload.duration, today=timezone.localdate())
     except ValueError as exc:
         raise services.ValidationError("duration", str(exc)) from None
-    today.snooze(person=person, until=until)
-    return {"id": person.pk, "name": person.full_name, "until": until}
+    record = today.snooze(person=person, until=until)
+    offer_undo(response, record)
+    return {"id": person.pk, "name": person.full_name, "until": until, "undo_id": record.pk}
 
 
 @router.post(
@@ -292,8 +297,11 @@ def snooze(request: HttpRequest, person_id: int, payload: SnoozeCreate) -> Any:
     response={201: InteractionPublic, 422: ErrorResponse, **_NOT_FOUND},
     summary="Log that you reached out",
 )
-def done(request: HttpRequest, person_id: int, payload: DoneCreate) -> Any:
-    """Log the touch or deposit (today's suggestion by default) and tick it off."""
+def done(request: HttpRequest, person_id: int, payload: DoneCreate, response: HttpResponse) -> Any:
+    """Log the touch or deposit (today's suggestion by default) and tick it off.
+
+    The `Amity-Undo` header names the record that takes it back (POST /undo/{id}).
+    """
     person = person_of(request, person_id)
     subtype = payload.subtype
     try:
@@ -305,11 +313,12 @@ def done(request: HttpRequest, person_id: int, payload: DoneCreate) -> Any:
         channel = vocabulary.parse_channel(payload.channel)
     except ValueError as exc:
         raise services.ValidationError("channel", str(exc)) from None
-    interaction = today.mark_done(
+    done = today.mark_done(
         owner=current_user(request),
         person=person,
         subtype=subtype,
         channel=channel,
         note=payload.note,
     )
-    return Status(201, interaction_of(request, interaction.pk))
+    offer_undo(response, done.undo)
+    return Status(201, interaction_of(request, done.interaction.pk))

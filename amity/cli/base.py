@@ -132,13 +132,31 @@ class Verb:
         self.handle(**options)
 
     def owner(self, options: dict[str, Any]) -> Any:
-        """Return the user this invocation acts as, or stop with a clear error."""
+        """Return the user this invocation acts as, or stop with a clear error.
+
+        In a fresh home (no user yet, no --user) it creates the first user, as
+        `amity serve` does, and says so on stderr (stdout stays the verb's own).
+        """
         from amity.accounts.services import resolve_user
 
+        if not options.get("user"):
+            self.ensure_first_user()
         try:
             return resolve_user(options.get("user"))
         except LookupError as exc:
             raise CliError(str(exc)) from exc
+
+    def ensure_first_user(self) -> None:
+        """Create the first user when there is none; print its name and password once."""
+        from amity.core.bootstrap import ensure_first_user
+
+        user, password = ensure_first_user(interactive=False)
+        if password is not None:
+            name = user.get_username()
+            self.stderr.write(
+                f"Created the first Amity user: {name} (password: {password}, shown once).\n"
+                f"Change it with `amity user password {name}` or on the web at /account/."
+            )
 
     def emit(self, options: dict[str, Any], data: Any, render: Callable[[], None]) -> None:
         """Print `data` as JSON with --json, otherwise call `render` for humans."""

@@ -117,6 +117,8 @@ def person_table(person: Person) -> Table:
 def interactions_table(interactions: Iterable[Interaction]) -> Table:
     """Return a table of interactions, newest first as given (prefetch people)."""
     table = Table(show_edge=False, pad_edge=False)
+    # The id is what `amity interaction edit|delete ID` takes.
+    table.add_column("#", justify="right", style="dim")
     table.add_column("Date")
     table.add_column("Channel")
     table.add_column("Direction")
@@ -125,6 +127,7 @@ def interactions_table(interactions: Iterable[Interaction]) -> Table:
     table.add_column("Summary")
     for interaction in interactions:
         table.add_row(
+            str(interaction.pk),
             local_date(interaction.occurred_at),
             interaction.channel,
             interaction.direction,

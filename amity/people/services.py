@@ -17,7 +17,8 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from amity.core import hooks
+from amity.core import hooks, undo
+from amity.core.models import UndoRecord
 from amity.domain.names import (
     normalize_email,
     normalize_linkedin_url,
@@ -25,7 +26,11 @@ from amity.domain.names import (
     normalize_url,
     parse_name,
 )
+from amity.people import timeline
 from amity.people.models import ContactPoint, Interaction, Person, Tag
+from amity.people.validation import ValidationError
+
+__all__ = ["ValidationError"]  # re-exported: surfaces catch services.ValidationError
 
 # Plain fields a user may set on a person (names, contact points and tags go through
 # their own arguments because they need parsing or related rows).
@@ -55,15 +60,6 @@ _NORMALIZERS = {
     ContactPoint.Kind.PHONE: normalize_phone,
     ContactPoint.Kind.URL: normalize_url,
 }
-
-
-class ValidationError(ValueError):
-    """Bad input from a user, with the field it concerns."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def normalize_contact(kind: str, value: str) -> str:
@@ -298,18 +294,24 @@ def save_profile(person: Person) -> None:
 
 
 @transaction.atomic
-def delete_person(*, person: Person) -> None:
-    """Delete a person, and the interactions that involved nobody else."""
+def delete_person(*, person: Person) -> UndoRecord:
+    """Delete a person, and the interactions that involved nobody else; return the undo."""
     # Count participants on a fresh queryset: filtering by this person in the same
     # join would make every count 1.
-    solo = (
+    solo = list(
         Interaction.objects.filter(pk__in=person.interactions.values("pk"))
         .annotate(n=Count("people"))
         .filter(n=1)
-        .values_list("pk", flat=True)
     )
-    Interaction.objects.filter(pk__in=list(solo)).delete()
+    record = undo.record(
+        owner=person.owner,
+        kind=timeline.UNDO_DELETE,
+        label=f"Deleted {person.full_name}",
+        payload={"rows": undo.snapshot_deletion([person, *solo]), "person_ids": [person.pk]},
+    )
+    Interaction.objects.filter(pk__in=[i.pk for i in solo]).delete()
     person.delete()
+    return record
 
 
 MAX_SEARCH_WORD = 300

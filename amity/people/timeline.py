@@ -16,10 +16,12 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from amity.core import hooks
+from amity.core import hooks, undo
+from amity.core.models import UndoRecord
 from amity.domain import vocabulary
+from amity.people import validation
 from amity.people.models import Interaction, Note, Person
-from amity.people.services import ValidationError
+from amity.people.validation import ValidationError
 
 
 def refresh_summaries(*, person_ids: Iterable[int]) -> None:
@@ -67,19 +69,12 @@ def log_interaction(
         raise ValidationError("people", "an interaction needs at least one person")
     if any(p.owner_id != owner.pk for p in people):
         raise ValidationError("people", "unknown person")
-    try:
-        channel = vocabulary.parse_channel(channel)
-        direction = vocabulary.parse_direction(direction)
-        if subtype and intent == "neutral":
-            # "--subtype thanks" alone is enough: the subtype implies the intent.
-            intent = vocabulary.intent_of_subtype(vocabulary.parse_any_subtype(subtype))
-        intent = vocabulary.parse_intent(intent)
-        subtype = vocabulary.parse_subtype(subtype, intent=intent) if subtype else ""
-    except ValueError as exc:
-        raise ValidationError("interaction", str(exc)) from exc
-    when = occurred_at or timezone.now()
-    if timezone.is_naive(when):
-        when = timezone.make_aware(when)
+    channel = validation.channel(channel)
+    direction = validation.direction(direction)
+    intent, subtype = validation.intent_and_subtype(intent, subtype)
+    when = validation.occurred_at(occurred_at) if occurred_at else timezone.now()
+    summary = validation.text(summary, field="summary", limit=validation.MAX_SUMMARY)
+    content = validation.text(content, field="content", limit=validation.MAX_CONTENT, strip=False)
     interaction = Interaction.objects.create(
         owner=owner,
         occurred_at=when,
@@ -87,7 +82,7 @@ def log_interaction(
         direction=direction,
         intent=intent,
         subtype=subtype,
-        summary=summary.strip(),
+        summary=summary,
         content=content,
         source=source,
         external_id=external_id,
@@ -97,11 +92,48 @@ def log_interaction(
     return interaction
 
 
+UNDO_DELETE = "people.delete"
+
+
+def describe(interaction: Interaction, names: Sequence[str]) -> str:
+    """Return "the call with Ada Lovelace on 3 Nov 2026" for confirmations."""
+    when = timezone.localtime(interaction.occurred_at)
+    shown = list(names[:3]) + ([f"{len(names) - 3} more"] if len(names) > 3 else [])
+    if len(shown) <= 1:
+        who = "".join(shown) or "nobody"
+    else:
+        who = f"{', '.join(shown[:-1])} and {shown[-1]}"
+    return f"the {interaction.get_channel_display().lower()} with {who} on {when:%-d %b %Y}"
+
+
 @transaction.atomic
-def delete_interaction(*, interaction: Interaction) -> None:
-    """Delete an interaction and refresh the summaries of its people."""
-    ids = list(interaction.people.values_list("pk", flat=True))
+def delete_interaction(*, interaction: Interaction) -> UndoRecord:
+    """Delete an interaction and refresh its people's summaries; return the undo record."""
+    people = list(interaction.people.order_by("sort_name").values_list("pk", "full_name"))
+    ids = [pk for pk, _ in people]
+    record = undo.record(
+        owner=interaction.owner,
+        kind=UNDO_DELETE,
+        label=f"Deleted {describe(interaction, [name for _, name in people])}",
+        payload={"rows": undo.snapshot_deletion([interaction]), "person_ids": ids},
+    )
     interaction.delete()
+    refresh_summaries(person_ids=ids)
+    return record
+
+
+def restore_deleted(owner: AbstractBaseUser, payload: dict[str, Any]) -> None:
+    """Put back the rows a delete took (an undo handler); refresh their people."""
+    restored = undo.restore_rows(payload["rows"])
+    if any(
+        model.objects.filter(pk__in=restored.get(model._meta.label_lower, ()))
+        .exclude(owner_id=owner.pk)
+        .exists()
+        for model in (Person, Interaction, Note)
+    ):
+        # A payload is only ever the owner's own rows; anything else is tampering.
+        raise PermissionError("an undo record held another user's rows")
+    ids = set(payload.get("person_ids", ())) | set(restored.get("people.person", ()))
     refresh_summaries(person_ids=ids)
 
 
@@ -134,25 +166,24 @@ def update_interaction(
             raise ValidationError("people", "an interaction needs at least one person")
         if any(p.owner_id != interaction.owner_id for p in people):
             raise ValidationError("people", "unknown person")
-    for name, parse in (
-        ("channel", vocabulary.parse_channel),
-        ("direction", vocabulary.parse_direction),
-    ):
-        if name in fields:
-            try:
-                setattr(interaction, name, parse(fields[name] or ""))
-            except ValueError as exc:
-                raise ValidationError(name, str(exc)) from exc
+    if "channel" in fields:
+        interaction.channel = validation.channel(fields["channel"])
+    if "direction" in fields:
+        interaction.direction = validation.direction(fields["direction"])
     _apply_intent(interaction, fields)
     if "occurred_at" in fields:
         when = fields["occurred_at"]
         if when is None:
             raise ValidationError("occurred_at", "an interaction needs a time")
-        interaction.occurred_at = timezone.make_aware(when) if timezone.is_naive(when) else when
-    for name in ("summary", "content"):
-        if name in fields:
-            value = fields[name] or ""
-            setattr(interaction, name, value.strip() if name == "summary" else value)
+        interaction.occurred_at = validation.occurred_at(when)
+    if "summary" in fields:
+        interaction.summary = validation.text(
+            fields["summary"], field="summary", limit=validation.MAX_SUMMARY
+        )
+    if "content" in fields:
+        interaction.content = validation.text(
+            fields["content"], field="content", limit=validation.MAX_CONTENT, strip=False
+        )
     interaction.save()
     if people is not None:
         interaction.people.set(people)
@@ -161,7 +192,11 @@ def update_interaction(
 
 
 def _apply_intent(interaction: Interaction, fields: dict[str, Any]) -> None:
-    """Set intent and subtype from `fields`, keeping the pair consistent."""
+    """Set intent and subtype from `fields`, keeping the pair consistent.
+
+    A subtype alone implies its intent; an intent given with it must fit it; an
+    intent alone keeps the old subtype only if it still fits.
+    """
     subtype = (fields["subtype"] or "") if "subtype" in fields else interaction.subtype
     intent = interaction.intent
     if "intent" in fields:
@@ -185,15 +220,33 @@ def _apply_intent(interaction: Interaction, fields: dict[str, Any]) -> None:
 @transaction.atomic
 def add_note(*, person: Person, body: str) -> Note:
     """Add a dated Markdown note to a person's timeline."""
-    if not body.strip():
-        raise ValidationError("body", "a note cannot be empty")
-    note = Note.objects.create(owner_id=person.owner_id, person=person, body=body.strip())
+    note = Note.objects.create(
+        owner_id=person.owner_id, person=person, body=validation.note_body(body)
+    )
     hooks.profiles_changed(owner_id=person.owner_id)
     return note
 
 
 @transaction.atomic
-def delete_note(*, note: Note) -> None:
-    """Delete a note from a person's timeline."""
+def update_note(*, note: Note, body: str) -> Note:
+    """Change a note's text (its date stays: it says when it was written)."""
+    note.body = validation.note_body(body)
+    note.save(update_fields=["body"])
+    hooks.profiles_changed(owner_id=note.owner_id)
+    return note
+
+
+@transaction.atomic
+def delete_note(*, note: Note) -> UndoRecord:
+    """Delete a note from a person's timeline; return the undo record."""
+    excerpt = " ".join(note.body.split())
+    excerpt = excerpt if len(excerpt) <= 40 else excerpt[:39] + "…"
+    record = undo.record(
+        owner=note.owner,
+        kind=UNDO_DELETE,
+        label=f"Deleted the note “{excerpt}”",
+        payload={"rows": undo.snapshot_deletion([note]), "person_ids": []},
+    )
     note.delete()
     hooks.profiles_changed(owner_id=note.owner_id)
+    return record

@@ -45,6 +45,7 @@ from typing import Any, TextIO, cast
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from amity.core import hooks
@@ -53,7 +54,8 @@ from amity.core.json_stream import JsonObjectStream, JsonStreamError
 from amity.core.progress import NoProgress, Progress
 from amity.domain.control_chars import clean_record
 from amity.people import timeline
-from amity.people.models import Interaction
+from amity.people.models import Interaction, Note, Person
+from amity.portability.demo import SOURCE as DEMO_SOURCE
 from amity.portability.records import (
     RecordError,
 )
@@ -78,6 +80,7 @@ NOT_EXPORTED: dict[str, str] = {
     "relationships.PersonSummary": "derived from interactions; rebuilt by restore",
     "network.ProfileEmbedding": "a cache of text-model vectors; rebuilt when needed",
     "accounts.ApiToken": "secrets: a restored account creates new tokens",
+    "core.UndoRecord": "a 30-minute window to undo an action; nothing to carry over",
     # Live sync (issue 16): what it brought is exported; the accounts hold passwords.
     "sync.MailAccount": "holds a mail password: add the account again after a restore",
     "sync.MailFolder": "sync positions of a mail account; a new account reads again",
@@ -179,6 +182,37 @@ class _ReadCounter:
         return data
 
 
+# What merely looking at the demo fills in (Today keeps its list for the day).
+_VIEWING_SECTIONS = {"daily_lists"}
+
+
+def untouched_demo(owner: AbstractBaseUser) -> bool:
+    """Tell whether everything the owner has is the demo network as it was built.
+
+    `amity serve` loads the demo into an empty database; a restore that follows is
+    what the user wants, so the demo may give way to it. Any sign of use keeps it:
+    a person added or edited (provenance other than the demo's, or updated after the
+    demo's last interaction), an interaction not from the demo, a note written after
+    it, or any section besides the demo's own and the day lists viewing Today stores.
+    """
+    busy = set(existing_data(owner))
+    if not busy or not busy <= {"tags", "people", "interactions", "notes", *_VIEWING_SECTIONS}:
+        return False
+    if Interaction.objects.filter(owner=owner).exclude(source=DEMO_SOURCE).exists():
+        return False
+    # The demo's history ends before the day it is built; any edit or note is later.
+    last = Interaction.objects.filter(owner=owner).aggregate(last=Max("occurred_at"))["last"]
+    if last is None or Note.objects.filter(owner=owner, created_at__gt=last).exists():
+        return False
+    people = Person.objects.filter(owner=owner)
+    if people.filter(updated_at__gt=last).exists():
+        return False
+    return all(
+        set((provenance or {}).values()) <= {DEMO_SOURCE}
+        for provenance in people.values_list("provenance", flat=True).iterator()
+    )
+
+
 def restore_json(
     *,
     owner: AbstractBaseUser,
@@ -188,18 +222,23 @@ def restore_json(
 ) -> dict[str, int]:
     """Restore an Amity JSON export into the owner's empty account; return counts.
 
-    Runs in one transaction: on any error (RestoreError names the record and field)
-    nothing is written. `progress` hears two phases: reading the file (`size`, its
-    length, when known; steps are characters) and rebuilding summaries (people).
+    An account holding only the untouched demo (see untouched_demo) counts as empty:
+    the demo is deleted in the same transaction. Runs in one transaction: on any
+    error (RestoreError names the record and field) nothing is written, the demo
+    included. `progress` hears two phases: reading the file (`size`, its length,
+    when known; steps are characters) and rebuilding summaries (people).
     """
     progress = progress or NoProgress()
-    if busy := existing_data(owner):
+    demo = untouched_demo(owner)
+    if not demo and (busy := existing_data(owner)):
         raise RestoreError(
             f"user {owner.get_username()!r} already has {', '.join(busy)}; restore only "
             "into an empty account (create one with `amity user create NAME`)"
         )
     try:
         with transaction.atomic():
+            if demo:
+                _clear_demo(owner)
             progress.phase("Reading the export", size)
             reader = cast(TextIO, _ReadCounter(fp, progress))
             # Control characters are removed from every text, as imports do (see
@@ -217,6 +256,13 @@ def restore_json(
     # Restored profiles are embedded for Share by the background worker.
     hooks.profiles_changed(owner_id=owner.pk)
     return counts
+
+
+def _clear_demo(owner: AbstractBaseUser) -> None:
+    """Delete the untouched demo (people, interactions, notes, tags, day lists)."""
+    for section in ("daily_lists", "interactions", "notes", "people", "tags"):
+        for model in reversed(SECTIONS[section].models):
+            model.objects.filter(owner=owner).delete()
 
 
 def _restore(

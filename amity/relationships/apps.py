@@ -11,10 +11,12 @@ class RelationshipsConfig(AppConfig):
     verbose_name = "Relationships"
 
     def ready(self) -> None:
-        """Rebuild the engine's summaries whenever people's interactions change."""
+        """Rebuild summaries when interactions change; let snoozes and "Done" be undone."""
         from amity.core import hooks
+        from amity.relationships.today import register_undo
 
         hooks.on_people_changed(_refresh_summaries)
+        register_undo()
 
 
 def _refresh_summaries(person_ids: list[int]) -> None:

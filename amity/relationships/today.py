@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from amity.core import hooks
+from amity.core import hooks, undo
+from amity.core.models import UndoRecord
 from amity.domain import nudges, strength
 from amity.domain.nudges import Nudge
-from amity.people import timeline
+from amity.people import timeline, validation
 from amity.people.models import Interaction, Person
 from amity.relationships import scoring as relationships
 from amity.relationships import today_cache, today_candidates
@@ -55,6 +57,8 @@ def today_list(
     "reading" when a saved article fits them}], network {reading, introductions,
     referrals} (pending steps from the network app).
     """
+    # A day to come has no list yet: scoring it would store picks for it.
+    validation.past_day(day, field="as_of")
     as_of, day = relationships.resolve_as_of(day)
     if day == timezone.localdate():
         as_of = timezone.now()
@@ -192,14 +196,57 @@ def parse_duration(raw: str, *, today: dt.date) -> dt.date:
     return today + dt.timedelta(days=int(number) * units[unit])
 
 
+UNDO_SNOOZE = "today.snooze"
+UNDO_DONE = "today.done"
+
+
+@dataclass(frozen=True)
+class Done:
+    """What "Done" logged, and the record that undoes it."""
+
+    interaction: Interaction
+    undo: UndoRecord
+
+
 @transaction.atomic
-def snooze(*, person: Person, until: dt.date) -> Snooze:
-    """Keep a person off the daily list until `until` (replacing an earlier snooze)."""
-    row, _ = Snooze.objects.update_or_create(
+def snooze(*, person: Person, until: dt.date) -> UndoRecord:
+    """Keep a person off the daily list until `until` (replacing an earlier snooze).
+
+    Returns the undo record: it keeps the earlier snooze and the person's open picks
+    on today's (and later) lists, which the next refill drops.
+    """
+    previous = Snooze.objects.filter(person=person).first()
+    picks = DailyPick.objects.filter(
+        owner_id=person.owner_id,
+        person=person,
+        done_at__isnull=True,
+        daily_list__day__gte=timezone.localdate(),
+    )
+    record = undo.record(
+        owner=person.owner,
+        kind=UNDO_SNOOZE,
+        label=f"Snoozed {person.full_name} until {until:%-d %b %Y}",
+        payload={
+            "person_id": person.pk,
+            "previous": undo.snapshot_deletion([previous]) if previous else None,
+            "picks": undo.snapshot_deletion(picks),
+        },
+    )
+    Snooze.objects.update_or_create(
         person=person,
         defaults={"owner_id": person.owner_id, "until": until, "updated_at": timezone.now()},
     )
-    return row
+    return record
+
+
+def _undo_snooze(owner: AbstractBaseUser, payload: dict[str, Any]) -> None:
+    """Lift the snooze, put back the one it replaced and the picks it dropped."""
+    Snooze.objects.filter(owner=owner, person_id=payload["person_id"]).delete()
+    if payload["previous"]:
+        undo.restore_rows(payload["previous"])
+    # A pick the refill already dropped comes back at its rank; one still there is
+    # rewritten as it was. The filler that took its place ranks after it.
+    undo.restore_rows(payload["picks"])
 
 
 @transaction.atomic
@@ -212,7 +259,7 @@ def mark_done(
     note: str = "",
     when: dt.datetime | None = None,
     day: dt.date | None = None,
-) -> Interaction:
+) -> Done:
     """Log that the user reached out (a deposit when the action was one) and tick it off.
 
     Without `subtype`, today's suggested action decides: "congrats", "thanks" or
@@ -238,8 +285,43 @@ def mark_done(
         subtype=chosen,
         summary=note or (pick.action if pick else "Got in touch"),
     )
+    snoozed = Snooze.objects.filter(owner=owner, person=person).first()
+    record = undo.record(
+        owner=owner,
+        kind=UNDO_DONE,
+        label=f"Done: logged {timeline.describe(interaction, [person.full_name])}",
+        payload={
+            "interaction_id": interaction.pk,
+            "pick_id": pick.pk if pick else None,
+            "pick_done_at": pick.done_at.isoformat() if pick and pick.done_at else None,
+            "snooze": undo.snapshot_deletion([snoozed]) if snoozed else None,
+        },
+    )
     if pick is not None:
         pick.done_at = timezone.now()
         pick.save(update_fields=["done_at"])
-    Snooze.objects.filter(owner=owner, person=person).delete()
-    return interaction
+    if snoozed is not None:
+        snoozed.delete()
+    return Done(interaction=interaction, undo=record)
+
+
+def _undo_done(owner: AbstractBaseUser, payload: dict[str, Any]) -> None:
+    """Remove what "Done" logged, untick the pick, put back the snooze it lifted."""
+    interaction = Interaction.objects.filter(owner=owner, pk=payload["interaction_id"]).first()
+    if interaction is not None:
+        ids = list(interaction.people.values_list("pk", flat=True))
+        interaction.delete()
+        timeline.refresh_summaries(person_ids=ids)
+    if payload["pick_id"]:
+        done_at = payload["pick_done_at"]
+        DailyPick.objects.filter(owner=owner, pk=payload["pick_id"]).update(
+            done_at=dt.datetime.fromisoformat(done_at) if done_at else None
+        )
+    if payload["snooze"]:
+        undo.restore_rows(payload["snooze"])
+
+
+def register_undo() -> None:
+    """Let snoozes and "Done" be undone (called once at start-up)."""
+    undo.register(UNDO_SNOOZE, _undo_snooze)
+    undo.register(UNDO_DONE, _undo_done)

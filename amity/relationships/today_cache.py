@@ -169,6 +169,10 @@ def answer(
         return False
     if connection is None:
         return False
+    if options.as_of and day > dt.datetime.now(zoneinfo.ZoneInfo(config.TIME_ZONE.value())).date():
+        # A day to come: the full command refuses it, with the shared message.
+        connection.close()
+        return False
     try:
         data = _stored_answer(connection, options, day)
     except (sqlite3.Error, ValueError, KeyError, TypeError):

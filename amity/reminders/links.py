@@ -167,7 +167,7 @@ def _done(owner: AbstractBaseUser, person: Person, day: dt.date) -> Outcome:
     pick = DailyPick.objects.filter(owner=owner, person=person, daily_list__day=day).first()
     if pick is not None and pick.done_at is not None:
         return Outcome("done", person.pk, person.full_name, "Already logged.", already=True)
-    interaction = today.mark_done(owner=owner, person=person, day=day)
+    interaction = today.mark_done(owner=owner, person=person, day=day).interaction
     undo = _undo_token(
         owner, {"a": "done", "p": person.pk, "d": day.isoformat(), "i": interaction.pk}
     )

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from amity.domain.vocabulary import DEPOSIT_SUBTYPES, WITHDRAWAL_SUBTYPES
-from amity.people import services
+from amity.people import services, validation
 from amity.people.models import Interaction, Person
 from amity.relationships import cadences
 
@@ -62,6 +62,12 @@ def split_lines(text: str) -> list[str]:
 def split_commas(text: str) -> list[str]:
     """Return the non-blank items of a comma-separated input, stripped."""
     return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _sentence(message: str) -> str:
+    """Return a service's message as a sentence for a form: capital, full stop."""
+    text = message[:1].upper() + message[1:]
+    return text if text.endswith(".") else text + "."
 
 
 def attach_error(form: forms.Form, error: services.ValidationError) -> None:
@@ -201,18 +207,45 @@ class InteractionForm(forms.Form):
         # Today in the user's time zone, computed per form rather than at import.
         self.fields["occurred_on"].initial = timezone.localdate()
 
+    @staticmethod
+    def initial_for(interaction: Interaction) -> dict[str, Any]:
+        """Return the form's values for an existing interaction."""
+        return {
+            "channel": interaction.channel,
+            "direction": interaction.direction,
+            "intent": interaction.intent,
+            "subtype": interaction.subtype,
+            "occurred_on": timezone.localtime(interaction.occurred_at).date(),
+            "summary": interaction.summary,
+        }
+
     def clean_occurred_on(self) -> dt.date:
-        """Refuse dates in the future: the timeline records what happened."""
+        """Refuse dates in the future, with the words the API and the CLI use."""
         day: dt.date = self.cleaned_data["occurred_on"]
         if day > timezone.localdate():
-            raise forms.ValidationError("That date is in the future.")
+            raise forms.ValidationError(_sentence(validation.FUTURE_DATE))
         return day
 
-    def service_kwargs(self) -> dict[str, Any]:
-        """Return keyword arguments for timeline.log_interaction (without owner/people)."""
+    def clean_summary(self) -> str:
+        """Refuse an over-long summary, as the services do."""
+        try:
+            return validation.text(
+                self.cleaned_data["summary"], field="summary", limit=validation.MAX_SUMMARY
+            )
+        except validation.ValidationError as exc:
+            raise forms.ValidationError(_sentence(exc.message)) from None
+
+    def service_kwargs(self, *, keep: dt.datetime | None = None) -> dict[str, Any]:
+        """Return keyword arguments for timeline.log_interaction (without owner/people).
+
+        `keep` is the time an edited interaction had: while its date stays, so does
+        its time of day.
+        """
         data = self.cleaned_data
         day: dt.date = data["occurred_on"]
-        if day == timezone.localdate():
+        if keep is not None and timezone.localtime(keep).date() == day:
+            occurred_at = keep
+        elif day == timezone.localdate():
             occurred_at = timezone.now()
         else:
             # Midday keeps the date stable in nearby time zones.
@@ -228,11 +261,23 @@ class InteractionForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    """Add a dated note to a person's timeline."""
+    """Add a dated note to a person's timeline, or change one."""
 
     body = forms.CharField(
         label="Note",
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Markdown is fine."}),
+    )
+
+
+class TokenForm(forms.Form):
+    """Name a new personal API token."""
+
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        initial="",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. laptop script"}),
+        help_text="So you can tell your tokens apart.",
     )
 
 

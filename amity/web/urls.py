@@ -104,3 +104,34 @@ urlpatterns += [
     path("r/<str:action>/<str:token>/", reminders.reminder_link, name="reminder_link"),
     path("r/undo/", reminders.reminder_link_undo, name="reminder_link_undo"),
 ]
+
+# Edit and undo (issue 15): change interactions and notes; undo deletes, snoozes, "Done".
+from amity.web.views import undo  # noqa: E402
+
+urlpatterns += [
+    path(
+        "people/<int:person_id>/interactions/<int:interaction_id>/edit/",
+        interactions.interaction_edit,
+        name="interaction_edit",
+    ),
+    path(
+        "people/<int:person_id>/notes/<int:note_id>/edit/",
+        notes.note_edit,
+        name="note_edit",
+    ),
+    path("undo/<int:record_id>/", undo.undo_action, name="undo"),
+]
+
+# The Account page (issue 15): change the password, manage API tokens.
+from amity.web.views import account  # noqa: E402
+
+urlpatterns += [
+    path("account/", account.account_page, name="account"),
+    path("account/password/", account.password_change, name="account_password"),
+    path("account/tokens/", account.token_create, name="account_token_create"),
+    path(
+        "account/tokens/<int:token_id>/revoke/",
+        account.token_revoke,
+        name="account_token_revoke",
+    ),
+]

@@ -129,7 +129,7 @@ def test_it_refuses_a_bad_change_naming_the_field(
         (lambda ada: {"summary": "nobody"}, "people"),
         (lambda ada: {"people": [ada.pk, 999999]}, "people"),
         (lambda ada: {"people": ["ada"]}, "people.0"),
-        (lambda ada: {"people": [ada.pk], "channel": "pigeon"}, "interaction"),
+        (lambda ada: {"people": [ada.pk], "channel": "pigeon"}, "channel"),
         (lambda ada: {"people": [ada.pk], "source": "x" * 21}, "source"),
     ],
 )

@@ -30,9 +30,22 @@ OBJECT_ROUTES = [
     ("put", "/api/v1/people/{person}/cadence", {"cadence": "weekly"}),
     ("get", "/api/v1/tags/{tag}/cadence", None),
     ("put", "/api/v1/tags/{tag}/cadence", {"cadence": "weekly"}),
+    ("get", "/api/v1/people/{person}/notes", None),
+    ("post", "/api/v1/people/{person}/notes", {"body": "Hijacked"}),
+    ("get", "/api/v1/notes/{note}", None),
+    ("patch", "/api/v1/notes/{note}", {"body": "Hijacked"}),
+    ("delete", "/api/v1/notes/{note}", None),
+    ("post", "/api/v1/undo/{undo}", None),
 ]
 # The resources this test owns; routers added later bring their own isolation tests.
-COVERED_PREFIXES = ("/api/v1/people", "/api/v1/interactions", "/api/v1/tags", "/api/v1/me")
+COVERED_PREFIXES = (
+    "/api/v1/people",
+    "/api/v1/interactions",
+    "/api/v1/tags",
+    "/api/v1/me",
+    "/api/v1/notes",
+    "/api/v1/undo",
+)
 
 
 @pytest.fixture
@@ -44,7 +57,10 @@ def adas_data(user: object) -> dict[str, object]:
     interaction = timeline.log_interaction(
         owner=user, people=[person], channel="call", summary="Private"
     )
-    return {"person": person, "interaction": interaction}
+    note = timeline.add_note(person=person, body="Private note")
+    gone = timeline.add_note(person=person, body="Deleted note")
+    record = timeline.delete_note(note=gone)
+    return {"person": person, "interaction": interaction, "note": note, "undo": record}
 
 
 @pytest.mark.parametrize(("method", "template", "body"), OBJECT_ROUTES)
@@ -53,18 +69,24 @@ def test_it_answers_404_for_another_users_objects(
 ) -> None:
     person, interaction = adas_data["person"], adas_data["interaction"]
     tag = Tag.objects.get(name="secret")
-    url = template.format(person=person.pk, interaction=interaction.pk, tag=tag.pk)
+    note, record = adas_data["note"], adas_data["undo"]
+    url = template.format(
+        person=person.pk, interaction=interaction.pk, tag=tag.pk, note=note.pk, undo=record.pk
+    )
     kwargs = {"content_type": "application/json", "data": body} if body else {}
     response = getattr(other_api, method)(url, **kwargs)
     assert response.status_code == 404, response.content
     # The answer is the same as for an id that does not exist at all.
-    missing = template.format(person=10**9, interaction=10**9, tag=10**9)
+    missing = template.format(person=10**9, interaction=10**9, tag=10**9, note=10**9, undo=10**9)
     assert response.json() == getattr(other_api, method)(missing, **kwargs).json()
     person.refresh_from_db()
     interaction.refresh_from_db()
     assert (person.full_name, interaction.summary) == ("Ada Lovelace", "Private")
     assert list(person.tags.values_list("name", flat=True)) == ["secret"]
     assert not CadenceOverride.objects.exists()
+    note.refresh_from_db()
+    assert note.body == "Private note"
+    assert list(person.timeline_notes.values_list("body", flat=True)) == ["Private note"]
 
 
 def test_it_covers_every_route_that_names_an_object(db: None) -> None:
@@ -80,7 +102,9 @@ def test_it_covers_every_route_that_names_an_object(db: None) -> None:
             method,
             template.replace("{person}", "{person_id}")
             .replace("{interaction}", "{interaction_id}")
-            .replace("{tag}", "{tag_id}"),
+            .replace("{tag}", "{tag_id}")
+            .replace("{note}", "{note_id}")
+            .replace("{undo}", "{record_id}"),
         )
         for method, template, _ in OBJECT_ROUTES
     }

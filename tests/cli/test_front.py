@@ -69,7 +69,10 @@ def test_it_reports_a_bad_option_as_a_usage_error(tmp_path: Path) -> None:
 def test_it_reports_a_failure_with_status_1(tmp_path: Path) -> None:
     result = amity("can-i-ask", "Nobody", home=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.startswith("amity: error: ")
+    # A fresh home: the first user is created (and said so) before the verb fails.
+    notice, error = result.stderr.split("amity: error: ")
+    assert notice.startswith("Created the first Amity user: amity (password: ")
+    assert error == "no person matches 'Nobody'\n"
     assert "Traceback" not in result.stderr
 
 

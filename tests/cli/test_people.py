@@ -192,9 +192,13 @@ def test_it_refuses_an_edit_without_changes(run, ada) -> None:
 
 
 def test_it_deletes_with_yes(run_json, ada) -> None:
+    pk, uid = ada.pk, ada.uid
     data = run_json("people", "delete", "ada", "--yes")
-    assert data == {"deleted": {"id": ada.pk, "uid": str(ada.uid), "full_name": "Ada Lovelace"}}
-    assert not Person.objects.filter(pk=ada.pk).exists()
+    assert data["deleted"] == {"id": pk, "uid": str(uid), "full_name": "Ada Lovelace"}
+    assert not Person.objects.filter(pk=pk).exists()
+    # The printed undo id brings them back, uid and all.
+    run_json("undo", str(data["undo_id"]))
+    assert Person.objects.get(pk=pk).uid == uid
 
 
 def test_it_refuses_to_delete_without_yes_when_stdin_is_not_a_terminal(

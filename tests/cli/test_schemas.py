@@ -108,6 +108,10 @@ SHARED_SHAPES = [
     (("reminders", "--days", "mon,thu"), "ReminderSettingsPublic", ""),
     (("calendar", "url"), "CalendarFeedPublic", ""),
     (("import", "linkedin", str(LINKEDIN / "Connections_newer.csv")), "ImportSummaryPublic", ""),
+    (("note", "add", "#{a}", "Met at the *climate* meetup"), "NotePublic", ""),
+    (("note", "list", "#{a}"), "NotePublic", "[]"),
+    # After the snooze above there is something to undo.
+    (("undo", "--list"), "UndoPublic", "[]"),
 ]
 
 

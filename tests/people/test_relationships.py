@@ -261,7 +261,7 @@ def test_it_logs_a_done_action_as_the_suggested_deposit_and_ticks_it_off(user) -
     items = today.today_list(owner=user, day=timezone.localdate())["items"]
     chosen = services.find_person(owner=user, ref=f"#{items[0]['id']}")
     Snooze.objects.create(owner=user, person=chosen, until=timezone.localdate())
-    interaction = today.mark_done(owner=user, person=chosen)
+    interaction = today.mark_done(owner=user, person=chosen).interaction
     assert interaction.intent == "deposit" and interaction.subtype == "shared_content"
     assert interaction.summary == items[0]["action"]
     assert DailyPick.objects.get(person=chosen).done_at is not None

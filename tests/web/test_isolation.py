@@ -8,6 +8,9 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from amity.importers.models import ImportJob, ImportRun
+from amity.accounts.models import ApiToken
+from amity.accounts.services import create_token
+from amity.core.models import UndoRecord
 from amity.people import services, timeline
 from amity.people.models import Interaction, Note, Person, Tag
 from amity.relationships.models import CadenceOverride
@@ -31,6 +34,16 @@ ROUTES: dict[str, list[dict[str, str]]] = {
         {"person_id": "ada", "note_id": "ada"},
         {"person_id": "bob", "note_id": "ada"},
     ],
+    "interaction_edit": [
+        {"person_id": "ada", "interaction_id": "ada"},
+        {"person_id": "bob", "interaction_id": "ada"},
+    ],
+    "note_edit": [
+        {"person_id": "ada", "note_id": "ada"},
+        {"person_id": "bob", "note_id": "ada"},
+    ],
+    "undo": [{"record_id": "ada"}],
+    "account_token_revoke": [{"token_id": "ada"}],
     "today_done": [{"person_id": "ada"}],
     "today_snooze": [{"person_id": "ada"}],
     "person_cadence": [{"person_id": "ada"}],
@@ -80,6 +93,10 @@ def two_networks(user, other_user) -> dict[str, dict[str, Any]]:
             "tag_id": Tag.objects.get(owner=user, name="secret").pk,
             "interaction_id": timeline.log_interaction(owner=user, people=[ada_person]).pk,
             "note_id": timeline.add_note(person=ada_person, body="private").pk,
+            "record_id": timeline.delete_note(
+                note=timeline.add_note(person=ada_person, body="deleted")
+            ).pk,
+            "token_id": create_token(owner=user, name="ada's script")[0].pk,
             "item_id": network.save_reading(owner=user, text="Heat pumps in old houses").pk,
             "intro_id": optin.propose_introduction(owner=user, a=ada_person, b=ada_other).pk,
             "referral_id": network.add_referrals(
@@ -132,6 +149,8 @@ def snapshot() -> tuple[list[Any], ...]:
         list(CadenceOverride.objects.order_by("pk").values_list("pk", "person", "tag", "days")),
         list(MailAccount.objects.order_by("pk").values_list("pk", "name")),
         list(DBTaskResult.objects.order_by("pk").values_list("pk", "args_kwargs")),
+        list(UndoRecord.objects.order_by("pk").values_list("pk", "undone_at")),
+        list(ApiToken.objects.order_by("pk").values_list("pk", "name")),
     )
 
 

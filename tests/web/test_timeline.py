@@ -158,7 +158,7 @@ def test_it_deletes_an_interaction_after_confirmation(web, ada_network) -> None:
     assert "Delete this interaction?" in web.get(confirm).content.decode()
     assert Interaction.objects.filter(pk=interaction.pk).exists()
     response = web.submit(url("person", person_id=grace.pk), confirm, follow=True)
-    assert "Deleted the interaction" in response.content.decode()
+    assert "Deleted the call with Grace Hopper on " in response.content.decode()
     assert not Interaction.objects.filter(pk=interaction.pk).exists()
     grace.refresh_from_db()
     assert grace.interaction_count == 0

@@ -47,15 +47,16 @@ class DoneVerb(Verb):
         except ValueError as exc:
             raise CliError(str(exc)) from None
         try:
-            interaction = today.mark_done(
+            done = today.mark_done(
                 owner=owner, person=person, subtype=subtype, channel=channel, note=options["note"]
             )
         except services.ValidationError as exc:
             raise CliError(str(exc)) from exc
         self.emit(
             options,
-            interaction_public(interaction),
+            interaction_public(done.interaction),
             lambda: self.console.print(
-                f"Done: logged {describe_interaction(interaction, [person])}."
+                f"Done: logged {describe_interaction(done.interaction, [person])}. "
+                f"Undo: amity undo {done.undo.pk}"
             ),
         )

@@ -36,6 +36,28 @@ def parse_when(raw: str, *, now: dt.datetime | None = None) -> dt.datetime:
     return timezone.make_aware(moment, zone) if timezone.is_naive(moment) else moment
 
 
+# The option that sets each field a service may refuse.
+OPTION_OF_FIELD = {"occurred_at": "--at", "summary": "--note", "content": "--content"}
+
+
+def option_error(exc: services.ValidationError) -> str:
+    """Return a service's refusal naming the option that set the field ("--at: …")."""
+    return f"{OPTION_OF_FIELD.get(exc.field, exc.field)}: {exc.message}"
+
+
+def find_people(owner: Any, names: list[str]) -> list[Person]:
+    """Return the people `names` name, each once, or stop listing the candidates."""
+    people: list[Person] = []
+    for name in names:
+        try:
+            person = services.find_person(owner=owner, ref=name)
+        except LookupError as exc:
+            raise CliError(str(exc)) from exc
+        if all(p.pk != person.pk for p in people):
+            people.append(person)
+    return people
+
+
 def parse_intent(options: dict[str, Any]) -> tuple[str, str]:
     """Return (intent, subtype) from --deposit / --withdrawal / --neutral."""
     for intent in ("deposit", "withdrawal"):
@@ -114,14 +136,7 @@ class LogVerb(Verb):
             raise CliError(f"--direction: {exc}") from None
         intent, subtype = parse_intent(options)
         when = parse_when(options["at"]) if options["at"] else None
-        people: list[Person] = []
-        for name in options["names"]:
-            try:
-                person = services.find_person(owner=owner, ref=name)
-            except LookupError as exc:
-                raise CliError(str(exc)) from exc
-            if all(p.pk != person.pk for p in people):
-                people.append(person)
+        people = find_people(owner, options["names"])
         try:
             interaction = timeline.log_interaction(
                 owner=owner,
@@ -135,7 +150,7 @@ class LogVerb(Verb):
                 content=options["content"],
             )
         except services.ValidationError as exc:
-            raise CliError(str(exc)) from exc
+            raise CliError(option_error(exc)) from exc
         self.emit(
             options,
             interaction_public(interaction),

@@ -267,8 +267,12 @@ class PeopleVerb(Verb):
         described = f"{person.full_name} (#{person.pk})"
         self._confirm(options, f"Delete {described} and the interactions that involve nobody else?")
         data = {"id": person.pk, "uid": str(person.uid), "full_name": person.full_name}
-        services.delete_person(person=person)
-        self.emit(options, {"deleted": data}, lambda: self.console.print(f"Deleted {described}"))
+        record = services.delete_person(person=person)
+        self.emit(
+            options,
+            {"deleted": data, "undo_id": record.pk},
+            lambda: self.console.print(f"Deleted {described}. Undo: amity undo {record.pk}"),
+        )
 
     def _merge(self, owner: AbstractBaseUser, options: dict[str, Any]) -> None:
         keep = self._find(owner, options["keep"])

@@ -30,6 +30,29 @@ def _proxy_options() -> dict[str, Any]:
     }
 
 
+def _listen(host: str, port: int) -> Any:
+    """Bind waitress to host:port; a busy or forbidden port stops with a one-line error."""
+    from waitress import create_server
+
+    from amity.wsgi import application
+
+    try:
+        return create_server(
+            application,
+            host=host,
+            port=port,
+            threads=config.THREADS.value(),
+            # Refused while reading the headers (or, chunked, once past the limit),
+            # so an oversized upload is never received in full.
+            max_request_body_size=config.MAX_UPLOAD.value(),
+            **_proxy_options(),
+        )
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        hint = " (is Amity already running? choose another with --port)"
+        raise CliError(f"cannot listen on {host}:{port}: {reason}{hint}") from None
+
+
 class ServeVerb(Verb):
     """Migrate, create a first user, load the demo when empty, then serve."""
 
@@ -59,12 +82,17 @@ class ServeVerb(Verb):
 
     def handle(self, **options: Any) -> None:
         """Prepare the database and run waitress until interrupted."""
-        from waitress import serve
-
         host = options["host"] or config.HOST.value()
         port = options["port"] or config.PORT.value()
         if not 0 < port < 65536:
             raise CliError(f"--port {port} is not a TCP port")
+        # Take the port before preparing anything: a busy one fails in a line, at once.
+        try:
+            server = None if options["check"] else _listen(host, port)
+        except CliError:
+            if options["demo"]:
+                shutil.rmtree(config.HOME.value(), ignore_errors=True)
+            raise
         if options["demo"]:
             user, password = ensure_first_user(username="demo", password="demo")
         else:
@@ -86,25 +114,18 @@ class ServeVerb(Verb):
         if loaded:
             self.stdout.write(loaded)
         if password is not None:
-            self.stdout.write(f"Created the first user: {user.get_username()} / {password}")
+            name = user.get_username()
+            self.stdout.write(f"Created the first user: {name} / {password}")
+            self.stdout.write(
+                f"Change the password with `amity user password {name}` or on the web at /account/."
+            )
         users = get_user_model().objects.count()
         self.stdout.write(f"Amity is running at {url}  ({users} user(s))")
         worker = None
         try:
-            if not options["check"]:
-                from amity.wsgi import application
-
+            if server is not None:
                 worker = self._start_worker()
-                serve(
-                    application,
-                    host=host,
-                    port=port,
-                    threads=config.THREADS.value(),
-                    # Refused while reading the headers (or, chunked, once past the
-                    # limit), so an oversized upload is never received in full.
-                    max_request_body_size=config.MAX_UPLOAD.value(),
-                    **_proxy_options(),
-                )
+                server.run()
         finally:
             if worker is not None:
                 worker.stop()

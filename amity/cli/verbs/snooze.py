@@ -14,10 +14,14 @@ from amity.relationships import today
 class SnoozeVerb(Verb):
     """Snooze a person until a later day."""
 
+    schema_name = "SnoozePublic"
+
     help = """Keep NAME off today's list for DURATION (30d, 2w, 3m, 1y; default days) or
     until a date (YYYY-MM-DD). They come back, marked as a due snooze, on that day.
 
-    --json: {"id", "name", "until": "YYYY-MM-DD"}
+    Prints the undo id: `amity undo` lifts the snooze again (within 30 minutes).
+
+    --json: the API's SnoozePublic shape {"id", "name", "until": "YYYY-MM-DD", "undo_id"}
     """
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -33,9 +37,16 @@ class SnoozeVerb(Verb):
             until = today.parse_duration(options["duration"], today=timezone.localdate())
         except ValueError as exc:
             raise CliError(str(exc)) from None
-        today.snooze(person=person, until=until)
+        record = today.snooze(person=person, until=until)
         self.emit(
             options,
-            {"id": person.pk, "name": person.full_name, "until": until.isoformat()},
-            lambda: self.console.print(f"Snoozed {person.full_name} until {until:%d %b %Y}."),
+            {
+                "id": person.pk,
+                "name": person.full_name,
+                "until": until.isoformat(),
+                "undo_id": record.pk,
+            },
+            lambda: self.console.print(
+                f"Snoozed {person.full_name} until {until:%d %b %Y}. Undo: amity undo {record.pk}"
+            ),
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.cli.person_options import add_as_of, parse_as_of
+from amity.people.validation import ValidationError
 from amity.relationships import today, today_cache
 
 
@@ -37,7 +38,10 @@ class TodayVerb(Verb):
         if options["limit"] < 1:
             raise CliError("--limit must be at least 1")
         owner = self.owner(options)
-        data = today.today_list(
-            owner=owner, day=parse_as_of(options["as_of"]), limit=options["limit"]
-        )
+        try:
+            data = today.today_list(
+                owner=owner, day=parse_as_of(options["as_of"]), limit=options["limit"]
+            )
+        except ValidationError as exc:
+            raise CliError(f"--as-of: {exc.message}") from exc
         self.emit(options, data, lambda: today_cache.render_text(data, self.console))

@@ -1,4 +1,4 @@
-"""Create, list and unlock local users: `amity user create|list|unlock`."""
+"""Create, list and unlock local users, and change passwords: `amity user create|list|…`."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ class UserVerb(Verb):
     amity user create NAME [--password-stdin] [--superuser] [--email ADDRESS]
         The password comes from the first line of stdin with --password-stdin, else
         from a prompt at a terminal; otherwise one is generated and printed once.
+    amity user password NAME [--password-stdin]
+        Change NAME's password: asked twice at a terminal, or the first line of stdin
+        with --password-stdin (--stdin). Signs NAME's browsers out.
     amity user list
     amity user unlock NAME
         Lift a sign-in lockout after too many wrong passwords (AMITY_LOGIN_FAILURES).
@@ -34,6 +37,7 @@ class UserVerb(Verb):
       create: {"id": N, "username": ..., "is_superuser": bool, "password": str|null}
               (password only when generated)
       unlock: {"username": ..., "failed_attempts_cleared": N}
+      password: {"username": ..., "changed": true}
       list:   [{"id": N, "username": ..., "email": ..., "is_superuser": bool,
                 "is_active": bool, "date_joined": ISO, "last_login": ISO|null}]
     """
@@ -41,12 +45,17 @@ class UserVerb(Verb):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         """Declare the action, the new user's name and the create options."""
-        parser.add_argument("action", choices=["create", "list", "unlock"])
+        parser.add_argument("action", choices=["create", "list", "unlock", "password"])
         parser.add_argument(
-            "name", nargs="?", help="create: the new user's name; unlock: whose lockout to lift"
+            "name",
+            nargs="?",
+            help="create: the new user's name; unlock: whose lockout to lift; password: whose",
         )
         parser.add_argument(
-            "--password-stdin", action="store_true", help="create: read the password from stdin"
+            "--password-stdin",
+            "--stdin",
+            action="store_true",
+            help="create, password: read the password from the first line of stdin",
         )
         parser.add_argument(
             "--superuser", action="store_true", help="create: may also use the admin site"
@@ -59,6 +68,8 @@ class UserVerb(Verb):
             self._create(options)
         elif options["action"] == "unlock":
             self._unlock(options)
+        elif options["action"] == "password":
+            self._change_password(options)
         else:
             self._list(options)
 
@@ -76,6 +87,31 @@ class UserVerb(Verb):
             lambda: self.console.print(
                 f"Unlocked {username} ({removed} failed sign-in record(s) cleared)."
             ),
+        )
+
+    def _change_password(self, options: dict[str, Any]) -> None:
+        username = (options.get("name") or "").strip()
+        if not username:
+            raise CliError("name the user: `amity user password NAME`")
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CliError(f"no user named {username!r}")
+        if not options["password_stdin"] and not self.stdin.isatty():
+            raise CliError("not a terminal: give the new password on stdin with --password-stdin")
+        password, generated = self._password(options)
+        if generated:
+            raise CliError("the new password cannot be empty")
+        try:
+            validate_password(password, user=user)
+        except ValidationError as exc:
+            raise CliError(" ".join(exc.messages)) from exc
+        # A new hash also ends the user's signed-in sessions (Django checks it per request).
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        self.emit(
+            options,
+            {"username": username, "changed": True},
+            lambda: self.console.print(f"Changed the password of {username}."),
         )
 
     def _password(self, options: dict[str, Any]) -> tuple[str, bool]:

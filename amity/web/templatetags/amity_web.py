@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.contrib.messages.storage.base import Message
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
@@ -89,3 +90,12 @@ def amount(value: float | None) -> str:
 def explain(name: str) -> str:
     """Return the tooltip text that says what one of Amity's numbers means."""
     return display.EXPLAIN[name]
+
+
+@register.filter
+def undo_id(message: Message) -> int | None:
+    """Return the undo record a confirmation offers to reverse, or None."""
+    for tag in (getattr(message, "extra_tags", "") or "").split():
+        if tag.startswith("undo:") and tag[5:].isdigit():
+            return int(tag[5:])
+    return None

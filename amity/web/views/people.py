@@ -29,6 +29,7 @@ from amity.web.forms import (
     attach_error,
 )
 from amity.web.timeline import TIMELINE_PAGE, timeline_for
+from amity.web.views.undo import confirm_with_undo
 
 # Searches that name exactly one person (#id, an email address, a LinkedIn URL) open
 # that person instead of listing matches.
@@ -223,11 +224,10 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Ask before deleting a person; delete on POST."""
+    """Ask before deleting a person; delete on POST and offer to undo."""
     person = owned_person(request, person_id)
     if request.method == "POST":
-        name = person.full_name
-        services.delete_person(person=person)
-        messages.success(request, f"Deleted {name}")
+        record = services.delete_person(person=person)
+        confirm_with_undo(request, record.label, record)
         return redirect("people")
     return render(request, "amity/people/confirm_delete.html", {"person": person})

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from amity.relationships import today
 from amity.web.views.people import owned_person
+from amity.web.views.undo import confirm_with_undo
 
 SNOOZE_CHOICES = (("1w", "a week"), ("30d", "a month"), ("3m", "three months"))
 
@@ -38,9 +39,9 @@ def today_done(request: HttpRequest, person_id: int) -> HttpResponse:
     person = owned_person(request, person_id)
     if request.method == "GET":
         return redirect("home")
-    interaction = today.mark_done(owner=request.user, person=person)
-    kind = interaction.subtype.replace("_", " ") if interaction.subtype else "touch"
-    messages.success(request, f"Done: logged a {kind} with {person.full_name}")
+    done = today.mark_done(owner=request.user, person=person)
+    kind = done.interaction.subtype.replace("_", " ") if done.interaction.subtype else "touch"
+    confirm_with_undo(request, f"Done: logged a {kind} with {person.full_name}", done.undo)
     return redirect("home")
 
 
@@ -58,6 +59,6 @@ def today_snooze(request: HttpRequest, person_id: int) -> HttpResponse:
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("home")
-    today.snooze(person=person, until=until)
-    messages.success(request, f"Snoozed {person.full_name} until {until:%d %b %Y}")
+    record = today.snooze(person=person, until=until)
+    confirm_with_undo(request, f"Snoozed {person.full_name} until {until:%d %b %Y}", record)
     return redirect("home")
