@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, reverse
 
-from amity.importers.models import ImportJob, ImportRun
 from amity.accounts.models import ApiToken
 from amity.accounts.services import create_token
 from amity.core.models import UndoRecord
+from amity.importers.models import ImportJob, ImportRun
 from amity.people import services, timeline
 from amity.people.models import Interaction, Note, Person, Tag
 from amity.relationships.models import CadenceOverride
