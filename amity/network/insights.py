@@ -11,17 +11,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.utils import timezone
 
 from amity import config
-from amity.core.column_reads import codes, epoch_seconds, read_joined, to_seconds
+from amity.core.column_reads import epoch_seconds, read_joined, to_seconds
 from amity.domain import strength
-from amity.domain.breadth import Breadth, MonthPoint, Tie, network_breadth
+from amity.domain.breadth import Breadth, MonthPoint
+from amity.domain.breadth_columns import TieTable, breadth_of_table
 from amity.domain.breadth_months import (
-    DIRECTIONS,
-    INTENTS,
     EventArrays,
     months_from_arrays,
     window_start,
@@ -44,48 +44,63 @@ def configured_field() -> str:
     return str(config.MY_FIELD.value() or "")
 
 
-@dataclass(frozen=True)
-class EngineTie:
-    """What the relationship engine says about one tie."""
-
-    strength: float
-    circle: str
-    strong: bool
-
-
-def _engine_ties(network: relationships.Network) -> dict[int, EngineTie]:
-    """Return the relationship engine's strength and circle per person with a history."""
-    names = strength.CIRCLE_NAMES
-    # Circles 1-3 (inner, close, active: the top 50 by rank) are the strong ties.
-    strong_circles = len(strength.CIRCLE_SIZES) - 1
-    found: dict[int, EngineTie] = {}
-    scores = network.scores.score.tolist()
-    circles = network.circles.tolist()
-    dormant = network.scores.dormant.tolist()
-    for row, pk in enumerate(network.ids.tolist()):
-        score, circle = scores[row], circles[row]
-        name = "dormant" if dormant[row] else names[circle - 1] if score > 0 else "not yet in touch"
-        found[int(pk)] = EngineTie(
-            round(score, 3), name, circle <= strong_circles and not dormant[row]
-        )
-    return found
-
-
-def _tallies(owner: AbstractBaseUser) -> dict[int, tuple[int, int, int, int]]:
-    """Return (received, were_asked, gave, asked) counts per person from the summaries.
+def _tallies(
+    owner: AbstractBaseUser, people: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Return how many deposits each person made to the user and how often they asked.
 
     The stored summaries count every deposit and withdrawal each way (kept current by
     every writer, repaired by load_network), so no interaction is read here.
     """
     q = connection.ops.quote_name
-    names = ("person_id", "received_count", "were_asked_count", "gave_count", "asked_count")
-    columns = read_joined(
-        f"FROM {q(PersonSummary._meta.db_table)} WHERE {q('owner_id')} = %s",
-        [q(name) for name in names],
-        [owner.pk],
+    ids, received, were_asked = (
+        np.array(column, dtype=np.int64)
+        for column in read_joined(
+            f"FROM {q(PersonSummary._meta.db_table)} WHERE {q('owner_id')} = %s",
+            [q("person_id"), q("received_count"), q("were_asked_count")],
+            [owner.pk],
+        )
     )
-    ids, *counts = (np.array(column, dtype=np.int64).tolist() for column in columns)
-    return {pk: tally for pk, *tally in zip(ids, *counts, strict=True)}
+    rows = _rows(ids, people)
+    # A trailing zero: row -1 (no summary) reads it.
+    return np.append(received, 0)[rows], np.append(were_asked, 0)[rows]
+
+
+def _engine_columns(
+    network: relationships.Network, people: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.float64], list[str], npt.NDArray[np.bool_]]:
+    """Return the engine's strength, circle name and strong flag per person."""
+    names = strength.CIRCLE_NAMES
+    # Circles 1-3 (inner, close, active: the top 50 by rank) are the strong ties.
+    strong_circles = len(strength.CIRCLE_SIZES) - 1
+    rows = _rows(network.ids, people).tolist()
+    scores = network.scores.score.tolist()
+    circles = network.circles.tolist()
+    dormant = network.scores.dormant.tolist()
+    values: list[float] = []
+    circle_names: list[str] = []
+    strong: list[bool] = []
+    for row in rows:
+        if row < 0:
+            values.append(0.0)
+            circle_names.append("not yet in touch")
+            strong.append(False)
+            continue
+        score, circle, asleep = scores[row], circles[row], bool(dormant[row])
+        values.append(round(score, 3))
+        circle_names.append(
+            "dormant" if asleep else names[circle - 1] if score > 0 else "not yet in touch"
+        )
+        strong.append(circle <= strong_circles and not asleep)
+    return np.array(values, dtype=np.float64), circle_names, np.array(strong, dtype=bool)
+
+
+def _rows(ids: npt.NDArray[np.int64], people: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Return each of `people`'s row in `ids` (-1 for none) through one lookup array."""
+    top = int(max(ids.max(initial=0), people.max(initial=0))) + 1
+    index = np.full(top, -1, dtype=np.int64)
+    index[ids] = np.arange(len(ids))
+    return index[people]
 
 
 def _months(
@@ -94,71 +109,91 @@ def _months(
     """Count the monthly charts from the interactions of the last months only."""
     q = connection.ops.quote_name
     since = window_start(now, dormant_days)
-    person, when, direction, intent = read_joined(
+    # Person, direction and intent in one integer: one column of text fewer to parse.
+    code = (
+        f"p.{q('person_id')} * 16"
+        " + CASE i.direction WHEN 'outbound' THEN 0 WHEN 'inbound' THEN 4"
+        " WHEN 'mutual' THEN 8 ELSE 12 END"
+        " + CASE i.intent WHEN 'neutral' THEN 0 WHEN 'deposit' THEN 1"
+        " WHEN 'withdrawal' THEN 2 ELSE 3 END"
+    )
+    packed, when = read_joined(
         f"FROM {q(Interaction.people.through._meta.db_table)} p"
         f" JOIN {q(Interaction._meta.db_table)} i ON i.{q('id')} = p.{q('interaction_id')}"
         f" WHERE i.{q('owner_id')} = %s AND i.{q('occurred_at')} >= %s",
-        [f"p.{q('person_id')}", epoch_seconds(f"i.{q('occurred_at')}"), "i.direction", "i.intent"],
+        [code, epoch_seconds(f"i.{q('occurred_at')}")],
         [owner.pk, connection.ops.adapt_datetimefield_value(since)],
     )
-    rows = network.rows_of(np.array(person, dtype=np.int64))
+    numbers = np.array(packed, dtype=np.int64)
+    rows = _rows(network.ids, numbers >> 4)
     # People outside the network had no interaction up to now: their events are later.
     known = rows >= 0
     events = EventArrays(
         person=rows[known],
         ts=to_seconds(when)[known],
-        direction=codes(direction, list(DIRECTIONS))[known],
-        intent=codes(intent, list(INTENTS))[known],
+        direction=(numbers[known] >> 2) & 3,
+        intent=numbers[known] & 3,
     )
     return months_from_arrays(events, network.columns.first_ts, now=now, dormant_days=dormant_days)
 
 
+def _people(owner: AbstractBaseUser) -> list[tuple[int, str, str, dt.datetime | None]]:
+    """Return (id, name, field, last interaction) of every person, read in one query.
+
+    A plain cursor: the ORM's per-value converters cost more than the query here.
+    """
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q('id')}, {q('full_name')}, {q('field')}, {q('last_interaction_at')}"
+            f" FROM {q(Person._meta.db_table)} WHERE {q('owner_id')} = %s"
+            # The people list's order, so ties between equals break as they always did.
+            f" ORDER BY {q('sort_name')}, {q('id')}",
+            [owner.pk],
+        )
+        rows = cursor.fetchall()
+
+    def aware(value: dt.datetime | str | None) -> dt.datetime | None:
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)  # SQLite keeps naive UTC
+        return value
+
+    return [(pk, name, fld, aware(last)) for pk, name, fld, last in rows]
+
+
 def gather(
     *, owner: AbstractBaseUser, now: dt.datetime
-) -> tuple[list[Tie], list[MonthPoint], str, int]:
-    """Return the owner's ties, the monthly points, the strength source and dormancy days."""
+) -> tuple[TieTable, list[MonthPoint], str, int]:
+    """Return the owner's ties as columns, the monthly points, the source and dormancy days."""
     as_of, _ = relationships.resolve_as_of()
     network = relationships.load_network(owner=owner, as_of=as_of)
-    engine_ties = _engine_ties(network)
-    tallies = _tallies(owner)
-    source = "relationship engine"
     dormant_days = relationships.dormant_after_days()
-    nobody = EngineTie(0.0, "not yet in touch", False)
-    ties: list[Tie] = []
-    people = Person.objects.filter(owner=owner).values_list(
-        "id", "full_name", "field", "last_interaction_at"
+    found = _people(owner)
+    ids = np.array([row[0] for row in found], dtype=np.int64)
+    score, circle, strong = _engine_columns(network, ids)
+    received, were_asked = _tallies(owner, ids)
+    table = TieTable(
+        person_id=ids,
+        name=[row[1] for row in found],
+        field=[row[2] for row in found],
+        strength=score,
+        circle=circle,
+        last_interaction=[row[3] for row in found],
+        received=received,
+        were_asked=were_asked,
+        strong=strong,
     )
-    for pk, name, fld, last in people.iterator(chunk_size=20_000):
-        known = engine_ties.get(pk, nobody)
-        received, were_asked, gave, asked = tallies.get(pk, (0, 0, 0, 0))
-        ties.append(
-            Tie(
-                pk,
-                name,
-                fld,
-                known.strength,
-                known.circle,
-                last,
-                received=received,
-                were_asked=were_asked,
-                gave=gave,
-                asked=asked,
-                strong=known.strong,
-            )
-        )
-    return ties, _months(owner, network, now, dormant_days), source, dormant_days
+    months = _months(owner, network, now, dormant_days)
+    return table, months, "relationship engine", dormant_days
 
 
 def insights(*, owner: AbstractBaseUser, now: dt.datetime | None = None) -> Insights:
     """Measure the breadth of the owner's network."""
     now = now or timezone.now()
-    ties, months, source, dormant_days = gather(owner=owner, now=now)
-    breadth = network_breadth(
-        ties,
-        [],
-        now=now,
-        my_field=configured_field(),
-        dormant_days=dormant_days,
-        months=months,
+    table, months, source, dormant_days = gather(owner=owner, now=now)
+    breadth = breadth_of_table(
+        table, months, my_field=configured_field(), dormant_days=dormant_days
     )
     return Insights(breadth, source)
