@@ -25,40 +25,55 @@ def joined(expression: str) -> str:
     return f"group_concat({expression}, ',')"
 
 
-def epoch_seconds(column: str) -> str:
-    """Return SQL for a datetime column as seconds since the epoch (text numpy parses).
+def epoch_micros(column: str) -> str:
+    """Return SQL for a datetime column as whole microseconds since the epoch.
 
-    SQLite keeps naive UTC text, which numpy parses itself (see `to_seconds`);
-    PostgreSQL gives the exact decimal.
+    SQLite keeps naive UTC text with an optional six-digit fraction; as an integer
+    the value passes through text exactly (a REAL would be printed to 15 digits).
     """
     if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM {column})"
-    return column
+        return f"CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT)"
+    return (
+        f"(CAST(strftime('%%s', {column}) AS INTEGER) * 1000000"
+        f" + CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
+    )
 
 
-def to_seconds(values: list[str]) -> npt.NDArray[np.float64]:
-    """Return the seconds since the epoch of values read through `epoch_seconds`."""
-    if connection.vendor == "postgresql":
-        return np.array(values, dtype=np.float64)
-    micros = np.array(values, dtype="datetime64[us]").astype(np.int64)
-    # Whole seconds plus the fraction, as strftime('%s') + the fraction's text would give.
+def to_seconds(micros: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Return microseconds since the epoch as float seconds.
+
+    Whole seconds plus the fraction, as strftime('%s') plus the fraction's text gives.
+    """
     whole, fraction = np.divmod(micros, 1_000_000)
     return whole.astype(np.float64) + fraction / 1e6
 
 
-def read_joined(
-    sql_from: str, expressions: Sequence[str], params: Sequence[Any]
-) -> list[list[str]]:
-    """Return each expression's values over the rows of `sql_from` as lists of text.
+def numbers(text: str) -> npt.NDArray[np.int64]:
+    """Return the integers of a joined text; numpy parses it in C, no string per value."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")
+
+
+def read_joined(sql_from: str, expressions: Sequence[str], params: Sequence[Any]) -> list[str]:
+    """Return each expression's values over the rows of `sql_from` as one joined text.
 
     `sql_from` is the query after SELECT's list ("FROM ... WHERE ..."); every
-    expression is aggregated over the same rows in the same pass, so the lists align.
+    expression is aggregated over the same rows in the same pass, so the values
+    align. Parse with `numbers` or str.split(",").
     """
     select = ", ".join(joined(expression) for expression in expressions)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {select} {sql_from}", list(params))
         row = cursor.fetchone()
-    return [[] if value is None else value.split(",") for value in row]
+    return ["" if value is None else value for value in row]
+
+
+def read_numbers(
+    sql_from: str, expressions: Sequence[str], params: Sequence[Any]
+) -> list[npt.NDArray[np.int64]]:
+    """Return each integer expression's values over the rows of `sql_from` as an array."""
+    return [numbers(text) for text in read_joined(sql_from, expressions, params)]
 
 
 def codes(values: list[str], labels: list[str]) -> npt.NDArray[np.int64]:

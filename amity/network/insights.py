@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from amity import config
-from amity.core.column_reads import epoch_seconds, read_joined, to_seconds
+from amity.core.column_reads import epoch_micros, read_numbers, to_seconds
 from amity.domain import strength
 from amity.domain.breadth import Breadth, MonthPoint
 from amity.domain.breadth_columns import TieTable, breadth_of_table
@@ -53,13 +53,10 @@ def _tallies(
     every writer, repaired by load_network), so no interaction is read here.
     """
     q = connection.ops.quote_name
-    ids, received, were_asked = (
-        np.array(column, dtype=np.int64)
-        for column in read_joined(
-            f"FROM {q(PersonSummary._meta.db_table)} WHERE {q('owner_id')} = %s",
-            [q("person_id"), q("received_count"), q("were_asked_count")],
-            [owner.pk],
-        )
+    ids, received, were_asked = read_numbers(
+        f"FROM {q(PersonSummary._meta.db_table)} WHERE {q('owner_id')} = %s",
+        [q("person_id"), q("received_count"), q("were_asked_count")],
+        [owner.pk],
     )
     rows = _rows(ids, people)
     # A trailing zero: row -1 (no summary) reads it.
@@ -117,14 +114,13 @@ def _months(
         " + CASE i.intent WHEN 'neutral' THEN 0 WHEN 'deposit' THEN 1"
         " WHEN 'withdrawal' THEN 2 ELSE 3 END"
     )
-    packed, when = read_joined(
+    numbers, when = read_numbers(
         f"FROM {q(Interaction.people.through._meta.db_table)} p"
         f" JOIN {q(Interaction._meta.db_table)} i ON i.{q('id')} = p.{q('interaction_id')}"
         f" WHERE i.{q('owner_id')} = %s AND i.{q('occurred_at')} >= %s",
-        [code, epoch_seconds(f"i.{q('occurred_at')}")],
+        [code, epoch_micros(f"i.{q('occurred_at')}")],
         [owner.pk, connection.ops.adapt_datetimefield_value(since)],
     )
-    numbers = np.array(packed, dtype=np.int64)
     rows = _rows(network.ids, numbers >> 4)
     # People outside the network had no interaction up to now: their events are later.
     known = rows >= 0

@@ -20,7 +20,14 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from amity.core.bulk_writing import Inserter, Same
-from amity.core.column_reads import codes, epoch_seconds, read_joined, to_seconds
+from amity.core.column_reads import (
+    codes,
+    epoch_micros,
+    numbers,
+    read_joined,
+    read_numbers,
+    to_seconds,
+)
 from amity.domain import strength
 from amity.domain.summaries import Coded, EventColumns, summarize_columns
 from amity.people.models import Interaction, Person
@@ -50,10 +57,10 @@ def people_by_owner(person_ids: Sequence[int]) -> dict[int, npt.NDArray[np.int64
     q = connection.ops.quote_name
     found: dict[int, npt.NDArray[np.int64]] = {}
     for owner_id in owners:
-        (ids,) = read_joined(
+        (ids,) = read_numbers(
             f"FROM {q(Person._meta.db_table)} WHERE {q('owner_id')} = %s", [q("id")], [owner_id]
         )
-        mine = np.intersect1d(wanted, np.array(ids, dtype=np.int64))
+        mine = np.intersect1d(wanted, ids)
         if len(mine):
             found[owner_id] = mine
     return found
@@ -85,18 +92,17 @@ def read_events(owner_id: int, wanted: npt.NDArray[np.int64]) -> EventColumns:
     index = np.full(int(wanted[-1]) + 2 if len(wanted) else 1, -1, dtype=np.int64)
     index[wanted] = np.arange(len(wanted))
     for low in range(span["lo"] or 0, (span["hi"] or -1) + 1, SLICE):
-        person, when, what = read_joined(
+        person_text, when_text, what = read_joined(
             sql_from,
-            [f"p.{q('person_id')}", epoch_seconds(f"i.{q('occurred_at')}"), kind],
+            [f"p.{q('person_id')}", epoch_micros(f"i.{q('occurred_at')}"), kind],
             [owner_id, low, low + SLICE],
         )
-        ids = np.minimum(np.array(person, dtype=np.int64), len(index) - 1)
-        group = index[ids]
+        person, when = numbers(person_text), numbers(when_text)
+        group = index[np.minimum(person, len(index) - 1)]
         keep = group >= 0
         groups.append(group[keep])
-        times.append(to_seconds(when)[keep])
-        kinds.append(codes(what, labels)[keep])
-        del person, when, what
+        times.append(to_seconds(when[keep]))
+        kinds.append(codes(what.split(",") if what else [], labels)[keep])
     kind_codes = np.concatenate(kinds) if kinds else np.zeros(0, dtype=np.int64)
     parts = [label.split(":") for label in labels]
     columns: dict[str, Coded] = {}
