@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +39,9 @@ class TieTable:
     field: list[str]
     strength: npt.NDArray[np.float64]
     circle: list[str]
-    last_interaction: list[dt.datetime | None]
+    last_interaction: Sequence[dt.datetime | None]
+    """Read only for the few people picked to warm up."""
+    has_last: npt.NDArray[np.bool_]
     received: npt.NDArray[np.int64]
     were_asked: npt.NDArray[np.int64]
     strong: npt.NDArray[np.bool_]
@@ -101,9 +104,8 @@ def _warm_up(
     size = np.bincount(codes, minlength=len(lowered))
     known = np.array([label != "" for label in lowered], dtype=bool)
     other = np.array([label not in ("", mine) for label in lowered], dtype=bool)
-    has_last = np.array([last is not None for last in t.last_interaction], dtype=bool)
     weak = (
-        np.flatnonzero(other[codes] & has_last & (t.strength > 0) & ~t.strong)
+        np.flatnonzero(other[codes] & t.has_last & (t.strength > 0) & ~t.strong)
         if len(lowered)
         else np.zeros(0, dtype=np.int64)
     )

@@ -8,7 +8,9 @@ active are the strong ties).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -67,29 +69,27 @@ def _engine_columns(
     network: relationships.Network, people: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.float64], list[str], npt.NDArray[np.bool_]]:
     """Return the engine's strength, circle name and strong flag per person."""
-    names = strength.CIRCLE_NAMES
     # Circles 1-3 (inner, close, active: the top 50 by rank) are the strong ties.
     strong_circles = len(strength.CIRCLE_SIZES) - 1
-    rows = _rows(network.ids, people).tolist()
-    scores = network.scores.score.tolist()
-    circles = network.circles.tolist()
-    dormant = network.scores.dormant.tolist()
-    values: list[float] = []
-    circle_names: list[str] = []
-    strong: list[bool] = []
-    for row in rows:
-        if row < 0:
-            values.append(0.0)
-            circle_names.append("not yet in touch")
-            strong.append(False)
-            continue
-        score, circle, asleep = scores[row], circles[row], bool(dormant[row])
-        values.append(round(score, 3))
-        circle_names.append(
-            "dormant" if asleep else names[circle - 1] if score > 0 else "not yet in touch"
-        )
-        strong.append(circle <= strong_circles and not asleep)
-    return np.array(values, dtype=np.float64), circle_names, np.array(strong, dtype=bool)
+    labels = [*strength.CIRCLE_NAMES, "dormant", "not yet in touch"]
+    score = network.scores.score
+    dormant = network.scores.dormant.astype(bool)
+    circle = np.where(
+        dormant,
+        len(labels) - 2,
+        np.where(score > 0, network.circles - 1, len(labels) - 1),
+    )
+    strong = (network.circles <= strong_circles) & ~dormant
+    # Python's round (correctly rounded), as the engine's own JSON shows strengths.
+    rounded = np.array([round(value, 3) for value in score.tolist()], dtype=np.float64)
+    rows = _rows(network.ids, people)
+    # A trailing entry for people without a history (row -1).
+    circle_codes = np.append(circle, len(labels) - 1)[rows].tolist()
+    return (
+        np.append(rounded, 0.0)[rows],
+        [labels[code] for code in circle_codes],
+        np.append(strong, False)[rows],
+    )
 
 
 def _rows(ids: npt.NDArray[np.int64], people: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -133,30 +133,56 @@ def _months(
     return months_from_arrays(events, network.columns.first_ts, now=now, dormant_days=dormant_days)
 
 
-def _people(owner: AbstractBaseUser) -> list[tuple[int, str, str, dt.datetime | None]]:
-    """Return (id, name, field, last interaction) of every person, read in one query.
+class _Times(Sequence[dt.datetime | None]):
+    """Datetimes read as the database gives them, made aware only when asked for.
+
+    Insights shows the last interaction of a handful of people; parsing all 100k
+    would cost more than the rest of the page's Python.
+    """
+
+    def __init__(self, raw: list[Any]) -> None:
+        self._raw = raw
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, index: int) -> dt.datetime | None: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dt.datetime | None]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        value = self._raw[index]
+        if isinstance(value, str):  # SQLite: naive UTC text
+            value = dt.datetime.fromisoformat(value)
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+
+def _people(owner: AbstractBaseUser) -> tuple[list[Any], list[str], list[str], _Times]:
+    """Return the ids, names, fields and last interactions of every person, in one query.
 
     A plain cursor: the ORM's per-value converters cost more than the query here.
     """
     q = connection.ops.quote_name
+    last = q("last_interaction_at")
+    # On SQLite an expression has no declared type, so the driver returns the text.
+    when = f"{last} || ''" if connection.vendor == "sqlite" else last
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {q('id')}, {q('full_name')}, {q('field')}, {q('last_interaction_at')}"
+            f"SELECT {q('id')}, {q('full_name')}, {q('field')}, {when}"
             f" FROM {q(Person._meta.db_table)} WHERE {q('owner_id')} = %s"
             # The people list's order, so ties between equals break as they always did.
             f" ORDER BY {q('sort_name')}, {q('id')}",
             [owner.pk],
         )
         rows = cursor.fetchall()
-
-    def aware(value: dt.datetime | str | None) -> dt.datetime | None:
-        if isinstance(value, str):
-            value = dt.datetime.fromisoformat(value)
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)  # SQLite keeps naive UTC
-        return value
-
-    return [(pk, name, fld, aware(last)) for pk, name, fld, last in rows]
+    if not rows:
+        return [], [], [], _Times([])
+    ids, names, fields, times = (list(column) for column in zip(*rows, strict=True))
+    return ids, names, fields, _Times(times)
 
 
 def gather(
@@ -166,17 +192,18 @@ def gather(
     as_of, _ = relationships.resolve_as_of()
     network = relationships.load_network(owner=owner, as_of=as_of)
     dormant_days = relationships.dormant_after_days()
-    found = _people(owner)
-    ids = np.array([row[0] for row in found], dtype=np.int64)
-    score, circle, strong = _engine_columns(network, ids)
-    received, were_asked = _tallies(owner, ids)
+    ids, names, fields, times = _people(owner)
+    person_ids = np.array(ids, dtype=np.int64)
+    score, circle, strong = _engine_columns(network, person_ids)
+    received, were_asked = _tallies(owner, person_ids)
     table = TieTable(
-        person_id=ids,
-        name=[row[1] for row in found],
-        field=[row[2] for row in found],
+        person_id=person_ids,
+        name=names,
+        field=fields,
         strength=score,
         circle=circle,
-        last_interaction=[row[3] for row in found],
+        last_interaction=times,
+        has_last=np.array([value is not None for value in times._raw], dtype=bool),
         received=received,
         were_asked=were_asked,
         strong=strong,

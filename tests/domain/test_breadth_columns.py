@@ -45,6 +45,7 @@ def table_of(ties: list[Tie]) -> TieTable:
         strength=np.array([t.strength for t in ties], dtype=np.float64),
         circle=[t.circle for t in ties],
         last_interaction=[t.last_interaction for t in ties],
+        has_last=np.array([t.last_interaction is not None for t in ties], dtype=bool),
         received=np.array([t.received for t in ties], dtype=np.int64),
         were_asked=np.array([t.were_asked for t in ties], dtype=np.int64),
         strong=np.array([bool(t.strong) for t in ties], dtype=bool),
