@@ -39,10 +39,10 @@ data differ only in `exported_at`)::
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO, cast
 
+import orjson
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -93,7 +93,8 @@ NOT_EXPORTED: dict[str, str] = {
 
 
 def _line(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    # orjson: several times faster than json.dumps; keys sorted, UTF-8 kept as it is.
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def export_json(

@@ -579,3 +579,26 @@ def test_it_exports_one_csv_row_per_person(user, other_user) -> None:
     assert ada["tags"] == f"mentors{CSV_SEPARATOR}pioneers"
     assert ada["birthday"] == "1815-12-10" and ada["interaction_count"] == "2"
     assert by_uid[str(people["mary"].uid)]["birthday"] == ""
+
+
+def test_it_exports_interactions_read_from_the_cursor_as_the_orm_reads_them(user) -> None:
+    from amity.portability.records import interaction_record
+
+    ada = _build_network(user)["ada"]
+    # Whole seconds, microseconds, and a time far from UTC's midnight.
+    for at in (
+        dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 2, 3, 4, 5, 7, tzinfo=dt.UTC),
+        dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+    ):
+        timeline.log_interaction(owner=user, people=[ada], occurred_at=at, summary="t")
+    document = json.loads(_export(user))
+    expected = []
+    for interaction in Interaction.objects.filter(owner=user).order_by("occurred_at", "uid"):
+        values = {
+            f.name: getattr(interaction, f.attname) for f in Interaction._meta.concrete_fields
+        }
+        uids = [str(p.uid) for p in interaction.people.all()]
+        expected.append(interaction_record(values, people=uids))
+    assert document["interactions"] == expected
+    assert "2026-01-01T04:30:00+00:00" in {i["occurred_at"] for i in document["interactions"]}
