@@ -24,7 +24,6 @@ from amity.portability.records import (
     contact_record,
     load_fields,
     note_record,
-    person_record,
 )
 from amity.portability.sections import (
     BATCH_SIZE,
@@ -84,15 +83,17 @@ _CONTACT_KEYS = [codec.key for codec in CONTACT_CODECS]
 
 def dump_people(owner: AbstractBaseUser) -> Iterator[Record]:
     """Yield the owner's people as export records, oldest first."""
-    people = (
-        Person.objects.filter(owner=owner)
-        .order_by("created_at", "uid")
-        .values("pk", *_PERSON_KEYS)
-        .iterator(chunk_size=BATCH_SIZE)
+    people = stream_rows(
+        Person,
+        PERSON_CODECS,
+        extra=["id"],
+        where=f"{connection.ops.quote_name('owner_id')} = %s",
+        params=[owner.pk],
+        order=["created_at", "uid"],
     )
     through = Person.tags.through
     for batch in batched(people, BATCH_SIZE):
-        ids = [row["pk"] for row in batch]
+        ids = [pk for (pk,), _ in batch]
         contacts: dict[int, list[Record]] = {}
         for cp in (
             ContactPoint.objects.filter(person_id__in=ids)
@@ -105,10 +106,11 @@ def dump_people(owner: AbstractBaseUser) -> Iterator[Record]:
             "person_id", "tag__name"
         ):
             tags.setdefault(person_id, []).append(name)
-        for row in batch:
-            yield person_record(
-                row, contacts=contacts.get(row["pk"], []), tags=tags.get(row["pk"], [])
-            )
+        for (pk,), record in batch:
+            # The keys person_record writes: every column, contact points, tags.
+            record["contact_points"] = contacts.get(pk, [])
+            record["tags"] = sorted(tags.get(pk, []))
+            yield record
 
 
 def _contacts_of(row: Record, where: str) -> list[Record]:

@@ -24,11 +24,6 @@ from amity.portability.records import FieldCodec
 FETCH = 5000
 
 
-def _sqlite_datetime(value: str | None) -> str | None:
-    # "2026-11-02 12:00:00[.ffffff]" (naive UTC) -> isoformat of the aware value.
-    return None if value is None else f"{value[:10]}T{value[11:]}+00:00"
-
-
 def _sqlite_uuid(value: str | None) -> str | None:
     if value is None:
         return None
@@ -57,21 +52,35 @@ def _boolean(value: Any) -> bool | None:
 
 
 def _converter(field: models.Field[Any, Any]) -> tuple[str, Callable[[Any], Any] | None]:
-    """Return (SQL for the column, how to turn the driver's value into the export's)."""
+    """Return (SQL for the column, how to turn the driver's value into the export's).
+
+    On SQLite the text is reshaped by SQL itself (an expression has no declared type,
+    so the driver leaves it alone): no Python call per value.
+    """
     column = connection.ops.quote_name(field.column)
     sqlite = connection.vendor == "sqlite"
     if isinstance(field, models.DateTimeField):
-        # On SQLite an expression has no declared type: the driver leaves the text alone.
-        return (f"{column} || ''", _sqlite_datetime) if sqlite else (column, _aware_datetime)
+        # "2026-11-02 12:00:00[.ffffff]" (naive UTC) -> the aware value's isoformat.
+        sql = f"replace({column}, ' ', 'T') || '+00:00'"
+        return (sql, None) if sqlite else (column, _aware_datetime)
     if isinstance(field, models.DateField):
-        return (f"{column} || ''" if sqlite else column), _date
+        return (f"{column} || ''", None) if sqlite else (column, _date)
     if isinstance(field, models.UUIDField):
-        return (column, _sqlite_uuid) if sqlite else (column, _text_uuid)
+        if not sqlite:
+            return column, _text_uuid
+        parts = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+        dashed = " || '-' || ".join(f"substr({column}, {a}, {n})" for a, n in parts)
+        # Stored as 32 hex digits; anything else goes through Python.
+        return f"CASE WHEN length({column}) = 32 THEN {dashed} ELSE {column} END", _dashed
     if isinstance(field, models.JSONField):
         return column, _json
     if isinstance(field, models.BooleanField):
         return column, _boolean
     return column, None
+
+
+def _dashed(value: str | None) -> str | None:
+    return value if value is None or len(value) == 36 else _sqlite_uuid(value)
 
 
 def stream_rows(
@@ -96,22 +105,14 @@ def stream_rows(
         f"SELECT {select} FROM {q(model._meta.db_table)} WHERE {where}"
         f" ORDER BY {', '.join(q(name) for name in order)}"
     )
-    plain = [
-        (i + len(extra), key)
-        for i, (key, (_, f)) in enumerate(zip(keys, converters, strict=True))
-        if f is None
-    ]
-    converted = [
-        (i + len(extra), key, f)
-        for i, (key, (_, f)) in enumerate(zip(keys, converters, strict=True))
-        if f is not None
-    ]
+    converted = [(i + len(extra), f) for i, (_, f) in enumerate(converters) if f is not None]
     width = len(extra)
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, list(params))
         while rows := cursor.fetchmany(FETCH):
             for row in rows:
-                record = {key: row[i] for i, key in plain}
-                for i, key, convert in converted:
-                    record[key] = convert(row[i])
-                yield list(row[:width]), record
+                if converted:
+                    row = list(row)
+                    for i, convert in converted:
+                        row[i] = convert(row[i])
+                yield list(row[:width]), dict(zip(keys, row[width:], strict=True))

@@ -602,3 +602,20 @@ def test_it_exports_interactions_read_from_the_cursor_as_the_orm_reads_them(user
         expected.append(interaction_record(values, people=uids))
     assert document["interactions"] == expected
     assert "2026-01-01T04:30:00+00:00" in {i["occurred_at"] for i in document["interactions"]}
+
+
+def test_it_exports_people_read_from_the_cursor_as_the_orm_reads_them(user) -> None:
+    from amity.portability.records import person_json
+
+    _build_network(user)
+    Person.objects.filter(owner=user, given_name="Charles").update(
+        birthday=dt.date(1791, 12, 26), provenance={"note": "é ☃", "n": [1, 2.5, None]}
+    )
+    document = json.loads(_export(user))
+    expected = []
+    for person in Person.objects.filter(owner=user).order_by("created_at", "uid"):
+        record = person_json(person)
+        record.pop("id")
+        expected.append(record)
+    assert document["people"] == expected
+    assert {p["birthday"] for p in document["people"]} >= {"1791-12-26", "1815-12-10"}
