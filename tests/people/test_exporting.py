@@ -619,3 +619,28 @@ def test_it_exports_people_read_from_the_cursor_as_the_orm_reads_them(user) -> N
         expected.append(record)
     assert document["people"] == expected
     assert {p["birthday"] for p in document["people"]} >= {"1791-12-26", "1815-12-10"}
+
+
+def test_it_reads_record_lines_fast_and_anything_else_the_standard_way() -> None:
+    text = (
+        '{"a": [\n'
+        '{"x": 1, "inner": {"y": "z"}},\n'  # one record per line: orjson
+        '{"x": NaN}, {"x": 2},\n'  # orjson refuses NaN; two values on a line
+        '{"x": 123456789012345678901234567890},\n'  # beyond 64 bits
+        '{"x":\n 3}\n'  # one value across lines
+        '], "b": 5}\n'
+    )
+    seen: list[dict] = []
+
+    def hook(record: dict) -> dict:
+        seen.append(dict(record))
+        return {**record, "hooked": True}
+
+    members = [
+        (key, list(value) if key == "a" else value)
+        for key, value in JsonObjectStream(io.StringIO(text), object_hook=hook).members()
+    ]
+    expected = json.loads(text, object_hook=hook)
+    assert [m[0] for m in members] == ["a", "b"]
+    assert [repr(v) for v in members[0][1]] == [repr(v) for v in expected["a"]]
+    assert members[0][1][0] == {"x": 1, "inner": {"y": "z", "hooked": True}, "hooked": True}
