@@ -7,6 +7,7 @@ A full export (100k people, millions of interactions) would take gigabytes as on
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
@@ -18,6 +19,7 @@ _LOOKAHEAD = 64
 
 
 _NOTHING = object()
+_LONG_NUMBER = re.compile(r"\d{19}")
 
 
 def _hooked(value: Any, hook: Callable[[dict[str, Any]], Any]) -> Any:
@@ -124,6 +126,9 @@ class JsonObjectStream:
         if end < 0:
             return _NOTHING
         text = buffer[pos:end].rstrip()
+        if _LONG_NUMBER.search(text):
+            # orjson reads integers past 64 bits as floats; json keeps them exact.
+            return _NOTHING
         if text.endswith(","):
             text = text[:-1]
         try:
