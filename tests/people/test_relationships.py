@@ -366,6 +366,56 @@ def test_it_finds_todays_events_in_their_indexes_alone(user) -> None:
     assert "INDEX person_owner_job_changed" in plans[1]
 
 
+def postgresql_plans(action) -> list[str]:
+    """Return PostgreSQL's plan of each query `action` runs, sequential scans priced out.
+
+    A test database holds a handful of rows, where a sequential scan always wins; with
+    it priced out the plan shows which index the query can use at any size.
+    """
+    queries = []
+
+    def keep(execute, sql, params, many, context):
+        queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        action()
+    plans = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql, params in queries:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plans.append(" ".join(str(row[0]) for row in cursor.fetchall()))
+    return plans
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_postgresql_reads_a_whole_network_from_the_packed_index_alone(user) -> None:
+    log(user, person(user, "Ada Lovelace"), 3)
+    (plan,) = postgresql_plans(lambda: relationships._summary_matrix(user, None))
+    # An index-only scan once VACUUM has marked the pages visible; a bitmap scan here.
+    assert "Index Scan on summary_owner_packed" in plan or "using summary_owner_packed" in plan
+    assert "Index Cond: (owner_id =" in plan and "Seq Scan" not in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_postgresql_finds_todays_events_in_their_indexes(user) -> None:
+    person(user, "Ada Lovelace", birthday="1990-03-03", connected_on="2019-03-02")
+    plans = postgresql_plans(lambda: today_candidates._event_people(user, DAY))
+    assert "person_owner_dates" in plans[0]
+    assert "person_owner_job_changed" in plans[1]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_postgresql_reads_the_insights_window_by_owner_and_time(user) -> None:
+    from amity.network import insights
+
+    log(user, person(user, "Ada Lovelace"), 3)
+    plans = postgresql_plans(lambda: insights.insights(owner=user, now=NOON))
+    (window,) = [plan for plan in plans if "occurred_at >=" in plan]
+    assert "interaction_owner_time" in window and "Seq Scan" not in window
+
+
 def test_it_describes_only_the_owners_people(user, other_user) -> None:
     ada = person(user, "Ada Lovelace")
     log(user, ada, 3)
