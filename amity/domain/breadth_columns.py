@@ -139,6 +139,24 @@ def _warm_up(
     return result
 
 
+def _my_field(
+    stripped: npt.NDArray[np.int64], labels: list[str], configured: str
+) -> tuple[str, str]:
+    """Return the user's field and its source, as breadth.pick_my_field decides them."""
+    if configured.strip():
+        return configured.strip(), "AMITY_MY_FIELD"
+    counts = Counter(
+        {
+            label: int(n)
+            for label, n in zip(labels, np.bincount(stripped, minlength=len(labels)), strict=True)
+            if label
+        }
+    )
+    if not counts:
+        return "", "unknown (no one has a field yet)"
+    return counts.most_common(1)[0][0], "the most common field in your network"
+
+
 def breadth_of_table(
     t: TieTable,
     months: list[MonthPoint],
@@ -150,25 +168,7 @@ def breadth_of_table(
     """Measure the network as `breadth.network_breadth` does, over columns."""
     raw, raw_labels = _codes(t.field)
     stripped, stripped_labels = _recode(raw, raw_labels, str.strip)
-    if my_field.strip():
-        field_name, source = my_field.strip(), "AMITY_MY_FIELD"
-    else:
-        counts = Counter(
-            {
-                label: int(n)
-                for label, n in zip(
-                    stripped_labels,
-                    np.bincount(stripped, minlength=len(stripped_labels)),
-                    strict=True,
-                )
-                if label
-            }
-        )
-        field_name, source = (
-            (counts.most_common(1)[0][0], "the most common field in your network")
-            if counts
-            else ("", "unknown (no one has a field yet)")
-        )
+    field_name, source = _my_field(stripped, stripped_labels, my_field)
     named, named_labels = _recode(raw, raw_labels, lambda f: f.strip() or UNKNOWN_FIELD)
     lowered_codes, lowered = _recode(raw, raw_labels, lambda f: f.strip().lower())
     mine = field_name.lower()
