@@ -34,30 +34,26 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import backend  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
+DATABASE_URL = ""
+"""PostgreSQL URL of the network (--database-url); empty for SQLite in --home."""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, required=True, help="AMITY_HOME from generate.py")
+    backend.add_arguments(parser)
     parser.add_argument("--user", default="bench")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     return parser.parse_args(argv)
 
 
-def setup_django(home: Path) -> None:
-    """Point Amity at the generated database."""
-    os.environ["AMITY_HOME"] = str(home)
-    os.environ.pop("AMITY_DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-    from amity.core.bootstrap import ensure_migrated
-
-    ensure_migrated()
+def setup_django(home: Path, database_url: str = "") -> None:
+    """Point Amity at the generated database (SQLite in `home`, or `database_url`)."""
+    backend.setup(home, database_url)
 
 
 def _cpu() -> float:
@@ -88,6 +84,8 @@ def command(*args: str) -> Callable[[], object]:
 def process(home: Path, *args: str) -> Callable[[], object]:
     """Return a run of `amity ...` as a fresh process."""
     env = {**os.environ, "AMITY_HOME": str(home)}
+    if DATABASE_URL:
+        env["AMITY_DATABASE_URL"] = DATABASE_URL
     # An installed Amity keeps its compiled bytecode; without it every process spends
     # ~80 ms compiling amity's own modules (some sandboxes switch the cache off).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -119,7 +117,9 @@ def forget_today(owner: object) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run every measurement and print the table."""
     args = parse_args(argv)
-    setup_django(args.home)
+    global DATABASE_URL
+    DATABASE_URL = args.database_url
+    setup_django(args.home, args.database_url)
     from django.contrib.auth import get_user_model
 
     from amity.people.models import Interaction, Person
@@ -227,7 +227,10 @@ def main(argv: list[str] | None = None) -> None:
         )
     )
     reference = f"{reference_before:.3f} s before, {machine_reference():.3f} s after"
-    print(f"{people:,} people, {interactions:,} interactions, SQLite, median of {args.repeat}")
+    print(
+        f"{people:,} people, {interactions:,} interactions, {backend.backend_name()},"
+        f" median of {args.repeat}"
+    )
     print(f"machine reference (sum of 10**7 squares in pure Python): {reference}\n")
     print("| step | wall s | CPU s | target |")
     print("| --- | ---: | ---: | --- |")

@@ -1,6 +1,7 @@
-"""Generate a large synthetic Amity network in a fresh SQLite AMITY_HOME, fast.
+"""Generate a large synthetic Amity network in a fresh database (SQLite or PostgreSQL), fast.
 
     python bench/generate.py --people 100000 --interactions 2000000 --home /tmp/amity-bench
+    python bench/generate.py ... --home /tmp/amity-pg --database-url postgresql://u@host/db
 
 Creates the database (migrations), a user `bench` (password `bench`) and a network
 with a realistic skew (connection dates for LinkedIn contacts, some birthdays, a
@@ -11,21 +12,23 @@ summaries (interaction_count, last_interaction_at), as the services would leave 
 
 People, contact points and tags go through Django's bulk_create; the two big tables
 (interactions and their participant rows) are written with the DB-API executemany in
-large chunks inside one transaction. SQLite only: that is the database a person
-running Amity on their own machine gets, and the one these numbers describe.
+large chunks inside one transaction (COPY on PostgreSQL). With --database-url the
+database must be empty, or --force drops everything in its public schema first.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import backend  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 YEARS = 5
@@ -62,7 +65,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--interactions", type=int, default=2_000_000)
-    parser.add_argument("--home", type=Path, required=True, help="AMITY_HOME to create")
+    backend.add_arguments(parser)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--force", action="store_true", help="delete an existing database in --home first"
@@ -75,24 +78,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def setup_django(home: Path, force: bool) -> None:
-    """Point Amity at a fresh SQLite database in `home` and migrate it."""
+def setup_django(home: Path, force: bool, database_url: str = "") -> None:
+    """Point Amity at a fresh database (SQLite in `home`, or `database_url`) and migrate it."""
     database = home / "amity.sqlite3"
-    if database.exists():
+    if not database_url and database.exists():
         if not force:
             sys.exit(f"{database} exists; pass --force to replace it")
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
-    home.mkdir(parents=True, exist_ok=True)
-    os.environ["AMITY_HOME"] = str(home)
-    os.environ.pop("AMITY_DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
+    backend.setup(home, database_url, migrate=False)
     from django.core.management import call_command
+    from django.db import connection
 
+    if database_url:
+        tables = connection.introspection.table_names()
+        if tables and not force:
+            sys.exit(f"{database_url} has {len(tables)} tables; pass --force to drop them")
+        if tables:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     call_command("migrate", interactive=False, verbosity=0)
 
 
@@ -204,6 +208,17 @@ def uuid_hex(rng: np.random.Generator, count: int) -> list[str]:
     return [text[i * 32 : (i + 1) * 32] for i in range(count)]
 
 
+def write(cursor: Any, insert: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows with executemany, or COPY on PostgreSQL (the INSERT's columns)."""
+    if cursor.db.vendor != "postgresql":
+        cursor.executemany(insert, rows)
+        return
+    head = insert.split(" VALUES")[0].replace("INSERT INTO", "COPY")
+    with cursor.cursor.copy(f"{head} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Generate the network and report what was written and how long it took."""
     from rich.console import Console
@@ -221,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
         timings[name] = now - clock
         clock = now
 
-    setup_django(args.home, args.force)
+    setup_django(args.home, args.force, args.database_url)
     lap("migrate")
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
@@ -229,8 +244,7 @@ def main(argv: list[str] | None = None) -> None:
     from amity.people.models import ContactPoint, Interaction, Person, Tag
     from amity.portability import demo_vocabulary
 
-    if connection.vendor != "sqlite":
-        sys.exit("bench/generate.py writes SQLite only")
+    postgres = connection.vendor == "postgresql"
     owner = get_user_model().objects.create_user(username="bench", password="bench")
     rng = np.random.default_rng(args.seed)
     n_people, n_interactions = args.people, args.interactions
@@ -248,8 +262,11 @@ def main(argv: list[str] | None = None) -> None:
 
     # A throwaway benchmark database: durability can wait until the commit.
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")
-        cursor.execute("PRAGMA cache_size=-262144")
+        if postgres:
+            cursor.execute("SET synchronous_commit = off")
+        else:
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA cache_size=-262144")
     with (
         Progress(
             "[progress.description]{task.description}",
@@ -306,8 +323,10 @@ def main(argv: list[str] | None = None) -> None:
         channel, direction, intent = channel.tolist(), direction.tolist(), intent.tolist()
         uids = uuid_hex(rng, n_interactions)
         # Django stores SQLite datetimes as UTC text with a space; queries compare text.
+        # PostgreSQL reads the same text with an explicit UTC offset.
+        zone = "+00" if postgres else ""
         stamps = [
-            s.replace("T", " ")
+            s.replace("T", " ") + zone
             for s in np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s").tolist()
         ]
         topics = sorted({t for f in demo_vocabulary.FIELDS for t in f.interests})
@@ -324,7 +343,7 @@ def main(argv: list[str] | None = None) -> None:
         insert = (
             f'INSERT INTO "{table}" (owner_id, uid, occurred_at, channel, direction, intent, '
             "subtype, summary, content, source, external_id, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', 'bench', '', %s)"
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         )
         cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
         first_id = cursor.fetchone()[0] + 1
@@ -345,10 +364,13 @@ def main(argv: list[str] | None = None) -> None:
                         kind,
                         subtypes[kind][pick[i] % len(subtypes[kind])],
                         pool[pick[i] % len(pool)],
+                        "",
+                        "bench",
+                        "",
                         stamp,
                     )
                 )
-            cursor.executemany(insert, batch)
+            write(cursor, insert, batch)
             progress.update(task, advance=len(batch))
         cursor.execute(f'SELECT MAX(id) FROM "{table}"')
         if cursor.fetchone()[0] != first_id + n_interactions - 1:
@@ -363,14 +385,17 @@ def main(argv: list[str] | None = None) -> None:
         sql = f'INSERT INTO "{through}" (interaction_id, person_id) VALUES (%s, %s)'
         for start in range(0, len(pair_people), CHUNK * 2):
             stop = start + CHUNK * 2
-            cursor.executemany(
-                sql, list(zip(pair_interactions[start:stop], pair_people[start:stop], strict=True))
+            write(
+                cursor,
+                sql,
+                list(zip(pair_interactions[start:stop], pair_people[start:stop], strict=True)),
             )
             progress.update(task, advance=len(pair_people[start:stop]))
         lap("participants")
 
     cursor = connection.cursor()
-    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if not postgres:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     lap("commit_checkpoint")
     if not args.no_analyze:
         # What Amity does after its own bulk writes and at `amity serve` start: without
@@ -381,7 +406,11 @@ def main(argv: list[str] | None = None) -> None:
         refresh_planner_statistics()
         lap("analyze")
     total = time.perf_counter() - started
-    size = (args.home / "amity.sqlite3").stat().st_size
+    if postgres:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size, where = cursor.fetchone()[0], args.database_url
+    else:
+        size, where = (args.home / "amity.sqlite3").stat().st_size, args.home / "amity.sqlite3"
 
     report = Table("step", "seconds", title="bench/generate.py")
     for name, value in timings.items():
@@ -392,7 +421,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{n_people} people, {n_interactions} interactions, {len(pair_people)} participant "
         f"rows; max interactions per person {int(counts.max())}, median "
         f"{int(np.median(counts))}, people with none {int((counts == 0).sum())}; "
-        f"database {size / 1e6:.0f} MB at {args.home / 'amity.sqlite3'}"
+        f"database {size / 1e6:.0f} MB at {where}; {backend.backend_name()}"
     )
 
 

@@ -1,4 +1,4 @@
-"""Insert many rows fast: one executemany per chunk, values prepared per column.
+"""Insert many rows fast: one executemany (COPY on PostgreSQL) per chunk, prepared by column.
 
 The one bulk writer of Amity: importers, restore and the engine's summaries all go
 through `Inserter` (rows as dicts or columns) or `insert_rows` (rows as tuples).
@@ -32,6 +32,9 @@ _PLAIN = (
     models.BooleanField,
     models.IntegerField,
     models.ForeignKey,
+    # Drivers take Python floats and bytes as they are.
+    models.FloatField,
+    models.BinaryField,
 )
 
 
@@ -79,6 +82,7 @@ class Inserter:
         columns = ", ".join(quote(f.column) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
         self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+        self.copy_sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
         self.preparers = [_preparer(f, self.db) for f in self.fields]
         # Columns a row gives no value for take the field's default, computed (and
         # prepared) once: rows must carry their own per-row defaults such as `uid`.
@@ -112,7 +116,7 @@ class Inserter:
                 prepared.append([None if v is None else prepare(v) for v in given])
         # One short transaction per chunk (a savepoint inside a caller's transaction).
         with transaction.atomic(), self.db.cursor() as cursor:
-            cursor.executemany(self.sql, list(zip(*prepared, strict=True)))
+            _write(cursor, self.sql, self.copy_sql, zip(*prepared, strict=True))
 
     def insert(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert `rows` (dicts with the same keys) in chunks of CHUNK."""
@@ -210,14 +214,25 @@ def pks_by_uid(
     return found
 
 
+def _write(cursor: Any, sql: str, copy_sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    """Insert `rows` with `sql` (executemany), or with COPY on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        # COPY streams rows without a statement each: several times faster.
+        with cursor.cursor.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor.executemany(sql, list(rows))
+
+
 def insert_links(through: type[models.Model], left: str, right: str, pairs: Iterable[Any]) -> None:
     """Insert many-to-many link rows (left_id, right_id) in chunks."""
     quote = connection.ops.quote_name
     table = quote(through._meta.db_table)
-    left_column = through._meta.get_field(left).column
-    right_column = through._meta.get_field(right).column
-    sql = f"INSERT INTO {table} ({quote(left_column)}, {quote(right_column)}) VALUES (%s, %s)"
+    columns = ", ".join(quote(through._meta.get_field(name).column) for name in (left, right))
+    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s)"
+    copy_sql = f"COPY {table} ({columns}) FROM STDIN"
     batch = list(pairs)
     for start in range(0, len(batch), CHUNK):
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, batch[start : start + CHUNK])
+            _write(cursor, sql, copy_sql, batch[start : start + CHUNK])

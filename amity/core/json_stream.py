@@ -7,12 +7,31 @@ A full export (100k people, millions of interactions) would take gigabytes as on
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
+
+import orjson
 
 # A value ending this close to the end of the buffer may continue in the next read
 # ("12" of "123"); read more before trusting it.
 _LOOKAHEAD = 64
+
+
+_NOTHING = object()
+_LONG_NUMBER = re.compile(r"\d{19}")
+
+
+def _hooked(value: Any, hook: Callable[[dict[str, Any]], Any]) -> Any:
+    """Apply an object hook to every object in `value`, innermost first (as json does)."""
+    if type(value) is dict:
+        for key, item in value.items():
+            if type(item) is dict or type(item) is list:
+                value[key] = _hooked(item, hook)
+        return hook(value)
+    if type(value) is list:
+        return [_hooked(v, hook) if type(v) is dict or type(v) is list else v for v in value]
+    return value
 
 
 class JsonStreamError(ValueError):
@@ -36,6 +55,7 @@ class JsonObjectStream:
         self._consumed = 0
         self._eof = False
         self._decoder = json.JSONDecoder(object_hook=object_hook)
+        self._hook = object_hook
 
     def _fill(self) -> bool:
         """Read another chunk; return False at the end of the file."""
@@ -72,6 +92,9 @@ class JsonObjectStream:
     def _value(self) -> Any:
         """Decode the next complete JSON value."""
         self._peek()
+        found = self._line_value()
+        if found is not _NOTHING:
+            return found
         while True:
             try:
                 value, end = self._decoder.raw_decode(self._buffer, self._pos)
@@ -87,6 +110,33 @@ class JsonObjectStream:
                 continue
             self._pos = end
             return value
+
+    def _line_value(self) -> Any:
+        """Decode an object or array that fills the rest of its line, with orjson.
+
+        Exports write one record per line; orjson reads such a line several times
+        faster than the standard decoder. Anything else (several values on a line, a
+        value across lines, what orjson refuses such as NaN) returns _NOTHING and
+        goes the standard way, which also words the errors.
+        """
+        buffer, pos = self._buffer, self._pos
+        if pos >= len(buffer) or buffer[pos] not in "{[":
+            return _NOTHING
+        end = buffer.find("\n", pos)
+        if end < 0:
+            return _NOTHING
+        text = buffer[pos:end].rstrip()
+        if _LONG_NUMBER.search(text):
+            # orjson reads integers past 64 bits as floats; json keeps them exact.
+            return _NOTHING
+        if text.endswith(","):
+            text = text[:-1]
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return _NOTHING
+        self._pos = pos + len(text)
+        return value if self._hook is None else _hooked(value, self._hook)
 
     def _items(self) -> Iterator[Any]:
         self._expect("[")

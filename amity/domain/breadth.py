@@ -331,8 +331,13 @@ def network_breadth(
     my_field: str = "",
     top: int = 5,
     dormant_days: int = DORMANT_DAYS,
+    months: list[MonthPoint] | None = None,
 ) -> Breadth:
-    """Measure the network: fields, circles, own-field share, ties, flows and advice."""
+    """Measure the network: fields, circles, own-field share, ties, flows and advice.
+
+    `months`, when given, are the monthly points already counted (see
+    amity.domain.breadth_months, which counts them from arrays); `events` then go unused.
+    """
     field_name, source = pick_my_field(ties, my_field)
     by_field = _group(ties, "field")
     mine = field_name.lower()
@@ -365,7 +370,7 @@ def network_breadth(
         takers=[
             PersonCount(t.person_id, t.name, t.field, t.received, t.were_asked) for t in takers
         ],
-        months=_months(events, now, dormant_days),
+        months=_months(events, now, dormant_days) if months is None else months,
         suggestions=[],
         warm_up=warm_up(ties, field_name),
         dormant_days=dormant_days,

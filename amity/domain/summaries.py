@@ -8,7 +8,7 @@ row import is summarised in seconds instead of minutes.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,26 +38,46 @@ DEFAULT_DEPTH = 0.35
 
 
 @dataclass(frozen=True)
+class Coded:
+    """A column of strings as small integer codes into `labels` (fast for millions)."""
+
+    codes: IntArray
+    labels: tuple[str, ...]
+
+    @staticmethod
+    def of(values: Sequence[str] | Coded) -> Coded:
+        """Return `values` coded (each distinct string gets the next code)."""
+        if isinstance(values, Coded):
+            return values
+        table: dict[str, int] = {}
+        codes = [table.setdefault(v, len(table)) for v in values]
+        return Coded(np.array(codes, dtype=np.int64), tuple(table))
+
+    def where(self, test: Callable[[str], bool]) -> npt.NDArray[np.bool_]:
+        """Return a mask of the rows whose label passes `test` (decided once per label)."""
+        per_label = np.array([bool(test(label)) for label in self.labels], dtype=bool)
+        return per_label[self.codes] if len(self.labels) else np.zeros(len(self.codes), bool)
+
+    def mapped(self, table: dict[str, float], default: float) -> npt.NDArray[np.float64]:
+        """Return each row's number from `table` (default for labels not in it)."""
+        per_label = np.array([table.get(label, default) for label in self.labels], dtype=float)
+        return per_label[self.codes] if len(self.labels) else np.zeros(len(self.codes))
+
+
+@dataclass(frozen=True)
 class EventColumns:
-    """Interactions as columns: whose (a group index), when, and what kind."""
+    """Interactions as columns: whose (a group index), when, and what kind.
+
+    The kind columns are lists of strings or `Coded` columns (a bulk reader codes
+    them as it reads, sparing millions of string comparisons).
+    """
 
     group: IntArray
     ts: npt.NDArray[np.float64]
-    channel: Sequence[str]
-    direction: Sequence[str]
-    intent: Sequence[str]
-    subtype: Sequence[str]
-
-
-def _lookup(
-    values: Sequence[str] | npt.NDArray[Any], table: dict[str, float], default: float
-) -> npt.NDArray[np.float64]:
-    """Map strings to numbers through their distinct values (fast for long columns)."""
-    if len(values) == 0:
-        return np.zeros(0)
-    distinct, inverse = np.unique(np.asarray(values, dtype=object), return_inverse=True)
-    mapped = np.array([table.get(str(v), default) for v in distinct], dtype=np.float64)
-    return mapped[inverse]
+    channel: Sequence[str] | Coded
+    direction: Sequence[str] | Coded
+    intent: Sequence[str] | Coded
+    subtype: Sequence[str] | Coded
 
 
 def _last_per_group(mask: npt.NDArray[np.bool_], group: IntArray) -> tuple[IntArray, IntArray]:
@@ -70,25 +90,35 @@ def _last_per_group(mask: npt.NDArray[np.bool_], group: IntArray) -> tuple[IntAr
     return groups[last], rows[last]
 
 
-def summarize_many(events: EventColumns, groups: int) -> list[TieSummary]:
-    """Return one `TieSummary` per group index 0..groups-1 (empty for no events)."""
+def _sorted_codes(column: Sequence[str] | Coded, order: IntArray) -> Coded:
+    coded = Coded.of(column)
+    return Coded(coded.codes[order], coded.labels)
+
+
+def summarize_columns(events: EventColumns, groups: int) -> dict[str, npt.NDArray[Any]]:
+    """Return every TieSummary field as one array over groups 0..groups-1.
+
+    Keys are TieSummary's fields with the ledger's spelled out (gave, received, asked,
+    were_asked and their *_count); times of groups without the event are NaN and
+    `last_received_subtype` is an object array of strings ("" for none).
+    """
     # long because: one vectorised pass computes every column of every summary
     # from the same sorted arrays; split, each part would re-sort or pass them all around.
     order = np.lexsort((events.ts, events.group))
     g = events.group[order]
     t = events.ts[order]
-    channel = np.asarray(events.channel, dtype=object)[order]
-    direction = np.asarray(events.direction, dtype=object)[order]
-    intent = np.asarray(events.intent, dtype=object)[order]
-    subtype = np.asarray(events.subtype, dtype=object)[order]
+    channel = _sorted_codes(events.channel, order)
+    direction = _sorted_codes(events.direction, order)
+    intent = _sorted_codes(events.intent, order)
+    subtype = _sorted_codes(events.subtype, order)
 
     def count(mask: npt.NDArray[np.bool_]) -> IntArray:
-        return np.bincount(g, weights=mask.astype(np.float64), minlength=groups).astype(np.int64)
+        return np.bincount(g[mask], minlength=groups).astype(np.int64)
 
     def total(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         return np.bincount(g, weights=values, minlength=groups).astype(np.float64)
 
-    counts = np.bincount(g, minlength=groups)
+    out: dict[str, npt.NDArray[Any]] = {"count": np.bincount(g, minlength=groups)}
     first_ts = np.full(groups, math.nan)
     last_ts = np.full(groups, math.nan)
     if len(g):
@@ -96,23 +126,27 @@ def summarize_many(events: EventColumns, groups: int) -> list[TieSummary]:
         ends = np.r_[starts[1:], len(g)] - 1
         first_ts[g[starts]] = t[starts]
         last_ts[g[ends]] = t[ends]
+    out["first_ts"], out["last_ts"] = first_ts, last_ts
     age_days = (last_ts[g] - t) / SECONDS_PER_DAY
-    outbound = direction == "outbound"
-    inbound = direction == "inbound"
-    mutual = direction == "mutual"
-    talk = np.isin(channel, list(CONVERSATION_CHANNELS))
-    two_way = count(talk | mutual) + np.minimum(count(outbound & ~talk), count(inbound & ~talk))
+    outbound = direction.where(lambda d: d == "outbound")
+    inbound = direction.where(lambda d: d == "inbound")
+    mutual = direction.where(lambda d: d == "mutual")
+    talk = channel.where(lambda c: c in CONVERSATION_CHANNELS)
+    out["outbound"], out["inbound"], out["mutual"] = count(outbound), count(inbound), count(mutual)
+    out["two_way"] = count(talk | mutual) + np.minimum(
+        count(outbound & ~talk), count(inbound & ~talk)
+    )
     weights: npt.NDArray[np.float64] = 0.5 ** (age_days / FREQUENCY_HALF_LIFE_DAYS)
-    weighted = total(weights)
+    out["weighted_count"] = weighted = total(weights)
     with np.errstate(invalid="ignore", divide="ignore"):
-        depths = _lookup(channel, CHANNEL_DEPTH, DEFAULT_DEPTH)
-        depth = total(np.multiply(weights, depths)) / weighted
-    deposit = intent == "deposit"
-    withdrawal = intent == "withdrawal"
+        depths = channel.mapped(CHANNEL_DEPTH, DEFAULT_DEPTH)
+        out["depth"] = total(np.multiply(weights, depths)) / weighted
+    deposit = intent.where(lambda i: i == "deposit")
+    withdrawal = intent.where(lambda i: i == "withdrawal")
     entry = np.where(
         deposit,
-        _lookup(subtype, DEPOSIT_WEIGHTS, UNSPECIFIED_WEIGHT),
-        np.where(withdrawal, _lookup(subtype, WITHDRAWAL_WEIGHTS, UNSPECIFIED_WEIGHT), 0.0),
+        subtype.mapped(DEPOSIT_WEIGHTS, UNSPECIFIED_WEIGHT),
+        np.where(withdrawal, subtype.mapped(WITHDRAWAL_WEIGHTS, UNSPECIFIED_WEIGHT), 0.0),
     ) * 0.5 ** (age_days / LEDGER_HALF_LIFE_DAYS)
     mine = outbound | mutual
     theirs = inbound | mutual
@@ -122,52 +156,60 @@ def summarize_many(events: EventColumns, groups: int) -> list[TieSummary]:
         "asked": withdrawal & mine,
         "were_asked": withdrawal & theirs,
     }
-    sums = {name: total(entry * mask) for name, mask in sides.items()}
-    tallies = {name: count(mask) for name, mask in sides.items()}
-    helped = deposit & theirs & np.isin(subtype, list(HELP_SUBTYPES))
+    for name, mask in sides.items():
+        out[name] = total(entry * mask)
+        out[f"{name}_count"] = count(mask)
+    helped = deposit & theirs & subtype.where(lambda s: s in HELP_SUBTYPES)
     received_groups, received_rows = _last_per_group(helped, g)
-    thanked_groups, thanked_rows = _last_per_group(
-        deposit & ~inbound & np.isin(subtype, list(THANKS_SUBTYPES)), g
-    )
-    last_received = dict(zip(received_groups.tolist(), received_rows.tolist(), strict=True))
-    last_thanked = dict(zip(thanked_groups.tolist(), thanked_rows.tolist(), strict=True))
-    directions = {
-        "outbound": count(outbound),
-        "inbound": count(inbound),
-        "mutual": count(mutual),
-    }
+    out["last_received_ts"] = np.full(groups, math.nan)
+    out["last_received_ts"][received_groups] = t[received_rows]
+    labels = np.array([*subtype.labels, ""], dtype=object)
+    out["last_received_subtype"] = np.full(groups, "", dtype=object)
+    out["last_received_subtype"][received_groups] = labels[subtype.codes[received_rows]]
+    thanked = deposit & ~inbound & subtype.where(lambda s: s in THANKS_SUBTYPES)
+    thanked_groups, thanked_rows = _last_per_group(thanked, g)
+    out["last_thanked_ts"] = np.full(groups, math.nan)
+    out["last_thanked_ts"][thanked_groups] = t[thanked_rows]
+    return out
+
+
+def _optional(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def summarize_many(events: EventColumns, groups: int) -> list[TieSummary]:
+    """Return one `TieSummary` per group index 0..groups-1 (empty for no events)."""
+    c = {name: values.tolist() for name, values in summarize_columns(events, groups).items()}
     result = []
     for i in range(groups):
-        if counts[i] == 0:
+        if c["count"][i] == 0:
             result.append(TieSummary())
             continue
-        received_row = last_received.get(i)
-        thanked_row = last_thanked.get(i)
         result.append(
             TieSummary(
-                first_ts=float(first_ts[i]),
-                last_ts=float(last_ts[i]),
-                count=int(counts[i]),
-                outbound=int(directions["outbound"][i]),
-                inbound=int(directions["inbound"][i]),
-                mutual=int(directions["mutual"][i]),
-                two_way=int(two_way[i]),
-                weighted_count=float(weighted[i]),
-                depth=float(depth[i]),
+                first_ts=c["first_ts"][i],
+                last_ts=c["last_ts"][i],
+                count=c["count"][i],
+                outbound=c["outbound"][i],
+                inbound=c["inbound"][i],
+                mutual=c["mutual"][i],
+                two_way=c["two_way"][i],
+                weighted_count=c["weighted_count"][i],
+                depth=c["depth"][i],
                 ledger=LedgerTotals(
-                    gave=float(sums["gave"][i]),
-                    received=float(sums["received"][i]),
-                    asked=float(sums["asked"][i]),
-                    were_asked=float(sums["were_asked"][i]),
-                    gave_count=int(tallies["gave"][i]),
-                    received_count=int(tallies["received"][i]),
-                    asked_count=int(tallies["asked"][i]),
-                    were_asked_count=int(tallies["were_asked"][i]),
-                    anchor=from_ts(float(last_ts[i])),
+                    gave=c["gave"][i],
+                    received=c["received"][i],
+                    asked=c["asked"][i],
+                    were_asked=c["were_asked"][i],
+                    gave_count=c["gave_count"][i],
+                    received_count=c["received_count"][i],
+                    asked_count=c["asked_count"][i],
+                    were_asked_count=c["were_asked_count"][i],
+                    anchor=from_ts(c["last_ts"][i]),
                 ),
-                last_received_ts=None if received_row is None else float(t[received_row]),
-                last_received_subtype="" if received_row is None else str(subtype[received_row]),
-                last_thanked_ts=None if thanked_row is None else float(t[thanked_row]),
+                last_received_ts=_optional(c["last_received_ts"][i]),
+                last_received_subtype=c["last_received_subtype"][i],
+                last_thanked_ts=_optional(c["last_thanked_ts"][i]),
             )
         )
     return result

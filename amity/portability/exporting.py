@@ -39,17 +39,18 @@ data differ only in `exported_at`)::
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO, cast
 
+import orjson
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from amity.core import hooks
 from amity.core.bootstrap import refresh_planner_statistics
+from amity.core.column_reads import epoch_micros, read_numbers
 from amity.core.json_stream import JsonObjectStream, JsonStreamError
 from amity.core.progress import NoProgress, Progress
 from amity.domain.control_chars import clean_record
@@ -66,11 +67,11 @@ from amity.portability.sections import (
     RestoreError,
     Section,
 )
+from amity.relationships.models import PersonSummary
+from amity.relationships.stored_summaries import refresh_engine_summaries
 
 EXPORT_FORMAT = "amity-export"
 EXPORT_VERSION = 1
-SUMMARY_CHUNK = 5000
-"""People whose summaries a restore rebuilds between two progress reports."""
 PROGRESS_STEP = 1000
 """Records an export writes between two progress reports (a report costs microseconds)."""
 
@@ -102,7 +103,8 @@ NOT_EXPORTED: dict[str, str] = {
 
 
 def _line(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    # orjson: several times faster than json.dumps; keys sorted, UTF-8 kept as it is.
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def export_json(
@@ -311,16 +313,45 @@ def _restore(
 
 
 def _rebuild_summaries(owner: AbstractBaseUser, progress: Progress) -> None:
-    """Recompute what the export leaves out because it follows from interactions."""
-    # Everyone who took part in an interaction: the people whose counts and engine
-    # summaries (PersonSummary) the interactions determine; the rest have none.
-    person_ids = list(
-        Interaction.people.through.objects.filter(interaction__owner=owner)
-        .values_list("person_id", flat=True)
-        .distinct()
+    """Recompute what the export leaves out because it follows from interactions.
+
+    The engine's summaries of everyone are rebuilt in one pass over the interactions
+    (amity.relationships.bulk_summaries); people whose stored count or last
+    interaction disagree with them (a hand-edited file) are then recounted.
+    """
+    people = Person.objects.filter(owner=owner)
+    progress.phase("Rebuilding tie summaries", people.filter(interaction_count__gt=0).count())
+    refresh_engine_summaries(person_ids=people.values_list("pk", flat=True))
+    stale = _stale_counts(owner)
+    if stale:
+        timeline.refresh_summaries(person_ids=stale)
+    progress.advance(people.filter(interaction_count__gt=0).count())
+
+
+def _stale_counts(owner: AbstractBaseUser) -> list[int]:
+    """Return the people whose interaction_count or last_interaction_at the summaries deny."""
+    q = connection.ops.quote_name
+    ids, counts, lasts = read_numbers(
+        f"FROM {q(Person._meta.db_table)} WHERE {q('owner_id')} = %s",
+        [
+            q("id"),
+            q("interaction_count"),
+            f"COALESCE({epoch_micros(q('last_interaction_at'))}, -1)",
+        ],
+        [owner.pk],
     )
-    progress.phase("Rebuilding tie summaries", len(person_ids))
-    for start in range(0, len(person_ids), SUMMARY_CHUNK):
-        chunk = person_ids[start : start + SUMMARY_CHUNK]
-        timeline.refresh_summaries(person_ids=chunk)
-        progress.advance(len(chunk))
+    summary_ids, summary_counts, summary_lasts = read_numbers(
+        f"FROM {q(PersonSummary._meta.db_table)} WHERE {q('owner_id')} = %s",
+        [q("person_id"), q("count"), f"CAST(ROUND({q('last_ts')} * 1000000) AS BIGINT)"],
+        [owner.pk],
+    )
+    # Without a summary a person has no interactions: count 0, no last time.
+    expected_count = dict.fromkeys(ids.tolist(), 0)
+    expected_last = dict.fromkeys(ids.tolist(), -1)
+    expected_count.update(zip(summary_ids.tolist(), summary_counts.tolist(), strict=True))
+    expected_last.update(zip(summary_ids.tolist(), summary_lasts.tolist(), strict=True))
+    return [
+        pk
+        for pk, count, last in zip(ids.tolist(), counts.tolist(), lasts.tolist(), strict=True)
+        if (count, last) != (expected_count[pk], expected_last[pk])
+    ]

@@ -26,6 +26,7 @@ from amity.domain.ledger import Event
 from amity.domain.strength import TieSummary
 from amity.domain.summaries import EventColumns, summarize_many
 from amity.people.models import Interaction, Person
+from amity.relationships import bulk_summaries
 from amity.relationships.models import PersonSummary
 
 CHUNK = 500
@@ -212,6 +213,16 @@ def refresh_engine_summaries(*, person_ids: Iterable[int]) -> None:
     bulk_create costs more than the database work for a large import.
     """
     ids = sorted(set(person_ids))
+    if len(ids) >= bulk_summaries.BULK_PEOPLE:
+        # Many people (a restore, a big import, a new formula): owners with enough of
+        # them get one pass over all their interactions; the rest go below.
+        rest: list[int] = []
+        for owner_id, wanted in bulk_summaries.people_by_owner(ids).items():
+            if bulk_summaries.worth_a_pass(owner_id, len(wanted)):
+                bulk_summaries.rebuild_owner(owner_id, wanted)
+            else:
+                rest.extend(wanted.tolist())
+        ids = rest
     now = timezone.now()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]

@@ -29,7 +29,7 @@ pytestmark = [
 ]
 PASSWORD = "correct horse battery"
 # Enough connections that the worker takes a moment, so the bar is seen moving.
-GENERATED = 3000
+GENERATED = 12000  # enough rows that the bar is seen between two polls (700 ms apart)
 
 
 def _export(tmp_path: Path) -> Path:

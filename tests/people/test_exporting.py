@@ -581,3 +581,68 @@ def test_it_exports_one_csv_row_per_person(user, other_user) -> None:
     assert ada["tags"] == f"mentors{CSV_SEPARATOR}pioneers"
     assert ada["birthday"] == "1815-12-10" and ada["interaction_count"] == "2"
     assert by_uid[str(people["mary"].uid)]["birthday"] == ""
+
+
+def test_it_exports_interactions_read_from_the_cursor_as_the_orm_reads_them(user) -> None:
+    from amity.portability.records import interaction_record
+
+    ada = _build_network(user)["ada"]
+    # Whole seconds, microseconds, and a time far from UTC's midnight.
+    for at in (
+        dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 2, 3, 4, 5, 7, tzinfo=dt.UTC),
+        dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+    ):
+        timeline.log_interaction(owner=user, people=[ada], occurred_at=at, summary="t")
+    document = json.loads(_export(user))
+    expected = []
+    for interaction in Interaction.objects.filter(owner=user).order_by("occurred_at", "uid"):
+        values = {
+            f.name: getattr(interaction, f.attname) for f in Interaction._meta.concrete_fields
+        }
+        uids = [str(p.uid) for p in interaction.people.all()]
+        expected.append(interaction_record(values, people=uids))
+    assert document["interactions"] == expected
+    assert "2026-01-01T04:30:00+00:00" in {i["occurred_at"] for i in document["interactions"]}
+
+
+def test_it_exports_people_read_from_the_cursor_as_the_orm_reads_them(user) -> None:
+    from amity.portability.records import person_json
+
+    _build_network(user)
+    Person.objects.filter(owner=user, given_name="Charles").update(
+        birthday=dt.date(1791, 12, 26), provenance={"note": "é ☃", "n": [1, 2.5, None]}
+    )
+    document = json.loads(_export(user))
+    expected = []
+    for person in Person.objects.filter(owner=user).order_by("created_at", "uid"):
+        record = person_json(person)
+        record.pop("id")
+        expected.append(record)
+    assert document["people"] == expected
+    assert {p["birthday"] for p in document["people"]} >= {"1791-12-26", "1815-12-10"}
+
+
+def test_it_reads_record_lines_fast_and_anything_else_the_standard_way() -> None:
+    text = (
+        '{"a": [\n'
+        '{"x": 1, "inner": {"y": "z"}},\n'  # one record per line: orjson
+        '{"x": NaN}, {"x": 2},\n'  # orjson refuses NaN; two values on a line
+        '{"x": 123456789012345678901234567890},\n'  # beyond 64 bits
+        '{"x":\n 3}\n'  # one value across lines
+        '], "b": 5}\n'
+    )
+    seen: list[dict] = []
+
+    def hook(record: dict) -> dict:
+        seen.append(dict(record))
+        return {**record, "hooked": True}
+
+    members = [
+        (key, list(value) if key == "a" else value)
+        for key, value in JsonObjectStream(io.StringIO(text), object_hook=hook).members()
+    ]
+    expected = json.loads(text, object_hook=hook)
+    assert [m[0] for m in members] == ["a", "b"]
+    assert [repr(v) for v in members[0][1]] == [repr(v) for v in expected["a"]]
+    assert members[0][1][0] == {"x": 1, "inner": {"y": "z", "hooked": True}, "hooked": True}

@@ -1,0 +1,85 @@
+"""Read millions of values of a few columns into numpy, without a Python tuple per row.
+
+The database joins each column's values into one text (`group_concat` on SQLite,
+`string_agg` on PostgreSQL) in a single pass over the rows, so the columns of one
+query stay aligned; numpy then parses the text. For two million rows this is several
+times faster than fetching rows, where the driver builds a tuple and an object per
+value. Callers read in slices (by id range) so the texts stay a few megabytes.
+Only for values without commas: numbers, timestamps and choice codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db import connection
+
+
+def joined(expression: str) -> str:
+    """Return SQL aggregating `expression` over the rows into one comma-joined text."""
+    if connection.vendor == "postgresql":
+        return f"string_agg(({expression})::text, ',')"
+    return f"group_concat({expression}, ',')"
+
+
+def epoch_micros(column: str) -> str:
+    """Return SQL for a datetime column as whole microseconds since the epoch.
+
+    SQLite keeps naive UTC text with an optional six-digit fraction; as an integer
+    the value passes through text exactly (a REAL would be printed to 15 digits).
+    """
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT)"
+    return (
+        f"(CAST(strftime('%%s', {column}) AS INTEGER) * 1000000"
+        f" + CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
+    )
+
+
+def to_seconds(micros: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Return microseconds since the epoch as float seconds.
+
+    Whole seconds plus the fraction, as strftime('%s') plus the fraction's text gives.
+    """
+    whole, fraction = np.divmod(micros, 1_000_000)
+    return whole.astype(np.float64) + fraction / 1e6
+
+
+def numbers(text: str) -> npt.NDArray[np.int64]:
+    """Return the integers of a joined text; numpy parses it in C, no string per value."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")
+
+
+def read_joined(sql_from: str, expressions: Sequence[str], params: Sequence[Any]) -> list[str]:
+    """Return each expression's values over the rows of `sql_from` as one joined text.
+
+    `sql_from` is the query after SELECT's list ("FROM ... WHERE ..."); every
+    expression is aggregated over the same rows in the same pass, so the values
+    align. Parse with `numbers` or str.split(",").
+    """
+    select = ", ".join(joined(expression) for expression in expressions)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select} {sql_from}", list(params))
+        row = cursor.fetchone()
+    return ["" if value is None else value for value in row]
+
+
+def read_numbers(
+    sql_from: str, expressions: Sequence[str], params: Sequence[Any]
+) -> list[npt.NDArray[np.int64]]:
+    """Return each integer expression's values over the rows of `sql_from` as an array."""
+    return [numbers(text) for text in read_joined(sql_from, expressions, params)]
+
+
+def codes(values: list[str], labels: list[str]) -> npt.NDArray[np.int64]:
+    """Return each value's index in `labels`, appending values not there yet to `labels`."""
+    table = {label: i for i, label in enumerate(labels)}
+    for value in sorted(set(values) - table.keys()):
+        table[value] = len(labels)
+        labels.append(value)
+    return np.array([table[value] for value in values], dtype=np.int64)

@@ -1,0 +1,165 @@
+"""Rebuild many people's engine summaries in one pass over their owner's interactions.
+
+After a bulk change (a restore, a large import, a new summary formula) most of a
+network needs new summaries. Asking for them 500 people at a time probes the
+interactions person by person (34.8 s for 100k people and 2M interactions); here
+the owner's interactions are read slice by slice in id order as packed columns
+(amity.core.column_reads), summarised in numpy and written back column-wise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db import connection
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from amity.core.bulk_writing import Inserter, Same
+from amity.core.column_reads import (
+    codes,
+    epoch_micros,
+    numbers,
+    read_joined,
+    read_numbers,
+    to_seconds,
+)
+from amity.domain import strength
+from amity.domain.summaries import Coded, EventColumns, summarize_columns
+from amity.people.models import Interaction, Person
+from amity.relationships.models import PersonSummary
+
+SLICE = 200_000
+"""Interaction ids read per query: a few megabytes of text at a time."""
+BULK_PEOPLE = 2000
+"""From this many people of one owner, one pass over all their interactions is cheaper."""
+BULK_SHARE = 0.1
+"""...provided they are at least this share of the owner's people."""
+_KIND_PARTS = ("channel", "direction", "intent", "subtype")
+_DELETE_CHUNK = 500
+
+
+def people_by_owner(person_ids: Sequence[int]) -> dict[int, npt.NDArray[np.int64]]:
+    """Return the given people's ids grouped by owner (sorted arrays)."""
+    wanted = np.unique(np.asarray(person_ids, dtype=np.int64))
+    if not len(wanted):
+        return {}
+    owners = (
+        Person.objects.filter(pk__gte=int(wanted[0]), pk__lte=int(wanted[-1]))
+        .values_list("owner_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    q = connection.ops.quote_name
+    found: dict[int, npt.NDArray[np.int64]] = {}
+    for owner_id in owners:
+        (ids,) = read_numbers(
+            f"FROM {q(Person._meta.db_table)} WHERE {q('owner_id')} = %s", [q("id")], [owner_id]
+        )
+        mine = np.intersect1d(wanted, ids)
+        if len(mine):
+            found[owner_id] = mine
+    return found
+
+
+def worth_a_pass(owner_id: int, people: int) -> bool:
+    """Say whether rebuilding `people` of this owner's summaries should read all at once."""
+    if people < BULK_PEOPLE:
+        return False
+    return people >= BULK_SHARE * Person.objects.filter(owner_id=owner_id).count()
+
+
+def read_events(owner_id: int, wanted: npt.NDArray[np.int64]) -> EventColumns:
+    """Return the interactions of the `wanted` people (sorted ids) of one owner.
+
+    The group of each event is its person's index in `wanted`.
+    """
+    q = connection.ops.quote_name
+    span = Interaction.objects.filter(owner_id=owner_id).aggregate(lo=Min("id"), hi=Max("id"))
+    sql_from = (
+        f"FROM {q(Interaction.people.through._meta.db_table)} p"
+        f" JOIN {q(Interaction._meta.db_table)} i ON i.{q('id')} = p.{q('interaction_id')}"
+        f" WHERE i.{q('owner_id')} = %s AND i.{q('id')} >= %s AND i.{q('id')} < %s"
+    )
+    kind = " || ':' || ".join(f"i.{q(part)}" for part in _KIND_PARTS)
+    labels: list[str] = []
+    groups, times, kinds = [], [], []
+    # Person id -> index in `wanted` (-1: not wanted), one array lookup per event.
+    index = np.full(int(wanted[-1]) + 2 if len(wanted) else 1, -1, dtype=np.int64)
+    index[wanted] = np.arange(len(wanted))
+    for low in range(span["lo"] or 0, (span["hi"] or -1) + 1, SLICE):
+        person_text, when_text, what = read_joined(
+            sql_from,
+            [f"p.{q('person_id')}", epoch_micros(f"i.{q('occurred_at')}"), kind],
+            [owner_id, low, low + SLICE],
+        )
+        person, when = numbers(person_text), numbers(when_text)
+        group = index[np.minimum(person, len(index) - 1)]
+        keep = group >= 0
+        groups.append(group[keep])
+        times.append(to_seconds(when[keep]))
+        kinds.append(codes(what.split(",") if what else [], labels)[keep])
+    kind_codes = np.concatenate(kinds) if kinds else np.zeros(0, dtype=np.int64)
+    parts = [label.split(":") for label in labels]
+    columns: dict[str, Coded] = {}
+    for position, name in enumerate(_KIND_PARTS):
+        part_labels: list[str] = []
+        per_label = codes([p[position] for p in parts], part_labels)
+        columns[name] = Coded(per_label[kind_codes], tuple(part_labels))
+    return EventColumns(
+        group=np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64),
+        ts=np.concatenate(times) if times else np.zeros(0),
+        **columns,
+    )
+
+
+def _nullable(values: npt.NDArray[np.float64]) -> list[float | None]:
+    return [None if math.isnan(v) else v for v in values.tolist()]
+
+
+def summary_columns(
+    owner_id: int, wanted: npt.NDArray[np.int64], summary: dict[str, npt.NDArray[Any]]
+) -> tuple[int, dict[str, Any]]:
+    """Return (rows, PersonSummary columns) for the people with at least one event."""
+    from amity.relationships.stored_summaries import PACKED_COLUMNS
+
+    have = summary["count"] > 0
+    rows = int(have.sum())
+    picked = {name: values[have] for name, values in summary.items()}
+    picked["person_id"] = wanted[have]
+    packed = np.column_stack(
+        [np.asarray(picked[name], dtype=np.float64) for name in PACKED_COLUMNS]
+    ).astype("<f8")
+    columns: dict[str, Any] = {name: values.tolist() for name, values in picked.items()}
+    for name in ("first_ts", "last_ts", "last_received_ts", "last_thanked_ts"):
+        columns[name] = _nullable(picked[name])
+    columns["owner_id"] = [owner_id] * rows
+    columns["version"] = [strength.SUMMARY_VERSION] * rows
+    columns["updated_at"] = Same(timezone.now())
+    columns["packed"] = [row.tobytes() for row in packed]
+    return rows, columns
+
+
+def rebuild_owner(owner_id: int, wanted: npt.NDArray[np.int64]) -> None:
+    """Replace the summaries of the `wanted` people (sorted ids) of one owner."""
+    events = read_events(owner_id, wanted)
+    summary = summarize_columns(events, len(wanted))
+    rows, columns = summary_columns(owner_id, wanted, summary)
+    existing = PersonSummary.objects.filter(owner_id=owner_id)
+    if len(wanted) == Person.objects.filter(owner_id=owner_id).count():
+        existing.delete()
+    else:
+        for start in range(0, len(wanted), _DELETE_CHUNK):
+            chunk = wanted[start : start + _DELETE_CHUNK].tolist()
+            existing.filter(person_id__in=chunk).delete()
+    inserter = Inserter(PersonSummary)
+    step = 20_000
+    for start in range(0, rows, step):
+        inserter.insert_columns(
+            min(step, rows - start),
+            {k: v if isinstance(v, Same) else v[start : start + step] for k, v in columns.items()},
+        )

@@ -1,0 +1,103 @@
+"""Test that the one-pass rebuild of many summaries equals the person-by-person one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+from amity.people import timeline
+from amity.people.models import Interaction, Person
+from amity.portability.exporting import export_json, restore_json
+from amity.relationships import bulk_summaries
+from amity.relationships.models import PersonSummary
+from amity.relationships.stored_summaries import refresh_engine_summaries
+
+NOW = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
+KINDS = [
+    ("meeting", "outbound", "deposit", "help"),
+    ("email", "inbound", "deposit", "thanks"),
+    ("call", "mutual", "withdrawal", "advice_request"),
+    ("message", "inbound", "deposit", "help"),
+    ("email", "outbound", "neutral", ""),
+    ("letter", "inbound", "withdrawal", "favour"),
+]
+
+
+def _network(owner, other) -> list[int]:
+    people = [Person.objects.create(owner=owner, full_name=f"P {i}") for i in range(9)]
+    Person.objects.create(owner=owner, full_name="Nobody yet")
+    stranger = Person.objects.create(owner=other, full_name="Someone else's")
+    for i in range(60):
+        channel, direction, intent, subtype = KINDS[i % len(KINDS)]
+        group = [people[i % 9]] + ([people[(i * 7) % 9]] if i % 4 == 0 else [])
+        timeline.log_interaction(
+            owner=owner,
+            people=list({p.pk: p for p in group}.values()),
+            # Microseconds on some, to keep the times exact.
+            occurred_at=NOW - dt.timedelta(days=i * 11, seconds=i, microseconds=i * 1001 % 7),
+            channel=channel,
+            direction=direction,
+            intent=intent,
+            subtype=subtype,
+        )
+    timeline.log_interaction(owner=other, people=[stranger], occurred_at=NOW)
+    return list(Person.objects.values_list("pk", flat=True))
+
+
+def _rows() -> dict[int, dict]:
+    return {
+        row["person_id"]: {k: v for k, v in row.items() if k != "updated_at"}
+        for row in PersonSummary.objects.values()
+    }
+
+
+def test_one_pass_gives_what_the_chunked_rebuild_gives(user, other_user, monkeypatch) -> None:
+    ids = _network(user, other_user)
+    expected = _rows()
+    assert len(expected) == 10  # nine people and the stranger; "Nobody yet" has none
+    PersonSummary.objects.all().delete()
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
+    monkeypatch.setattr(bulk_summaries, "SLICE", 7)  # many slices of interaction ids
+    calls = []
+    real = bulk_summaries.rebuild_owner
+    monkeypatch.setattr(bulk_summaries, "rebuild_owner", lambda o, w: calls.append(o) or real(o, w))
+    refresh_engine_summaries(person_ids=ids)
+    assert sorted(calls) == sorted({user.pk, other_user.pk})
+    assert _rows() == expected
+
+
+def test_a_partial_pass_keeps_the_other_summaries(user, other_user, monkeypatch) -> None:
+    ids = _network(user, other_user)
+    expected = _rows()
+    some = sorted(Person.objects.filter(owner=user).values_list("pk", flat=True))[:5]
+    PersonSummary.objects.filter(person_id__in=some).delete()
+    PersonSummary.objects.filter(person_id=some[0]).delete()
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
+    refresh_engine_summaries(person_ids=some)
+    assert _rows() == expected
+    assert len(ids) == 11
+
+
+def test_restore_recounts_people_whose_counts_the_file_got_wrong(user, other_user) -> None:
+    _network(user, other_user)
+    out = io.StringIO()
+    export_json(owner=user, out=out)
+    document = json.loads(out.getvalue())
+    right = {
+        p["uid"]: (p["interaction_count"], p["last_interaction_at"]) for p in document["people"]
+    }
+    wrong = document["people"][0]
+    wrong["interaction_count"] += 5
+    wrong["last_interaction_at"] = None
+    Interaction.objects.filter(owner=user).delete()
+    Person.objects.filter(owner=user).delete()
+    fresh = user
+    restore_json(owner=fresh, fp=io.StringIO(json.dumps(document)))
+    for person in Person.objects.filter(owner=fresh):
+        count, last = right[str(person.uid)]
+        assert person.interaction_count == count
+        assert (person.last_interaction_at is None) == (last is None)
+        if last:
+            assert person.last_interaction_at == dt.datetime.fromisoformat(last)
+    assert PersonSummary.objects.filter(owner=fresh).count() == 9
