@@ -42,6 +42,11 @@ class DemoVerb(Verb):
             action="store_true",
             help="delete this user's people and interactions first, then build the demo",
         )
+        parser.add_argument(
+            "--no-embed",
+            action="store_true",
+            help="leave embedding the profiles for Share to the background worker",
+        )
 
     def handle(self, **options: Any) -> None:
         """Build the demo for the acting user and report what was created."""
@@ -70,6 +75,7 @@ class DemoVerb(Verb):
         except DemoRefused as exc:
             raise CliError(str(exc)) from exc
         seconds = round(time.perf_counter() - started, 2)
+        embedded = self._embed(owner, summary.people) if not options["no_embed"] else None
         data = {
             "user": owner.get_username(),
             "seed": options["seed"],
@@ -90,7 +96,11 @@ class DemoVerb(Verb):
                 f"interactions, {summary.notes} notes, {summary.contact_points} contact "
                 f"points, {summary.tags} tags."
             )
-            if text_backend() == "model":
+            if embedded is not None:
+                self.console.print(
+                    f"Embedded {embedded} people's profiles: Share answers at once.", markup=False
+                )
+            elif text_backend() == "model":
                 self.console.print(
                     f"Share's matching is prepared in the background: `amity serve` (or "
                     f"`amity worker`) embeds the {summary.people} profiles; `amity embed` "
@@ -99,3 +109,16 @@ class DemoVerb(Verb):
                 )
 
         self.emit(options, data, render)
+
+    def _embed(self, owner: Any, people: int) -> int | None:
+        """Embed the demo's profiles now, so the first "Who would care?" is quick.
+
+        A few seconds here save the user a "still preparing" Share right after the
+        demo; the worker would do the same, but only once `amity serve` runs.
+        """
+        if text_backend() != "model":
+            return None
+        from amity.network.tasks import prepare_share
+
+        self.stderr.write(f"Preparing Share: embedding {people} profiles…")
+        return int(prepare_share.call(int(owner.pk))["people"])
