@@ -174,7 +174,9 @@ def refresh_search_text(person: Person) -> None:
     """Recompute and save the person's search column."""
     contacts = list(person.contact_points.values_list("value", flat=True))
     person.search_text = build_search_text(person, contacts)
-    Person.objects.filter(pk=person.pk).update(search_text=person.search_text)
+    Person.objects.filter(owner_id=person.owner_id, pk=person.pk).update(
+        search_text=person.search_text
+    )
 
 
 @transaction.atomic
@@ -300,12 +302,14 @@ def delete_person(*, person: Person) -> None:
     # Count participants on a fresh queryset: filtering by this person in the same
     # join would make every count 1.
     solo = (
-        Interaction.objects.filter(pk__in=person.interactions.values("pk"))
+        Interaction.objects.filter(
+            owner_id=person.owner_id, pk__in=person.interactions.values("pk")
+        )
         .annotate(n=Count("people"))
         .filter(n=1)
         .values_list("pk", flat=True)
     )
-    Interaction.objects.filter(pk__in=list(solo)).delete()
+    Interaction.objects.filter(owner_id=person.owner_id, pk__in=list(solo)).delete()
     person.delete()
 
 

@@ -85,7 +85,7 @@ def _refill(
     )
     # A pick the user snoozed since makes room; done ones stay, ticked off.
     DailyPick.objects.filter(
-        daily_list=stored, person_id__in=snoozed, done_at__isnull=True
+        owner=owner, daily_list=stored, person_id__in=snoozed, done_at__isnull=True
     ).delete()
     kept = list(stored.picks.order_by("rank", "id"))
     missing = limit - len(kept)
@@ -190,8 +190,9 @@ def parse_duration(raw: str, *, today: dt.date) -> dt.date:
 def snooze(*, person: Person, until: dt.date) -> Snooze:
     """Keep a person off the daily list until `until` (replacing an earlier snooze)."""
     row, _ = Snooze.objects.update_or_create(
+        owner_id=person.owner_id,
         person=person,
-        defaults={"owner_id": person.owner_id, "until": until, "updated_at": timezone.now()},
+        defaults={"until": until, "updated_at": timezone.now()},
     )
     return row
 
