@@ -98,9 +98,15 @@ def log_interaction(
 
 
 @transaction.atomic
+def _participant_ids(interaction: Interaction) -> list[int]:
+    """Return the ids of the interaction's people (read afresh: not a prefetched list)."""
+    people = Person.objects.filter(owner_id=interaction.owner_id, interactions=interaction)
+    return list(people.values_list("pk", flat=True))
+
+
 def delete_interaction(*, interaction: Interaction) -> None:
     """Delete an interaction and refresh the summaries of its people."""
-    ids = list(interaction.people.values_list("pk", flat=True))
+    ids = _participant_ids(interaction)
     interaction.delete()
     refresh_summaries(person_ids=ids)
 
@@ -128,7 +134,7 @@ def update_interaction(
     for name in fields:
         if name not in _INTERACTION_FIELDS:
             raise ValidationError(name, "is not a field of an interaction")
-    before = set(interaction.people.values_list("pk", flat=True))
+    before = set(_participant_ids(interaction))
     if people is not None:
         if not people:
             raise ValidationError("people", "an interaction needs at least one person")
