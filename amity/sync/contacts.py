@@ -124,7 +124,7 @@ class _BookSync:
     def run(self) -> None:
         """Do the whole sync; each step writes in its own transaction."""
         listing = self.client.etags()
-        cards = {c.href: c for c in ContactCard.objects.filter(book=self.book)}
+        cards = {c.href: c for c in ContactCard.objects.filter(owner=self.owner, book=self.book)}
         new = [h for h in listing if h not in cards]
         changed = [h for h in listing if h in cards and cards[h].etag != listing[h]]
         fetched = self.client.fetch(new + changed) if new or changed else {}
@@ -139,7 +139,7 @@ class _BookSync:
         self._push_new()
         self._local_deletions()
         self.result.pending_deletions = ContactCard.objects.filter(
-            Q(gone_from_server=True) | Q(person__isnull=True), book=self.book
+            Q(gone_from_server=True) | Q(person__isnull=True), owner=self.owner, book=self.book
         ).count()
 
     # --- from the server -------------------------------------------------------------
@@ -290,7 +290,7 @@ class _BookSync:
             if updated > since[pk].synced_at:
                 edited.add(pk)
         for pk, updated in CadenceOverride.objects.filter(
-            person_id__in=list(since), updated_at__gt=oldest
+            owner=self.owner, person_id__in=list(since), updated_at__gt=oldest
         ).values_list("person_id", "updated_at"):
             if updated > since[pk].synced_at:
                 edited.add(pk)
@@ -336,7 +336,7 @@ class _BookSync:
 
     def _push_new(self) -> None:
         """Create a card for every person this book does not have yet."""
-        linked = ContactCard.objects.filter(book=self.book, person__isnull=False)
+        linked = ContactCard.objects.filter(owner=self.owner, book=self.book, person__isnull=False)
         people = list(
             Person.objects.filter(owner=self.owner)
             .exclude(pk__in=linked.values("person_id"))
@@ -367,7 +367,9 @@ class _BookSync:
         """People deleted here: delete their cards on the server only when asked to."""
         if not self.apply_deletes:
             return
-        for row in ContactCard.objects.filter(book=self.book, person__isnull=True):
+        for row in ContactCard.objects.filter(
+            owner=self.owner, book=self.book, person__isnull=True
+        ):
             if not row.gone_from_server:
                 self.client.delete(row.href, row.etag)
             row.delete()
