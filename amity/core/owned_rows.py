@@ -28,3 +28,7 @@ class OwnedManager(models.Manager[Any]):
         if owner_id is not None:
             queryset = queryset.filter(owner_id=owner_id)
         return queryset
+
+    def locked(self, row: Any) -> Any:
+        """Re-read `row` by its owner and primary key under a row lock (select_for_update)."""
+        return self.select_for_update().get(owner_id=row.owner_id, pk=row.pk)

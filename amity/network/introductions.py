@@ -350,9 +350,7 @@ def advance_introduction(
     *, introduction: Introduction, draft: str | None = None, channel: str = "message"
 ) -> Introduction:
     """Take the next step (ask A, ask B, introduce, follow up) and log it."""
-    intro = Introduction.objects.select_for_update().get(
-        owner_id=introduction.owner_id, pk=introduction.pk
-    )
+    intro = Introduction.objects.locked(introduction)
     if intro.state not in NEXT_STATE:
         raise ValidationError("state", f"nothing left to do ({intro.get_state_display()})")
     a, b, owner = intro.person_a, intro.person_b, intro.owner
@@ -409,9 +407,7 @@ def advance_introduction(
 @transaction.atomic
 def decline_introduction(*, introduction: Introduction, by: str, note: str = "") -> Introduction:
     """Record that A, B or the user ("me") said no; the pair is never suggested again."""
-    intro = Introduction.objects.select_for_update().get(
-        owner_id=introduction.owner_id, pk=introduction.pk
-    )
+    intro = Introduction.objects.locked(introduction)
     if intro.state not in ACTIVE_STATES:
         raise ValidationError("state", f"already finished ({intro.get_state_display()})")
     states = {"a": State.DECLINED_A, "b": State.DECLINED_B, "me": State.DISMISSED}

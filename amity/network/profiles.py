@@ -189,16 +189,13 @@ def sync_embeddings(
     total = (
         len(person_ids) if person_ids is not None else Person.objects.filter(owner=owner).count()
     )
+    owned = ProfileEmbedding.objects.filter(owner=owner, model_name=encoder.name)
     todo: list[tuple[int, str, str, ProfileEmbedding | None]] = []
     checked: list[int] = []
     for facts_chunk in _chunks(facts_for(owner=owner, person_ids=person_ids), READ_CHUNK):
         ids = [f.person_id for f in facts_chunk]
-        existing = {
-            (row.person_id, row.facet): row
-            for row in ProfileEmbedding.objects.filter(
-                owner=owner, model_name=encoder.name, person_id__in=ids
-            ).defer("vector")
-        }
+        rows = owned.filter(person_id__in=ids).defer("vector")
+        existing = {(row.person_id, row.facet): row for row in rows}
         stale_rows: list[int] = []
         for facts in facts_chunk:
             for facet, text in facet_texts(facts).items():
@@ -220,9 +217,7 @@ def sync_embeddings(
                 todo = []
                 if progress:
                     progress(len(checked), total, result.embedded)
-        ProfileEmbedding.objects.filter(owner=owner, pk__in=stale_rows).update(
-            embedded_at=timezone.now()
-        )
+        owned.filter(pk__in=stale_rows).update(embedded_at=timezone.now())
         result.people = len(checked)
         if progress:
             progress(len(checked), total, result.embedded)
