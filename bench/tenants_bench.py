@@ -4,19 +4,23 @@
         --database-url postgresql://postgres@127.0.0.1:5432/amity_tenants \\
         [--accounts 1000] [--people 1000] [--interactions 5000] [--requests 20]
 
-Recreates the database (its name must start with amity_), migrates it and builds one
-account, `tenant0001`, with --people people and --interactions interactions (the
-skew of bench/generate.py: heavy-tailed interactions per person, some groups), its
-contact points, tags and engine summaries, through Amity's own services. It times
-that user's pages (Today, the people list, a search, the recent sort, the busiest and
-a typical person page, and the API's people, today and a person's interactions)
-in-process with Django's test Client, as bench/web_latency.py does.
+Builds one account, `tenant0001`, with --people people and --interactions
+interactions (the skew of bench/generate.py: heavy-tailed interactions per person,
+some groups), its contact points, tags and engine summaries, in a database of its own
+(`<name>_single`); builds the same account in the database of --database-url and
+copies it there 999 times in SQL (INSERT ... SELECT over generate_series, ids shifted
+per copy, uids re-derived; the copies' rows interleave on disk, the worst case for
+locality), then runs VACUUM ANALYZE as autovacuum would. Both databases are
+recreated (their names must start with amity_); --reuse keeps a built many-account
+database.
 
-Then it copies the account 999 times in SQL (INSERT ... SELECT over
-generate_series, ids shifted per copy, uids re-derived), gathers planner statistics,
-and times the same pages for the first account, one in the middle and the last. An
-owner-leading index answers each page from that owner's rows alone, so the pages
-should be as fast as with one account: the table prints both and the ratio.
+It then times one user's pages (Today, the people list, a search, the recent sort,
+the busiest and a typical person page, and the API's people, today and a person's
+interactions) in-process with Django's test Client, as bench/web_latency.py does, in
+rounds that alternate between the databases so that the shared machine's load falls
+on both alike: the account alone, and the first, a middle and the last of the 1,000.
+An owner-leading index answers each page from that owner's rows alone, so the pages
+should be as fast among 1,000 accounts as alone; the table prints both and the ratio.
 """
 
 from __future__ import annotations
@@ -47,23 +51,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--people", type=int, default=1000, help="people per account")
     parser.add_argument("--interactions", type=int, default=5000, help="per account")
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of timing")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the many-account database if it is built"
+    )
     return parser.parse_args(argv)
 
 
-def setup_django(url: str) -> None:
-    """Recreate the database in `url`, point Amity at it and migrate."""
+def recreate(url: str, name: str) -> None:
+    """Drop and create database `name` on the server of `url` (names start with amity_)."""
     import psycopg
     from psycopg import sql
 
-    info = psycopg.conninfo.conninfo_to_dict(url)
-    name = str(info.get("dbname") or "")
     if not name.startswith("amity_"):
         sys.exit(f"refusing to recreate database {name!r}: its name must start with amity_")
+    info = psycopg.conninfo.conninfo_to_dict(url)
     with psycopg.connect(**{**info, "dbname": "postgres"}, autocommit=True) as conn:
         database = sql.Identifier(name)
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(database))
+
+
+def setup_django(url: str) -> str:
+    """Point Amity at the database in `url`; return its name."""
+    import psycopg
+
+    name = str(psycopg.conninfo.conninfo_to_dict(url).get("dbname") or "")
     home = Path(f"/tmp/{name}-home")
     home.mkdir(exist_ok=True)
     os.environ.update(AMITY_HOME=str(home), AMITY_DATABASE_URL=url)
@@ -71,15 +85,26 @@ def setup_django(url: str) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    return name
 
-    call_command("migrate", interactive=False, verbosity=0)
+
+def use_database(name: str, *, fresh: bool = False, url: str = "") -> None:
+    """Switch Django's connection to database `name` (recreated and migrated if fresh)."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    connections["default"].close()
+    if fresh:
+        recreate(url, name)
+    connections["default"].settings_dict["NAME"] = name
+    if fresh:
+        call_command("migrate", interactive=False, verbosity=0)
 
 
 def build_account(args: argparse.Namespace) -> Any:
     """Create `tenant0001` with a generated network; return the user."""
     from django.contrib.auth import get_user_model
-    from django.db import transaction
+    from django.db import connection, transaction
     from generate import CHANNELS, DIRECTIONS, INTENTS, TAGS, build_people, skewed_participants
 
     from amity.people.models import ContactPoint, Interaction, Person, Tag
@@ -142,6 +167,8 @@ def build_account(args: argparse.Namespace) -> Any:
     from amity.core.bootstrap import refresh_planner_statistics
 
     refresh_planner_statistics()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as for the copies: a fair comparison
     return owner
 
 
@@ -208,7 +235,9 @@ def clone_accounts(count: int) -> float:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT MAX(id) FROM {quote(table)}))"
             )
-        cursor.execute("ANALYZE")
+        # What autovacuum does after bulk writes: statistics, and the visibility map
+        # that lets index-only scans skip the table.
+        cursor.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
 
 
@@ -247,8 +276,8 @@ def routes_for(owner: Any) -> list[tuple[str, str, bool]]:
     ]
 
 
-def time_pages(owner: Any, requests: int) -> dict[str, list[float]]:
-    """Request each page twice to warm up, then `requests` times; return ms per page."""
+def clients_for(owner: Any) -> list[tuple[str, Any, str]]:
+    """Return (label, signed-in client, path) for each page, warmed up twice."""
     from django.test import Client
 
     from amity.accounts.services import create_token
@@ -257,18 +286,50 @@ def time_pages(owner: Any, requests: int) -> dict[str, list[float]]:
     web = Client(HTTP_HOST="localhost")
     web.force_login(owner)
     api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {raw}")
-    found: dict[str, list[float]] = {}
+    pages = []
     for label, path, is_api in routes_for(owner):
         client = api if is_api else web
         for _ in range(2):
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
-        times = []
+        pages.append((label, client, path))
+    return pages
+
+
+def time_pages(pages: list[tuple[str, Any, str]], requests: int, into: dict[str, Any]) -> None:
+    """Request each page `requests` times; add the times (ms) to `into[label]`."""
+    for label, client, path in pages:
         for _ in range(requests):
             started = time.perf_counter()
             client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
-        found[label] = times
+            into.setdefault(label, []).append((time.perf_counter() - started) * 1000)
+
+
+def blocks_read(pages: list[tuple[str, Any, str]]) -> dict[str, tuple[int, int]]:
+    """Return, per page, its SELECT count and the buffer blocks they touch (EXPLAIN BUFFERS).
+
+    Unlike a time, the number of 8 kB blocks a page's queries touch does not depend on
+    the machine's load: the same count alone and among 1,000 accounts means the indexes
+    confine each query to its owner's rows.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    found = {}
+    for label, client, path in pages:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        selects = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+        blocks = 0
+        with connection.cursor() as cursor:
+            for sql in selects:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+                plan = cursor.fetchone()[0]
+                plan = plan[0]["Plan"] if isinstance(plan, list) else plan
+                blocks += int(plan.get("Shared Hit Blocks", 0)) + int(
+                    plan.get("Shared Read Blocks", 0)
+                )
+        found[label] = (len(selects), blocks)
     return found
 
 
@@ -282,45 +343,86 @@ def machine_reference() -> float:
     return best
 
 
+# long because: build both databases, time them in alternation, print one table
 def main(argv: list[str] | None = None) -> None:
-    """Build, time alone, grow to many accounts, time again, print a Markdown table."""
+    """Build both databases, time the pages in alternating rounds, print a Markdown table."""
     args = parse_args(argv)
     reference = machine_reference()
     print(f"machine reference (sum of 10**7 squares in pure Python): {reference:.3f} s; "
           f"load {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
-    setup_django(args.database_url)
+    many = setup_django(args.database_url)
+    single = f"{many}_single"
     from django.contrib.auth import get_user_model
 
-    started = time.perf_counter()
-    owner = build_account(args)
-    print(f"built account 1 in {time.perf_counter() - started:.1f} s", flush=True)
-    alone = time_pages(owner, args.requests)
-    seconds = clone_accounts(args.accounts)
-    print(f"copied it to {args.accounts} accounts in {seconds:.0f} s", flush=True)
     users = get_user_model().objects
-    measured = {"account 1": time_pages(owner, args.requests)}
-    for number in sorted({args.accounts // 2, args.accounts}):
-        if number > 1:
-            tenant = users.get(username=f"tenant{number:04d}")
-            measured[f"account {number}"] = time_pages(tenant, args.requests)
+    use_database(single, fresh=True, url=args.database_url)
+    build_account(args)
+    use_database(many)
+    try:
+        built = users.count() >= args.accounts and args.reuse
+    except Exception:  # noqa: BLE001 - no database or no tables yet: build it
+        built = False
+    if not built:
+        use_database(many, fresh=True, url=args.database_url)
+        started = time.perf_counter()
+        build_account(args)
+        print(f"built account 1 in {time.perf_counter() - started:.1f} s", flush=True)
+        seconds = clone_accounts(args.accounts)
+        print(f"copied it to {args.accounts} accounts in {seconds:.0f} s", flush=True)
+    # Sessions and tokens live in each database: sign in there, then alternate.
+    numbers = sorted({1, args.accounts // 2, args.accounts})
+    clients = {"many": {n: clients_for(users.get(username=f"tenant{n:04d}")) for n in numbers}}
     from amity.people.models import Interaction, Person
 
-    print(f"\n{Person.objects.count()} people and {Interaction.objects.count()} interactions "
-          f"in {users.count()} accounts; {args.requests} requests per page after 2 warm-ups; "
-          f"machine reference {reference:.3f} s before, {machine_reference():.3f} s after; "
+    sizes = (Person.objects.count(), Interaction.objects.count(), users.count())
+    use_database(single)
+    clients["single"] = {1: clients_for(users.get(username="tenant0001"))}
+    times: dict[str, dict[str, list[float]]] = {}
+    medians: dict[str, dict[str, list[float]]] = {}
+    for _round in range(args.rounds):
+        for database, name in (("single", single), ("many", many)):
+            use_database(name)
+            for number, pages in clients[database].items():
+                key = "alone" if database == "single" else f"account {number}"
+                found: dict[str, list[float]] = {}
+                time_pages(pages, args.requests, found)
+                for label, values in found.items():
+                    times.setdefault(key, {}).setdefault(label, []).extend(values)
+                    medians.setdefault(key, {}).setdefault(label, []).append(
+                        statistics.median(values)
+                    )
+    use_database(single)
+    blocks = {"alone": blocks_read(clients["single"][1])}
+    use_database(many)
+    for number, pages in clients["many"].items():
+        blocks[f"account {number}"] = blocks_read(pages)
+    print(f"\n{sizes[0]} people and {sizes[1]} interactions in {sizes[2]} accounts; "
+          f"{args.rounds} rounds alternating the databases, {args.requests} requests per page "
+          f"each; median of the rounds' medians / p95 of all requests; machine reference "
+          f"{reference:.3f} s before, {machine_reference():.3f} s after; "
           f"load {os.getloadavg()[0]:.2f}\n")  # fmt: skip
-    header = " | ".join(f"{name} median / p95" for name in measured)
-    print(f"| page | alone median / p95 ms | {header} | ratio of medians (worst) |")
-    print("| --- | --- |" + " --- |" * len(measured) + " --- |")
-    for label, times in alone.items():
-        base = statistics.median(times)
+    others = [key for key in times if key != "alone"]
+    header = " | ".join(f"{key} (of {sizes[2]}) ms" for key in others)
+    print(f"| page | alone ms | {header} | worst ratio |")
+    print("| --- | --- |" + " --- |" * len(others) + " --- |")
+    for label, values in times["alone"].items():
+        base = statistics.median(medians["alone"][label])
         cells, worst = [], 0.0
-        for found in measured.values():
-            median = statistics.median(found[label])
+        for key in others:
+            median = statistics.median(medians[key][label])
             worst = max(worst, median / base)
-            cells.append(f"{median:.1f} / {percentile(found[label], 0.95):.1f}")
-        print(f"| {label} | {base:.1f} / {percentile(times, 0.95):.1f} | "
+            cells.append(f"{median:.1f} / {percentile(times[key][label], 0.95):.1f}")
+        print(f"| {label} | {base:.1f} / {percentile(values, 0.95):.1f} | "
               f"{' | '.join(cells)} | {worst:.2f} |")  # fmt: skip
+    print(
+        "\nSELECT statements per page and the buffer blocks (8 kB) they touch (EXPLAIN "
+        "(ANALYZE, BUFFERS)), which no machine load changes:\n"
+    )
+    print("| page | " + " | ".join(f"{key} queries / blocks" for key in blocks) + " |")
+    print("| --- |" + " --- |" * len(blocks))
+    for label in times["alone"]:
+        cells = [f"{blocks[key][label][0]} / {blocks[key][label][1]}" for key in blocks]
+        print(f"| {label} | {' | '.join(cells)} |")
 
 
 if __name__ == "__main__":
