@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from engine_bench import machine_reference
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -331,16 +332,6 @@ def blocks_read(pages: list[tuple[str, Any, str]]) -> dict[str, tuple[int, int]]
                 )
         found[label] = (len(selects), blocks)
     return found
-
-
-def machine_reference() -> float:
-    """Return the best of three runs of a fixed pure-Python loop, in seconds."""
-    best = math.inf
-    for _ in range(3):
-        started = time.perf_counter()
-        sum(i * i for i in range(10**7))
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 # long because: build both databases, time them in alternation, print one table

@@ -35,6 +35,9 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(REPO / "bench"))
+from engine_bench import machine_reference  # noqa: E402 - a sibling script, not a package
+
 VENV_BIN = Path(sys.executable).parent
 PASSWORD = "load-test-password"
 
@@ -159,16 +162,6 @@ class LoadSampler(threading.Thread):
         """Sample until halted."""
         while not self.halt.wait(15):
             self.samples.append(os.getloadavg()[0])
-
-
-def machine_reference() -> float:
-    """Return the best of three runs of a fixed pure-Python loop, in seconds."""
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        sum(i * i for i in range(10**7))
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def read_stats(path: Path) -> list[dict[str, str]]:
