@@ -164,6 +164,27 @@ class LoadSampler(threading.Thread):
             self.samples.append(os.getloadavg()[0])
 
 
+def session_cpu_seconds(leaders: list[int]) -> float:
+    """Return the CPU seconds (user + system) of every live process in these sessions.
+
+    Each server was started in a session of its own, so gunicorn's workers count too.
+    CPU per request, unlike a latency, hardly depends on what else the machine runs.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state, ppid, pgrp, session, ... utime (12), stime (13).
+        if int(fields[3]) in leaders:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def read_stats(path: Path) -> list[dict[str, str]]:
     """Return locust's per-request rows (the last one is "Aggregated")."""
     with path.open(newline="", encoding="utf-8") as handle:
@@ -192,6 +213,12 @@ def write_summary(args: argparse.Namespace, facts: dict[str, Any]) -> str:
         f"{args.p95_ms:.0f}), {failures} failed of {total['Request Count']} requests, "
         f'{locked} "database is locked" in the server log, '
         f"{facts['server_errors']} server error lines",
+        f"- server CPU: {facts['cpu']:.0f} s for {total['Request Count']} requests, "
+        f"{1000 * facts['cpu'] / max(1, int(total['Request Count'])):.0f} ms a request "
+        f"(web processes and worker, not PostgreSQL); at that cost {os.cpu_count()} cores "
+        "serve at most "
+        f"~{(os.cpu_count() or 1) * int(total['Request Count']) / max(facts['cpu'], 0.001):.0f}"
+        f" requests/s; served {float(total['Requests/s']):.1f}",
         "",
         "| request | count | failures | median ms | p95 ms | p99 ms | max ms | req/s |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -242,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                 "when": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
             }
             sampler.start()
+            cpu_before = session_cpu_seconds([p.pid for p in processes])
             locust = [
                 str(VENV_BIN / "locust"),
                 "-f",
@@ -268,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             sampler.halt.set()
             facts["uptime_after"] = uptime()
+            facts["cpu"] = session_cpu_seconds([p.pid for p in processes]) - cpu_before
         finally:
             stop(processes)
     server_log = log_path.read_text(encoding="utf-8", errors="replace")
