@@ -8,9 +8,12 @@ AMITY_TEST_BACKEND=postgresql.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+
+from tests import owner_scope
 
 # CI must be repeatable: the same examples every run (a failing example found locally
 # becomes a regular test). Locally hypothesis keeps exploring new inputs.
@@ -41,6 +44,30 @@ def pytest_report_header() -> str:
     from django.conf import settings
 
     return f"amity database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _owner_scope_installed() -> None:
+    """Wrap every database connection with the owner-filter check (tests/owner_scope.py)."""
+    owner_scope.install()
+
+
+@pytest.fixture(autouse=True)
+def _owner_scoped_queries(
+    request: pytest.FixtureRequest, _owner_scope_installed: None
+) -> Iterator[None]:
+    """Fail the test if Amity's code queried an owned table without an owner filter."""
+    owner_scope.start(request.node.nodeid)
+    yield
+    found = owner_scope.collected()
+    if found:
+        sites = sorted({v.describe() for v in found})
+        pytest.fail(
+            f"{len(found)} statement(s) on owned tables without an owner filter "
+            "(add `owner=...` to the query; see tests/owner_scope.py):\n  "
+            + "\n  ".join(sites[:20]),
+            pytrace=False,
+        )
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from amity.core.owned_rows import OwnedManager
+
 
 class ApiToken(models.Model):
     """A personal API token for scripts. Only its SHA-256 digest is stored."""
@@ -19,6 +21,8 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -41,7 +41,7 @@ def user_for_token(*, raw: str) -> AbstractBaseUser | None:
     # Write at most once a minute per token: scripts polling the API should not turn
     # every read into a write.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        ApiToken.objects.filter(owner_id=token.owner_id, pk=token.pk).update(last_used_at=now)
     return token.owner
 
 

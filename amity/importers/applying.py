@@ -124,7 +124,7 @@ def apply_batch(
         with transaction.atomic():
             staging.publish(staging_id=staging_id, owner_id=owner.pk)
             _finish_people(owner, index, new_rows, progress)
-            _finish_interactions(plan)
+            _finish_interactions(owner, plan)
     except BaseException:
         staging.discard(staging_id)
         raise
@@ -230,7 +230,7 @@ def _finish_people(
         contact_values[id(contact.row)].append(contact.value)
     refreshed = {id(c.row): c.row for c in index.new_contacts if id(c.row) not in new_ids}
     refreshed.update({id(row): row for row in index.rows if id(row) not in new_ids and row.changed})
-    _update_people(list(refreshed.values()), contact_values, now, progress)
+    _update_people(owner, list(refreshed.values()), contact_values, now, progress)
     _insert_contacts_and_keys(owner.pk, index, new_ids, new=False)
     _write_tags(owner, index.new_tags)
 
@@ -292,16 +292,20 @@ def _name(person: Any, row: PersonRow) -> None:
 
 
 def _update_people(
-    rows: list[PersonRow], added: dict[int, list[str]], now: Any, progress: Progress
+    owner: AbstractBaseUser,
+    rows: list[PersonRow],
+    added: dict[int, list[str]],
+    now: Any,
+    progress: Progress,
 ) -> None:
     """Write changed fields and fresh search text (with `added` contacts) for existing people."""
+    owned = Person.objects.filter(owner=owner)
     for part in chunks(rows):
         by_pk = {row.pk: row for row in part}
-        people = list(Person.objects.filter(pk__in=list(by_pk)))
+        people = list(owned.filter(pk__in=list(by_pk)))
         values: dict[int, list[str]] = defaultdict(list)
-        for person_id, value in ContactPoint.objects.filter(person_id__in=list(by_pk)).values_list(
-            "person_id", "value"
-        ):
+        contacts = ContactPoint.objects.filter(owner=owner, person_id__in=list(by_pk))
+        for person_id, value in contacts.values_list("person_id", "value"):
             values[person_id].append(value)
         for person in people:
             row = by_pk[person.pk]
@@ -314,7 +318,7 @@ def _update_people(
             person.updated_at = now
             contacts = values[person.pk] + added.get(id(row), [])
             person.search_text = services.build_search_text(person, contacts)
-        Person.objects.bulk_update(people, _PERSON_FIELDS, batch_size=500)
+        owned.bulk_update(people, _PERSON_FIELDS, batch_size=500)
         progress.advance(len(part))
 
 
@@ -419,11 +423,11 @@ def _insert_fresh(
     insert_links(Interaction.people.through, "interaction", "person", fresh_links)
 
 
-def _finish_interactions(plan: _InteractionPlan) -> None:
+def _finish_interactions(owner: AbstractBaseUser, plan: _InteractionPlan) -> None:
     """Change existing interactions and link them to more people (while publishing)."""
     if plan.changed:
         fields = [*_INTERACTION_FIELDS, "intent", "subtype"]
-        Interaction.objects.bulk_update(plan.changed, fields, batch_size=500)
+        Interaction.objects.filter(owner=owner).bulk_update(plan.changed, fields, batch_size=500)
     insert_links(Interaction.people.through, "interaction", "person", plan.new_links)
 
 

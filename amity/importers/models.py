@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from amity.core.owned_rows import OwnedManager
 from amity.people.models import Person
 
 
@@ -20,6 +21,8 @@ class ExternalKey(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="external_keys")
     source = models.CharField(max_length=20)
     key = models.CharField(max_length=300)
+
+    objects = OwnedManager()
 
     class Meta:
         constraints = [
@@ -42,6 +45,8 @@ class ImportRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # The summary the command prints with --json (people/interactions/skipped counts).
     counts = models.JSONField(default=dict, blank=True)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["-started_at", "-id"]

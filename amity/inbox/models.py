@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from amity.core.owned_rows import OwnedManager
 from amity.people.models import Interaction, Person
 
 
@@ -35,6 +36,8 @@ class TriageLabel(models.Model):
     shingles = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["updated_at", "id"]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from amity.core.owned_rows import OwnedManager
 from amity.people.models import Person
 
 
@@ -41,6 +42,8 @@ class ProfileEmbedding(models.Model):
     vector = models.BinaryField()
     dim = models.PositiveSmallIntegerField(default=0)
     embedded_at = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedManager()
 
     class Meta:
         constraints = [
@@ -75,6 +78,8 @@ class ReadingItem(models.Model):
     shared_with = models.ManyToManyField(Person, blank=True, related_name="+")
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -127,6 +132,8 @@ class Introduction(models.Model):
     declined_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    objects = OwnedManager()
+
     class Meta:
         ordering = ["-updated_at", "-id"]
         constraints = [
@@ -149,6 +156,8 @@ class Referral(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     researched_at = models.DateTimeField(null=True, blank=True)
     thanked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -196,7 +196,7 @@ def advance_introduction(
     answer is recorded with `answer_introduction`, so nobody is introduced before both
     said yes.
     """
-    intro = Introduction.objects.select_for_update().get(pk=introduction.pk)
+    intro = Introduction.objects.locked(introduction)
     a, b = intro.person_a, intro.person_b
     if intro.state in (State.ASKED_A, State.ASKED_B):
         who = a if intro.state == State.ASKED_A else b
@@ -247,7 +247,7 @@ def answer_introduction(
     *, introduction: Introduction, by: str, agreed: bool, note: str = ""
 ) -> Introduction:
     """Record A's or B's answer to being asked: yes moves it on, no declines it for good."""
-    intro = Introduction.objects.select_for_update().get(pk=introduction.pk)
+    intro = Introduction.objects.locked(introduction)
     if by not in ("a", "b"):
         raise ValidationError("by", "say who answered: a or b")
     asked = State.ASKED_A if by == "a" else State.ASKED_B
@@ -278,7 +278,7 @@ def answer_introduction(
 @transaction.atomic
 def decline_introduction(*, introduction: Introduction, by: str, note: str = "") -> Introduction:
     """Record that A, B or the user ("me") said no; the pair is never suggested again."""
-    intro = Introduction.objects.select_for_update().get(pk=introduction.pk)
+    intro = Introduction.objects.locked(introduction)
     if intro.state not in ACTIVE_STATES:
         raise ValidationError("state", f"already finished ({intro.get_state_display()})")
     states = {"a": State.DECLINED_A, "b": State.DECLINED_B, "me": State.DISMISSED}

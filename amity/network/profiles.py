@@ -67,11 +67,13 @@ def text_backend() -> str:
     return embeddings.resolve_choice(config.TEXT_MODEL.value())
 
 
-def _summaries(person_ids: Sequence[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+def _summaries(
+    owner: AbstractBaseUser, person_ids: Sequence[int]
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """Return the latest summaries and the latest asks (inbound withdrawals) per person."""
     through = Interaction.people.through
     rows = (
-        through.objects.filter(person_id__in=person_ids)
+        through.objects.filter(person_id__in=person_ids, interaction__owner=owner)
         .exclude(interaction__summary="")
         .order_by("person_id", "-interaction__occurred_at", "-interaction_id")
         .values_list(
@@ -112,7 +114,7 @@ def facts_for(
         if not rows:
             return
         last = rows[-1][0]
-        recent, asks = _summaries([r[0] for r in rows])
+        recent, asks = _summaries(owner, [r[0] for r in rows])
         for pk, name, given, title, company, fld, location, interests, notes, lf, co in rows:
             yield ProfileFacts(
                 person_id=pk,
@@ -164,7 +166,7 @@ def _write_batch(
         row.vector, row.dim, row.embedded_at = raw, (encoder.dim if text else 0), now
     with transaction.atomic():
         ProfileEmbedding.objects.bulk_create(created, batch_size=500)
-        ProfileEmbedding.objects.bulk_update(
+        ProfileEmbedding.objects.filter(owner=owner).bulk_update(
             updated, ["text_hash", "vector", "dim", "embedded_at"], batch_size=500
         )
 
@@ -187,16 +189,13 @@ def sync_embeddings(
     total = (
         len(person_ids) if person_ids is not None else Person.objects.filter(owner=owner).count()
     )
+    owned = ProfileEmbedding.objects.filter(owner=owner, model_name=encoder.name)
     todo: list[tuple[int, str, str, ProfileEmbedding | None]] = []
     checked: list[int] = []
     for facts_chunk in _chunks(facts_for(owner=owner, person_ids=person_ids), READ_CHUNK):
         ids = [f.person_id for f in facts_chunk]
-        existing = {
-            (row.person_id, row.facet): row
-            for row in ProfileEmbedding.objects.filter(
-                owner=owner, model_name=encoder.name, person_id__in=ids
-            ).defer("vector")
-        }
+        rows = owned.filter(person_id__in=ids).defer("vector")
+        existing = {(row.person_id, row.facet): row for row in rows}
         stale_rows: list[int] = []
         for facts in facts_chunk:
             for facet, text in facet_texts(facts).items():
@@ -218,7 +217,7 @@ def sync_embeddings(
                 todo = []
                 if progress:
                     progress(len(checked), total, result.embedded)
-        ProfileEmbedding.objects.filter(pk__in=stale_rows).update(embedded_at=timezone.now())
+        owned.filter(pk__in=stale_rows).update(embedded_at=timezone.now())
         result.people = len(checked)
         if progress:
             progress(len(checked), total, result.embedded)

@@ -29,18 +29,22 @@ def _repoint_references(*, other: Person, keep: Person) -> None:
     """
     for relation in Person._meta.related_objects:
         name = relation.field.name
-        manager = relation.related_model._default_manager
+        model = relation.related_model
+        # Every owned table is queried with its owner (tests/owner_scope.py checks).
+        owned = any(f.name == "owner" for f in model._meta.concrete_fields)
+        manager = model._default_manager
+        rows = manager.filter(owner_id=other.owner_id) if owned else manager.all()
         if relation.many_to_many:
-            for row in manager.filter(**{name: other}):
+            for row in rows.filter(**{name: other}):
                 getattr(row, name).remove(other)
                 getattr(row, name).add(keep)
             continue
-        if relation.one_to_one and manager.filter(**{name: keep}).exists():
+        if relation.one_to_one and rows.filter(**{name: keep}).exists():
             continue
-        for pk in manager.filter(**{name: other}).values_list("pk", flat=True):
+        for pk in rows.filter(**{name: other}).values_list("pk", flat=True):
             try:
                 with transaction.atomic():
-                    manager.filter(pk=pk).update(**{name: keep})
+                    rows.filter(pk=pk).update(**{name: keep})
             except IntegrityError:
                 pass
 
@@ -66,7 +70,7 @@ def merge_people(*, keep: Person, others: Sequence[Person]) -> Person:
         keep.interests = clean_interests([*keep.interests, *other.interests])
         if not keep.linkedin_url and other.linkedin_url:
             url = other.linkedin_url
-            Person.objects.filter(pk=other.pk).update(linkedin_url="")
+            Person.objects.filter(owner_id=other.owner_id, pk=other.pk).update(linkedin_url="")
             keep.linkedin_url = url
         for cp in other.contact_points.all():
             if (cp.kind, cp.normalized) in keep_contacts:
@@ -78,7 +82,7 @@ def merge_people(*, keep: Person, others: Sequence[Person]) -> Person:
         for interaction in other.interactions.all():
             interaction.people.remove(other)
             interaction.people.add(keep)
-        Note.objects.filter(person=other).update(person=keep)
+        Note.objects.filter(owner_id=other.owner_id, person=other).update(person=keep)
         keep.tags.add(*other.tags.all())
         if other.created_at < keep.created_at:
             keep.created_at = other.created_at

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from amity.core.owned_rows import OwnedManager
+
 # The condition of the person_owner_dates index, which its queries repeat.
 HAS_DATES = Q(birthday__isnull=False) | Q(connected_on__isnull=False)
 
@@ -23,6 +25,8 @@ class Tag(models.Model):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=80)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["name"]
@@ -72,6 +76,8 @@ class Person(models.Model):
     interaction_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["sort_name", "id"]
@@ -138,6 +144,8 @@ class ContactPoint(models.Model):
     label = models.CharField(max_length=40, blank=True)
     is_primary = models.BooleanField(default=False)
 
+    objects = OwnedManager()
+
     class Meta:
         ordering = ["kind", "-is_primary", "id"]
         indexes = [models.Index(fields=["owner", "kind", "normalized"], name="contact_lookup")]
@@ -159,6 +167,8 @@ class Note(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="timeline_notes")
     body = models.TextField(help_text="Markdown; sanitised when shown.")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -223,6 +233,8 @@ class Interaction(models.Model):
     source = models.CharField(max_length=20, default="manual")
     external_id = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

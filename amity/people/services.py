@@ -171,7 +171,9 @@ def refresh_search_text(person: Person) -> None:
     """Recompute and save the person's search column."""
     contacts = list(person.contact_points.values_list("value", flat=True))
     person.search_text = build_search_text(person, contacts)
-    Person.objects.filter(pk=person.pk).update(search_text=person.search_text)
+    Person.objects.filter(owner_id=person.owner_id, pk=person.pk).update(
+        search_text=person.search_text
+    )
 
 
 @transaction.atomic
@@ -299,7 +301,9 @@ def delete_person(*, person: Person) -> UndoRecord:
     # Count participants on a fresh queryset: filtering by this person in the same
     # join would make every count 1.
     solo = list(
-        Interaction.objects.filter(pk__in=person.interactions.values("pk"))
+        Interaction.objects.filter(
+            owner_id=person.owner_id, pk__in=person.interactions.values("pk")
+        )
         .annotate(n=Count("people"))
         .filter(n=1)
     )
@@ -309,7 +313,7 @@ def delete_person(*, person: Person) -> UndoRecord:
         label=f"Deleted {person.full_name}",
         payload={"rows": undo.snapshot_deletion([person, *solo]), "person_ids": [person.pk]},
     )
-    Interaction.objects.filter(pk__in=[i.pk for i in solo]).delete()
+    Interaction.objects.filter(owner_id=person.owner_id, pk__in=[i.pk for i in solo]).delete()
     person.delete()
     return record
 

@@ -106,10 +106,20 @@ def describe(interaction: Interaction, names: Sequence[str]) -> str:
     return f"the {interaction.get_channel_display().lower()} with {who} on {when:%-d %b %Y}"
 
 
+def _participant_ids(interaction: Interaction) -> list[int]:
+    """Return the ids of the interaction's people (read afresh: not a prefetched list)."""
+    people = Person.objects.filter(owner_id=interaction.owner_id, interactions=interaction)
+    return list(people.values_list("pk", flat=True))
+
+
 @transaction.atomic
 def delete_interaction(*, interaction: Interaction) -> UndoRecord:
     """Delete an interaction and refresh its people's summaries; return the undo record."""
-    people = list(interaction.people.order_by("sort_name").values_list("pk", "full_name"))
+    people = list(
+        Person.objects.filter(owner_id=interaction.owner_id, interactions=interaction)
+        .order_by("sort_name")
+        .values_list("pk", "full_name")
+    )
     ids = [pk for pk, _ in people]
     record = undo.record(
         owner=interaction.owner,
@@ -126,10 +136,9 @@ def restore_deleted(owner: AbstractBaseUser, payload: dict[str, Any]) -> None:
     """Put back the rows a delete took (an undo handler); refresh their people."""
     restored = undo.restore_rows(payload["rows"])
     if any(
-        model.objects.filter(pk__in=restored.get(model._meta.label_lower, ()))
-        .exclude(owner_id=owner.pk)
-        .exists()
+        model.objects.filter(owner_id=owner.pk, pk__in=ids).count() != len(set(ids))
         for model in (Person, Interaction, Note)
+        for ids in [list(restored.get(model._meta.label_lower, ()))]
     ):
         # A payload is only ever the owner's own rows; anything else is tampering.
         raise PermissionError("an undo record held another user's rows")
@@ -160,7 +169,7 @@ def update_interaction(
     for name in fields:
         if name not in _INTERACTION_FIELDS:
             raise ValidationError(name, "is not a field of an interaction")
-    before = set(interaction.people.values_list("pk", flat=True))
+    before = set(_participant_ids(interaction))
     if people is not None:
         if not people:
             raise ValidationError("people", "an interaction needs at least one person")

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from amity.core.owned_rows import OwnedManager
 from amity.people.models import Person, Tag
 
 
@@ -57,6 +58,8 @@ class PersonSummary(models.Model):
     # a score clears a boundary by a margin (amity.relationships.circles).
     circle = models.PositiveSmallIntegerField(default=0, db_default=0)
 
+    objects = OwnedManager()
+
     class Meta:
         db_table = "people_personsummary"
         indexes = [
@@ -84,6 +87,8 @@ class Snooze(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    objects = OwnedManager()
+
     class Meta:
         db_table = "people_snooze"
         indexes = [models.Index(fields=["owner", "until"], name="snooze_owner_until")]
@@ -107,6 +112,8 @@ class CadenceOverride(models.Model):
     )
     days = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedManager()
 
     class Meta:
         db_table = "people_cadenceoverride"
@@ -141,6 +148,8 @@ class DailyList(models.Model):
     # so an unchanged day is answered without scoring or even starting Django.
     payload = models.JSONField(default=dict, blank=True)
 
+    objects = OwnedManager()
+
     class Meta:
         db_table = "people_dailylist"
         constraints = [
@@ -166,6 +175,8 @@ class DailyPick(models.Model):
     action = models.TextField(blank=True)
     action_subtype = models.CharField(max_length=20, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnedManager()
 
     class Meta:
         db_table = "people_dailypick"

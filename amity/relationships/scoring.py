@@ -267,7 +267,7 @@ def recent_counts(
 
 
 def _ledger_of(person: Person, as_of: dt.datetime) -> LedgerTotals:
-    row = PersonSummary.objects.filter(person=person).first()
+    row = PersonSummary.objects.filter(owner_id=person.owner_id, person=person).first()
     if (
         row is None
         or row.count != person.interaction_count
@@ -292,7 +292,7 @@ def _ledger_of(person: Person, as_of: dt.datetime) -> LedgerTotals:
 def person_context(person: Person, *, as_of: dt.datetime) -> ledger.PersonContext:
     """Return what the domain needs to suggest deposits for this person."""
     provenance = person.provenance or {}
-    summary = PersonSummary.objects.filter(person=person).first()
+    summary = PersonSummary.objects.filter(owner_id=person.owner_id, person=person).first()
     unthanked = None
     subtype = ""
     if (
@@ -426,7 +426,7 @@ def set_cadence(
         raise LookupError("unknown person or tag")
     key = {"person": person} if person is not None else {"tag": tag}
     row, _ = CadenceOverride.objects.update_or_create(
-        **key, defaults={"owner": owner, "days": days, "updated_at": timezone.now()}
+        owner=owner, **key, defaults={"days": days, "updated_at": timezone.now()}
     )
     return row
 

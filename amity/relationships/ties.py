@@ -152,7 +152,11 @@ def person_strength(
     """
     when, today = relationships.resolve_as_of(day)
     as_of = as_of or when
-    summary = PersonSummary.objects.filter(person=person).values_list("count", "version").first()
+    summary = (
+        PersonSummary.objects.filter(owner_id=person.owner_id, person=person)
+        .values_list("count", "version")
+        .first()
+    )
     stale = summary != (person.interaction_count, strength.SUMMARY_VERSION)
     if person.interaction_count and stale and not read_only:
         refresh_engine_summaries(person_ids=[person.pk])

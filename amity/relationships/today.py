@@ -90,7 +90,7 @@ def _refill(
     )
     # A pick the user snoozed since makes room; done ones stay, ticked off.
     DailyPick.objects.filter(
-        daily_list=stored, person_id__in=snoozed, done_at__isnull=True
+        owner=owner, daily_list=stored, person_id__in=snoozed, done_at__isnull=True
     ).delete()
     kept = list(stored.picks.order_by("rank", "id"))
     missing = limit - len(kept)
@@ -215,7 +215,7 @@ def snooze(*, person: Person, until: dt.date) -> UndoRecord:
     Returns the undo record: it keeps the earlier snooze and the person's open picks
     on today's (and later) lists, which the next refill drops.
     """
-    previous = Snooze.objects.filter(person=person).first()
+    previous = Snooze.objects.filter(owner_id=person.owner_id, person=person).first()
     picks = DailyPick.objects.filter(
         owner_id=person.owner_id,
         person=person,
@@ -233,8 +233,9 @@ def snooze(*, person: Person, until: dt.date) -> UndoRecord:
         },
     )
     Snooze.objects.update_or_create(
+        owner_id=person.owner_id,
         person=person,
-        defaults={"owner_id": person.owner_id, "until": until, "updated_at": timezone.now()},
+        defaults={"until": until, "updated_at": timezone.now()},
     )
     return record
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from amity.core.owned_rows import OwnedManager
+
 
 class CalendarFeed(models.Model):
     """A user's private calendar feed: the token's SHA-256 and the nonce it derives from.
@@ -20,6 +22,8 @@ class CalendarFeed(models.Model):
     nonce = models.CharField(max_length=64)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedManager()
 
     def __str__(self) -> str:
         """Name the feed by its owner."""
@@ -49,6 +53,8 @@ class ReminderProfile(models.Model):
     calendar_kinds = models.JSONField(null=True, blank=True)
     # Signed into every one-click link of the digest: raising it revokes links already sent.
     links_generation = models.PositiveIntegerField(default=0)
+
+    objects = OwnedManager()
 
     def __str__(self) -> str:
         """Name the profile by its owner."""

@@ -141,7 +141,7 @@ def _widen(owner: AbstractBaseUser, network: Network, since: dt.datetime) -> dic
     if not outside:
         return None
     best = max(outside, key=lambda pk: (score[pk], -pk))
-    person = Person.objects.get(pk=best)
+    person = Person.objects.get(owner=owner, pk=best)
     return {
         "id": best,
         "name": person.full_name,

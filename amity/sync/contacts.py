@@ -124,7 +124,7 @@ class _BookSync:
     def run(self) -> None:
         """Do the whole sync; each step writes in its own transaction."""
         listing = self.client.etags()
-        cards = {c.href: c for c in ContactCard.objects.filter(book=self.book)}
+        cards = {c.href: c for c in ContactCard.objects.filter(owner=self.owner, book=self.book)}
         new = [h for h in listing if h not in cards]
         changed = [h for h in listing if h in cards and cards[h].etag != listing[h]]
         fetched = self.client.fetch(new + changed) if new or changed else {}
@@ -139,7 +139,7 @@ class _BookSync:
         self._push_new()
         self._local_deletions()
         self.result.pending_deletions = ContactCard.objects.filter(
-            Q(gone_from_server=True) | Q(person__isnull=True), book=self.book
+            Q(gone_from_server=True) | Q(person__isnull=True), owner=self.owner, book=self.book
         ).count()
 
     # --- from the server -------------------------------------------------------------
@@ -177,12 +177,12 @@ class _BookSync:
             found = self._people_of(cards, keys)
             extras = [c for c in cards if {"how_we_met", "cadence"} & set(c.fields)]
             for card in extras:  # Amity's own fields a phone carried back: rare
-                person = Person.objects.get(pk=found[keys[card.href]])
+                person = Person.objects.get(owner=self.owner, pk=found[keys[card.href]])
                 self._apply_local(
                     person,
                     {n: card.fields[n] for n in ("how_we_met", "cadence") if n in card.fields},
                 )
-            local = local_fields(found.values())
+            local = local_fields(self.owner.pk, found.values())
             rows, pushes = [], []
             for card in cards:
                 person_id = found[keys[card.href]]
@@ -229,8 +229,8 @@ class _BookSync:
         if card is None or row.person_id is None:
             return  # unreadable, or its person was deleted here: a pending deletion
         with transaction.atomic():
-            person = Person.objects.select_for_update().get(pk=row.person_id)
-            local = local_fields([person.pk])[person.pk]
+            person = Person.objects.select_for_update().get(owner=self.owner, pk=row.person_id)
+            local = local_fields(self.owner.pk, [person.pk])[person.pk]
             remote_newer = card.rev is None or card.rev > person.updated_at
             merged, lost = merge(row.base, local, card, remote_newer=remote_newer)
             here = {n: merged[n] for n in FIELDS if not same(n, merged[n], local[n])}
@@ -263,7 +263,9 @@ class _BookSync:
         for row in gone:
             if not self.apply_deletes:
                 if not row.gone_from_server:
-                    ContactCard.objects.filter(pk=row.pk).update(gone_from_server=True)
+                    ContactCard.objects.filter(owner=self.owner, pk=row.pk).update(
+                        gone_from_server=True
+                    )
                 continue
             with transaction.atomic():
                 if row.person_id is not None:
@@ -283,16 +285,16 @@ class _BookSync:
         edited: set[int] = set()
         oldest = min(r.synced_at for r in since.values())
         for pk, updated in Person.objects.filter(
-            pk__in=list(since), updated_at__gt=oldest
+            owner=self.owner, pk__in=list(since), updated_at__gt=oldest
         ).values_list("pk", "updated_at"):
             if updated > since[pk].synced_at:
                 edited.add(pk)
         for pk, updated in CadenceOverride.objects.filter(
-            person_id__in=list(since), updated_at__gt=oldest
+            owner=self.owner, person_id__in=list(since), updated_at__gt=oldest
         ).values_list("person_id", "updated_at"):
             if updated > since[pk].synced_at:
                 edited.add(pk)
-        local = local_fields(edited)
+        local = local_fields(self.owner.pk, edited)
         changed = {
             pk: {
                 n: local[pk][n] for n in FIELDS if not same(n, local[pk][n], since[pk].base.get(n))
@@ -334,7 +336,7 @@ class _BookSync:
 
     def _push_new(self) -> None:
         """Create a card for every person this book does not have yet."""
-        linked = ContactCard.objects.filter(book=self.book, person__isnull=False)
+        linked = ContactCard.objects.filter(owner=self.owner, book=self.book, person__isnull=False)
         people = list(
             Person.objects.filter(owner=self.owner)
             .exclude(pk__in=linked.values("person_id"))
@@ -342,7 +344,7 @@ class _BookSync:
         )
         for start in range(0, len(people), 500):
             part = people[start : start + 500]
-            local = local_fields(pk for pk, _ in part)
+            local = local_fields(self.owner.pk, (pk for pk, _ in part))
             rows = []
             for pk, uid in part:
                 href = self.client.href_for(f"{uid}.vcf")
@@ -365,7 +367,9 @@ class _BookSync:
         """People deleted here: delete their cards on the server only when asked to."""
         if not self.apply_deletes:
             return
-        for row in ContactCard.objects.filter(book=self.book, person__isnull=True):
+        for row in ContactCard.objects.filter(
+            owner=self.owner, book=self.book, person__isnull=True
+        ):
             if not row.gone_from_server:
                 self.client.delete(row.href, row.etag)
             row.delete()

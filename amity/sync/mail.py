@@ -192,7 +192,7 @@ class _FolderReader:
         selected = self.client.select_folder(folder, readonly=True)
         validity = int(selected[b"UIDVALIDITY"])
         state, _ = MailFolder.objects.get_or_create(
-            account=self.account, name=folder, defaults={"owner": self.account.owner}
+            owner_id=self.account.owner_id, account=self.account, name=folder
         )
         last_uid = state.last_uid
         if state.uidvalidity != validity:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from amity.core.owned_rows import OwnedManager
 from amity.people.models import Person
 
 
@@ -48,6 +49,8 @@ class MailAccount(SyncAccount):
     # The user's own addresses: mail from them is outbound.
     addresses = models.JSONField(default=list, blank=True)
 
+    objects = OwnedManager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["owner", "name"], name="mail_account_unique_name")
@@ -64,6 +67,8 @@ class MailFolder(models.Model):
     last_uid = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    objects = OwnedManager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["account", "name"], name="mail_folder_unique_name")
@@ -77,6 +82,8 @@ class ContactBook(SyncAccount):
     """A CardDAV address book kept in step with the owner's people."""
 
     url = models.URLField(max_length=500)
+
+    objects = OwnedManager()
 
     class Meta:
         constraints = [
@@ -103,6 +110,8 @@ class ContactCard(models.Model):
     # The server no longer has the card: the person is deleted only with --apply-deletes.
     gone_from_server = models.BooleanField(default=False)
     synced_at = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedManager()
 
     class Meta:
         constraints = [

@@ -197,7 +197,7 @@ def _run(account: SyncAccount, kind: str, work: Any) -> SyncOutcome:
         outcome.ok, outcome.error = False, f"{account.name}: unexpected error: {exc!r}"[:500]
     outcome.seconds = round(time.perf_counter() - clock, 3)
     with transaction.atomic():
-        type(account).objects.filter(pk=account.pk).update(
+        type(account).objects.filter(owner_id=account.owner_id, pk=account.pk).update(
             last_sync_at=timezone.now(),
             last_status="ok" if outcome.ok else "error",
             last_counts=outcome.counts,

@@ -104,28 +104,30 @@ def _rev(card: Any) -> dt.datetime | None:
     return None
 
 
-def local_fields(person_ids: Iterable[int]) -> dict[int, Fields]:
+def local_fields(owner_id: int, person_ids: Iterable[int]) -> dict[int, Fields]:
     """Return the fields of these people, read in a few queries (primary contacts first)."""
     ids = list(person_ids)
     found: dict[int, Fields] = {}
     for start in range(0, len(ids), 1000):
         part = ids[start : start + 1000]
-        for row in Person.objects.filter(pk__in=part).values("pk", *TEXT_FIELDS, "how_we_met"):
+        for row in Person.objects.filter(owner_id=owner_id, pk__in=part).values(
+            "pk", *TEXT_FIELDS, "how_we_met"
+        ):
             pk, birthday = row.pop("pk"), row["birthday"]
             row["birthday"] = birthday.isoformat() if birthday else ""
             found[pk] = {**row, "emails": [], "phones": [], "urls": [], "tags": [], "cadence": ""}
-        contacts = ContactPoint.objects.filter(person_id__in=part).order_by(
+        contacts = ContactPoint.objects.filter(owner_id=owner_id, person_id__in=part).order_by(
             "person_id", "-is_primary", "id"
         )
         for person_id, kind, value in contacts.values_list("person_id", "kind", "value"):
             found[person_id][_KIND_FIELD[kind]].append(value)
         tags: dict[int, list[str]] = defaultdict(list)
-        through = Person.tags.through.objects.filter(person_id__in=part)
+        through = Person.tags.through.objects.filter(person_id__in=part, tag__owner_id=owner_id)
         for person_id, name in through.values_list("person_id", "tag__name"):
             tags[person_id].append(name)
         for person_id, names in tags.items():
             found[person_id]["tags"] = sorted(names)
-        overrides = CadenceOverride.objects.filter(person_id__in=part)
+        overrides = CadenceOverride.objects.filter(owner_id=owner_id, person_id__in=part)
         for person_id, days in overrides.values_list("person_id", "days"):
             found[person_id]["cadence"] = "never" if days is None else cadences.setting_for(days)
     return found

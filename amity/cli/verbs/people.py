@@ -149,7 +149,7 @@ class PeopleVerb(Verb):
             person = services.find_person(owner=owner, ref=text)
         except LookupError as exc:
             raise CliError(str(exc)) from exc
-        return _with_related(Person.objects.filter(pk=person.pk)).get()
+        return _with_related(Person.objects.filter(owner=owner, pk=person.pk)).get()
 
     def _confirm(self, options: dict[str, Any], question: str) -> None:
         """Ask at a terminal; refuse without --yes when nobody can answer."""
@@ -163,7 +163,7 @@ class PeopleVerb(Verb):
             raise CliError("cancelled: nothing changed")
 
     def _print_person(self, options: dict[str, Any], person: Person, verb: str) -> None:
-        person = _with_related(Person.objects.filter(pk=person.pk)).get()
+        person = _with_related(Person.objects.filter(owner_id=person.owner_id, pk=person.pk)).get()
 
         def render() -> None:
             self.console.print(f"{verb} {person.full_name} (#{person.pk})")
