@@ -86,6 +86,11 @@ ALLOWED: dict[str, str] = {
         "uids are globally unique; reads only the rows this write inserted above the mark"
     ),
     "amity/people/timeline.py:refresh_summaries": _SUMMARY_HOOK,
+    "amity/network/tasks.py:queue_for_people": _SUMMARY_HOOK,
+    "amity/relationships/bulk_summaries.py:people_by_owner": _SUMMARY_HOOK,
+    # The worker's task receives the job id alone; the row it reads names the owner,
+    # and everything after it is filtered by that owner.
+    "amity/importers/jobs.py:run_job": "a task finds its job by id, then acts as its owner",
     "amity/relationships/stored_summaries.py:refresh_engine_summaries": _SUMMARY_HOOK,
     "amity/relationships/stored_summaries.py:summaries_for": _SUMMARY_HOOK,
     "amity/relationships/stored_summaries.py:events_for": _SUMMARY_HOOK,

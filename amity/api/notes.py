@@ -73,7 +73,9 @@ def note_of(request: HttpRequest, note_id: int) -> Note:
 @paginate(AmityPagination)
 def list_notes(request: HttpRequest, person_id: int) -> Any:
     """List a person's notes, newest first."""
-    return Note.objects.filter(person=person_of(request, person_id)).order_by("-created_at", "-id")
+    return Note.objects.filter(
+        owner=current_user(request), person=person_of(request, person_id)
+    ).order_by("-created_at", "-id")
 
 
 @router.post(

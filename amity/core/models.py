@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from amity.core.owned_rows import OwnedManager
+
 
 class JobRun(models.Model):
     """The last time the scheduler enqueued a job: one row per job name."""
@@ -32,6 +34,8 @@ class UndoRecord(models.Model):
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
     undone_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnedManager()
 
     class Meta:
         indexes = [models.Index(fields=["owner", "created_at"], name="undo_owner_time")]

@@ -167,7 +167,9 @@ def stored_summary(run: ImportRun) -> dict[str, Any]:
 
 def imported_changes(person: Any, limit: int = 10) -> list[ImportChange]:
     """Return the fields imports changed on `person`, newest first, with their runs."""
-    rows = ImportChange.objects.filter(person=person, action=ImportChange.Action.UPDATED)
+    rows = ImportChange.objects.filter(
+        owner_id=person.owner_id, person=person, action=ImportChange.Action.UPDATED
+    )
     rows = rows.exclude(field__in=["", INTERACTIONS]).select_related("run")
     found = list(rows.order_by("-id")[:limit])
     for row in found:

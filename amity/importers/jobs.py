@@ -108,9 +108,9 @@ def queue_import(
 class JobProgress:
     """Write an import's phase and steps onto its job, at most every WRITE_EVERY seconds."""
 
-    def __init__(self, job_id: int) -> None:
-        """Report onto the ImportJob `job_id`."""
-        self.job_id = job_id
+    def __init__(self, job_id: int, owner_id: int) -> None:
+        """Report onto the ImportJob `job_id` of `owner_id`."""
+        self.job_id, self.owner_id = job_id, owner_id
         self.name, self.step, self.total, self.done = "", 0, None, 0
         self._written = 0.0
 
@@ -132,7 +132,7 @@ class JobProgress:
             return
         self._written = now
         try:
-            ImportJob.objects.filter(pk=self.job_id).update(
+            ImportJob.objects.filter(owner_id=self.owner_id, pk=self.job_id).update(
                 phase=self.name[:200], step=self.step, done=self.done, total=self.total
             )
         except DatabaseError:
@@ -164,7 +164,7 @@ def run_job(job_id: int) -> ImportJob:
             format=job.format,
             source=SourceFile.from_path(path, name=job.file_name),
             me=job.me,
-            progress=JobProgress(job.pk),
+            progress=JobProgress(job.pk, job.owner_id),
             dry_run=job.dry_run,
         )
     except ImportFailed as exc:

@@ -85,6 +85,8 @@ class ImportChange(models.Model):
     old = models.TextField(blank=True)
     new = models.TextField(blank=True)
 
+    objects = OwnedManager()
+
     class Meta:
         ordering = ["id"]
         # The person's own foreign-key index serves the person page.
@@ -125,6 +127,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

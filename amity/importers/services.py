@@ -203,7 +203,7 @@ def _apply(
     else:
         # The time publishing and the summaries took too (one row, after the fact).
         summary.seconds = time.perf_counter() - clock
-        ImportRun.objects.filter(pk=summary.run_id).update(
+        ImportRun.objects.filter(owner=owner, pk=summary.run_id).update(
             finished_at=timezone.now(), counts=_counts(summary)
         )
     return summary

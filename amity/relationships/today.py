@@ -25,7 +25,7 @@ from amity.core import hooks, undo
 from amity.core.models import UndoRecord
 from amity.domain import nudges, strength
 from amity.domain.nudges import Nudge
-from amity.people import timeline, validation
+from amity.people import timeline
 from amity.people.models import Interaction, Person
 from amity.relationships import scoring as relationships
 from amity.relationships import today_cache, today_candidates
@@ -57,8 +57,8 @@ def today_list(
     "reading" when a saved article fits them}], network {reading, introductions,
     referrals} (pending steps from the network app).
     """
-    # A day to come has no list yet: scoring it would store picks for it.
-    validation.past_day(day, field="as_of")
+    # Surfaces refuse a day to come as the user's input (`amity today --as-of`); the
+    # reminders ask for a user's own day, which may be the server's tomorrow (UTC+13).
     as_of, day = relationships.resolve_as_of(day)
     if day == timezone.localdate():
         as_of = timezone.now()

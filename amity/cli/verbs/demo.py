@@ -96,11 +96,7 @@ class DemoVerb(Verb):
                 f"interactions, {summary.notes} notes, {summary.contact_points} contact "
                 f"points, {summary.tags} tags."
             )
-            if embedded is not None:
-                self.console.print(
-                    f"Embedded {embedded} people's profiles: Share answers at once.", markup=False
-                )
-            elif text_backend() == "model":
+            if embedded is None and text_backend() == "model":
                 self.console.print(
                     f"Share's matching is prepared in the background: `amity serve` (or "
                     f"`amity worker`) embeds the {summary.people} profiles; `amity embed` "
@@ -121,4 +117,6 @@ class DemoVerb(Verb):
         from amity.network.tasks import prepare_share
 
         self.stderr.write(f"Preparing Share: embedding {people} profiles…")
-        return int(prepare_share.call(int(owner.pk))["people"])
+        embedded = int(prepare_share.call(int(owner.pk))["people"])
+        self.stderr.write(f"Embedded {embedded} people's profiles: Share answers at once.")
+        return embedded

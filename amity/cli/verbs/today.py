@@ -6,6 +6,7 @@ from typing import Any
 
 from amity.cli.base import ArgumentParser, CliError, Verb
 from amity.cli.person_options import add_as_of, parse_as_of
+from amity.people import validation
 from amity.people.validation import ValidationError
 from amity.relationships import today, today_cache
 
@@ -39,9 +40,9 @@ class TodayVerb(Verb):
             raise CliError("--limit must be at least 1")
         owner = self.owner(options)
         try:
-            data = today.today_list(
-                owner=owner, day=parse_as_of(options["as_of"]), limit=options["limit"]
-            )
+            # A day to come has no list yet: scoring it would store picks for it.
+            day = validation.past_day(parse_as_of(options["as_of"]), field="as_of")
+            data = today.today_list(owner=owner, day=day, limit=options["limit"])
         except ValidationError as exc:
             raise CliError(f"--as-of: {exc.message}") from exc
         self.emit(options, data, lambda: today_cache.render_text(data, self.console))

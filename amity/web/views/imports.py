@@ -160,7 +160,7 @@ def _split(changes: list[dict[str, Any]]) -> dict[str, list[PersonChange]]:
 
 def _section(request: HttpRequest, run: ImportRun, action: str) -> dict[str, Any]:
     """Return one page of a run's people for `action`, grouped back into PersonChanges."""
-    rows = ImportChange.objects.filter(run=run, action=action).order_by(
+    rows = ImportChange.objects.filter(owner=request.user, run=run, action=action).order_by(
         "person_name", "person_id", "id"
     )
     param = f"{action}_page"

@@ -122,7 +122,10 @@ def _page(request: HttpRequest, people: QuerySet[Person], sort: str) -> Page:
         owner=request.user, person_ids=list(people.values_list("id", flat=True)), key=sort
     )
     page = Paginator(ids, size).get_page(number)
-    rows = {p.pk: p for p in _with_columns(Person.objects.filter(pk__in=page.object_list))}
+    rows = {
+        p.pk: p
+        for p in _with_columns(Person.objects.filter(owner=request.user, pk__in=page.object_list))
+    }
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return page
 
