@@ -148,7 +148,9 @@ def stored_changes(rows: Iterable[ImportChange]) -> list[PersonChange]:
 def stored_summary(run: ImportRun) -> dict[str, Any]:
     """Return a finished run as `amity import --json` printed it (ImportSummaryPublic)."""
     counts = dict(run.counts)
-    rows = ImportChange.objects.filter(run=run).order_by("action", "person_name", "person_id", "id")
+    rows = ImportChange.objects.filter(owner_id=run.owner_id, run=run).order_by(
+        "action", "person_name", "person_id", "id"
+    )
     empty = {"created": 0, "updated": 0, "unchanged": 0}
     return {
         "format": counts.get("format", run.format),

@@ -43,7 +43,10 @@ NO_WORKER_AFTER = dt.timedelta(minutes=10)
 @task()
 def prepare_share(owner_id: int) -> dict[str, Any]:
     """Embed the owner's stale profiles, then load Share's vectors so its first answer is quick."""
-    owner = get_user_model().objects.get(pk=owner_id)
+    owner = get_user_model().objects.filter(pk=owner_id).first()
+    if owner is None:
+        # The account was deleted after the task was queued: nothing left to prepare.
+        return {"embedded": 0, "people": 0}
     if text_backend() != "model":
         # The lexical fallback computes its vectors from the texts at query time.
         return {"embedded": 0, "people": 0}
