@@ -4,7 +4,8 @@
 
 Steps, each in its own process as a user would run them:
 
-1. `amity user create` and `amity demo` (the demo enqueues one prepare_share task);
+1. `amity user create` and `amity demo --no-embed` (the demo enqueues one prepare_share
+   task; plain `amity demo` embeds at once, which step 3 times);
 2. Share while that task still waits: the answer comes from the profiles ready so
    far (none) and says how many are being prepared; it must not embed inline;
 3. the worker (`amity worker --once`) embeds the 340 profiles;
@@ -83,7 +84,7 @@ def main() -> None:
     print(f"machine reference: {machine_reference():.3f} s; load average {os.getloadavg()[0]:.1f}")
     try:
         run(env, amity, "user", "create", "ada")
-        seconds, out = run(env, amity, "demo", "--user", "ada")
+        seconds, out = run(env, amity, "demo", "--user", "ada", "--no-embed")
         print(f"amity demo: {seconds:.1f} s wall\n  {out.strip()}")
         waiting = share_step(env, "plain")
         print(f"Share while the worker has not run yet: {waiting}")
