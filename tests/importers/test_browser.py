@@ -69,6 +69,10 @@ def assert_no_horizontal_overflow(page: Any, where: str) -> None:
 def browser(monkeypatch) -> Iterator[Any]:
     """Yield a headless Chromium (Playwright)."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The import queues Share's profile embedding too; with the text model the test's
+    # worker would go on embedding thousands of profiles after the import, holding the
+    # database while the test tears down. Share's preparation has tests of its own.
+    monkeypatch.setenv("AMITY_TEXT_MODEL", "tfidf")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
