@@ -68,39 +68,67 @@ class Dev:
     cases: list[dict[str, object]]
     queries: Matrix
     facets: dict[str, FacetVectors]
+    share_right: set[int] = dataclasses.field(default_factory=set)
+    """Cases (by number) where Share as it is puts the right person first."""
 
-    def figures(self, extra: Callable[[int], np.ndarray] | None = None) -> str:
-        """Return top-1 (with its interval), top-3 and no-shared-word top-1 on dev.
+    def rank(self, extra: Callable[[int], np.ndarray] | None = None) -> Rates:
+        """Rank every answered dev case and count the hits.
 
         People are ranked by Share's standing over every facet held here (Share's own
         tuning and pooling), plus `extra(case number)` when given.
         """
-        return rates(self, FacetIndex.build(self.facets), extra)
+        found = Rates()
+        index = FacetIndex.build(self.facets)
+        tuning = dataclasses.replace(relevance.MODEL_TUNING, facets=tuple(index.facets))
+        for number, (case, query) in enumerate(zip(self.cases, self.queries, strict=True)):
+            if case["answer"] is not None:
+                scored = relevance.score_people(query, index, tuning)
+                score = scored.score + (extra(number) if extra else 0.0)
+                order = scored.ids[np.lexsort((scored.ids, -score))]
+                found.add(number, case, [int(i) for i in order[:3]], self.ids)
+        return found
+
+    def figures(self, extra: Callable[[int], np.ndarray] | None = None) -> str:
+        """Return the dev rates as table cells, and the cases won and lost against Share.
+
+        Won and lost count the cases whose first place changed: a net gain of two cases
+        can be +2/-0 or +6/-4, and only the first says much.
+        """
+        found = self.rank(extra)
+        won, lost = found.right - self.share_right, self.share_right - found.right
+        return f"{found.cells()} | +{len(won)} / -{len(lost)}"
 
 
-def rates(dev: Dev, index: FacetIndex, extra: Callable[[int], np.ndarray] | None) -> str:
-    """Rank every answered dev case; return the three headline rates."""
-    tuning = dataclasses.replace(relevance.MODEL_TUNING, facets=tuple(index.facets))
-    hits = {"top1": 0, "top3": 0, "cases": 0, "nw": 0, "nw1": 0}
-    for number, (case, query) in enumerate(zip(dev.cases, dev.queries, strict=True)):
-        if case["answer"] is None:
-            continue
-        scored = relevance.score_people(query, index, tuning)
-        score = scored.score + (extra(number) if extra else 0.0)
-        order = scored.ids[np.lexsort((scored.ids, -score))]
-        right = dev.ids[str(case["answer"])]
-        hits["cases"] += 1
-        hits["top1"] += int(order[0]) == right
-        hits["top3"] += right in {int(i) for i in order[:3]}
+@dataclasses.dataclass
+class Rates:
+    """Right-first, first-three and no-shared-word counts over the answered cases."""
+
+    cases: int = 0
+    top3: int = 0
+    no_word: int = 0
+    no_word_first: int = 0
+    right: set[int] = dataclasses.field(default_factory=set)
+
+    def add(
+        self, number: int, case: dict[str, object], best: list[int], ids: dict[str, int]
+    ) -> None:
+        """Count one case given the three people ranked first."""
+        answer = ids[str(case["answer"])]
+        self.cases += 1
+        self.top3 += answer in best
+        if best[0] == answer:
+            self.right.add(number)
         if not case.get("shares_word", True):
-            hits["nw"] += 1
-            hits["nw1"] += int(order[0]) == right
-    n, nw = hits["cases"], hits["nw"]
-    low, high = share_eval.wilson_interval(hits["top1"], n) or (0.0, 0.0)
-    return (
-        f"{hits['top1'] / n:.3f} ({low:.2f}-{high:.2f}) | {hits['top3'] / n:.3f} | "
-        f"{hits['nw1'] / nw:.3f}"
-    )
+            self.no_word += 1
+            self.no_word_first += best[0] == answer
+
+    def cells(self) -> str:
+        """Return first (with its 95% interval), first three and first without a shared word."""
+        low, high = share_eval.wilson_interval(len(self.right), self.cases) or (0.0, 0.0)
+        return (
+            f"{len(self.right) / self.cases:.3f} ({low:.2f}-{high:.2f}) | "
+            f"{self.top3 / self.cases:.3f} | {self.no_word_first / self.no_word:.3f}"
+        )
 
 
 def load_dev() -> Dev:
@@ -198,13 +226,17 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="keep ESCO's MiniLM vectors in this .npz")
     args = parser.parse_args()
     dev = load_dev()
-    print("| variant (dev part) | right person first (95%) | first three | first, no shared word |")
-    print("| --- | --- | --- | --- |")
+    dev.share_right = dev.rank().right
+    print(
+        "| variant (dev part) | right person first (95%) | first three "
+        "| first, no shared word | first: won / lost against Share |"
+    )
+    print("| --- | --- | --- | --- | --- |")
     print(f"| Share as it is | {dev.figures()} |", flush=True)
     for source in args.sources:
         root = package_dir(PACKAGES[source])
         if root is None:
-            print(f"| {source}: not installed | | | |")
+            print(f"| {source}: not installed | | | | |")
             continue
         rows = try_esco(dev, root, args.cache) if source == "esco" else try_glove(dev, root)
         print("\n".join(rows), flush=True)
