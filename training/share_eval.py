@@ -207,6 +207,8 @@ class Tally:
     quiet_nobody: int = 0
     labels: dict[str, list[int]] = dataclasses.field(default_factory=dict)
     """Confidence label of the top person -> [answered cases, right person first]."""
+    firsts: set[str] = dataclasses.field(default_factory=set)
+    """Ids of the answered cases whose right person came first (to compare two runs)."""
 
     def row(self) -> dict[str, Any]:
         """Return the rates (and 95% intervals of the headline ones) as a JSON-ready dict."""
@@ -259,6 +261,8 @@ def evaluate_share(
             also = {right, *(ids[k] for k in case.get("also_ok", ()))}
             tally.cases += 1
             tally.top1 += int(order[0]) == right
+            if int(order[0]) == right:
+                tally.firsts.add(str(case["id"]))
             tally.top1_ok += int(order[0]) in also
             tally.top3 += right in {int(i) for i in order[:3]}
             tally.shown += right in {p.person_id for p in shown.people}
@@ -356,10 +360,23 @@ class DevPart:
     facets: dict[str, FacetVectors]
     ids: dict[str, int]
 
+    def tallies(self, tuning: Tuning) -> dict[str, Tally]:
+        """Return the counts of all cases and of those sharing no word, under `tuning`."""
+        return evaluate_share(self.cases, self.queries, self.facets, self.ids, tuning)
+
     def rows(self, tuning: Tuning) -> tuple[dict[str, Any], dict[str, Any]]:
         """Return the figures of all cases and of those sharing no word, under `tuning`."""
-        tallies = evaluate_share(self.cases, self.queries, self.facets, self.ids, tuning)
+        tallies = self.tallies(tuning)
         return tallies["all"].row(), tallies["no_shared_word"].row()
+
+
+def won_and_lost(before: Tally, after: Tally) -> str:
+    """Say how many cases `after` puts right first that `before` did not, and the reverse.
+
+    A net gain of two dev cases can be +2/-0 or +6/-4; only the first is much of a sign
+    (and even +2/-0 happens by chance half the time: exact McNemar p = 0.5).
+    """
+    return f"+{len(after.firsts - before.firsts)}/-{len(before.firsts - after.firsts)}"
 
 
 def sweep(dev: DevPart, base: Tuning) -> None:
@@ -372,11 +389,14 @@ def sweep(dev: DevPart, base: Tuning) -> None:
         "no recent": tuple(f for f in every if f != "recent"),
     }
     grid = [(t, 0.0) for t in (0.3, 1.0)] + [(0.0, s) for s in (0.0, 0.3, 0.5, 0.7, 1.0)]
+    share = dev.tallies(base)["all"]
     for (name, chosen), (temperature, support) in itertools.product(sets.items(), grid):
         tuning = dataclasses.replace(base, facets=chosen, temperature=temperature, support=support)
-        a, n = dev.rows(tuning)
+        tallies = dev.tallies(tuning)
+        a, n = tallies["all"].row(), tallies["no_shared_word"].row()
         print(
             f"{name:14} t={temperature:<4} support={support:<4} top1 {a['top1']} "
+            f"({won_and_lost(share, tallies['all'])} against Share) "
             f"top3 {a['top3']} no-word top1 {n['top1']} | said nobody "
             f"{a['said_nobody_wrongly']}/{a['cases']}, null {a['null_said_nobody']}/"
             f"{a['null_cases']} | {a['top_by_label']}"
