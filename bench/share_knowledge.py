@@ -99,7 +99,7 @@ class Dev:
         """Return the dev rates as table cells, and the cases won and lost against Share.
 
         Won and lost count the cases whose first place changed: a net gain of two cases
-        can be +2/-0 or +6/-4, and only the first says much.
+        can be +2/-0 or +6/-4, and the second is a reshuffle, not a gain.
         """
         found = self.rank(extra)
         won, lost = found.right - self.share_right, self.share_right - found.right
