@@ -137,10 +137,13 @@ class IdMaps:
 class Section:
     """One kind of record in the export: how to dump it and how to load it back.
 
-    `dump(owner)` yields JSON-ready dicts in a stable order; `load(owner, rows, maps)`
-    writes rows (plain dicts from the file), records their keys in `maps` for later
-    sections, and returns how many it wrote. `has_data(owner)` says whether the
-    account already holds such records (a restore needs an empty account).
+    `dump(owner)` yields JSON-ready dicts in a stable order; `dump_text(owner)`, when
+    given, yields the same records already written as JSON text (keys sorted, byte for
+    byte as orjson writes `dump`'s), in batches: what the export writes for sections
+    of millions of rows. `load(owner, rows, maps)` writes rows (plain dicts from the
+    file), records their keys in `maps` for later sections, and returns how many it
+    wrote. `has_data(owner)` says whether the account already holds such records (a
+    restore needs an empty account).
     """
 
     name: str
@@ -153,6 +156,8 @@ class Section:
     required: bool = False
     # The models whose rows this section holds (what the completeness test checks).
     models: tuple[type[models.Model], ...] = ()
+    # The same records as JSON texts, in batches (see above); None: the export uses dump.
+    dump_text: Callable[[AbstractBaseUser], Iterable[list[str]]] | None = None
 
 
 SECTIONS: dict[str, Section] = {}

@@ -1,6 +1,7 @@
 """Test the JSON export and restore, the section registry and the vCard and CSV exports."""
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -604,6 +605,61 @@ def test_it_exports_interactions_read_from_the_cursor_as_the_orm_reads_them(user
         expected.append(interaction_record(values, people=uids))
     assert document["interactions"] == expected
     assert "2026-01-01T04:30:00+00:00" in {i["occurred_at"] for i in document["interactions"]}
+
+
+def _awkward_interactions(owner) -> None:
+    """Add interactions whose text and times are hard to spell: every escape, no people."""
+    from django.db import connection
+
+    ada = _build_network(owner)["ada"]
+    # Every control character (PostgreSQL text cannot hold NUL), quotes, backslashes,
+    # a slash, DEL, accents, a character beyond the BMP and the line separators.
+    start = 1 if connection.vendor == "postgresql" else 0
+    awkward = "".join(map(chr, range(start, 32))) + '"\\/\x7f é ☃ 😀 \u2028\u2029 }, {'
+    times = [
+        dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 2, 3, 4, 5, 7, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 2, 3, 4, 5, 120000, tzinfo=dt.UTC),
+        dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+        dt.datetime(999, 1, 1, tzinfo=dt.UTC),
+    ]
+    for when in times:
+        timeline.log_interaction(owner=owner, people=[ada], occurred_at=when, summary="t")
+    Interaction.objects.filter(owner=owner, occurred_at=times[1]).update(
+        summary=awkward, content=awkward * 3, external_id=awkward
+    )
+    # Same time, so the uid decides the order; and one whose people were all deleted.
+    alone = timeline.log_interaction(
+        owner=owner, people=[ada], occurred_at=times[0], external_id="same-time"
+    )
+    alone.people.clear()
+
+
+def test_it_writes_interactions_in_sql_exactly_as_orjson_writes_their_records(user) -> None:
+    from amity.portability.people_sections import dump_interaction_texts, dump_interactions
+
+    _awkward_interactions(user)
+    texts = [text for batch in dump_interaction_texts(user) for text in batch]
+    records = list(dump_interactions(user))
+    assert len(texts) == len(records) == 9
+    # Byte for byte, so an export's text does not depend on who wrote the records.
+    assert texts == [exporting._line(record) for record in records]
+    assert {len(record["people"]) for record in records} == {0, 1, 2}
+    assert {"2026-01-02T03:04:05.000007+00:00", "0999-01-01T00:00:00+00:00"} <= {
+        record["occurred_at"] for record in records
+    }
+
+
+def test_it_exports_the_same_text_whether_the_database_or_python_writes_records(
+    user, other_user, monkeypatch
+) -> None:
+    _awkward_interactions(user)
+    _build_network(other_user)
+    written_by_database = _export(user)
+    for name, section in list(exporting.SECTIONS.items()):
+        monkeypatch.setitem(exporting.SECTIONS, name, dataclasses.replace(section, dump_text=None))
+    assert _lines(written_by_database) == _lines(_export(user))
+    assert len(json.loads(written_by_database)["interactions"]) == 9
 
 
 def test_it_exports_people_read_from_the_cursor_as_the_orm_reads_them(user) -> None:
