@@ -3,13 +3,15 @@
 Building an interaction's record in Python costs a tuple, a dict, an orjson call and
 a string per row; for two million rows that was most of an export. Here the database
 writes each record's text itself (SQLite's `json_object`, PostgreSQL's `row_to_json`
-over a LATERAL row) and Python only joins the lines. The SQL is derived from the same
-codecs (amity.portability.records) as the Python records, with the keys in sorted
-order and every value spelled as `records.FieldCodec.dump` and orjson spell it:
-datetimes as the aware UTC value's isoformat, UUIDs dashed, text escaped alike (all
-three escape only `"`, `\\` and control characters, as \\b \\t \\n \\f \\r or lowercase
-\\u00XX, and keep other characters as UTF-8). tests/people/test_exporting.py compares
-every line with orjson's, on both backends.
+over LATERAL rows) in two parts around one list that comes from another table (an
+interaction's people: as a correlated subquery it cost PostgreSQL ~20 µs a row), and
+Python only puts the list between them. The SQL is derived from the same codecs
+(amity.portability.records) as the Python records, with the keys in sorted order and
+every value spelled as `records.FieldCodec.dump` and orjson spell it: datetimes as the
+aware UTC value's isoformat, UUIDs dashed, text escaped alike (all three escape only
+`"`, `\\` and control characters, as \\b \\t \\n \\f \\r or lowercase \\u00XX, and keep
+other characters as UTF-8). tests/people/test_exporting.py compares every line with
+orjson's, on both backends.
 
 Only columns whose JSON text the databases write exactly so are supported: text,
 whole numbers, UUIDs, dates and datetimes. JSON columns are not (orjson sorts their
@@ -18,12 +20,18 @@ nested keys, and floats print differently), nor are booleans (SQLite stores 0 an
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+import contextlib
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
+import orjson
 from django.db import connection, models
 
 from amity.portability.records import FieldCodec
+
+T = TypeVar("T")
 
 FETCH = 5000
 """Records per fetch: a few megabytes of text."""
@@ -70,71 +78,116 @@ def value_sql(field: models.Field[Any, Any], column: str) -> str:
     raise TypeError(f"{field} cannot be written as JSON by the database (see json_rows)")
 
 
-def related_uids(relation: models.ManyToManyField[Any, Any]) -> str:
-    """Return SQL for the sorted list of uids a row's many-to-many relation points at.
+def _members(ordered: Sequence[tuple[str, str]], name: str) -> tuple[str, str]:
+    """Return (select expression, FROM addition) writing `ordered` as a JSON object.
 
-    The related model must have a `uid` column; the list is empty when there are none.
+    `name` tells the LATERAL rows of PostgreSQL apart.
     """
-    q = connection.ops.quote_name
-    through = relation.remote_field.through._meta
-    target = relation.related_model._meta
-    source_column = through.get_field(relation.m2m_field_name()).column
-    target_column = through.get_field(relation.m2m_reverse_field_name()).column
-    uid = uuid_sql(f"p.{q('uid')}")
-    # The related row has the same owner: saying so keeps the join on one shard.
-    joined = (
-        f"FROM {q(through.db_table)} x JOIN {q(target.db_table)} p"
-        f" ON p.{q('id')} = x.{q(target_column)} AND p.{q('owner_id')} = {ROW}.{q('owner_id')}"
-        f" WHERE x.{q(source_column)} = {ROW}.{q('id')}"
-    )
     if _sqlite():
-        # json() gives the list back its JSON type, lost on leaving the subquery.
-        return f"json((SELECT json_group_array(u) FROM (SELECT {uid} AS u {joined} ORDER BY u)))"
-    # uuid order is the order of the lowercase text: bytes compared in turn.
-    return f"ARRAY(SELECT {uid} {joined} ORDER BY p.{q('uid')})"
-
-
-def record_sql(codecs: Sequence[FieldCodec], lists: Mapping[str, str]) -> tuple[str, str]:
-    """Return (select expression, FROM addition) writing one record's JSON text.
-
-    `lists` maps extra keys to SQL giving a list (see related_uids).
-    """
-    q = connection.ops.quote_name
-    values = {
-        codec.key: value_sql(codec.field, f"{ROW}.{q(codec.field.column)}") for codec in codecs
-    }
-    values.update(lists)
-    ordered = sorted(values.items())  # orjson's OPT_SORT_KEYS order
-    if _sqlite():
-        pairs = ", ".join(f"'{key}', {sql}" for key, sql in ordered)
-        return f"json_object({pairs})", ""
+        return "json_object(" + ", ".join(f"'{key}', {sql}" for key, sql in ordered) + ")", ""
     # row_to_json writes no spaces (json_build_object would); LATERAL keeps the
     # columns' names as the keys and leaves the ORDER BY to the outer query.
+    q = connection.ops.quote_name
     columns = ", ".join(f"{sql} AS {q(key)}" for key, sql in ordered)
-    return "row_to_json(r)::text", f", LATERAL (SELECT {columns}) r"
+    return f"row_to_json({name})::text", f", LATERAL (SELECT {columns}) {name}"
+
+
+def record_sql(codecs: Sequence[FieldCodec], around: str) -> tuple[str, str, str]:
+    """Return (SQL of the head, SQL of the tail, FROM addition) of one record's JSON text.
+
+    The record has the codecs' keys and the list `around`, in sorted order: the head
+    is its text up to that list's opening bracket, `{..., "around":[`, the tail the
+    rest from the closing bracket, `], ...}`. head + JSON items + tail is the record.
+    """
+    q = connection.ops.quote_name
+    values = sorted(  # orjson's OPT_SORT_KEYS order
+        (codec.key, value_sql(codec.field, f"{ROW}.{q(codec.field.column)}")) for codec in codecs
+    )
+    before = [(key, sql) for key, sql in values if key < around]
+    after = [(key, sql) for key, sql in values if key > around]
+    head, tail, lateral = f"'{{\"{around}\":['", "']}'", ""
+    # No value ends in "}" nor starts with "{" (value_sql writes no objects), so the
+    # trims take off exactly the object's own brace.
+    if before:
+        sql, lateral = _members(before, "b")
+        head = f"rtrim({sql}, '}}') || ',\"{around}\":['"
+    if after:
+        sql, more = _members(after, "a")
+        tail, lateral = f"'],' || ltrim({sql}, '{{')", lateral + more
+    return head, tail, lateral
+
+
+def json_texts(items: dict[str, str]) -> dict[str, str]:
+    """Return each text as its JSON string (quoted and escaped), to join into a list."""
+    return {key: orjson.dumps(item).decode() for key, item in items.items()}
 
 
 def stream_json(
     model: type[models.Model],
     codecs: Sequence[FieldCodec],
     *,
-    lists: Mapping[str, str] = {},
+    around: str,
     where: str,
     params: Sequence[Any],
     order: Sequence[str],
-) -> Iterator[list[str]]:
-    """Yield the rows of `model` as lists of JSON texts (one per record), in `order`.
+    also: Sequence[str] = (),
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Yield the rows of `model` as lists of (id, head, tail, *also), in `order`.
 
-    `where` is SQL over the table, aliased `t` (ROW); `order` names its columns. Rows
-    come through a chunked cursor (server-side on PostgreSQL): memory stays flat.
+    See record_sql for the head and the tail of each record's JSON text around the
+    list `around`; `also` are more SQL expressions to read; `where` is SQL over the
+    table, aliased `t` (ROW); `order` names its columns. Rows come through a
+    chunked cursor (server-side on PostgreSQL), read ahead by a thread while the
+    caller works on the previous batch: memory stays flat.
     """
     q = connection.ops.quote_name
-    record, lateral = record_sql(codecs, lists)
+    head, tail, lateral = record_sql(codecs, around)
+    select = ", ".join([f"{ROW}.{q('id')}", head, tail, *also])
     sql = (
-        f"SELECT {record} FROM {q(model._meta.db_table)} {ROW}{lateral} WHERE {where}"
-        f" ORDER BY {', '.join(f'{ROW}.{q(name)}' for name in order)}"
+        f"SELECT {select} FROM {q(model._meta.db_table)} {ROW}{lateral}"
+        f" WHERE {where} ORDER BY {', '.join(f'{ROW}.{q(name)}' for name in order)}"
     )
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, list(params))
-        while rows := cursor.fetchmany(FETCH):
-            yield [row[0] for row in rows]
+        yield from read_ahead(lambda: cursor.fetchmany(FETCH))
+
+
+def read_ahead(fetch: Callable[[], list[T]], depth: int = 2) -> Iterator[list[T]]:
+    """Yield what `fetch` returns until it returns nothing, fetching the next meanwhile.
+
+    The drivers let go of the interpreter lock while the database works (SQLite's
+    steps, the wait for PostgreSQL's rows), so a thread fetching ahead lets the
+    database and the caller's Python use two cores. The thread calls only `fetch`,
+    on a cursor the caller opened: it reads in the caller's transaction. At most
+    `depth` batches wait, so memory stays flat.
+    """
+    batches: queue.Queue[list[T] | BaseException] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            while not stop.is_set():
+                rows = fetch()
+                batches.put(rows)
+                if not rows:
+                    return
+        except BaseException as exc:  # handed to the caller, who raises it
+            batches.put(exc)
+
+    reader = threading.Thread(target=run, name="export-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            got = batches.get()
+            if isinstance(got, BaseException):
+                raise got
+            if not got:
+                return
+            yield got
+    finally:
+        # The caller may stop early: free the queue so the reader sees `stop`.
+        stop.set()
+        while reader.is_alive():
+            with contextlib.suppress(queue.Empty):
+                batches.get(timeout=0.05)
+        reader.join()
