@@ -702,3 +702,35 @@ def test_it_reads_record_lines_fast_and_anything_else_the_standard_way() -> None
     assert [m[0] for m in members] == ["a", "b"]
     assert [repr(v) for v in members[0][1]] == [repr(v) for v in expected["a"]]
     assert members[0][1][0] == {"x": 1, "inner": {"y": "z", "hooked": True}, "hooked": True}
+
+
+def test_it_reads_ahead_in_order_and_hands_on_the_readers_error() -> None:
+    from amity.portability.json_rows import read_ahead
+
+    batches = iter([[1, 2], [3], []])
+    assert list(read_ahead(lambda: next(batches))) == [[1, 2], [3]]
+
+    def broken() -> list[int]:
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        list(read_ahead(broken))
+
+
+def test_it_stops_reading_ahead_when_the_reader_of_the_export_leaves() -> None:
+    import threading
+
+    from amity.portability.json_rows import read_ahead
+
+    fetched: list[int] = []
+
+    def endless() -> list[int]:
+        fetched.append(len(fetched))
+        return [fetched[-1]]
+
+    stream = read_ahead(endless, depth=2)
+    assert next(stream) == [0]
+    stream.close()  # `amity export | head`: the consumer stops early
+    assert not any(t.name == "export-read-ahead" for t in threading.enumerate())
+    # It read at most the batches the queue holds, plus the one in hand.
+    assert len(fetched) <= 4
