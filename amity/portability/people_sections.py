@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
+from django.db import connection, models
 
 from amity.core.bulk_writing import insert_rows
 from amity.core.column_reads import joined
@@ -81,6 +81,8 @@ def _load_tags(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> in
 
 _PERSON_KEYS = [codec.key for codec in PERSON_CODECS]
 _CONTACT_KEYS = [codec.key for codec in CONTACT_CODECS]
+# SQLite gives booleans back as 0 and 1.
+_CONTACT_BOOLEANS = [isinstance(codec.field, models.BooleanField) for codec in CONTACT_CODECS]
 
 
 def dump_people(owner: AbstractBaseUser) -> Iterator[Record]:
@@ -93,21 +95,38 @@ def dump_people(owner: AbstractBaseUser) -> Iterator[Record]:
         params=[owner.pk],
         order=["created_at", "uid"],
     )
-    through = Person.tags.through
+    q = connection.ops.quote_name
+    contact_columns = ", ".join(q(ContactPoint._meta.get_field(k).column) for k in _CONTACT_KEYS)
+    through = Person.tags.through._meta
     for batch in batched(people, BATCH_SIZE):
         ids = [pk for (pk,), _ in batch]
+        marks = ", ".join(["%s"] * len(ids))
+        # Raw reads: the ORM prepared each of the ids, twice per batch.
         contacts: dict[int, list[Record]] = {}
-        for cp in (
-            ContactPoint.objects.filter(person_id__in=ids)
-            .order_by("person_id", "kind", "-is_primary", "id")
-            .values("person_id", *_CONTACT_KEYS)
-        ):
-            contacts.setdefault(cp["person_id"], []).append(contact_record(cp))
         tags: dict[int, list[str]] = {}
-        for person_id, name in through.objects.filter(person_id__in=ids).values_list(
-            "person_id", "tag__name"
-        ):
-            tags.setdefault(person_id, []).append(name)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {q('person_id')}, {contact_columns}"
+                f" FROM {q(ContactPoint._meta.db_table)} WHERE {q('person_id')} IN ({marks})"
+                f" ORDER BY {q('person_id')}, {q('kind')}, {q('is_primary')} DESC, {q('id')}",
+                ids,
+            )
+            for person_id, *values in cursor.fetchall():
+                values = [
+                    bool(value) if boolean and value is not None else value
+                    for value, boolean in zip(values, _CONTACT_BOOLEANS, strict=True)
+                ]
+                contacts.setdefault(person_id, []).append(
+                    contact_record(dict(zip(_CONTACT_KEYS, values, strict=True)))
+                )
+            cursor.execute(
+                f"SELECT x.{q('person_id')}, g.{q('name')} FROM {q(through.db_table)} x"
+                f" JOIN {q(Tag._meta.db_table)} g ON g.{q('id')} = x.{q('tag_id')}"
+                f" WHERE x.{q('person_id')} IN ({marks})",
+                ids,
+            )
+            for person_id, name in cursor.fetchall():
+                tags.setdefault(person_id, []).append(name)
         for (pk,), record in batch:
             # The keys person_record writes: every column, contact points, tags.
             record["contact_points"] = contacts.get(pk, [])
