@@ -41,7 +41,7 @@ ROW = "t"
 
 
 def _sqlite() -> bool:
-    return connection.vendor == "sqlite"
+    return bool(connection.vendor == "sqlite")
 
 
 def uuid_sql(column: str) -> str:

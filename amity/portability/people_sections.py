@@ -293,10 +293,10 @@ def _participants(ids: list[int], uids: dict[int, str]) -> dict[int, list[int]]:
     """Return the people of each of these interactions that has any, sorted by uid."""
     q = connection.ops.quote_name
     through = q(Interaction.people.through._meta.db_table)
+    params: list[Any] = list(ids)
+    match = f"IN ({', '.join(['%s'] * len(ids))})"
     if connection.vendor == "postgresql":
         match, params = "= ANY(%s)", [ids]
-    else:
-        match, params = f"IN ({', '.join(['%s'] * len(ids))})", ids
     people: dict[int, list[int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
