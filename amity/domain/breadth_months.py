@@ -1,14 +1,25 @@
-"""Count dormant and active ties and the give/ask flows per month, over columns.
+"""Count dormant and active ties and the give/ask flows per month, over a few arrays.
 
 The same numbers as `breadth._months` computes from one `TieEvent` per interaction,
-but from numpy arrays (a person index, seconds since the epoch, a direction and an
-intent code per event) and each person's first interaction: two million events would
-otherwise be two million Python objects.
+but from what a database hands over cheaply. The month starts, the month ends and
+the starts of their activity windows (`end - dormant_days`) cut the time line into a
+few dozen spans (`window_bounds`); an event is then just its span, its person's row,
+its direction and its intent, four small integers, and every count is one numpy pass:
+
+- a tie is active at a month's end when it had an event in one of the spans of that
+  month's window, so each person needs a bit per span, not their event times;
+- a month's flows are the events of the spans inside that month;
+- a tie is seen at the end of a month once it began (its first interaction, from the
+  stored summaries).
+
+Python datetimes (and the databases' times) have whole microseconds, so "up to and
+including `end`" is "before `end` + 1 µs", and every span is half-open.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,64 +29,91 @@ from amity.domain.breadth import MonthPoint, month_starts
 
 DIRECTIONS = ("outbound", "inbound", "mutual")
 INTENTS = ("neutral", "deposit", "withdrawal")
+OTHER = 3
+"""The code of a direction or intent outside the lists (never counted)."""
+
+_TICK = dt.timedelta(microseconds=1)
+
+
+def _month_ends(now: dt.datetime) -> list[dt.datetime]:
+    return [*month_starts(now)[1:], now]
+
+
+def window_bounds(now: dt.datetime, dormant_days: int) -> list[dt.datetime]:
+    """Return the span boundaries, ascending: span k is bounds[k] <= time < bounds[k+1].
+
+    Events before the first bound or from the last on never count.
+    """
+    gap = dt.timedelta(days=dormant_days)
+    ends = _month_ends(now)
+    return sorted(
+        {end - gap for end in ends} | {end + _TICK for end in ends} | set(month_starts(now))
+    )
 
 
 @dataclass(frozen=True)
-class EventArrays:
+class SpanEvents:
     """Events (one per interaction and person) as arrays of equal length."""
 
+    span: npt.NDArray[np.int64]
+    """Index of the span the event falls in (see window_bounds)."""
     person: npt.NDArray[np.int64]
-    """Index of the person, 0..people-1."""
-    ts: npt.NDArray[np.float64]
+    """Row of the person, 0..people-1."""
     direction: npt.NDArray[np.int64]
-    """Index into DIRECTIONS."""
+    """Index into DIRECTIONS, or OTHER."""
     intent: npt.NDArray[np.int64]
-    """Index into INTENTS."""
+    """Index into INTENTS, or OTHER."""
 
 
-def window_start(now: dt.datetime, dormant_days: int) -> dt.datetime:
-    """Return the earliest moment whose events `months_from_arrays` needs."""
-    return month_starts(now)[0] - dt.timedelta(days=dormant_days)
+def _spans_within(
+    bounds: Sequence[dt.datetime], start: dt.datetime, end: dt.datetime
+) -> tuple[int, int]:
+    """Return the first and one past the last span covering start <= time < end."""
+    return bounds.index(start), bounds.index(end)
 
 
-def months_from_arrays(
-    events: EventArrays,
+def months_from_spans(
+    events: SpanEvents,
+    bounds: Sequence[dt.datetime],
     first_ts: npt.NDArray[np.float64],
     *,
     now: dt.datetime,
     dormant_days: int,
 ) -> list[MonthPoint]:
-    """Return the month points; `events` must cover everything from `window_start` on.
+    """Return the month points from the events between the bounds.
 
-    `first_ts` holds each person's first interaction (NaN for none): a tie is seen
-    at the end of a month once it began, and active when it had an event in the
-    `dormant_days` before that end.
+    `first_ts` holds each person's first interaction in seconds (NaN for none).
     """
-    starts = month_starts(now)
-    ends = [*starts[1:], now]
-    people = len(first_ts)
-    ts = events.ts
-    mine = (events.direction == 0) | (events.direction == 2)
-    theirs = (events.direction == 1) | (events.direction == 2)
-    deposit, withdrawal = events.intent == 1, events.intent == 2
+    spans = len(bounds) - 1
+    # Whether each person had an event in each span: a few million bytes at most.
+    present = np.zeros((len(first_ts), spans), dtype=bool)
+    present[events.person, events.span] = True
+    flows = np.bincount(
+        (events.span * 4 + events.direction) * 4 + events.intent, minlength=spans * 16
+    ).reshape(spans, 4, 4)
+    mine = [DIRECTIONS.index("outbound"), DIRECTIONS.index("mutual")]
+    theirs = [DIRECTIONS.index("inbound"), DIRECTIONS.index("mutual")]
+    deposit, withdrawal = INTENTS.index("deposit"), INTENTS.index("withdrawal")
+    gap = dt.timedelta(days=dormant_days)
     points = []
-    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        end_ts = end.timestamp()
-        cutoff_ts = (end - dt.timedelta(days=dormant_days)).timestamp()
-        seen = int(np.count_nonzero(first_ts <= end_ts))
-        recent = (ts >= cutoff_ts) & (ts <= end_ts)
-        active = int(np.count_nonzero(np.bincount(events.person[recent], minlength=people)))
-        upper = ts < ends[index].timestamp() if index < len(starts) - 1 else ts <= end_ts
-        month = (ts >= start.timestamp()) & upper
+    starts = month_starts(now)
+    for index, (start, end) in enumerate(zip(starts, _month_ends(now), strict=True)):
+        low, high = _spans_within(bounds, end - gap, end + _TICK)
+        active = int(np.count_nonzero(present[:, low:high].any(axis=1)))
+        seen = int(np.count_nonzero(first_ts <= end.timestamp()))
+        # The last month runs up to and including now; the others end where the next starts.
+        last = index == len(starts) - 1
+        low, high = _spans_within(bounds, start, end + _TICK if last else end)
+        month = flows[low:high].sum(axis=0)
         points.append(
             MonthPoint(
                 start.strftime("%Y-%m"),
                 seen - active,
                 active,
-                int(np.count_nonzero(month & mine & deposit)),
-                int(np.count_nonzero(month & mine & withdrawal)),
-                int(np.count_nonzero(month & theirs & deposit)),
-                int(np.count_nonzero(month & theirs & withdrawal)),
+                int(month[mine, deposit].sum()),
+                int(month[mine, withdrawal].sum()),
+                int(month[theirs, deposit].sum()),
+                int(month[theirs, withdrawal].sum()),
             )
         )
     return points

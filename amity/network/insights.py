@@ -19,19 +19,22 @@ from django.db import connection
 from django.utils import timezone
 
 from amity import config
-from amity.core.column_reads import epoch_micros, read_numbers, to_seconds
+from amity.core.column_reads import read_numbers
 from amity.domain import strength
-from amity.domain.breadth import Breadth, MonthPoint
+from amity.domain.breadth import Breadth, MonthPoint, month_starts
 from amity.domain.breadth_columns import TieTable, breadth_of_table
 from amity.domain.breadth_months import (
-    EventArrays,
-    months_from_arrays,
-    window_start,
+    DIRECTIONS,
+    INTENTS,
+    OTHER,
+    SpanEvents,
+    months_from_spans,
+    window_bounds,
 )
 from amity.people.models import Interaction, Person
 from amity.relationships import scoring as relationships
 from amity.relationships.models import PersonSummary
-from amity.relationships.ties import day_thresholds
+from amity.relationships.ties import load_day_network
 
 
 @dataclass(frozen=True)
@@ -104,48 +107,80 @@ def _rows(ids: npt.NDArray[np.int64], people: npt.NDArray[np.int64]) -> npt.NDAr
 def _months(
     owner: AbstractBaseUser, network: relationships.Network, now: dt.datetime, dormant_days: int
 ) -> list[MonthPoint]:
-    """Count the monthly charts from the interactions of the last months only."""
-    q = connection.ops.quote_name
-    since = window_start(now, dormant_days)
-    # Person, direction and intent in one integer: one column of text fewer to parse.
-    code = (
-        f"p.{q('person_id')} * 16"
-        " + CASE i.direction WHEN 'outbound' THEN 0 WHEN 'inbound' THEN 4"
-        " WHEN 'mutual' THEN 8 ELSE 12 END"
-        " + CASE i.intent WHEN 'neutral' THEN 0 WHEN 'deposit' THEN 1"
-        " WHEN 'withdrawal' THEN 2 ELSE 3 END"
-    )
-    numbers, when = read_numbers(
-        f"FROM {q(Interaction.people.through._meta.db_table)} p"
-        f" JOIN {q(Interaction._meta.db_table)} i ON i.{q('id')} = p.{q('interaction_id')}"
-        f" WHERE i.{q('owner_id')} = %s AND i.{q('occurred_at')} >= %s",
-        [code, epoch_micros(f"i.{q('occurred_at')}")],
-        [owner.pk, connection.ops.adapt_datetimefield_value(since)],
-    )
-    rows = _rows(network.ids, numbers >> 4)
+    """Count the monthly charts from the spans of the owner's recent events."""
+    bounds = window_bounds(now, dormant_days)
+    span, person, what = _span_events(owner, bounds, flows_from=month_starts(now)[0])
+    rows = _rows(network.ids, person)
     # People outside the network had no interaction up to now: their events are later.
     known = rows >= 0
-    events = EventArrays(
-        person=rows[known],
-        ts=to_seconds(when)[known],
-        direction=(numbers[known] >> 2) & 3,
-        intent=numbers[known] & 3,
+    events = SpanEvents(span[known], rows[known], what[known] >> 2, what[known] & 3)
+    return months_from_spans(
+        events, bounds, network.columns.first_ts, now=now, dormant_days=dormant_days
     )
-    return months_from_arrays(events, network.columns.first_ts, now=now, dormant_days=dormant_days)
 
 
-class _Times(Sequence[dt.datetime | None]):
-    """Datetimes read as the database gives them, made aware only when asked for.
+def _code(column: str, labels: tuple[str, ...]) -> str:
+    """Return SQL for a choice column as its index in `labels` (OTHER for the rest)."""
+    whens = " ".join(f"WHEN '{label}' THEN {i}" for i, label in enumerate(labels))
+    return f"CASE i.{connection.ops.quote_name(column)} {whens} ELSE {OTHER} END"
 
-    Insights shows the last interaction of a handful of people; parsing all 100k
-    would cost more than the rest of the page's Python.
+
+def _span_events(
+    owner: AbstractBaseUser, bounds: list[dt.datetime], *, flows_from: dt.datetime
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Return each recent event's span, person and direction * 4 + intent, as arrays.
+
+    Direction and intent are read only from `flows_from` on (on SQLite they are
+    in the table, where the rest comes from two indexes alone).
+    """
+    q = connection.ops.quote_name
+    when = f"i.{q('occurred_at')}"
+    events = (
+        f"FROM {q(Interaction.people.through._meta.db_table)} p"
+        f" JOIN {q(Interaction._meta.db_table)} i ON i.{q('id')} = p.{q('interaction_id')}"
+        f" WHERE i.{q('owner_id')} = %s AND {when} >= %s AND {when} < %s"
+    )
+    what = f"{_code('direction', DIRECTIONS)} * 4 + {_code('intent', INTENTS)}"
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor == "postgresql":
+        # One pass: PostgreSQL joins the window's million events by hashing, once,
+        # and width_bucket finds each event's span by binary search.
+        span = f"width_bucket({when}, %s::timestamptz[]) - 1"
+        (codes,) = read_numbers(
+            events,
+            [f"(p.{q('person_id')} * 64 + {span}) * 16 + {what}"],
+            [bounds, owner.pk, bounds[0], bounds[-1]],
+        )
+        return (codes >> 4) & 63, codes >> 10, codes & 15
+    # SQLite: one range read of the (owner, occurred_at) index per span, nothing
+    # sorted or grouped, no per-row search among the bounds.
+    spans, people, whats = [], [], []
+    for k, (low, high) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        (codes,) = read_numbers(
+            events,
+            [f"p.{q('person_id')} * 16 + {what if low >= flows_from else 0}"],
+            [owner.pk, adapt(low), adapt(high)],
+        )
+        spans.append(np.full(len(codes), k, dtype=np.int64))
+        people.append(codes >> 4)
+        whats.append(codes & 15)
+    return np.concatenate(spans), np.concatenate(people), np.concatenate(whats)
+
+
+class _LastInteractions(Sequence[dt.datetime | None]):
+    """Each person's last interaction, read from the database only when asked for.
+
+    Insights shows the last interaction of the handful of people it suggests warming
+    up; reading it for all 100k would take the table itself, where names and fields
+    come from an index alone.
     """
 
-    def __init__(self, raw: list[Any]) -> None:
-        self._raw = raw
+    def __init__(self, owner: AbstractBaseUser, person_ids: npt.NDArray[np.int64]) -> None:
+        self._owner = owner
+        self._person_ids = person_ids
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self._person_ids)
 
     @overload
     def __getitem__(self, index: int) -> dt.datetime | None: ...
@@ -154,26 +189,23 @@ class _Times(Sequence[dt.datetime | None]):
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        value = self._raw[index]
-        if isinstance(value, str):  # SQLite: naive UTC text
-            value = dt.datetime.fromisoformat(value)
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value
+        return (
+            Person.objects.filter(owner=self._owner, pk=int(self._person_ids[index]))
+            .values_list("last_interaction_at", flat=True)
+            .first()
+        )
 
 
-def _people(owner: AbstractBaseUser) -> tuple[list[Any], list[str], list[str], _Times]:
-    """Return the ids, names, fields and last interactions of every person, in one query.
+def _people(owner: AbstractBaseUser) -> tuple[npt.NDArray[np.int64], list[str], list[str]]:
+    """Return the ids, names and fields of every person, in the people list's order.
 
     A plain cursor: the ORM's per-value converters cost more than the query here.
+    The (owner, sort_name, id, full_name, field) index answers it without the table.
     """
     q = connection.ops.quote_name
-    last = q("last_interaction_at")
-    # On SQLite an expression has no declared type, so the driver returns the text.
-    when = f"{last} || ''" if connection.vendor == "sqlite" else last
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {q('id')}, {q('full_name')}, {q('field')}, {when}"
+            f"SELECT {q('id')}, {q('full_name')}, {q('field')}"
             f" FROM {q(Person._meta.db_table)} WHERE {q('owner_id')} = %s"
             # The people list's order, so ties between equals break as they always did.
             f" ORDER BY {q('sort_name')}, {q('id')}",
@@ -181,9 +213,21 @@ def _people(owner: AbstractBaseUser) -> tuple[list[Any], list[str], list[str], _
         )
         rows = cursor.fetchall()
     if not rows:
-        return [], [], [], _Times([])
-    ids, names, fields, times = (list(column) for column in zip(*rows, strict=True))
-    return ids, names, fields, _Times(times)
+        return np.zeros(0, dtype=np.int64), [], []
+    ids, names, fields = zip(*rows, strict=True)
+    return np.array(ids, dtype=np.int64), list(names), list(fields)
+
+
+def _with_history(owner: AbstractBaseUser, people: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Return which of `people` have a last interaction (from the (owner, last) index)."""
+    q = connection.ops.quote_name
+    (ids,) = read_numbers(
+        f"FROM {q(Person._meta.db_table)}"
+        f" WHERE {q('owner_id')} = %s AND {q('last_interaction_at')} IS NOT NULL",
+        [q("id")],
+        [owner.pk],
+    )
+    return np.isin(people, ids)
 
 
 def gather(
@@ -192,11 +236,9 @@ def gather(
     """Return the owner's ties as columns, the monthly points, the source and dormancy days."""
     as_of, _ = relationships.resolve_as_of()
     # The day's circle boundaries, as Today and `amity strength` use (a page: no write).
-    thresholds = day_thresholds(owner=owner, as_of=as_of, read_only=True)
-    network = relationships.load_network(owner=owner, as_of=as_of, thresholds=thresholds)
+    network = load_day_network(owner=owner, as_of=as_of)
     dormant_days = relationships.dormant_after_days()
-    ids, names, fields, times = _people(owner)
-    person_ids = np.array(ids, dtype=np.int64)
+    person_ids, names, fields = _people(owner)
     score, circle, strong = _engine_columns(network, person_ids)
     received, were_asked = _tallies(owner, person_ids)
     table = TieTable(
@@ -205,8 +247,8 @@ def gather(
         field=fields,
         strength=score,
         circle=circle,
-        last_interaction=times,
-        has_last=np.array([value is not None for value in times._raw], dtype=bool),
+        last_interaction=_LastInteractions(owner, person_ids),
+        has_last=_with_history(owner, person_ids),
         received=received,
         were_asked=were_asked,
         strong=strong,

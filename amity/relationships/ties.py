@@ -136,6 +136,29 @@ def peek_circle_thresholds(
 _PEEKED: dict[tuple[Any, dt.date], list[float]] = {}
 
 
+def load_day_network(*, owner: AbstractBaseUser, as_of: dt.datetime) -> Network:
+    """Load everyone with the circle boundaries `day_thresholds` gives, writing nothing.
+
+    The same network as `load_network(thresholds=day_thresholds(read_only=True))`, but
+    when today's boundaries are not stored yet they come from ranking this very load
+    (what `peek_circle_thresholds` would rank), not from a second load of everyone.
+    """
+    day = timezone.localdate(as_of) if timezone.is_aware(as_of) else as_of.date()
+    if day != timezone.localdate():
+        return load_network(owner=owner, as_of=as_of)
+    key = (owner.pk, day)
+    stored = (
+        DailyList.objects.filter(owner=owner, day=day).values_list("thresholds", flat=True).first()
+    )
+    known = [float(t) for t in stored] if stored else _PEEKED.get(key)
+    if known is not None:
+        return load_network(owner=owner, as_of=as_of, thresholds=known)
+    network = load_network(owner=owner, as_of=as_of)
+    _PEEKED.clear()
+    _PEEKED[key] = [float(t) for t in strength.circle_thresholds(network.scores.score)]
+    return network
+
+
 def person_strength(
     *,
     person: Person,

@@ -1,49 +1,64 @@
-"""Test that the monthly charts counted over arrays match the per-event reference."""
+"""Test that the monthly charts counted over spans match the per-event reference."""
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 
 import numpy as np
 import pytest
 
-from amity.domain.breadth import TieEvent, _months
+from amity.domain.breadth import TieEvent, _months, month_starts
 from amity.domain.breadth_months import (
     DIRECTIONS,
     INTENTS,
-    EventArrays,
-    months_from_arrays,
-    window_start,
+    SpanEvents,
+    months_from_spans,
+    window_bounds,
 )
 
 NOW = dt.datetime(2026, 6, 15, 12, 30, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize("dormant_days", [30, 180])
-def test_it_counts_what_the_event_reference_counts(dormant_days: int) -> None:
-    rng = np.random.default_rng(7)
-    people, count = 500, 1500
+def moments(rng: np.random.Generator, count: int, dormant_days: int) -> list[dt.datetime]:
+    """Return random moments over three years, a third of them exactly on a boundary."""
     span = 3 * 365 * 86400
-    ts = NOW.timestamp() - rng.integers(-20 * 86400, span, size=count).astype(float)
+    seconds = NOW.timestamp() - rng.integers(-20 * 86400, span, size=count)
+    found = [dt.datetime.fromtimestamp(float(s), tz=dt.UTC) for s in seconds]
+    starts = month_starts(NOW)
+    gap = dt.timedelta(days=dormant_days)
+    edges = [*starts, NOW, *(end - gap for end in [*starts[1:], NOW])]
+    tick = dt.timedelta(microseconds=1)
+    for i in rng.choice(count, size=count // 3, replace=False).tolist():
+        found[i] = edges[rng.integers(len(edges))] + tick * int(rng.integers(-1, 2))
+    return found
+
+
+@pytest.mark.parametrize("dormant_days", [30, 180, 730])
+def test_it_counts_what_the_event_reference_counts(dormant_days: int) -> None:
+    rng = np.random.default_rng(dormant_days)
+    people, count = 500, 3000
+    at = moments(rng, count, dormant_days)
     person = rng.integers(0, people, size=count)
     direction = rng.integers(0, 3, size=count)
     intent = rng.integers(0, 3, size=count)
     events = [
-        TieEvent(
-            int(p),
-            dt.datetime.fromtimestamp(float(t), tz=dt.UTC),
-            DIRECTIONS[d],
-            INTENTS[i],
-        )
-        for p, t, d, i in zip(person, ts, direction, intent, strict=True)
+        TieEvent(int(p), t, DIRECTIONS[d], INTENTS[i])
+        for p, t, d, i in zip(person, at, direction, intent, strict=True)
     ]
     expected = _months(events, NOW, dormant_days)
     first = np.full(people, np.nan)
-    for p, t in zip(person.tolist(), ts.tolist(), strict=True):
-        first[p] = t if np.isnan(first[p]) else min(first[p], t)
-    # Only the window is read from the database; earlier events matter through `first`.
-    window = ts >= window_start(NOW, dormant_days).timestamp()
-    arrays = EventArrays(person[window], ts[window], direction[window], intent[window])
-    found = months_from_arrays(arrays, first, now=NOW, dormant_days=dormant_days)
+    for p, t in zip(person.tolist(), at, strict=True):
+        first[p] = min(first[p], t.timestamp()) if not np.isnan(first[p]) else t.timestamp()
+    # Only the events between the bounds are read from the database, each with its span.
+    bounds = window_bounds(NOW, dormant_days)
+    inside = [i for i, t in enumerate(at) if bounds[0] <= t < bounds[-1]]
+    arrays = SpanEvents(
+        np.array([bisect_right(bounds, at[i]) - 1 for i in inside], dtype=np.int64),
+        person[inside],
+        direction[inside],
+        intent[inside],
+    )
+    found = months_from_spans(arrays, bounds, first, now=NOW, dormant_days=dormant_days)
     assert found == expected
     assert any(point.dormant for point in found) and any(point.deposits for point in found)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import numpy as np
 import pytest
+from django.utils import timezone
 
 from amity import config
+from amity.domain.breadth import TieEvent, _months, month_starts
 from amity.network.insights import configured_field, insights
+from amity.people.models import Interaction
 from amity.people.timeline import log_interaction
 
 
@@ -62,3 +67,52 @@ def test_it_takes_strength_and_circles_from_the_relationship_engine(
     circles = {g.name: g.people for g in result.breadth.by_circle}
     assert circles["inner"] == 1 and circles["not yet in touch"] == 4
     assert result.breadth.strong_ties == 1
+
+
+@pytest.mark.parametrize("dormant_days", [40, 730])
+def test_its_monthly_charts_equal_the_per_event_reference(
+    monkeypatch: pytest.MonkeyPatch,
+    user: Any,
+    other_user: Any,
+    make_person: Any,
+    dormant_days: int,
+) -> None:
+    # The database answers with spans and codes; the reference reads every event.
+    monkeypatch.setenv("AMITY_DORMANT_AFTER_DAYS", str(dormant_days))
+    now = timezone.now().replace(microsecond=500)
+    starts = month_starts(now)
+    ends = [*starts[1:], now]
+    gap = dt.timedelta(days=dormant_days)
+    tick = dt.timedelta(microseconds=1)
+    edges = [*starts, *ends, *(end - gap for end in ends)]
+    rng = np.random.default_rng(dormant_days)
+    people = [make_person(f"Person {i}") for i in range(12)]
+    stranger = make_person("Stranger", owner=other_user)
+    for k in range(90):
+        if k % 3:  # exactly on a boundary, or a microsecond either side
+            at = edges[rng.integers(len(edges))] + tick * int(rng.integers(-1, 2))
+        else:
+            at = now - dt.timedelta(seconds=int(rng.integers(0, 4 * 365 * 86400)))
+        at = min(at, now)
+        chosen = rng.choice(len(people), size=int(rng.integers(1, 3)), replace=False)
+        log_interaction(
+            owner=user,
+            people=[people[i] for i in chosen.tolist()],
+            occurred_at=at,
+            direction=("outbound", "inbound", "mutual")[k % 3],
+            intent=("neutral", "deposit", "withdrawal")[k % 5 % 3],
+        )
+        if k % 10 == 0:
+            log_interaction(owner=other_user, people=[stranger], occurred_at=at, intent="deposit")
+    # A tie silent for longer than the dormancy threshold all year long.
+    quiet = make_person("Quiet One")
+    log_interaction(owner=user, people=[quiet], occurred_at=now - gap - dt.timedelta(days=400))
+    events = [
+        TieEvent(person.pk, interaction.occurred_at, interaction.direction, interaction.intent)
+        for interaction in Interaction.objects.filter(owner=user).prefetch_related("people")
+        for person in interaction.people.all()
+    ]
+    found = insights(owner=user, now=now).breadth.months
+    assert found == _months(events, now, dormant_days)
+    assert any(m.dormant for m in found) and any(m.active for m in found)
+    assert any(m.deposits and m.received for m in found)
