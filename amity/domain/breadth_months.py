@@ -52,17 +52,24 @@ def window_bounds(now: dt.datetime, dormant_days: int) -> list[dt.datetime]:
 
 
 @dataclass(frozen=True)
-class SpanEvents:
-    """Events (one per interaction and person) as arrays of equal length."""
+class Presence:
+    """Who had an event in which span: pairs as two arrays of equal length (repeats allowed)."""
 
     span: npt.NDArray[np.int64]
-    """Index of the span the event falls in (see window_bounds)."""
+    """Index of the span (see window_bounds)."""
     person: npt.NDArray[np.int64]
     """Row of the person, 0..people-1."""
-    direction: npt.NDArray[np.int64]
-    """Index into DIRECTIONS, or OTHER."""
-    intent: npt.NDArray[np.int64]
-    """Index into INTENTS, or OTHER."""
+
+
+def flow_counts(
+    span: npt.NDArray[np.int64],
+    direction: npt.NDArray[np.int64],
+    intent: npt.NDArray[np.int64],
+    spans: int,
+) -> npt.NDArray[np.int64]:
+    """Count events per span, direction and intent: shape (spans, 4, 4), OTHER last."""
+    codes = (span * 4 + direction) * 4 + intent
+    return np.bincount(codes, minlength=spans * 16).reshape(spans, 4, 4)
 
 
 def _spans_within(
@@ -73,24 +80,22 @@ def _spans_within(
 
 
 def months_from_spans(
-    events: SpanEvents,
+    presence: Presence,
+    flows: npt.NDArray[np.int64],
     bounds: Sequence[dt.datetime],
     first_ts: npt.NDArray[np.float64],
     *,
     now: dt.datetime,
     dormant_days: int,
 ) -> list[MonthPoint]:
-    """Return the month points from the events between the bounds.
+    """Return the month points from who was in touch in each span and the span's flows.
 
-    `first_ts` holds each person's first interaction in seconds (NaN for none).
+    `flows` is `flow_counts` of the events between the bounds; `first_ts` holds each
+    person's first interaction in seconds (NaN for none).
     """
-    spans = len(bounds) - 1
     # Whether each person had an event in each span: a few million bytes at most.
-    present = np.zeros((len(first_ts), spans), dtype=bool)
-    present[events.person, events.span] = True
-    flows = np.bincount(
-        (events.span * 4 + events.direction) * 4 + events.intent, minlength=spans * 16
-    ).reshape(spans, 4, 4)
+    present = np.zeros((len(first_ts), len(bounds) - 1), dtype=bool)
+    present[presence.person, presence.span] = True
     mine = [DIRECTIONS.index("outbound"), DIRECTIONS.index("mutual")]
     theirs = [DIRECTIONS.index("inbound"), DIRECTIONS.index("mutual")]
     deposit, withdrawal = INTENTS.index("deposit"), INTENTS.index("withdrawal")

@@ -12,7 +12,8 @@ from amity.domain.breadth import TieEvent, _months, month_starts
 from amity.domain.breadth_months import (
     DIRECTIONS,
     INTENTS,
-    SpanEvents,
+    Presence,
+    flow_counts,
     months_from_spans,
     window_bounds,
 )
@@ -53,12 +54,9 @@ def test_it_counts_what_the_event_reference_counts(dormant_days: int) -> None:
     # Only the events between the bounds are read from the database, each with its span.
     bounds = window_bounds(NOW, dormant_days)
     inside = [i for i, t in enumerate(at) if bounds[0] <= t < bounds[-1]]
-    arrays = SpanEvents(
-        np.array([bisect_right(bounds, at[i]) - 1 for i in inside], dtype=np.int64),
-        person[inside],
-        direction[inside],
-        intent[inside],
-    )
-    found = months_from_spans(arrays, bounds, first, now=NOW, dormant_days=dormant_days)
+    span = np.array([bisect_right(bounds, at[i]) - 1 for i in inside], dtype=np.int64)
+    flows = flow_counts(span, direction[inside], intent[inside], len(bounds) - 1)
+    presence = Presence(span, person[inside])
+    found = months_from_spans(presence, flows, bounds, first, now=NOW, dormant_days=dormant_days)
     assert found == expected
     assert any(point.dormant for point in found) and any(point.deposits for point in found)
