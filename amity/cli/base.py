@@ -12,9 +12,11 @@ import inspect
 import json
 import sys
 from collections.abc import Callable
-from typing import IO, Any, ClassVar, NoReturn
+from functools import cached_property
+from typing import IO, TYPE_CHECKING, Any, ClassVar, NoReturn
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class CliError(Exception):
@@ -88,7 +90,13 @@ class Verb:
         self.stdout = Output(stdout or sys.stdout)
         self.stderr = Output(stderr or sys.stderr)
         self.stdin = stdin or sys.stdin
-        self.console = Console(file=self.stdout.stream, highlight=False, soft_wrap=True)
+
+    @cached_property
+    def console(self) -> Console:
+        """Return a rich console on stdout, made on first use: --json output needs none."""
+        from rich.console import Console
+
+        return Console(file=self.stdout.stream, highlight=False, soft_wrap=True)
 
     def summary(self) -> str:
         """Return the one line that says what the verb does: its module's docstring's first."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import IntegrityError, close_old_connections, connections, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from amity.core.models import JobRun
 
@@ -32,8 +33,13 @@ class Job:
     """A task to enqueue every `every()` (read each time, so a setting change applies)."""
 
     name: str
-    task: Any  # a django_tasks Task taking no arguments
+    task: Any
+    """A django_tasks Task taking no arguments, or its dotted path (imported when due)."""
     every: Callable[[], dt.timedelta]
+
+    def resolved_task(self) -> Any:
+        """Return the Task, importing it now if it was registered by its path."""
+        return import_string(self.task) if isinstance(self.task, str) else self.task
 
 
 _JOBS: dict[str, Job] = {}
@@ -61,7 +67,7 @@ def enqueue_due(*, now: dt.datetime | None = None) -> list[str]:
             run = JobRun.objects.select_for_update().get(name=job.name)
             if run.last_run_at is not None and now - run.last_run_at < job.every():
                 continue
-            job.task.enqueue()
+            job.resolved_task().enqueue()
             # Now, not last_run_at + every: missed runs are caught up once, not repeated.
             run.last_run_at = now
             run.save(update_fields=["last_run_at"])

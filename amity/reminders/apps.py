@@ -21,6 +21,11 @@ class RemindersConfig(AppConfig):
     def ready(self) -> None:
         """Put "send the reminders that are due" on the core schedule."""
         from amity.core import schedule
-        from amity.reminders.tasks import send_due_reminders
 
-        schedule.register(name="reminders.send", task=send_due_reminders, every=lambda: CHECK_EVERY)
+        # By its path: mail and push delivery load when the job is due, not in every
+        # `amity` command.
+        schedule.register(
+            name="reminders.send",
+            task="amity.reminders.tasks.send_due_reminders",
+            every=lambda: CHECK_EVERY,
+        )

@@ -18,10 +18,11 @@ class SyncConfig(AppConfig):
         """Put "sync every account" on the core schedule."""
         from amity import config
         from amity.core import schedule
-        from amity.sync.tasks import sync_all_accounts
 
+        # By its path: the mail and contacts clients load when the job is due, not in
+        # every `amity` command.
         schedule.register(
             name="sync.accounts",
-            task=sync_all_accounts,
+            task="amity.sync.tasks.sync_all_accounts",
             every=lambda: dt.timedelta(minutes=config.SYNC_INTERVAL.value()),
         )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.table import Table
-
 from amity.cli.base import ArgumentParser, Verb
 from amity.domain.display import points
 from amity.network.insights import insights
@@ -44,6 +42,8 @@ class InsightsVerb(Verb):
         b = found.breadth
 
         def render() -> None:
+            from rich.table import Table
+
             c = self.console
             c.print(f"[bold]{b.people} people[/bold]; strength from {found.strength_source}.")
             c.print(f"Your field: {b.my_field or 'unknown'} ({b.my_field_source}).")
