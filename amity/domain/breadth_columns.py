@@ -87,7 +87,13 @@ def _groups(
 def _counts(t: TieTable, theirs: npt.NDArray[np.int64], top: int) -> list[PersonCount]:
     """Return the `top` people by how far `theirs` exceeds the other side, then by name."""
     gap = theirs - (t.were_asked if theirs is t.received else t.received)
-    rows = np.flatnonzero(gap > 0).tolist()
+    candidates = np.flatnonzero(gap > 0)
+    if len(candidates) > top:
+        # Only a gap as large as the top-th largest can be among the first `top`; the
+        # rest (tens of thousands of small gaps) need no sorting by name.
+        least = np.partition(gap[candidates], len(candidates) - top)[len(candidates) - top]
+        candidates = candidates[gap[candidates] >= least]
+    rows = candidates.tolist()
     rows.sort(key=lambda i: (-int(gap[i]), t.name[i]))
     return [
         PersonCount(
