@@ -1,7 +1,7 @@
 """Time the calendar feed on a large network: `GET /calendar/<token>.ics`.
 
     .venv/bin/python bench/generate.py --people 100000 --interactions 2000000 --home DIR
-    .venv/bin/python bench/calendar_bench.py --home DIR [--repeat 5]
+    .venv/bin/python bench/calendar_bench.py --home DIR [--database-url URL] [--repeat 5]
 
 Gives the closer circles' people birthdays and work anniversaries first (the generator
 leaves them empty), makes the user's feed token, then times:
@@ -13,7 +13,7 @@ leaves them empty), makes the user's feed token, then times:
 4. the same through the web stack (Django's test Client, URL routing and the view).
 
 Prints a Markdown table (median of --repeat runs), the feed's size and events, and
-engine_bench's machine reference before and after (how fast the shared machine was).
+the machine reference before and after (how fast the shared machine was).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
-from engine_bench import machine_reference  # noqa: E402  (a sibling script, not a package)
+import backend  # noqa: E402  (a sibling script, not a package)
+from backend import machine_reference  # noqa: E402
 
 
 def median_seconds(run: Callable[[], object], repeat: int) -> float:
@@ -45,31 +46,23 @@ def median_seconds(run: Callable[[], object], repeat: int) -> float:
 def main(argv: list[str] | None = None) -> None:
     """Set up Django on the generated home and time the feed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, required=True)
+    backend.add_arguments(parser)
     parser.add_argument("--user", default="bench")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     reference_before = machine_reference()
-    os.environ["AMITY_HOME"] = str(args.home)
-    os.environ.pop("AMITY_DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
     os.environ.setdefault("AMITY_ALLOWED_HOSTS", "testserver")
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
+    backend.setup(args.home, args.database_url)
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.test import Client
     from django.utils import timezone
 
-    from amity.core.bootstrap import ensure_migrated
     from amity.people.models import Person
     from amity.relationships.models import DailyList
     from amity.relationships.scoring import load_network
     from amity.reminders import calendar
 
-    ensure_migrated()
     owner = get_user_model().objects.get(username=args.user)
     people = Person.objects.filter(owner=owner).count()
     network = load_network(owner=owner, as_of=timezone.now())
@@ -106,7 +99,10 @@ def main(argv: list[str] | None = None) -> None:
         ),
         ("GET /calendar/<token>.ics (web stack)", median_seconds(web, args.repeat)),
     ]
-    print(f"{people:,} people; {body.count(b'BEGIN:VEVENT')} events, {len(body):,} bytes")
+    print(
+        f"{people:,} people on {backend.backend_name()}; "
+        f"{body.count(b'BEGIN:VEVENT')} events, {len(body):,} bytes"
+    )
     print(
         f"machine reference: {reference_before:.3f} s before, {machine_reference():.3f} s after; "
         f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"

@@ -5,6 +5,7 @@
 Reads real messages from training/corpus/messages.jsonl, reviews one to load the
 models, then times `amity.domain.coach.review` on each: mean, 95th percentile and
 the slowest, in milliseconds, for the features-only path and the full model.
+Touches no database, so it takes no --database-url.
 """
 
 from __future__ import annotations

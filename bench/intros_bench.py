@@ -1,6 +1,6 @@
 """Time `amity intros` (introduction suggestions for the whole network).
 
-    python bench/intros_bench.py --home /tmp/amity-bench-network
+    python bench/intros_bench.py --home /tmp/amity-bench-network [--database-url URL]
 
 Run bench/share_bench.py first: it builds the network, gives people needs and
 offers, and embeds them. This script times each stage of one suggestion run in one
@@ -19,12 +19,14 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+import backend  # noqa: E402  (a sibling script, not a package)
 
 
 def parse_args() -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--home", type=Path, default=Path("/tmp/amity-bench-network"))
+    backend.add_arguments(parser, home_required=False)
     parser.add_argument("--limit", type=int, default=10)
     parser.add_argument("--skip-cli", action="store_true", help="skip the new-process run")
     return parser.parse_args()
@@ -33,14 +35,9 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     """Time the stages and the whole command; print a Markdown table."""
     args = parse_args()
-    os.environ["AMITY_HOME"] = str(args.home)
-    os.environ.pop("AMITY_DATABASE_URL", None)
     os.environ.setdefault("AMITY_TEXT_MODEL", "model")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
+    # The new `amity intros` process below inherits the home and database from here.
+    backend.setup(args.home or Path("/tmp/amity-bench-network"), args.database_url)
     from django.contrib.auth import get_user_model
 
     from amity.domain.matching import floors_for

@@ -5,7 +5,8 @@ Every CSV, text and mbox reader first streams its file once counting line breaks
 This times that pass alone and the whole parse (no database) of the same
 Connections.csv that bench/import_bench.py generates, plain and inside a ZIP, plus
 the exact row count a file over AMITY_IMPORT_MAX_ROWS gets. Best of `--repeat` runs,
-with the garbage collector paused as `run_import` pauses it.
+with the garbage collector paused as `run_import` pauses it. Touches no database,
+so it takes no --database-url (bench/import_bench.py times imports on both).
 
     .venv/bin/python bench/row_count_bench.py [--rows 100000] [--repeat 5]
 """

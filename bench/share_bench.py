@@ -2,6 +2,7 @@
 
     python bench/share_bench.py --home /tmp/amity-bench-network --generate --people 100000
     python bench/share_bench.py --home /tmp/amity-bench-network            # reuse it
+    python bench/share_bench.py --home DIR --database-url postgresql://... [--generate ...]
 
 Steps (each optional, each printed with its measured time):
 
@@ -28,6 +29,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+import backend  # noqa: E402  (a sibling script, not a package)
+
 POOL = (
     "climate tech",
     "carbon capture",
@@ -121,7 +125,7 @@ QUERIES = (
 def parse_args() -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--home", type=Path, default=Path("/tmp/amity-bench-network"))
+    backend.add_arguments(parser, home_required=False)
     parser.add_argument("--generate", action="store_true", help="build a fresh network first")
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--interactions", type=int, default=300_000)
@@ -135,19 +139,10 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def setup(home: Path) -> None:
-    """Point Django at the benchmark home."""
-    os.environ["AMITY_HOME"] = str(home)
-    os.environ.pop("AMITY_DATABASE_URL", None)
+def setup(home: Path, database_url: str) -> None:
+    """Point Django at the benchmark home and database (new processes inherit both)."""
     os.environ.setdefault("AMITY_TEXT_MODEL", "model")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-    from amity.core.bootstrap import ensure_migrated
-
-    ensure_migrated()
+    backend.setup(home, database_url)
 
 
 def enrich(owner: object) -> float:
@@ -242,6 +237,7 @@ def time_cases(owner: object, count: int, *, profile: bool) -> list[str]:
 def main() -> None:
     """Run the steps and print a Markdown summary of what was measured."""
     args = parse_args()
+    args.home = args.home or Path("/tmp/amity-bench-network")
     lines: list[str] = []
     if args.generate:
         started = time.perf_counter()
@@ -256,13 +252,14 @@ def main() -> None:
                 "--home",
                 str(args.home),
                 "--force",
+                *(["--database-url", args.database_url] if args.database_url else []),
             ],
             check=True,
         )
         lines.append(
             f"| generate ({args.people:,} people) | {time.perf_counter() - started:.1f} s |"
         )
-    setup(args.home)
+    setup(args.home, args.database_url)
     from django.contrib.auth import get_user_model
 
     from amity.domain import embeddings

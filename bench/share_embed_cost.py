@@ -1,6 +1,7 @@
 """Measure what embedding one person costs with Share's facets, against the old layout.
 
     .venv/bin/python bench/share_embed_cost.py --home /tmp/amity-bench-network --people 1500
+    .venv/bin/python bench/share_embed_cost.py --home DIR --database-url postgresql://...
 
 Reads people (with their three latest interaction summaries) from a network made by
 bench/share_bench.py --generate, and times, in alternating rounds on the same people,
@@ -15,13 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import backend  # noqa: E402  (a sibling script, not a package)
 
 from amity.domain import embeddings  # noqa: E402
 from amity.domain.matching import ProfileFacts, facet_texts, profile_text  # noqa: E402
@@ -30,22 +33,26 @@ IDLE_PROFILE_RATE = 406.0
 """Whole-profile texts per second on this machine when idle (issue 6's measurement)."""
 
 
-def read_people(database: Path, count: int) -> list[ProfileFacts]:
+def read_people(count: int) -> list[ProfileFacts]:
     """Return `count` people of the benchmark network with their latest summaries."""
-    con = sqlite3.connect(database)
-    rows = con.execute(
-        "SELECT id, full_name, title, company, field, location, interests, notes, "
-        "looking_for, can_offer FROM people_person ORDER BY id LIMIT ? OFFSET 20000",
-        (count,),
-    ).fetchall()
-    marks = ",".join(str(r[0]) for r in rows)
-    recent: dict[int, list[str]] = {}
-    for person_id, summary in con.execute(
-        "SELECT p.person_id, i.summary FROM people_interaction_people p JOIN "
-        f"people_interaction i ON i.id = p.interaction_id WHERE p.person_id IN ({marks}) "
-        "AND i.summary != '' ORDER BY i.occurred_at DESC"
-    ):
-        recent.setdefault(person_id, []).append(summary)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, full_name, title, company, field, location, interests, notes, "
+            "looking_for, can_offer FROM people_person ORDER BY id LIMIT %s OFFSET 20000",
+            [count],
+        )
+        rows = cursor.fetchall()
+        marks = ",".join(str(r[0]) for r in rows)
+        recent: dict[int, list[str]] = {}
+        cursor.execute(
+            "SELECT p.person_id, i.summary FROM people_interaction_people p JOIN "
+            f"people_interaction i ON i.id = p.interaction_id WHERE p.person_id IN ({marks}) "
+            "AND i.summary != '' ORDER BY i.occurred_at DESC"
+        )
+        for person_id, summary in cursor.fetchall():
+            recent.setdefault(person_id, []).append(summary)
     return [
         ProfileFacts(
             r[0],
@@ -54,7 +61,8 @@ def read_people(database: Path, count: int) -> list[ProfileFacts]:
             company=r[3],
             field=r[4],
             location=r[5],
-            interests=tuple(json.loads(r[6] or "[]")),
+            # JSON text on SQLite, already decoded on PostgreSQL.
+            interests=tuple(json.loads(r[6] or "[]") if isinstance(r[6], str) else r[6] or ()),
             notes=r[7],
             looking_for=r[8],
             can_offer=r[9],
@@ -81,11 +89,12 @@ def new_texts(facts: ProfileFacts) -> list[str]:
 def main() -> None:
     """Time both layouts in alternating rounds and print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, default=Path("/tmp/amity-bench-network"))
+    backend.add_arguments(parser, home_required=False)
     parser.add_argument("--people", type=int, default=1500)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    people = read_people(args.home / "amity.sqlite3", args.people)
+    backend.setup(args.home or Path("/tmp/amity-bench-network"), args.database_url)
+    people = read_people(args.people)
     model = embeddings.load_model()
     layouts = {"before (3 facets)": old_texts, "now (7 facets)": new_texts}
     texts = {name: [t for p in people for t in build(p)] for name, build in layouts.items()}

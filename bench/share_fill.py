@@ -1,6 +1,6 @@
 """Give every person without vectors a copy of an embedded person's (latency runs only).
 
-    .venv/bin/python bench/share_fill.py --home /tmp/amity-bench-network
+    .venv/bin/python bench/share_fill.py --home /tmp/amity-bench-network [--database-url URL]
     .venv/bin/python bench/share_bench.py --home /tmp/amity-bench-network --skip-embed
 
 Embedding 100,000 people takes many minutes when the machine is shared; Share's
@@ -14,25 +14,21 @@ are meaningless; its timings are not.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+import backend  # noqa: E402  (a sibling script, not a package)
 
 
 def main() -> None:
     """Copy vectors to people who have none; print how many rows were written."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, default=Path("/tmp/amity-bench-network"))
+    backend.add_arguments(parser, home_required=False)
     args = parser.parse_args()
-    os.environ["AMITY_HOME"] = str(args.home)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
+    backend.setup(args.home or Path("/tmp/amity-bench-network"), args.database_url)
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.utils import timezone

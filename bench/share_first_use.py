@@ -1,6 +1,7 @@
 """Time the first "Who would care?" after `amity demo`, with profiles embedded in the background.
 
     python bench/share_first_use.py            # a fresh AMITY_HOME in /tmp, removed after
+    python bench/share_first_use.py --database-url postgresql://.../EMPTY_DB
 
 Steps, each in its own process as a user would run them:
 
@@ -20,6 +21,7 @@ Prints a machine reference (a fixed pure-Python loop), the load average and each
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -29,8 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
-# The same reference loop as the engine's bench, so the numbers compare across files.
-from engine_bench import machine_reference
+import backend
+
+# The same reference loop as the other benches, so the numbers compare across files.
+from backend import machine_reference
 
 REPO = Path(__file__).resolve().parents[1]
 TEXT = "A new study on carbon capture in cement production, and what it means for builders"
@@ -77,9 +81,17 @@ def share_step(env: dict[str, str], mode: str) -> dict[str, object]:
 
 
 def main() -> None:
-    """Run every step on a fresh home and print the times."""
+    """Run every step on a fresh home (and, with --database-url, an empty database)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="an empty PostgreSQL database (default: SQLite in the fresh home)",
+    )
+    args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="amity-share-first-"))
-    env = {**os.environ, "AMITY_HOME": str(home), "AMITY_TEXT_MODEL": "model"}
+    base = {k: v for k, v in os.environ.items() if k != "AMITY_DATABASE_URL"}
+    env = {**base, **backend.environment(home, args.database_url), "AMITY_TEXT_MODEL": "model"}
     amity = str(Path(sys.executable).with_name("amity"))
     print(f"machine reference: {machine_reference():.3f} s; load average {os.getloadavg()[0]:.1f}")
     try:

@@ -7,7 +7,8 @@ embeds real snippets (training/share/cases.jsonl) as the texts, and prints, in w
 and CPU time (this process, all threads): building the sketch, the exact ranking
 (`relevance.score_people` over every vector) and the shortlisted one
 (`relevance.rank_for_share`), and whether both put the same five people first, in
-the same order, for every text. Nothing is downloaded.
+the same order, for every text. Nothing is downloaded. Touches no database (it
+reads the cached vector files), so it takes no --database-url.
 """
 
 from __future__ import annotations

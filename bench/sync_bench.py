@@ -6,10 +6,12 @@ pymap dict-backend server, then timed: the first sync into an empty database, an
 second sync with nothing new. Contacts: M vCards are uploaded to a Radicale address
 book, then timed: the first sync (every card becomes a person) and a second with
 nothing changed; then, into an empty book, pushing M people that exist only in Amity.
-SQLite in a throwaway AMITY_HOME. Server set-up (loading mail, uploading cards, and one
+SQLite in a throwaway AMITY_HOME, or an empty PostgreSQL database (--database-url).
+Server set-up (loading mail, uploading cards, and one
 untimed listing that warms Radicale's own cache) is not timed.
 
-    .venv/bin/python bench/sync_bench.py [--messages 50000] [--contacts 5000] [--json]
+    .venv/bin/python bench/sync_bench.py [--messages 50000] [--contacts 5000] [--json] \
+        [--database-url URL]
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import backend  # noqa: E402  (a sibling script, not a package)
 
 ME = "sam@bench.example"
 FIRST = ["Ada", "Grace", "Alan", "Mirela", "Tobias", "Priya", "Jonas", "Zoe", "Hannah"]
@@ -206,23 +210,20 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=5_000)
     parser.add_argument("--push", type=int, default=1_000, help="people to push to an empty book")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    backend.add_arguments(parser, home_required=False)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="amity-sync-bench-"))
-    os.environ["AMITY_HOME"] = str(tmp / "home")
-    os.environ.pop("AMITY_DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
-    import django
-
-    django.setup()
+    backend.setup(args.home or tmp / "home", args.database_url)
     from django.contrib.auth import get_user_model
 
-    from amity.core.bootstrap import ensure_migrated
-
-    ensure_migrated()
     from tests.sync import servers
 
     users = get_user_model().objects
-    results: dict[str, Any] = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
+    results: dict[str, Any] = {
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "backend": backend.backend_name(),
+    }
     if args.messages:
         bench_mail(args.messages, users.create_user(username="mail", email=ME), results, tmp)
     with servers.radicale(tmp / "dav", {"sam": "bench-pass"}) as port:

@@ -3,6 +3,7 @@
     .venv/bin/python bench/tie_resilience.py [--data ../shared/data/collegemsg/msg.txt]
         [--cuts 2004-05-15,2004-06-01,2004-06-15,2004-07-01,2004-07-15]
         [--min-ties 10] [--min-messages 20] [--max-egos 0] [--home DIR]
+        [--database-url postgresql://.../EMPTY_DB]
 
 For each cut date and each ego with enough history before it (at least --min-ties
 partners and --min-messages messages), the ego's messages up to the end of the cut
@@ -53,6 +54,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--min-messages", type=int, default=20)
     parser.add_argument("--max-egos", type=int, default=0, help="0: every eligible ego")
     parser.add_argument("--home", type=Path, default=None, help="AMITY_HOME (default: temp)")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="an empty PostgreSQL database (default: SQLite in --home)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     return parser.parse_args(argv)
 
@@ -72,19 +78,13 @@ def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
     return float((ranks[labels].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 
-def setup_django(home: Path) -> None:
-    """Point Amity at `home` (UTC) and initialise Django with migrations applied."""
-    os.environ["AMITY_HOME"] = str(home)
+def setup_django(home: Path, database_url: str) -> None:
+    """Point Amity at `home` and the database (UTC); initialise Django, migrations applied."""
     os.environ["AMITY_TIME_ZONE"] = "UTC"
-    os.environ.pop("AMITY_DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
-    sys.path.insert(0, str(REPO))
-    import django
+    sys.path.insert(0, str(REPO / "bench"))
+    import backend  # a sibling script, not a package
 
-    django.setup()
-    from amity.core.bootstrap import ensure_migrated
-
-    ensure_migrated()
+    backend.setup(home, database_url)
 
 
 def run(*args: str) -> Any:
@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     messages = np.loadtxt(args.data, dtype=np.int64)
     home = args.home or Path(tempfile.mkdtemp(prefix="amity-ties-"))
-    setup_django(home)
+    setup_django(home, args.database_url)
     results = []
     for raw in args.cuts.split(","):
         cut = dt.date.fromisoformat(raw.strip())

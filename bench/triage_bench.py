@@ -1,6 +1,9 @@
-"""Time `amity triage` on 100,000 imported inbound messages in a fresh SQLite home.
+"""Time `amity triage` on 100,000 imported inbound messages in a fresh database.
 
     .venv/bin/python bench/triage_bench.py --home /tmp/amity-triage [--messages 100000]
+    .venv/bin/python bench/triage_bench.py --home DIR --database-url postgresql://.../EMPTY_DB
+
+SQLite: the database in --home is deleted first; PostgreSQL: give an empty database.
 
 Builds a user with 20,000 people: 2,000 with real history (outbound and mutual
 interactions over five years) and the rest strangers. It then writes the inbound
@@ -25,6 +28,8 @@ import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+import backend  # noqa: E402  (a sibling script, not a package)
 
 NAMES = [
     "Ada",
@@ -128,19 +133,13 @@ def compose(rng: random.Random, pool: tuple[str, ...], parts: int) -> str:
     )
 
 
-def setup(home: Path) -> None:
-    """Point Amity at a fresh SQLite database in `home` and migrate it."""
-    database = home / "amity.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{database}{suffix}").unlink(missing_ok=True)
-    home.mkdir(parents=True, exist_ok=True)
-    os.environ["AMITY_HOME"] = str(home)
-    os.environ.pop("AMITY_DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
+def setup(home: Path, database_url: str) -> None:
+    """Point Amity at a fresh database (SQLite in `home`, or `database_url`) and migrate it."""
+    if not database_url:
+        database = home / "amity.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    backend.setup(home, database_url, migrate=False)
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -151,6 +150,7 @@ def build(messages: int, seed: int) -> object:
     import datetime as dt
 
     from django.contrib.auth import get_user_model
+    from django.core.management.color import no_style
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -160,8 +160,9 @@ def build(messages: int, seed: int) -> object:
     rng = random.Random(seed)
     owner = get_user_model().objects.create_user(username="bench", password="bench")
     now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
     with transaction.atomic():
         people = [
             Person(
@@ -227,6 +228,10 @@ def build(messages: int, seed: int) -> object:
         through = Interaction.people.through
         for start in range(0, len(links), 50_000):
             insert_rows(through, ("interaction_id", "person_id"), links[start : start + 50_000])
+        # The ids above were given, not drawn: move PostgreSQL's sequence past them.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Interaction]):
+                cursor.execute(sql)
         from amity.people.timeline import refresh_summaries
 
         refresh_summaries(person_ids=ids)
@@ -236,14 +241,17 @@ def build(messages: int, seed: int) -> object:
 def main(argv: list[str] | None = None) -> int:
     """Build the inbox, triage it twice and print the timings."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, required=True)
+    backend.add_arguments(parser)
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args(argv)
-    setup(args.home)
+    setup(args.home, args.database_url)
     started = time.perf_counter()
     owner = build(args.messages, args.seed)
-    print(f"built {args.messages} inbound messages in {time.perf_counter() - started:.1f} s")
+    print(
+        f"built {args.messages} inbound messages in {time.perf_counter() - started:.1f} s"
+        f" ({backend.backend_name()})"
+    )
 
     from amity.domain import triage
     from amity.inbox import services

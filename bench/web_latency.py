@@ -1,6 +1,7 @@
 """Time the people pages and the people API on a database made by bench/generate.py.
 
     python bench/web_latency.py --home /tmp/amity-bench [--requests 20] [--query engineer]
+    python bench/web_latency.py --home DIR --database-url postgresql://... [...]
 
 Requests go through Django's test Client in-process (no network, no WSGI server):
 the numbers are server-side wall time around `client.get`, covering middleware,
@@ -24,35 +25,29 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+import backend  # noqa: E402  (a sibling script, not a package)
+
 TARGET_MS = 100.0
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--home", type=Path, required=True, help="AMITY_HOME of generate.py")
+    backend.add_arguments(parser)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--query", default="engineer", help="a common word for ?q=")
     parser.add_argument("--explain", action="store_true", help="print slow query plans")
     return parser.parse_args(argv)
 
 
-def setup_django(home: Path) -> None:
+def setup_django(home: Path, database_url: str) -> None:
     """Point Amity at the benchmark database and apply any newer migrations."""
-    if not (home / "amity.sqlite3").exists():
+    if not database_url and not (home / "amity.sqlite3").exists():
         sys.exit(f"no database in {home}: run bench/generate.py first")
-    os.environ["AMITY_HOME"] = str(home)
-    os.environ.pop("AMITY_DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "amity.settings"
-    sys.path.insert(0, str(REPO))
-    import django
-
     # whitenoise warns that STATIC_ROOT was never collected; irrelevant to timings.
     warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
-    from amity.core.bootstrap import ensure_migrated
-
-    ensure_migrated()
+    backend.setup(home, database_url)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -95,7 +90,7 @@ def _typo_of(name: str, people: Any) -> str:
 def main(argv: list[str] | None = None) -> None:
     """Measure every route and print a Markdown table."""
     args = parse_args(argv)
-    setup_django(args.home)
+    setup_django(args.home, args.database_url)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -141,11 +136,10 @@ def main(argv: list[str] | None = None) -> None:
         ),
     ]
     # The machine is shared: a fixed loop's time says how fast it was during this run.
-    from bench.engine_bench import machine_reference
-
     print(
-        f"{total} people; {args.requests} requests per route after 2 warm-ups;"
-        f" machine reference {machine_reference():.2f} s, load {os.getloadavg()[0]:.1f}.\n"
+        f"{total} people on {backend.backend_name()}; {args.requests} requests per route after"
+        f" 2 warm-ups; machine reference {backend.machine_reference():.2f} s,"
+        f" load {os.getloadavg()[0]:.1f}.\n"
     )
     print("| request | status | median ms | p95 ms | queries | slowest query ms | target |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
@@ -176,11 +170,12 @@ def main(argv: list[str] | None = None) -> None:
         if missed or args.explain:
             print(f"\nSlowest query of {label} ({float(query['time']) * 1000:.1f} ms):")
             print(query["sql"])
-            if connection.vendor == "sqlite":
-                with connection.cursor() as cursor:
-                    cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
-                    for row in cursor.fetchall():
-                        print("  plan:", row[-1])
+            # The captured SQL has its parameters filled in on both backends.
+            explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+            with connection.cursor() as cursor:
+                cursor.execute(explain + query["sql"])
+                for row in cursor.fetchall():
+                    print("  plan:", row[-1])
 
 
 if __name__ == "__main__":
