@@ -81,9 +81,8 @@ ALLOWED: dict[str, str] = {
     "amity/accounts/services.py:user_for_token": (
         "authentication: the token's unique digest is what finds the owner"
     ),
-    "amity/core/bulk_writing.py:max_pk": "the id high-water mark is table-wide (ids are global)",
-    "amity/core/bulk_writing.py:pks_by_uid": (
-        "uids are globally unique; reads only the rows this write inserted above the mark"
+    "amity/importers/staging.py:reserve_ids": (
+        "the id high-water mark is table-wide (ids are global): keys are reserved above it"
     ),
     "amity/people/timeline.py:refresh_summaries": _SUMMARY_HOOK,
     "amity/network/tasks.py:queue_for_people": _SUMMARY_HOOK,

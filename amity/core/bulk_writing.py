@@ -8,7 +8,7 @@ SQLite, is held to 999 parameters per statement (35 people per INSERT); at
 100,000 people that alone takes longer than the whole import may. Here only the
 columns that need it (dates, JSON, UUIDs) go through the field's own
 get_db_prep_save, so SQLite and PostgreSQL store exactly what the ORM would.
-New primary keys are read back by the rows' unique `uid`.
+Callers that need new rows' keys reserve them first and give them (`with_pk`).
 """
 
 from __future__ import annotations
@@ -66,9 +66,15 @@ def _preparer(field: models.Field[Any, Any], db: Any) -> Callable[[Any], Any] | 
 
 
 class Inserter:
-    """Insert rows (dicts of attribute name → value) into one model's table."""
+    """Insert rows (dicts of attribute name → value) into one model's table.
 
-    def __init__(self, model: type[models.Model]) -> None:
+    `table` (quoted) writes the same columns into another table instead, such as an
+    import's staging table; `with_pk` includes an auto-increment key the rows give.
+    """
+
+    def __init__(
+        self, model: type[models.Model], *, table: str = "", with_pk: bool = False
+    ) -> None:
         self.model = model
         self.db = connections[DEFAULT_DB_ALIAS]
         # Every column but an auto-increment key (a one-to-one key such as a summary's
@@ -76,13 +82,14 @@ class Inserter:
         self.fields = [
             f
             for f in model._meta.concrete_fields
-            if not (f.primary_key and isinstance(f, AutoFieldMixin))
+            if with_pk or not (f.primary_key and isinstance(f, AutoFieldMixin))
         ]
         quote = self.db.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in self.fields)
+        target = table or quote(model._meta.db_table)
+        self.columns = ", ".join(quote(f.column) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
-        self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
-        self.copy_sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+        self.sql = f"INSERT INTO {target} ({self.columns}) VALUES ({marks})"
+        self.copy_sql = f"COPY {target} ({self.columns}) FROM STDIN"
         self.preparers = [_preparer(f, self.db) for f in self.fields]
         # Columns a row gives no value for take the field's default, computed (and
         # prepared) once: rows must carry their own per-row defaults such as `uid`.
@@ -180,40 +187,6 @@ def new_uids(count: int) -> list[uuid.UUID]:
     return uids
 
 
-def max_pk(model: type[models.Model]) -> int:
-    """Return the highest primary key in `model`'s table (0 when empty)."""
-    found = model._default_manager.aggregate(top=models.Max("pk"))["top"]
-    return int(found or 0)
-
-
-def pks_by_uid(
-    model: type[models.Model], uids: Iterable[uuid.UUID], *, above: int
-) -> dict[uuid.UUID, int]:
-    """Return the primary keys of the rows with these uids, all inserted after `above`.
-
-    New rows get keys above every key that existed before (SQLite AUTOINCREMENT,
-    PostgreSQL sequences), so one range scan finds them; matching by the unique uid
-    keeps rows another connection inserted meanwhile out.
-    """
-    wanted = {u.hex: u for u in uids}
-    db = connections[DEFAULT_DB_ALIAS]
-    quote = db.ops.quote_name
-    meta = model._meta
-    uid_column = meta.get_field("uid").column
-    sql = (
-        f"SELECT {quote(meta.pk.column)}, {quote(uid_column)} FROM {quote(meta.db_table)} "
-        f"WHERE {quote(meta.pk.column)} > %s"
-    )
-    found: dict[uuid.UUID, int] = {}
-    with db.cursor() as cursor:
-        cursor.execute(sql, [above])
-        for pk, raw in cursor.fetchall():
-            key = raw.hex if isinstance(raw, uuid.UUID) else str(raw).replace("-", "")
-            if key in wanted:
-                found[wanted[key]] = pk
-    return found
-
-
 def _write(cursor: Any, sql: str, copy_sql: str, rows: Iterable[Sequence[Any]]) -> None:
     """Insert `rows` with `sql` (executemany), or with COPY on PostgreSQL."""
     if connection.vendor == "postgresql":
@@ -225,11 +198,18 @@ def _write(cursor: Any, sql: str, copy_sql: str, rows: Iterable[Sequence[Any]]) 
         cursor.executemany(sql, list(rows))
 
 
-def insert_links(through: type[models.Model], left: str, right: str, pairs: Iterable[Any]) -> None:
-    """Insert many-to-many link rows (left_id, right_id) in chunks."""
+def link_columns(through: type[models.Model], left: str, right: str) -> str:
+    """Return the quoted (left_id, right_id) columns of a many-to-many link table."""
     quote = connection.ops.quote_name
-    table = quote(through._meta.db_table)
-    columns = ", ".join(quote(through._meta.get_field(name).column) for name in (left, right))
+    return ", ".join(quote(through._meta.get_field(name).column) for name in (left, right))
+
+
+def insert_links(
+    through: type[models.Model], left: str, right: str, pairs: Iterable[Any], *, table: str = ""
+) -> None:
+    """Insert many-to-many link rows (left_id, right_id) in chunks (into `table` if given)."""
+    table = table or connection.ops.quote_name(through._meta.db_table)
+    columns = link_columns(through, left, right)
     sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s)"
     copy_sql = f"COPY {table} ({columns}) FROM STDIN"
     batch = list(pairs)

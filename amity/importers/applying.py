@@ -1,9 +1,9 @@
 """Write a parsed batch: resolve people in bulk, then bulk-create and bulk-update rows.
 
 Matching reads outside any transaction; new rows are staged in short transactions
-under a hidden owner (amity.importers.staging) and published with the changes to
-existing rows in one short transaction, so other writers never wait long. Nothing
-here saves one row at a time.
+into temporary tables with keys reserved up front (amity.importers.staging) and
+published with the changes to existing rows in one short transaction, so other
+writers never wait long. Nothing here saves one row at a time.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from amity.core import bulk_writing as bulk
 from amity.core import hooks
-from amity.core.bulk_writing import Inserter, Same, insert_links, pks_by_uid
+from amity.core.bulk_writing import Inserter, Same, insert_links
 from amity.core.progress import Progress
 from amity.importers import staging
 from amity.importers.errors import ImportFailed
@@ -96,38 +96,36 @@ def apply_batch(
     batch: ImportBatch,
     progress: Progress,
     dry_run: bool = False,
-    on_stage: Callable[[Outcome, int], None] | None = None,
+    on_stage: Callable[[Outcome, staging.Stage], None] | None = None,
 ) -> Outcome:
     """Write `batch` for `owner`; return what it created, changed and skipped.
 
-    `on_stage(outcome, staging_id)` runs once every row is staged, before publishing
-    (never for a dry run): what it writes under the staging owner (the run and its
-    change log) is published with the rows; a dry run stages, counts and discards.
+    `on_stage(outcome, stage)` runs once every row is staged, before publishing
+    (never for a dry run): what it stages (the run and its change log) is published
+    with the rows; a dry run stages, counts and discards.
     """
     skipped, index, resolved = _match(owner, batch, progress)
     staging.discard_abandoned()
-    staging_id = staging.staging_owner()
+    stage = staging.Stage()
     try:
-        new_rows = _stage_people(staging_id, index, progress)
-        plan = _stage_interactions(staging_id, owner, batch.source, resolved, progress)
+        new_rows = _stage_people(stage, owner.pk, index, progress)
+        plan = _stage_interactions(stage, owner, batch.source, resolved, progress)
         people = Counts()
         for row in index.rows:
             if row.status:
                 setattr(people, row.status, getattr(people, row.status) + 1)
         outcome = Outcome(people, plan.counts, skipped, index.rows, plan.new_by_person)
         if dry_run:
-            staging.discard(staging_id)
             return outcome
         if on_stage is not None:
-            on_stage(outcome, staging_id)
+            on_stage(outcome, stage)
         progress.phase("Publishing", None)
         with transaction.atomic():
-            staging.publish(staging_id=staging_id, owner_id=owner.pk)
+            stage.publish()
             _finish_people(owner, index, new_rows, progress)
             _finish_interactions(owner, plan)
-    except BaseException:
-        staging.discard(staging_id)
-        raise
+    finally:
+        stage.discard()
     # Summaries follow from the rows (ensure_summaries repairs any a crash leaves
     # stale), so they are rebuilt after publishing, in short transactions too.
     affected = sorted(plan.affected)
@@ -192,8 +190,10 @@ class _Draft:
         self.search_text = services.build_search_text(self, contacts)  # type: ignore[arg-type]
 
 
-def _stage_people(staging_id: int, index: PersonIndex, progress: Progress) -> set[int]:
-    """Insert the new people, their contact points and keys under the staging owner.
+def _stage_people(
+    stage: staging.Stage, owner_id: int, index: PersonIndex, progress: Progress
+) -> set[int]:
+    """Stage the new people (keys reserved now), their contact points and keys.
 
     Returns the ids (Python id()) of the rows that were new.
     """
@@ -206,17 +206,18 @@ def _stage_people(staging_id: int, index: PersonIndex, progress: Progress) -> se
     drafts = [_Draft(row, contact_values[id(row)]) for row in new_rows]
     # In sort_name order, so the name-ordered indexes grow at their end (see new_uids).
     drafts.sort(key=lambda draft: draft.sort_name)
-    inserter, above, uids = Inserter(Person), bulk.max_pk(Person), bulk.new_uids(len(drafts))
+    pks = stage.reserve_ids(Person, len(drafts))
+    for draft, pk in zip(drafts, pks, strict=True):
+        draft.row.pk = pk
+    inserter, uids = stage.inserter(Person, with_pk=True), bulk.new_uids(len(drafts))
     for start in range(0, len(drafts), bulk.CHUNK):
         chunk = drafts[start : start + bulk.CHUNK]
-        columns = _person_columns(staging_id, chunk, uids[start : start + bulk.CHUNK], now)
+        columns = _person_columns(owner_id, chunk, uids[start : start + bulk.CHUNK], now)
+        columns["id"] = pks[start : start + bulk.CHUNK]
         inserter.insert_columns(len(chunk), columns)
         progress.advance(len(chunk))
-    pks = pks_by_uid(Person, uids, above=above)
-    for draft, uid in zip(drafts, uids, strict=True):
-        draft.row.pk = pks[uid]
     new_ids = {id(row) for row in new_rows}
-    _insert_contacts_and_keys(staging_id, index, new_ids, new=True)
+    _insert_contacts_and_keys(owner_id, index, new_ids, new=True, stage=stage)
     return new_ids
 
 
@@ -236,10 +237,22 @@ def _finish_people(
 
 
 def _insert_contacts_and_keys(
-    owner_id: int, index: PersonIndex, new_ids: set[int], *, new: bool
+    owner_id: int,
+    index: PersonIndex,
+    new_ids: set[int],
+    *,
+    new: bool,
+    stage: staging.Stage | None = None,
 ) -> None:
-    """Insert the contact points and keys of new people (new=True) or of existing ones."""
-    Inserter(ContactPoint).insert(
+    """Insert the contact points and keys of new people (new=True) or of existing ones.
+
+    With a `stage` they are staged; without, written to their tables at once.
+    """
+
+    def inserter(model: type[ContactPoint] | type[ExternalKey]) -> Inserter:
+        return stage.inserter(model) if stage is not None else Inserter(model)
+
+    inserter(ContactPoint).insert(
         [
             {
                 "owner_id": owner_id,
@@ -254,7 +267,7 @@ def _insert_contacts_and_keys(
             if (id(c.row) in new_ids) == new
         ]
     )
-    Inserter(ExternalKey).insert(
+    inserter(ExternalKey).insert(
         [
             {"owner_id": owner_id, "person_id": row.pk, "source": index.source, "key": key}
             for row, key in index.new_keys
@@ -350,13 +363,13 @@ class _InteractionPlan:
 
 
 def _stage_interactions(
-    staging_id: int,
+    stage: staging.Stage,
     owner: AbstractBaseUser,
     source: str,
     resolved: list[tuple[InteractionRecord, list[PersonRow]]],
     progress: Progress,
 ) -> _InteractionPlan:
-    """Insert new interactions (and their links) under the staging owner; plan the rest."""
+    """Stage new interactions (and their links); plan what publishing changes."""
     plan = _InteractionPlan()
     progress.phase("Writing interactions", len(resolved))
     if not resolved:
@@ -392,35 +405,35 @@ def _stage_interactions(
             plan.affected.update(links.get(pk, ()))
         else:
             plan.counts.unchanged += 1
-    _insert_fresh(staging_id, source, fresh, progress)
+    _insert_fresh(stage, owner.pk, source, fresh, progress)
     progress.advance(len(resolved) - len(fresh))
     return plan
 
 
 def _insert_fresh(
+    stage: staging.Stage,
     owner_id: int,
     source: str,
     fresh: list[tuple[InteractionRecord, list[PersonRow]]],
     progress: Progress,
 ) -> None:
-    """Insert new interactions and their links, a chunk per transaction."""
+    """Stage new interactions (keys reserved now) and their links, a chunk per transaction."""
     # In time order, so the (owner, occurred_at) index grows at its end.
     fresh.sort(key=lambda item: item[0].occurred_at)
     now = timezone.now()
-    inserter, above = Inserter(Interaction), bulk.max_pk(Interaction)
-    uids = bulk.new_uids(len(fresh))
+    pks = stage.reserve_ids(Interaction, len(fresh))
+    inserter, uids = stage.inserter(Interaction, with_pk=True), bulk.new_uids(len(fresh))
     for start in range(0, len(fresh), bulk.CHUNK):
         chunk = [record for record, _ in fresh[start : start + bulk.CHUNK]]
         part = uids[start : start + bulk.CHUNK]
-        inserter.insert_columns(
-            len(chunk), _interaction_columns(owner_id, source, chunk, part, now)
-        )
+        columns = _interaction_columns(owner_id, source, chunk, part, now)
+        columns["id"] = pks[start : start + bulk.CHUNK]
+        inserter.insert_columns(len(chunk), columns)
         progress.advance(len(chunk))
-    pks = pks_by_uid(Interaction, uids, above=above)
     fresh_links = [
-        (pks[uid], row.pk) for uid, (_, people) in zip(uids, fresh, strict=True) for row in people
+        (pk, row.pk) for pk, (_, people) in zip(pks, fresh, strict=True) for row in people
     ]
-    insert_links(Interaction.people.through, "interaction", "person", fresh_links)
+    stage.insert_links(Interaction.people.through, "interaction", "person", fresh_links)
 
 
 def _finish_interactions(owner: AbstractBaseUser, plan: _InteractionPlan) -> None:

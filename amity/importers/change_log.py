@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from amity.core.bulk_writing import Inserter
 from amity.importers.models import ImportChange, ImportRun
 from amity.importers.person_matching import PersonRow
+from amity.importers.staging import Stage
 
 # Fields as a person reads them (the model's names otherwise).
 LABELS = {
@@ -110,9 +110,11 @@ def person_changes(rows: Iterable[PersonRow], new_interactions: Counter[int]) ->
     return changes
 
 
-def record_changes(*, owner_id: int, run_id: int, changes: list[PersonChange]) -> None:
-    """Store `changes` as ImportChange rows of the run (inside the publishing transaction)."""
-    Inserter(ImportChange).insert(list(_change_rows(owner_id, run_id, changes)))
+def record_changes(
+    *, stage: Stage, owner_id: int, run_id: int, changes: list[PersonChange]
+) -> None:
+    """Stage `changes` as ImportChange rows of the run (published with the import's rows)."""
+    stage.inserter(ImportChange).insert(list(_change_rows(owner_id, run_id, changes)))
 
 
 def _change_rows(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from amity.core.bootstrap import refresh_planner_statistics
@@ -27,6 +27,7 @@ from amity.importers.models import ImportRun
 from amity.importers.records import ImportBatch, ParseOptions
 from amity.importers.registry import ImportFormat, get_format
 from amity.importers.source_files import SourceFile, SourceFolder
+from amity.importers.staging import Stage
 
 # Parsers turn every problem they know about into ImportFailed; these are what a
 # third-party parser (vobject, icalendar, email) may still raise on hostile bytes.
@@ -166,25 +167,27 @@ def _apply(
     """Write `batch` (staged, then published in one short transaction) and record the run."""
     summary = ImportSummary(format=fmt.name, file=source.name, dry_run=dry_run)
 
-    def record(outcome: Outcome, staging_id: int) -> None:
-        # Written under the staging owner: the run and its change log become the
-        # owner's in the same transaction as the rows they describe.
+    def record(outcome: Outcome, stage: Stage) -> None:
+        # Staged: the run and its change log appear in the same transaction as the
+        # rows they describe.
         summary.take(outcome, batch.skipped_at, clock)
         if batch.people or batch.interactions:
             # Only files with something in them are recorded: one with nothing but
             # skipped records (or bytes that happen to parse as an empty file) leaves
             # the database untouched.
-            with transaction.atomic():
-                run = ImportRun.objects.create(
-                    owner_id=staging_id,
-                    format=fmt.name,
-                    file_name=source.name[-300:],
-                    started_at=started,
-                    finished_at=timezone.now(),
-                    counts=_counts(summary),
-                )
-                record_changes(owner_id=staging_id, run_id=run.pk, changes=summary.changes)
-            summary.run_id = run.pk
+            (run_id,) = stage.reserve_ids(ImportRun, 1)
+            run = {
+                "id": run_id,
+                "owner_id": owner.pk,
+                "format": fmt.name,
+                "file_name": source.name[-300:],
+                "started_at": started,
+                "finished_at": timezone.now(),
+                "counts": _counts(summary),
+            }
+            stage.inserter(ImportRun, with_pk=True).insert([run])
+            record_changes(stage=stage, owner_id=owner.pk, run_id=run_id, changes=summary.changes)
+            summary.run_id = run_id
 
     try:
         outcome = apply_batch(

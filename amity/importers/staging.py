@@ -1,23 +1,34 @@
 """Stage an import's new rows out of sight, then show them in one short transaction.
 
 SQLite lets one connection write at a time: an import that wrote 250,000 rows in one
-transaction kept every other writer waiting past the busy timeout. Instead, new
-rows are written in short transactions under a staging owner, a user row nobody
-signs in as; every query filters by owner, so nobody sees them. One short
-transaction then hands them to the real owner (one UPDATE per table) together with
-the changes to existing rows. A failure, or a crash, leaves only staged rows, which
-`discard` deletes: the import stays all-or-nothing.
+transaction kept every other writer waiting past the busy timeout. Instead, new rows
+are written in short transactions into temporary tables of the import's own
+connection (`Stage`): no other connection can see them, and SQLite keeps them out of
+the database file, so writing them holds no lock other writers wait on for long.
+Their keys are reserved from the real tables' sequences first, so the rows that point
+at them (contact points, links, the change log) are staged complete. One short
+transaction then copies every staged table into its real one (one INSERT ... SELECT
+each) together with the changes to existing rows. A failure, or a crash, leaves
+nothing behind: temporary tables go with the connection, and `Stage.discard` drops
+them at once. The import stays all-or-nothing.
+
+Until issue 18 imports staged under a hidden user instead (and handed the rows over
+with one UPDATE of `owner` per table, which rewrote every owner-led index a second
+time); `discard_abandoned` still clears what such an import left when it died.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
+from amity.core.bulk_writing import Inserter, insert_links, link_columns
 from amity.importers.models import ExternalKey, ImportChange, ImportRun
 from amity.people.models import ContactPoint, Interaction, Person, Tag
 
@@ -28,10 +39,106 @@ ABANDONED_AFTER = dt.timedelta(hours=6)
 # In this order: children before the rows they point at. The run and its change log
 # are staged too, so the history appears with the rows it describes.
 _OWNED = (ImportChange, ExternalKey, ContactPoint, Interaction, Person, Tag, ImportRun)
+_TEMP_PREFIX = "amity_stage_"
+
+
+class Stage:
+    """An import's new rows, held in temporary tables of this connection until published."""
+
+    def __init__(self) -> None:
+        self.db = connections[DEFAULT_DB_ALIAS]
+        # real table -> (staging table, its columns, order by the key when copying)
+        self.tables: dict[str, tuple[str, str, str]] = {}
+
+    def _table(self, real: str, columns: str, order: str) -> str:
+        """Create the staging table of `real` once; return its quoted, qualified name."""
+        quote = self.db.ops.quote_name
+        schema = "pg_temp" if self.db.vendor == "postgresql" else "temp"
+        temp = f"{schema}.{quote(_TEMP_PREFIX + real)}"
+        if real not in self.tables:
+            with self.db.cursor() as cursor:
+                # Left on this connection by an import that stopped before discard ran.
+                cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+                # Same column types, no constraints or indexes: an auto-increment key
+                # left out is NULL here and drawn when the rows are copied.
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {quote(_TEMP_PREFIX + real)} AS "
+                    f"SELECT * FROM {quote(real)} LIMIT 0"
+                )
+            self.tables[real] = (temp, columns, order)
+        elif self.tables[real][1] != columns:
+            raise ValueError(f"{real} is staged with other columns")
+        return temp
+
+    def inserter(self, model: type[models.Model], *, with_pk: bool = False) -> Inserter:
+        """Return an Inserter that stages rows of `model` (with their reserved keys)."""
+        columns = Inserter(model, with_pk=with_pk).columns
+        order = self.db.ops.quote_name(model._meta.pk.column) if with_pk else ""
+        table = self._table(model._meta.db_table, columns, order)
+        return Inserter(model, table=table, with_pk=with_pk)
+
+    def insert_links(
+        self, through: type[models.Model], left: str, right: str, pairs: Iterable[Any]
+    ) -> None:
+        """Stage many-to-many link rows (left_id, right_id)."""
+        pairs = list(pairs)
+        if pairs:
+            table = self._table(through._meta.db_table, link_columns(through, left, right), "")
+            insert_links(through, left, right, pairs, table=table)
+
+    def reserve_ids(self, model: type[models.Model], count: int) -> list[int]:
+        """Draw `count` new keys from `model`'s sequence; no other insert will get them."""
+        if count <= 0:
+            return []
+        table = model._meta.db_table
+        with transaction.atomic(using=self.db.alias), self.db.cursor() as cursor:
+            if self.db.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [table, model._meta.pk.column, count],
+                )
+                return sorted(int(row[0]) for row in cursor.fetchall())
+            # AUTOINCREMENT keys never go below sqlite_sequence's value, so moving it on
+            # keeps the range for this import (a short write, like any other insert).
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = seq + %s WHERE name = %s RETURNING seq",
+                [count, table],
+            )
+            found = cursor.fetchone()
+            if found is None:
+                cursor.execute(
+                    f"SELECT COALESCE(MAX({self.db.ops.quote_name(model._meta.pk.column)}), 0) "
+                    f"FROM {self.db.ops.quote_name(table)}"
+                )
+                top = int(cursor.fetchone()[0]) + count
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, top]
+                )
+            else:
+                top = int(found[0])
+        return list(range(top - count + 1, top + 1))
+
+    def publish(self) -> None:
+        """Copy every staged table into its real one (call inside the caller's transaction)."""
+        quote = self.db.ops.quote_name
+        with self.db.cursor() as cursor:
+            for real, (temp, columns, order) in self.tables.items():
+                # In key order, so the real table's indexes grow at their end.
+                by = f" ORDER BY {order}" if order else ""
+                cursor.execute(
+                    f"INSERT INTO {quote(real)} ({columns}) SELECT {columns} FROM {temp}{by}"
+                )
+
+    def discard(self) -> None:
+        """Drop the staging tables (published or not)."""
+        with self.db.cursor() as cursor:
+            for temp, _, _ in self.tables.values():
+                cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        self.tables.clear()
 
 
 def staging_owner() -> int:
-    """Create the hidden user an import stages its rows under; return its id."""
+    """Create a hidden user as imports before issue 18 staged under; return its id."""
     user = get_user_model().objects.create(
         username=f"{PREFIX}{uuid.uuid4().hex[:16]}", is_active=False, password="!"
     )
@@ -43,21 +150,8 @@ def is_staging_name(username: str) -> bool:
     return username.startswith(PREFIX)
 
 
-def publish(*, staging_id: int, owner_id: int) -> None:
-    """Hand every staged row to `owner_id` (call inside the caller's transaction)."""
-    db = connections[DEFAULT_DB_ALIAS]
-    quote = db.ops.quote_name
-    with db.cursor() as cursor:
-        for model in reversed(_OWNED):
-            cursor.execute(
-                f"UPDATE {quote(model._meta.db_table)} SET owner_id = %s WHERE owner_id = %s",
-                [owner_id, staging_id],
-            )
-    get_user_model().objects.filter(pk=staging_id).delete()
-
-
 def discard(staging_id: int) -> None:
-    """Delete a staging owner's rows, one short transaction per table."""
+    """Delete a staging owner's rows (an older import's), one short transaction per table."""
     db = connections[DEFAULT_DB_ALIAS]
     quote = db.ops.quote_name
     links = [
