@@ -14,6 +14,7 @@ Callers that need new rows' keys reserve them first and give them (`with_pk`).
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import time
 import uuid
@@ -47,6 +48,7 @@ def _preparer(field: models.Field[Any, Any], db: Any) -> Callable[[Any], Any] | 
         native = db.features.has_native_uuid_field
         return (lambda value: value) if native else (lambda value: value.hex)
     cache: dict[Any, Any] = {}
+    convert = _json_text if db.vendor == "postgresql" else _same
 
     def prepare(value: Any) -> Any:
         # Imports repeat values (one `now`, the same dates, identical provenance
@@ -55,27 +57,51 @@ def _preparer(field: models.Field[Any, Any], db: Any) -> Callable[[Any], Any] | 
             key = (type(value), tuple(value.items()) if isinstance(value, dict) else value)
             hash(key)
         except TypeError:
-            return field.get_db_prep_save(value, db)
+            return convert(field.get_db_prep_save(value, db))
         if key not in cache:
             if len(cache) >= 10_000:
                 cache.clear()
-            cache[key] = field.get_db_prep_save(value, db)
+            cache[key] = convert(field.get_db_prep_save(value, db))
         return cache[key]
 
     return prepare
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _json_text(value: Any) -> Any:
+    """Return a psycopg Jsonb wrapper as the JSON text it would send (other values as given).
+
+    Rows go to PostgreSQL by COPY (text), which takes JSON as text: serialised once
+    per distinct value here instead of once per row by the driver.
+    """
+    from psycopg.types.json import Jsonb
+
+    if isinstance(value, Jsonb):
+        return (value.dumps or json.dumps)(value.obj)
+    return value
 
 
 class Inserter:
     """Insert rows (dicts of attribute name → value) into one model's table.
 
     `table` (quoted) writes the same columns into another table instead, such as an
-    import's staging table; `with_pk` includes an auto-increment key the rows give.
+    import's staging table; `with_pk` includes an auto-increment key the rows give;
+    durable=False is for temporary tables (see _write).
     """
 
     def __init__(
-        self, model: type[models.Model], *, table: str = "", with_pk: bool = False
+        self,
+        model: type[models.Model],
+        *,
+        table: str = "",
+        with_pk: bool = False,
+        durable: bool = True,
     ) -> None:
         self.model = model
+        self.durable = durable
         self.db = connections[DEFAULT_DB_ALIAS]
         # Every column but an auto-increment key (a one-to-one key such as a summary's
         # person is given like any other column).
@@ -123,7 +149,8 @@ class Inserter:
                 prepared.append([None if v is None else prepare(v) for v in given])
         # One short transaction per chunk (a savepoint inside a caller's transaction).
         with transaction.atomic(), self.db.cursor() as cursor:
-            _write(cursor, self.sql, self.copy_sql, zip(*prepared, strict=True))
+            rows = zip(*prepared, strict=True)
+            _write(cursor, self.sql, self.copy_sql, rows, durable=self.durable)
 
     def insert(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert `rows` (dicts with the same keys) in chunks of CHUNK."""
@@ -187,9 +214,17 @@ def new_uids(count: int) -> list[uuid.UUID]:
     return uids
 
 
-def _write(cursor: Any, sql: str, copy_sql: str, rows: Iterable[Sequence[Any]]) -> None:
-    """Insert `rows` with `sql` (executemany), or with COPY on PostgreSQL."""
+def _write(
+    cursor: Any, sql: str, copy_sql: str, rows: Iterable[Sequence[Any]], *, durable: bool = True
+) -> None:
+    """Insert `rows` with `sql` (executemany), or with COPY on PostgreSQL.
+
+    durable=False (rows of temporary tables, gone after a crash anyway): PostgreSQL
+    commits the chunk without waiting for its log to reach the disk.
+    """
     if connection.vendor == "postgresql":
+        if not durable:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         # COPY streams rows without a statement each: several times faster.
         with cursor.cursor.copy(copy_sql) as copy:
             for row in rows:
@@ -205,7 +240,13 @@ def link_columns(through: type[models.Model], left: str, right: str) -> str:
 
 
 def insert_links(
-    through: type[models.Model], left: str, right: str, pairs: Iterable[Any], *, table: str = ""
+    through: type[models.Model],
+    left: str,
+    right: str,
+    pairs: Iterable[Any],
+    *,
+    table: str = "",
+    durable: bool = True,
 ) -> None:
     """Insert many-to-many link rows (left_id, right_id) in chunks (into `table` if given)."""
     table = table or connection.ops.quote_name(through._meta.db_table)
@@ -215,4 +256,4 @@ def insert_links(
     batch = list(pairs)
     for start in range(0, len(batch), CHUNK):
         with transaction.atomic(), connection.cursor() as cursor:
-            _write(cursor, sql, copy_sql, batch[start : start + CHUNK])
+            _write(cursor, sql, copy_sql, batch[start : start + CHUNK], durable=durable)
