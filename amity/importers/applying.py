@@ -217,7 +217,7 @@ def _stage_people(
         inserter.insert_columns(len(chunk), columns)
         progress.advance(len(chunk))
     new_ids = {id(row) for row in new_rows}
-    _insert_contacts_and_keys(owner_id, index, new_ids, new=True, stage=stage)
+    _insert_contacts_and_keys(owner_id, index, new_ids, stage)
     return new_ids
 
 
@@ -232,26 +232,16 @@ def _finish_people(
     refreshed = {id(c.row): c.row for c in index.new_contacts if id(c.row) not in new_ids}
     refreshed.update({id(row): row for row in index.rows if id(row) not in new_ids and row.changed})
     _update_people(owner, list(refreshed.values()), contact_values, now, progress)
-    _insert_contacts_and_keys(owner.pk, index, new_ids, new=False)
+    _insert_contacts_and_keys(owner.pk, index, new_ids, None)
     _write_tags(owner, index.new_tags)
 
 
 def _insert_contacts_and_keys(
-    owner_id: int,
-    index: PersonIndex,
-    new_ids: set[int],
-    *,
-    new: bool,
-    stage: staging.Stage | None = None,
+    owner_id: int, index: PersonIndex, new_ids: set[int], stage: staging.Stage | None
 ) -> None:
-    """Insert the contact points and keys of new people (new=True) or of existing ones.
-
-    With a `stage` they are staged; without, written to their tables at once.
-    """
-
-    def inserter(model: type[ContactPoint] | type[ExternalKey]) -> Inserter:
-        return stage.inserter(model) if stage is not None else Inserter(model)
-
+    """Stage the contact points and keys of new people, or (no stage) add existing ones'."""
+    new = stage is not None
+    inserter: Callable[..., Inserter] = Inserter if stage is None else stage.inserter
     inserter(ContactPoint).insert(
         [
             {
