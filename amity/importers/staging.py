@@ -36,8 +36,8 @@ PREFIX = "amity-import-staging-"
 # Staged rows of an import that died (kill -9, power cut) are deleted by the next
 # import once they are this old; a running import never takes that long to stage.
 ABANDONED_AFTER = dt.timedelta(hours=6)
-# In this order: children before the rows they point at. The run and its change log
-# are staged too, so the history appears with the rows it describes.
+# Tables an older import's hidden owner may hold rows in, children before the rows
+# they point at (the order `discard` deletes in).
 _OWNED = (ImportChange, ExternalKey, ContactPoint, Interaction, Person, Tag, ImportRun)
 _TEMP_PREFIX = "amity_stage_"
 
