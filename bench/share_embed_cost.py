@@ -33,17 +33,19 @@ IDLE_PROFILE_RATE = 406.0
 """Whole-profile texts per second on this machine when idle (issue 6's measurement)."""
 
 
-def read_people(count: int) -> list[ProfileFacts]:
-    """Return `count` people of the benchmark network with their latest summaries."""
+def read_people(count: int, offset: int) -> list[ProfileFacts]:
+    """Return `count` people after the first `offset`, with their latest summaries."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id, full_name, title, company, field, location, interests, notes, "
-            "looking_for, can_offer FROM people_person ORDER BY id LIMIT %s OFFSET 20000",
-            [count],
+            "looking_for, can_offer FROM people_person ORDER BY id LIMIT %s OFFSET %s",
+            [count, offset],
         )
         rows = cursor.fetchall()
+        if not rows:
+            raise SystemExit(f"no people after the first {offset:,}: lower --offset")
         marks = ",".join(str(r[0]) for r in rows)
         recent: dict[int, list[str]] = {}
         cursor.execute(
@@ -92,9 +94,10 @@ def main() -> None:
     backend.add_arguments(parser, home_required=False)
     parser.add_argument("--people", type=int, default=1500)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--offset", type=int, default=20_000, help="people to skip first")
     args = parser.parse_args()
     backend.setup(args.home or Path("/tmp/amity-bench-network"), args.database_url)
-    people = read_people(args.people)
+    people = read_people(args.people, args.offset)
     model = embeddings.load_model()
     layouts = {"before (3 facets)": old_texts, "now (7 facets)": new_texts}
     texts = {name: [t for p in people for t in build(p)] for name, build in layouts.items()}
