@@ -27,6 +27,7 @@ supermarket, babies, infant…): query expansion with what the model knows.
 
 Everything is scored on the dev cases alone (`training/share_eval.py`, the test part
 is never used to choose), with the same facets, tuning and pooling as Share.
+Touches no database, so it takes no --database-url.
 """
 
 from __future__ import annotations
