@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 
 from amity.importers import applying, staging
@@ -113,3 +114,50 @@ def test_it_answers_503_json_with_retry_after_when_sqlite_is_locked(tmp_path: Pa
     assert code == 0, output
     assert "STATUS 503 5 application/json" in output
     assert '"detail": "The database is busy with another write; retry in a few seconds."' in output
+
+
+def _staging_tables() -> list[str]:
+    """Return this connection's import staging tables (temporary tables)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relname FROM pg_class WHERE relpersistence = 't' AND relname LIKE %s",
+                ["amity_stage_%"],
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_temp_master WHERE type = 'table' AND name LIKE %s",
+                ["amity_stage_%"],
+            )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_it_drops_its_staging_tables_after_an_import_a_dry_run_and_a_failure(
+    user, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_bytes(ROWS)
+    run(user, "linkedin", path, dry_run=True)
+    assert _staging_tables() == []
+    run(user, "linkedin", path)
+    assert _staging_tables() == []
+    path.write_bytes(HEADER + rows(name=b"bob"))
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(applying, "_finish_interactions", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(user, "linkedin", path)
+    assert _staging_tables() == []
+    assert Person.objects.filter(owner=user).count() == 300
+
+
+def test_it_reserves_keys_no_other_insert_takes(user) -> None:
+    stage = staging.Stage()
+    first = stage.reserve_ids(Person, 3)
+    second = stage.reserve_ids(Person, 2)
+    meanwhile = Person.objects.create(owner=user, full_name="Written Meanwhile")
+    assert len(first) == 3 and len(second) == 2
+    assert first == sorted(first) and second == sorted(second)
+    assert max(first) < min(second) and max(second) < meanwhile.pk
