@@ -101,3 +101,18 @@ def test_restore_recounts_people_whose_counts_the_file_got_wrong(user, other_use
         if last:
             assert person.last_interaction_at == dt.datetime.fromisoformat(last)
     assert PersonSummary.objects.filter(owner=fresh).count() == 9
+
+
+def test_a_pass_keeps_the_circles_people_were_placed_in(user, other_user, monkeypatch) -> None:
+    _network(user, other_user)
+    mine = sorted(PersonSummary.objects.filter(owner=user).values_list("person_id", flat=True))
+    for circle, person_id in zip((2, 3, 4), mine, strict=False):
+        PersonSummary.objects.filter(owner=user, person_id=person_id).update(circle=circle)
+    expected = _rows()
+    assert sorted(row["circle"] for row in expected.values())[-3:] == [2, 3, 4]
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
+    # Everyone of the owner (one delete), then a part (the ids of the part only).
+    refresh_engine_summaries(person_ids=mine)
+    assert _rows() == expected
+    refresh_engine_summaries(person_ids=mine[1:4])
+    assert _rows() == expected
