@@ -6,6 +6,8 @@ import datetime as dt
 import io
 import json
 
+import numpy as np
+
 from amity.people import timeline
 from amity.people.models import Interaction, Person
 from amity.portability.exporting import export_json, restore_json
@@ -116,3 +118,36 @@ def test_a_pass_keeps_the_circles_people_were_placed_in(user, other_user, monkey
     assert _rows() == expected
     refresh_engine_summaries(person_ids=mine[1:4])
     assert _rows() == expected
+
+
+def test_kinds_outside_the_choices_give_what_the_chunked_rebuild_gives(
+    user, other_user, monkeypatch
+) -> None:
+    ids = _network(user, other_user)
+    # Values no form offers (an old import, a hand-edited database): the numbered read
+    # cannot name them, so their slice is read again as text.
+    odd = list(Interaction.objects.filter(owner=user).order_by("id").values_list("pk", flat=True))
+    Interaction.objects.filter(pk__in=odd[:3]).update(channel="fax", subtype="odd")
+    Interaction.objects.filter(pk__in=odd[3:5]).update(direction="sideways")
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 10_000)
+    refresh_engine_summaries(person_ids=ids)
+    expected = _rows()
+    PersonSummary.objects.all().delete()
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
+    monkeypatch.setattr(bulk_summaries, "SLICE", 20)  # some slices numbered, some as text
+    refresh_engine_summaries(person_ids=ids)
+    assert _rows() == expected
+
+
+def test_the_kind_number_names_every_known_kind() -> None:
+    known = bulk_summaries.kind_places()
+    assert "" in known[-1]  # a blank subtype is a known value, not an unknown one
+    sql, scales = bulk_summaries.kind_number(known)
+    assert sql.count("CASE") == 4
+    every = [len(values) for values in known]
+    number = sum(s * (v % n + 1) for s, v, n in zip(scales, (3, 1, 2, 0), every, strict=True))
+    names = bulk_summaries._kind_names(np.array([number]), known, scales)
+    assert names == [
+        ":".join(values[v % len(values)] for v, values in zip((3, 1, 2, 0), known, strict=True))
+    ]
+    assert bulk_summaries._kind_names(np.array([0]), known, scales) is None
