@@ -93,7 +93,8 @@ def kind_number(known: Sequence[tuple[str, ...]]) -> tuple[str, list[int]]:
     cost the database and numpy far less than a kind text per event.
     """
     q = connection.ops.quote_name
-    terms, scales = [], []
+    terms: list[str] = []
+    scales: list[int] = []
     scale = 1
     for name, values in reversed(list(zip(_KIND_PARTS, known, strict=True))):
         literal = [v.replace("'", "''").replace("%", "%%") for v in values]

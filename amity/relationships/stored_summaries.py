@@ -204,22 +204,29 @@ def summary_values(
 
 
 @transaction.atomic
-def refresh_engine_summaries(*, person_ids: Iterable[int]) -> None:
+def refresh_engine_summaries(*, person_ids: Iterable[int], owner_id: int | None = None) -> None:
     """Rebuild the engine summaries of these people from their interactions.
 
     Called by `services.refresh_summaries`, the hook every writer uses; the work is
     proportional to the interactions of the people touched, not to the network.
     Rows are replaced (delete, then one prepared INSERT per chunk): the ORM's
-    bulk_create costs more than the database work for a large import.
+    bulk_create costs more than the database work for a large import. A caller
+    that found the people by their owner says so with `owner_id`, sparing the
+    lookup of each person's owner.
     """
     ids = sorted(set(person_ids))
     if len(ids) >= bulk_summaries.BULK_PEOPLE:
         # Many people (a restore, a big import, a new formula): owners with enough of
         # them get one pass over all their interactions; the rest go below.
         rest: list[int] = []
-        for owner_id, wanted in bulk_summaries.people_by_owner(ids).items():
-            if bulk_summaries.worth_a_pass(owner_id, len(wanted)):
-                bulk_summaries.rebuild_owner(owner_id, wanted)
+        grouped = (
+            bulk_summaries.people_by_owner(ids)
+            if owner_id is None
+            else {owner_id: np.array(ids, dtype=np.int64)}
+        )
+        for each_owner, wanted in grouped.items():
+            if bulk_summaries.worth_a_pass(each_owner, len(wanted)):
+                bulk_summaries.rebuild_owner(each_owner, wanted)
             else:
                 rest.extend(wanted.tolist())
         ids = rest
@@ -272,5 +279,5 @@ def ensure_summaries(*, owner: AbstractBaseUser) -> int:
         .values_list("pk", flat=True)
     )
     if stale:
-        refresh_engine_summaries(person_ids=stale)
+        refresh_engine_summaries(person_ids=stale, owner_id=owner.pk)
     return len(stale)
