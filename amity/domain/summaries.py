@@ -39,7 +39,11 @@ DEFAULT_DEPTH = 0.35
 
 @dataclass(frozen=True)
 class Coded:
-    """A column of strings as small integer codes into `labels` (fast for millions)."""
+    """A column of strings as small integer codes into `labels` (fast for millions).
+
+    Labels may repeat: columns naming parts of one coded whole (an event's kind) share
+    its codes, each with its own label per code.
+    """
 
     codes: IntArray
     labels: tuple[str, ...]
@@ -90,9 +94,20 @@ def _last_per_group(mask: npt.NDArray[np.bool_], group: IntArray) -> tuple[IntAr
     return groups[last], rows[last]
 
 
-def _sorted_codes(column: Sequence[str] | Coded, order: IntArray) -> Coded:
+def _sorted_codes(
+    column: Sequence[str] | Coded, order: IntArray, done: dict[int, tuple[IntArray, IntArray]]
+) -> Coded:
+    """Return `column` coded and put in `order`.
+
+    Columns sharing one codes array (a reader coding whole kinds, each column
+    naming its part of every kind) are put in order once: `done` remembers them,
+    holding each original so that its id cannot pass to a newer array.
+    """
     coded = Coded.of(column)
-    return Coded(coded.codes[order], coded.labels)
+    key = id(coded.codes)
+    if key not in done:
+        done[key] = (coded.codes, coded.codes[order])
+    return Coded(done[key][1], coded.labels)
 
 
 def summarize_columns(events: EventColumns, groups: int) -> dict[str, npt.NDArray[Any]]:
@@ -107,10 +122,11 @@ def summarize_columns(events: EventColumns, groups: int) -> dict[str, npt.NDArra
     order = np.lexsort((events.ts, events.group))
     g = events.group[order]
     t = events.ts[order]
-    channel = _sorted_codes(events.channel, order)
-    direction = _sorted_codes(events.direction, order)
-    intent = _sorted_codes(events.intent, order)
-    subtype = _sorted_codes(events.subtype, order)
+    done: dict[int, tuple[IntArray, IntArray]] = {}
+    channel = _sorted_codes(events.channel, order, done)
+    direction = _sorted_codes(events.direction, order, done)
+    intent = _sorted_codes(events.intent, order, done)
+    subtype = _sorted_codes(events.subtype, order, done)
 
     def count(mask: npt.NDArray[np.bool_]) -> IntArray:
         return np.bincount(g[mask], minlength=groups).astype(np.int64)

@@ -170,12 +170,13 @@ def read_events(owner_id: int, wanted: npt.NDArray[np.int64]) -> EventColumns:
         times.append(to_seconds(when[keep]))
         kinds.append(kind[keep])
     kind_codes = np.concatenate(kinds) if kinds else np.zeros(0, dtype=np.int64)
+    # Every part column shares the kind codes, each naming its part of every kind
+    # (labels repeat): no array per part, and summarize_columns sorts the codes once.
     parts = [label.split(":") for label in labels]
-    columns: dict[str, Coded] = {}
-    for position, name in enumerate(_KIND_PARTS):
-        part_labels: list[str] = []
-        per_label = codes([p[position] for p in parts], part_labels)
-        columns[name] = Coded(per_label[kind_codes], tuple(part_labels))
+    columns = {
+        name: Coded(kind_codes, tuple(p[position] for p in parts))
+        for position, name in enumerate(_KIND_PARTS)
+    }
     return EventColumns(
         group=np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64),
         ts=np.concatenate(times) if times else np.zeros(0),

@@ -10,7 +10,7 @@ import pytest
 from amity.domain import vocabulary
 from amity.domain.ledger import Event
 from amity.domain.strength import TieSummary, summarize
-from amity.domain.summaries import EventColumns, summarize_many
+from amity.domain.summaries import Coded, EventColumns, summarize_many
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -71,3 +71,21 @@ def test_it_summarises_many_people_like_one_at_a_time() -> None:
 
 def test_it_returns_empty_summaries_for_nobody() -> None:
     assert summarize_many(columns([[], []]), 2) == [TieSummary(), TieSummary()]
+
+
+def test_kind_columns_sharing_one_code_array_summarise_like_text_columns() -> None:
+    rng = random.Random(11)
+    groups = [random_events(rng, rng.randrange(0, 30)) for _ in range(40)]
+    text = columns(groups)
+    # As the bulk reader gives them: one code per whole kind, each column naming its part.
+    kinds = list(zip(text.channel, text.direction, text.intent, text.subtype, strict=True))
+    coded = Coded.of([":".join(kind) for kind in kinds])
+    parts = [label.split(":") for label in coded.labels]
+    shared = dataclasses.replace(
+        text,
+        **{
+            name: Coded(coded.codes, tuple(p[i] for p in parts))
+            for i, name in enumerate(("channel", "direction", "intent", "subtype"))
+        },
+    )
+    assert summarize_many(shared, len(groups)) == summarize_many(text, len(groups))
