@@ -21,6 +21,7 @@ from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from amity.core.bulk_writing import insert_rows
+from amity.core.column_reads import read_numbers
 from amity.domain import strength
 from amity.domain.ledger import Event
 from amity.domain.strength import TieSummary
@@ -269,15 +270,27 @@ def ensure_summaries(*, owner: AbstractBaseUser) -> int:
     if current and (people["n"], people["total"]) == (rows["n"], rows["total"]):
         # Two aggregates agree: nothing to look for person by person.
         return 0
-    stale = list(
-        Person.objects.filter(owner=owner, interaction_count__gt=0)
-        .filter(
-            Q(engine_summary__isnull=True)
-            | ~Q(engine_summary__count=F("interaction_count"))
-            | ~Q(engine_summary__version=strength.SUMMARY_VERSION)
+    if not rows["n"]:
+        # None stored (a restore, every summary dropped): everyone with a history,
+        # read as one text rather than joined row by row to summaries that are not there.
+        q = connection.ops.quote_name
+        (everyone,) = read_numbers(
+            f"FROM {q(Person._meta.db_table)}"
+            f" WHERE {q('owner_id')} = %s AND {q('interaction_count')} > 0",
+            [q("id")],
+            [owner.pk],
         )
-        .values_list("pk", flat=True)
-    )
+        stale = everyone.tolist()
+    else:
+        stale = list(
+            Person.objects.filter(owner=owner, interaction_count__gt=0)
+            .filter(
+                Q(engine_summary__isnull=True)
+                | ~Q(engine_summary__count=F("interaction_count"))
+                | ~Q(engine_summary__version=strength.SUMMARY_VERSION)
+            )
+            .values_list("pk", flat=True)
+        )
     if stale:
         refresh_engine_summaries(person_ids=stale, owner_id=owner.pk)
     return len(stale)

@@ -13,7 +13,7 @@ from amity.people.models import Interaction, Person
 from amity.portability.exporting import export_json, restore_json
 from amity.relationships import bulk_summaries
 from amity.relationships.models import PersonSummary
-from amity.relationships.stored_summaries import refresh_engine_summaries
+from amity.relationships.stored_summaries import ensure_summaries, refresh_engine_summaries
 
 NOW = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
 KINDS = [
@@ -151,3 +151,19 @@ def test_the_kind_number_names_every_known_kind() -> None:
         ":".join(values[v % len(values)] for v, values in zip((3, 1, 2, 0), known, strict=True))
     ]
     assert bulk_summaries._kind_names(np.array([0]), known, scales) is None
+
+
+def test_ensure_summaries_rebuilds_none_stored_and_some_missing(
+    user, other_user, monkeypatch
+) -> None:
+    _network(user, other_user)
+    expected = _rows()
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
+    PersonSummary.objects.filter(owner=user).delete()
+    assert ensure_summaries(owner=user) == 9  # "Nobody yet" has no history to summarise
+    assert _rows() == expected
+    first = min(row for row in expected if expected[row]["owner_id"] == user.pk)
+    PersonSummary.objects.filter(owner=user, person_id=first).delete()
+    assert ensure_summaries(owner=user) == 1
+    assert _rows() == expected
+    assert ensure_summaries(owner=user) == 0
