@@ -145,6 +145,7 @@ def read_events(owner_id: int, wanted: npt.NDArray[np.int64]) -> EventColumns:
     who, when_sql = f"p.{q('person_id')}", epoch_micros(f"i.{q('occurred_at')}")
     known = kind_places()
     number_sql, scales = kind_number(known)
+    kind_count = scales[0] * (len(known[0]) + 1)
     text_sql = " || ':' || ".join(f"i.{q(part)}" for part in _KIND_PARTS)
     labels: list[str] = []
     groups, times, kinds = [], [], []
@@ -154,10 +155,13 @@ def read_events(owner_id: int, wanted: npt.NDArray[np.int64]) -> EventColumns:
     for low in range(low_id or 0, (high_id or -1) + 1, SLICE):
         params = [owner_id, low, low + SLICE, low, low + SLICE]
         person, when, number = read_numbers(sql_from, [who, when_sql, number_sql], params)
-        seen, inverse = np.unique(number, return_inverse=True)
+        # Kind numbers are below `kind_count`: a table lookup, no sort of the slice.
+        seen = np.flatnonzero(np.bincount(number, minlength=kind_count))
         names = _kind_names(seen, known, scales)
         if names is not None:
-            kind = codes(names, labels)[inverse.reshape(-1)]
+            slot = np.zeros(kind_count, dtype=np.int64)
+            slot[seen] = codes(names, labels)
+            kind = slot[number]
         else:
             # A value outside the field's choices (written around the forms): read
             # this slice again with the kinds as text, exact whatever they hold.
