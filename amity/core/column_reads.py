@@ -10,6 +10,7 @@ Only for values without commas: numbers, timestamps and choice codes.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,10 +34,17 @@ def epoch_micros(column: str) -> str:
     """
     if connection.vendor == "postgresql":
         return f"CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT)"
-    return (
-        f"(CAST(strftime('%%s', {column}) AS INTEGER) * 1000000"
-        f" + CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
+    # Whole seconds from the text's first 19 characters: SQLite parses a fraction to
+    # the millisecond and rounds, so 59.9995 s or more would count as the next second.
+    # unixepoch (SQLite 3.38+) gives strftime('%s')'s integer directly: about a
+    # third less work per row over millions of rows.
+    whole = f"substr({column}, 1, 19)"
+    seconds = (
+        f"unixepoch({whole})"
+        if sqlite3.sqlite_version_info >= (3, 38, 0)
+        else f"CAST(strftime('%%s', {whole}) AS INTEGER)"
     )
+    return f"({seconds} * 1000000 + CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
 
 
 def to_seconds(micros: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:

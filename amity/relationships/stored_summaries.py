@@ -57,7 +57,12 @@ def events_for(
 _TIME_SQL = {
     # Seconds since the epoch, computed by the database so millions of rows need no
     # datetime parsing in Python. SQLite keeps naive UTC text with optional microseconds.
-    "sqlite": "CAST(strftime('%%s', i.{t}) AS REAL) + CAST('0' || substr(i.{t}, 20) AS REAL)",
+    # Whole seconds of the first 19 characters: SQLite rounds a parsed fraction to the
+    # millisecond, which would carry 59.9995 s or more into the next second.
+    "sqlite": (
+        "CAST(strftime('%%s', substr(i.{t}, 1, 19)) AS REAL)"
+        " + CAST('0' || substr(i.{t}, 20) AS REAL)"
+    ),
     "postgresql": "EXTRACT(EPOCH FROM i.{t})::float8",
 }
 

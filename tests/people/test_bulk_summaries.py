@@ -7,6 +7,7 @@ import io
 import json
 
 import numpy as np
+import pytest
 
 from amity.people import timeline
 from amity.people.models import Interaction, Person
@@ -167,3 +168,27 @@ def test_ensure_summaries_rebuilds_none_stored_and_some_missing(
     assert ensure_summaries(owner=user) == 1
     assert _rows() == expected
     assert ensure_summaries(owner=user) == 0
+
+
+def test_a_time_just_before_a_whole_second_stays_in_its_second(user, monkeypatch) -> None:
+    person = Person.objects.create(owner=user, full_name="Late in the second")
+    at = dt.datetime(2026, 11, 2, 11, 59, 59, 999700, tzinfo=dt.UTC)
+    timeline.log_interaction(
+        owner=user,
+        people=[person],
+        occurred_at=at,
+        channel="email",
+        direction="outbound",
+        intent="neutral",
+        subtype="",
+    )
+    # Person by person (logging), then in one pass: both keep 59.9997 s, not 60.
+    assert PersonSummary.objects.get(person=person).first_ts == pytest.approx(
+        at.timestamp(), rel=0, abs=1e-5
+    )
+    PersonSummary.objects.all().delete()
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
+    refresh_engine_summaries(person_ids=[person.pk])
+    assert PersonSummary.objects.get(person=person).first_ts == pytest.approx(
+        at.timestamp(), rel=0, abs=1e-5
+    )
