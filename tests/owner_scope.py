@@ -84,6 +84,9 @@ ALLOWED: dict[str, str] = {
     "amity/importers/staging.py:reserve_ids": (
         "the id high-water mark is table-wide (ids are global): keys are reserved above it"
     ),
+    "amity/core/bulk_writing.py:reserve_pks": (
+        "the id high-water mark is table-wide (ids are global): keys are reserved above it"
+    ),
     "amity/people/timeline.py:refresh_summaries": _SUMMARY_HOOK,
     "amity/network/tasks.py:queue_for_people": _SUMMARY_HOOK,
     "amity/relationships/bulk_summaries.py:people_by_owner": _SUMMARY_HOOK,
@@ -106,6 +109,10 @@ ALLOWED: dict[str, str] = {
     ),
     "amity/portability/sections.py:_check_new_uids": (
         "a restore must refuse a uid any owner already has: uids are unique table-wide"
+    ),
+    "amity/portability/sections.py:insert_new": (
+        "after a restore's insert broke the unique uid index: which uid, and whose "
+        "(uids are unique table-wide)"
     ),
     "amity/portability/sections.py:_pks_by_uid": _EXPORT,
     "amity/portability/people_sections.py:dump_people": _EXPORT,

@@ -104,7 +104,8 @@ class Inserter:
         self.durable = durable
         self.db = connections[DEFAULT_DB_ALIAS]
         # Every column but an auto-increment key (a one-to-one key such as a summary's
-        # person is given like any other column).
+        # person is given like any other column); with_pk: the caller gives the keys
+        # too (see reserve_pks).
         self.fields = [
             f
             for f in model._meta.concrete_fields
@@ -128,8 +129,9 @@ class Inserter:
     def insert_columns(self, count: int, columns: dict[str, Any]) -> None:
         """Insert `count` rows given column by column.
 
-        Each value of `columns` is a list with one value per row, or a Same(value)
-        for all rows; columns not given take their default. Preparing a column with
+        Each value of `columns` is a list with one value per row, a Same(value)
+        for all rows, or a Prepared(list) of values already in the database's form;
+        columns not given take their default. Preparing a column with
         one list comprehension is several times faster than a loop over every cell.
         """
         if not count:
@@ -143,6 +145,8 @@ class Inserter:
                 value = given.value
                 one = value if prepare is None or value is None else prepare(value)
                 prepared.append(itertools.repeat(one, count))
+            elif isinstance(given, Prepared):
+                prepared.append(given.values)
             elif prepare is None:
                 prepared.append(given)
             else:
@@ -185,7 +189,53 @@ class Same:
     value: Any
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Values of a column already as the database stores them: written untouched.
+
+    For callers that convert whole columns faster than a call per value (a restore
+    turning the export's ISO datetimes into SQLite's text); see Inserter.insert_columns.
+    """
+
+    values: Sequence[Any]
+
+
 _MISSING = object()
+
+
+def reserve_pks(model: type[models.Model], count: int) -> list[int]:
+    """Return `count` new primary keys for `model`, taken from its sequence for the caller.
+
+    Rows inserted with these keys need no read-back by uid. PostgreSQL hands them out
+    from the table's sequence (safe beside other writers). On SQLite the sequence row
+    of AUTOINCREMENT is moved past them: call this inside the write transaction
+    (Amity's SQLite transactions begin IMMEDIATE, so no other writer is in between).
+    """
+    if count <= 0:
+        return []
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [quote(table), pk, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        found = cursor.fetchone()
+        cursor.execute(f"SELECT MAX({quote(pk)}) FROM {quote(table)}")
+        top = max(found[0] if found else 0, cursor.fetchone()[0] or 0)
+        if found:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [top + count, table]
+            )
+        else:
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, top + count]
+            )
+    return list(range(top + 1, top + count + 1))
 
 
 def new_uids(count: int) -> list[uuid.UUID]:
@@ -225,8 +275,9 @@ def _write(
     if connection.vendor == "postgresql":
         if not durable:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        # COPY streams rows without a statement each: several times faster.
-        with cursor.cursor.copy(copy_sql) as copy:
+        # COPY streams rows without a statement each: several times faster. The raw
+        # driver cursor raises the driver's errors: word them as Django's (IntegrityError).
+        with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
             for row in rows:
                 copy.write_row(row)
     else:

@@ -39,7 +39,11 @@ class JsonStreamError(ValueError):
 
 
 class JsonObjectStream:
-    """Iterate over the top-level members of a JSON object read from a text file."""
+    """Iterate over the top-level members of a JSON object read from a text file.
+
+    `object_hook` works as json's; with `hook_needs`, a record line (see _line_value)
+    whose text has no match of that pattern is taken as the hook would leave it.
+    """
 
     def __init__(
         self,
@@ -47,6 +51,7 @@ class JsonObjectStream:
         *,
         chunk_size: int = 1 << 20,
         object_hook: Callable[[dict[str, Any]], Any] | None = None,
+        hook_needs: re.Pattern[str] | None = None,
     ) -> None:
         self._fp = fp
         self._chunk_size = chunk_size
@@ -56,6 +61,9 @@ class JsonObjectStream:
         self._eof = False
         self._decoder = json.JSONDecoder(object_hook=object_hook)
         self._hook = object_hook
+        # Text a record line must contain for the hook to have anything to do: lines
+        # without it skip walking every decoded object in Python.
+        self._hook_needs = hook_needs
 
     def _fill(self) -> bool:
         """Read another chunk; return False at the end of the file."""
@@ -136,7 +144,9 @@ class JsonObjectStream:
         except orjson.JSONDecodeError:
             return _NOTHING
         self._pos = pos + len(text)
-        return value if self._hook is None else _hooked(value, self._hook)
+        if self._hook is None or (self._hook_needs and not self._hook_needs.search(text)):
+            return value
+        return _hooked(value, self._hook)
 
     def _items(self) -> Iterator[Any]:
         self._expect("[")

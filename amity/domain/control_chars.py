@@ -12,6 +12,9 @@ import re
 from typing import Any
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# JSON text can only carry a control character escaped (raw ones are invalid JSON):
+# \u0000-\u001f, \b or \f. Text without any of these decodes to clean strings.
+ESCAPED_CONTROL = re.compile(r"\\(?:u00[01]|[bf])")
 INT64_MAX = 2**63 - 1
 
 

@@ -53,7 +53,7 @@ from amity.core.bootstrap import refresh_planner_statistics
 from amity.core.column_reads import epoch_micros, read_numbers
 from amity.core.json_stream import JsonObjectStream, JsonStreamError
 from amity.core.progress import NoProgress, Progress
-from amity.domain.control_chars import clean_record
+from amity.domain.control_chars import ESCAPED_CONTROL, clean_record
 from amity.people import timeline
 from amity.people.models import Interaction, Note, Person
 from amity.portability.demo import SOURCE as DEMO_SOURCE
@@ -260,7 +260,7 @@ def restore_json(
             reader = cast(TextIO, _ReadCounter(fp, progress))
             # Control characters are removed from every text, as imports do (see
             # amity.domain.control_chars): an SQLite export restores on PostgreSQL.
-            stream = JsonObjectStream(reader, object_hook=clean_record)
+            stream = JsonObjectStream(reader, object_hook=clean_record, hook_needs=ESCAPED_CONTROL)
             counts = _restore(owner, stream, progress)
     except JsonStreamError as exc:
         raise RestoreError(str(exc)) from None

@@ -6,38 +6,44 @@ section), so they lead every export and every later section may refer to them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, models
 
-from amity.core.bulk_writing import insert_rows
+from amity.core.bulk_writing import Inserter, Same, insert_rows
 from amity.core.column_reads import joined
 from amity.people import services
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
 from amity.portability.json_rows import ROW, json_texts, stream_json
 from amity.portability.raw_rows import stream_rows
+from amity.portability.record_columns import ColumnLoader
 from amity.portability.records import (
     CONTACT_CODECS,
     INTERACTION_CODECS,
     NOTE_CODECS,
     PERSON_CODECS,
+    RecordError,
     contact_record,
-    load_fields,
     note_record,
 )
 from amity.portability.sections import (
     BATCH_SIZE,
+    RESTORE_BATCH,
     IdMaps,
     Record,
     RestoreError,
     Section,
     batched,
-    insert_owned,
+    insert_new,
+    label,
     numbered,
     owns,
+    record_batches,
     register_section,
+    uid_texts,
 )
 
 # -- tags ---------------------------------------------------------------------------
@@ -134,72 +140,100 @@ def dump_people(owner: AbstractBaseUser) -> Iterator[Record]:
             yield record
 
 
-def _contacts_of(row: Record, where: str) -> list[Record]:
-    raw = row.get("contact_points", [])
-    if not isinstance(raw, list):
-        raise RestoreError(f"{where}: field 'contact_points' must be a list")
-    contacts = []
-    seen: set[tuple[str, str]] = set()
-    record, _, uid = where.partition(" ")
-    for index, item in enumerate(raw):
-        at = f"{record}.contact_points[{index}] {uid}".rstrip()
-        if not isinstance(item, dict):
-            raise RestoreError(f"{at}: expected an object")
-        values = load_fields(CONTACT_CODECS, item, at, required=("kind", "value"))
-        if not values["normalized"]:
-            values["normalized"] = services.normalize_contact(values["kind"], values["value"])
-        key = (values["kind"], values["normalized"])
-        if key in seen:
-            raise RestoreError(f"{at}: {values['kind']} {values['value']!r} appears twice")
-        seen.add(key)
-        contacts.append(values)
-    return contacts
-
-
 def _load_people(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
     count = 0
     linkedin: set[str] = set()
-    through = Person.tags.through
-    for batch in batched(numbered("people", rows), BATCH_SIZE):
-        people: list[Record] = []
-        contacts: list[list[Record]] = []
-        tags: list[set[str]] = []
-        for where, row in batch:
-            values = load_fields(PERSON_CODECS, row, where, required=("uid", "full_name"))
-            if values["linkedin_url"]:
-                if values["linkedin_url"] in linkedin:
-                    raise RestoreError(
-                        f"{where}: linkedin_url {values['linkedin_url']} belongs to an "
-                        "earlier person too"
-                    )
-                linkedin.add(values["linkedin_url"])
-            raw_tags = row.get("tags", [])
-            if not isinstance(raw_tags, list):
-                raise RestoreError(f"{where}: field 'tags' must be a list of names")
-            tags.append({_tag_name(name, f"{where}: field 'tags'") for name in raw_tags})
-            contacts.append(_contacts_of(row, where))
-            people.append(values)
-        pks = insert_owned(Person, owner, people, "people")
-        for person, pk in zip(people, pks, strict=True):
-            maps.remember("people", str(person["uid"]), pk)
-        insert_rows(
-            ContactPoint,
-            ["owner_id", "person_id", *_CONTACT_KEYS],
-            [
-                (owner.pk, pk, *(values[key] for key in _CONTACT_KEYS))
-                for pk, person_contacts in zip(pks, contacts, strict=True)
-                for values in person_contacts
-            ],
+    loader = ColumnLoader(PERSON_CODECS, required=("uid", "full_name"))
+    contact_loader = ColumnLoader(CONTACT_CODECS, required=("kind", "value"))
+    inserter = Inserter(Person, with_pk=True)
+    contact_inserter = Inserter(ContactPoint)
+    tag_links = Inserter(Person.tags.through)
+    for start, batch in record_batches("people", rows, RESTORE_BATCH):
+
+        def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
+            return label("people", start + index, batch[index])
+
+        columns = loader.load(batch, where)
+        _check_linkedin(columns.get("linkedin_url", []), linkedin, where)
+        tags = [_tags_of(record, where(i)) for i, record in enumerate(batch)]
+        whose, contacts = _contacts(batch, where, contact_loader)
+        pks = insert_new(inserter, owner, columns, len(batch), where)
+        for uid, pk in zip(uid_texts(columns["uid"], batch), pks, strict=True):
+            maps.remember("people", uid, pk)
+        contact_inserter.insert_columns(
+            len(whose),
+            {**contacts, "owner_id": Same(owner.pk), "person_id": [pks[i] for i in whose]},
         )
         _ensure_tags(owner, set().union(*tags), maps)
         tag_ids = maps.known("tags")
-        insert_rows(
-            through,
-            ["person_id", "tag_id"],
-            [(pk, tag_ids[name]) for pk, names in zip(pks, tags, strict=True) for name in names],
+        pairs = [(pk, tag_ids[name]) for pk, names in zip(pks, tags, strict=True) for name in names]
+        tag_links.insert_columns(
+            len(pairs), {"person_id": [p for p, _ in pairs], "tag_id": [t for _, t in pairs]}
         )
-        count += len(people)
+        count += len(batch)
     return count
+
+
+def _check_linkedin(urls: list[str], seen: set[str], where: Callable[[int], str]) -> None:
+    """Refuse a LinkedIn address that an earlier person of the file has too."""
+    for index, url in enumerate(urls):
+        if url:
+            if url in seen:
+                raise RestoreError(
+                    f"{where(index)}: linkedin_url {url} belongs to an earlier person too"
+                )
+            seen.add(url)
+
+
+def _tags_of(record: Record, where: str) -> set[str]:
+    raw_tags = record.get("tags", [])
+    if not isinstance(raw_tags, list):
+        raise RestoreError(f"{where}: field 'tags' must be a list of names")
+    return {_tag_name(name, f"{where}: field 'tags'") for name in raw_tags}
+
+
+def _nested(where: str, key: str, index: int) -> str:
+    """Name an item of a record's list: `people[3].contact_points[0] (uid …)`."""
+    record, _, uid = where.partition(" ")
+    return f"{record}.{key}[{index}] {uid}".rstrip()
+
+
+def _contacts(
+    batch: list[Record], where: Callable[[int], str], loader: ColumnLoader
+) -> tuple[list[int], dict[str, Any]]:
+    """Return (the person index of each contact point, their columns) for a batch of people."""
+    whose: list[int] = []
+    places: list[int] = []
+    items: list[Record] = []
+    for index, record in enumerate(batch):
+        raw = record.get("contact_points", [])
+        if not isinstance(raw, list):
+            raise RestoreError(f"{where(index)}: field 'contact_points' must be a list")
+        for place, item in enumerate(raw):
+            if not isinstance(item, dict):
+                raise RestoreError(
+                    f"{_nested(where(index), 'contact_points', place)}: expected an object"
+                )
+        items.extend(raw)
+        whose.extend([index] * len(raw))
+        places.extend(range(len(raw)))
+
+    def at(item: int) -> str:
+        return _nested(where(whose[item]), "contact_points", places[item])
+
+    columns = loader.load(items, at)
+    kinds, values = columns["kind"], columns["value"]
+    normalized = list(columns.get("normalized", [""] * len(items)))
+    seen: set[tuple[int, str, str]] = set()
+    for item, (kind, value) in enumerate(zip(kinds, values, strict=True)):
+        if not normalized[item]:
+            normalized[item] = services.normalize_contact(kind, value)
+        key = (whose[item], kind, normalized[item])
+        if key in seen:
+            raise RestoreError(f"{at(item)}: {kind} {value!r} appears twice")
+        seen.add(key)
+    columns["normalized"] = normalized
+    return whose, columns
 
 
 # -- interactions ---------------------------------------------------------------------
@@ -330,33 +364,60 @@ def _person_uids(owner: AbstractBaseUser) -> dict[int, str]:
 
 def _load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
     count = 0
-    through = Interaction.people.through
     # Millions of interactions: look their uids up in the database when needed.
     maps.look_up_in("interactions", Interaction)
-    for batch in batched(numbered("interactions", rows), BATCH_SIZE):
-        interactions: list[Record] = []
-        people: list[list[int]] = []
-        for where, row in batch:
-            values = load_fields(
-                INTERACTION_CODECS, row, where, required=("uid", "occurred_at", "people")
-            )
-            uids = row["people"]
-            if not isinstance(uids, list) or not uids or not all(isinstance(u, str) for u in uids):
-                raise RestoreError(f"{where}: field 'people' must be a non-empty list of uids")
-            people.append(sorted(set(maps.pks("people", uids, where))))
-            interactions.append(values)
-        pks = insert_owned(Interaction, owner, interactions, "interactions")
-        insert_rows(
-            through,
-            ["interaction_id", "person_id"],
-            [
-                (pk, person_id)
-                for pk, person_ids in zip(pks, people, strict=True)
-                for person_id in person_ids
-            ],
+    loader = ColumnLoader(INTERACTION_CODECS, required=("uid", "occurred_at", "people"))
+    inserter = Inserter(Interaction, with_pk=True)
+    links = Inserter(Interaction.people.through)
+    for start, batch in record_batches("interactions", rows, RESTORE_BATCH):
+
+        def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
+            return label("interactions", start + index, batch[index])
+
+        columns = loader.load(batch, where)
+        people = _participants(batch, where, maps)
+        pks = insert_new(inserter, owner, columns, len(batch), where)
+        sizes = list(map(len, people))
+        links.insert_columns(
+            sum(sizes),
+            {
+                "interaction_id": list(
+                    itertools.chain.from_iterable(map(itertools.repeat, pks, sizes))
+                ),
+                "person_id": list(itertools.chain.from_iterable(people)),
+            },
         )
-        count += len(interactions)
+        count += len(batch)
     return count
+
+
+def _participants(
+    batch: list[Record], where: Callable[[int], str], maps: IdMaps
+) -> list[list[int]]:
+    """Return each interaction's people as sorted, distinct person ids.
+
+    One dictionary look-up per participant; anything unexpected (a missing or empty
+    list, an unknown uid) goes through `_participants_of`, which words the error.
+    """
+    known = maps.known("people")
+    lists = [record.get("people") for record in batch]
+    try:
+        if set(map(type, lists)) != {list} or not all(lists):
+            raise KeyError
+        ids = [[known[uid] for uid in uids] for uids in lists]
+    except (KeyError, TypeError):
+        ids = [_participants_of(record, where(i), maps) for i, record in enumerate(batch)]
+    return [found if len(found) == 1 else sorted(set(found)) for found in ids]
+
+
+def _participants_of(record: Record, where: str, maps: IdMaps) -> list[int]:
+    """Return one interaction's person ids, or raise naming what is wrong (the reference)."""
+    if "people" not in record:
+        raise RecordError(where, "people", "is missing")
+    uids = record["people"]
+    if not isinstance(uids, list) or not uids or not all(isinstance(u, str) for u in uids):
+        raise RestoreError(f"{where}: field 'people' must be a non-empty list of uids")
+    return maps.pks("people", uids, where)
 
 
 # -- notes --------------------------------------------------------------------------
@@ -378,17 +439,32 @@ def _dump_notes(owner: AbstractBaseUser) -> Iterator[Record]:
 def _load_notes(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
     count = 0
     maps.look_up_in("notes", Note)
-    for batch in batched(numbered("notes", rows), BATCH_SIZE):
-        notes: list[Record] = []
-        for where, row in batch:
-            values = load_fields(NOTE_CODECS, row, where, required=("uid", "person", "body"))
-            if not isinstance(row["person"], str):
-                raise RestoreError(f"{where}: field 'person' must be a person uid")
-            (person_id,) = maps.pks("people", [row["person"]], where)
-            notes.append({**values, "person_id": person_id})
-        insert_owned(Note, owner, notes, "notes")
-        count += len(notes)
+    loader = ColumnLoader(NOTE_CODECS, required=("uid", "person", "body"))
+    inserter = Inserter(Note, with_pk=True)
+    for start, batch in record_batches("notes", rows, RESTORE_BATCH):
+
+        def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
+            return label("notes", start + index, batch[index])
+
+        columns = loader.load(batch, where)
+        known = maps.known("people")
+        try:
+            people = [known[record["person"]] for record in batch]
+        except (KeyError, TypeError):
+            people = [_person_of(record, where(i), maps) for i, record in enumerate(batch)]
+        insert_new(inserter, owner, {**columns, "person_id": people}, len(batch), where)
+        count += len(batch)
     return count
+
+
+def _person_of(record: Record, where: str, maps: IdMaps) -> int:
+    """Return a note's person id, or raise naming what is wrong (the reference)."""
+    if "person" not in record:
+        raise RecordError(where, "person", "is missing")
+    if not isinstance(record["person"], str):
+        raise RestoreError(f"{where}: field 'person' must be a person uid")
+    (person_id,) = maps.pks("people", [record["person"]], where)
+    return person_id
 
 
 register_section(Section("tags", _dump_tags, _load_tags, owns(Tag), required=True, models=(Tag,)))

@@ -21,14 +21,17 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models
+from django.db import IntegrityError, models
 
-from amity.core.bulk_writing import insert_rows
+from amity.core.bulk_writing import Inserter, Prepared, Same, insert_rows, reserve_pks
 
 # Rows per query and per insert: large enough to be fast, small enough that a
 # million-row section never sits in memory at once, and below SQLite's 999 query
 # parameters for the `uid IN (...)` look-ups.
 BATCH_SIZE = 900
+RESTORE_BATCH = 10_000
+"""Records of the big sections (people, interactions, notes) checked and written at once:
+enough for the column-wise checks to pay, a few megabytes in memory."""
 
 T = TypeVar("T")
 Record = dict[str, Any]
@@ -62,6 +65,34 @@ def numbered(section: str, rows: Iterable[Any]) -> Iterator[tuple[str, Record]]:
         if not isinstance(row, dict):
             raise RestoreError(f"{where}: expected an object, found {type(row).__name__}")
         yield where, row
+
+
+def record_batches(
+    section: str, rows: Iterable[Any], size: int
+) -> Iterator[tuple[int, list[Record]]]:
+    """Yield (index of the first, records) per batch, refusing rows that are not objects."""
+    start = 0
+    for batch in batched(rows, size):
+        if set(map(type, batch)) != {dict}:
+            index = next(i for i, row in enumerate(batch) if not isinstance(row, dict))
+            row = batch[index]
+            raise RestoreError(
+                f"{label(section, start + index, row)}: expected an object, "
+                f"found {type(row).__name__}"
+            )
+        yield start, batch
+        start += len(batch)
+
+
+def uid_texts(column: Any, records: list[Record]) -> list[str]:
+    """Return a batch's uids as records of other sections name them (canonical text).
+
+    A Prepared column passed the column checks, which accept only the canonical
+    spelling, so the file's text is it; otherwise the values are UUIDs.
+    """
+    if isinstance(column, Prepared):
+        return [record["uid"] for record in records]
+    return [str(value) for value in column]
 
 
 def _pks_by_uid(
@@ -211,6 +242,53 @@ def insert_owned(
     )
     by_uid = _pks_by_uid(model, owner, uids)
     return [by_uid[uid] for uid in uids]
+
+
+def insert_new(
+    inserter: Inserter,
+    owner: AbstractBaseUser,
+    columns: dict[str, Any],
+    count: int,
+    where: Callable[[int], str],
+) -> list[int]:
+    """Insert `count` new rows of a uid-keyed model given column-wise; return their pks.
+
+    The keys are reserved first (no read-back by uid). A uid twice in the batch is
+    refused here; one the database already holds is found by its unique index, and the
+    error then says whether an earlier record of the file or another row has it.
+    `where(i)` names record i.
+    """
+    model = inserter.model
+    uids = columns["uid"]
+    keys = uids.values if isinstance(uids, Prepared) else uids
+    if len(set(keys)) < count:
+        seen: set[Any] = set()
+        for index, key in enumerate(keys):
+            if key in seen:
+                raise RestoreError(f"{where(index)}: its uid appears twice in the file")
+            seen.add(key)
+    pks = reserve_pks(model, count)
+    try:
+        inserter.insert_columns(count, {**columns, "id": pks, "owner_id": Same(owner.pk)})
+    except IntegrityError:
+        wanted = [uuid.UUID(str(key)) for key in keys]
+        for batch in batched(range(count), BATCH_SIZE):
+            found = dict(
+                model._default_manager.filter(uid__in=[wanted[i] for i in batch])
+                .order_by()
+                .values_list("uid", "owner_id")
+            )
+            for index in batch:
+                if wanted[index] in found:
+                    whose = found[wanted[index]]
+                    raise RestoreError(
+                        f"{where(index)}: its uid appears twice in the file"
+                        if whose == owner.pk
+                        else f"{where(index)}: uid {wanted[index]} already exists in this "
+                        "database (was this file already restored, maybe for another user?)"
+                    ) from None
+        raise
+    return pks
 
 
 # -- building a section from a model ------------------------------------------------
