@@ -18,7 +18,8 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.db.models.fields import AutoFieldMixin
 
 CHUNK = 5000
+BULK_CACHE_MB = 256
+"""SQLite page cache while one transaction writes millions of rows (see bulk_cache)."""
 
 _PLAIN = (
     models.CharField,
@@ -262,6 +265,31 @@ def new_uids(count: int) -> list[uuid.UUID]:
         )
         uids.append(uuid.UUID(int=value))
     return uids
+
+
+@contextmanager
+def bulk_cache(megabytes: int = BULK_CACHE_MB) -> Iterator[None]:
+    """Give SQLite a page cache of `megabytes` for a bulk write, then the previous one back.
+
+    SQLite's default cache is 2 MB: inserting millions of rows whose uids are random
+    walks indexes far larger than that, and most of the write becomes reading and
+    spilling pages (a restore of 2M interactions spent more time in the kernel than
+    in Python). A fixed bound, whatever the size of the file. PostgreSQL sizes its
+    own buffers: nothing to do there.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "sqlite":
+        yield
+        return
+    with db.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-1024 * int(megabytes)}")
+    try:
+        yield
+    finally:
+        with db.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _write(

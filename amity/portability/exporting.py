@@ -50,6 +50,7 @@ from django.utils import timezone
 
 from amity.core import hooks
 from amity.core.bootstrap import refresh_planner_statistics
+from amity.core.bulk_writing import bulk_cache
 from amity.core.column_reads import epoch_micros, read_numbers
 from amity.core.json_stream import JsonObjectStream, JsonStreamError
 from amity.core.progress import NoProgress, Progress
@@ -253,7 +254,7 @@ def restore_json(
             "into an empty account (create one with `amity user create NAME`)"
         )
     try:
-        with transaction.atomic():
+        with bulk_cache(), transaction.atomic():
             if demo:
                 _clear_demo(owner)
             progress.phase("Reading the export", size)

@@ -6,8 +6,8 @@ section), so they lead every export and every later section may refer to them.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate, chain, repeat
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -375,16 +375,13 @@ def _load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMap
             return label("interactions", start + index, batch[index])
 
         columns = loader.load(batch, where)
-        people = _participants(batch, where, maps)
+        sizes, people = _participants(batch, where, maps)
         pks = insert_new(inserter, owner, columns, len(batch), where)
-        sizes = list(map(len, people))
         links.insert_columns(
-            sum(sizes),
+            len(people),
             {
-                "interaction_id": list(
-                    itertools.chain.from_iterable(map(itertools.repeat, pks, sizes))
-                ),
-                "person_id": list(itertools.chain.from_iterable(people)),
+                "interaction_id": list(chain.from_iterable(map(repeat, pks, sizes))),
+                "person_id": people,
             },
         )
         count += len(batch)
@@ -393,21 +390,30 @@ def _load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMap
 
 def _participants(
     batch: list[Record], where: Callable[[int], str], maps: IdMaps
-) -> list[list[int]]:
-    """Return each interaction's people as sorted, distinct person ids.
+) -> tuple[list[int], list[int]]:
+    """Return how many people each interaction has, and their ids one after another.
 
-    One dictionary look-up per participant; anything unexpected (a missing or empty
-    list, an unknown uid) goes through `_participants_of`, which words the error.
+    Each interaction's ids are distinct and sorted. The uids of the whole batch are
+    looked up in one `map` over the people's dictionary; anything unexpected (a
+    missing or empty list, an unknown uid) goes through `_participants_of`, which
+    words the error.
     """
-    known = maps.known("people")
     lists = [record.get("people") for record in batch]
+    sizes = list(map(len, lists)) if set(map(type, lists)) == {list} else [0]
     try:
-        if set(map(type, lists)) != {list} or not all(lists):
+        if 0 in sizes:
             raise KeyError
-        ids = [[known[uid] for uid in uids] for uids in lists]
+        found = list(map(maps.known("people").__getitem__, chain.from_iterable(lists)))
     except (KeyError, TypeError):
-        ids = [_participants_of(record, where(i), maps) for i, record in enumerate(batch)]
-    return [found if len(found) == 1 else sorted(set(found)) for found in ids]
+        groups = [
+            sorted(set(_participants_of(record, where(i), maps))) for i, record in enumerate(batch)
+        ]
+        return list(map(len, groups)), list(chain.from_iterable(groups))
+    if max(sizes) == 1:
+        return sizes, found
+    ends = accumulate(sizes)
+    groups = [sorted(set(found[end - size : end])) for end, size in zip(ends, sizes, strict=True)]
+    return list(map(len, groups)), list(chain.from_iterable(groups))
 
 
 def _participants_of(record: Record, where: str, maps: IdMaps) -> list[int]:

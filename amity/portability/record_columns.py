@@ -179,17 +179,14 @@ class ColumnLoader:
                 raise _Unusual
             if any(codec.key in record for record in records):
                 raise _Unusual
-        try:
-            if len(present) == 1:
-                rows = [(value,) for value in map(itemgetter(present[0].key), records)]
-            else:
-                rows = list(map(itemgetter(*(codec.key for codec in present)), records))
-        except KeyError:
-            raise _Unusual from None  # a record lacks a key the first one has
         sqlite = connection.vendor == "sqlite"
         columns: dict[str, Any] = {}
-        for codec, column in zip(present, map(list, zip(*rows, strict=True)), strict=True):
-            columns[codec.field.attname] = _column(codec, column, sqlite)
+        try:
+            for codec in present:
+                column = list(map(itemgetter(codec.key), records))
+                columns[codec.field.attname] = _column(codec, column, sqlite)
+        except KeyError:
+            raise _Unusual from None  # a record lacks a key the first one has
         # Absent columns are left out: the bulk writer gives them the field's default.
         return columns
 
