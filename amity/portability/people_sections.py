@@ -7,9 +7,10 @@ section), so they lead every export and every later section may refer to them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from itertools import accumulate, chain, repeat
+from itertools import chain, repeat
 from typing import Any
 
+import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, models
 
@@ -411,9 +412,13 @@ def _participants(
         return list(map(len, groups)), list(chain.from_iterable(groups))
     if max(sizes) == 1:
         return sizes, found
-    ends = accumulate(sizes)
-    groups = [sorted(set(found[end - size : end])) for end, size in zip(ends, sizes, strict=True)]
-    return list(map(len, groups)), list(chain.from_iterable(groups))
+    # Sorted and distinct within each interaction: one numpy sort of (interaction, person).
+    people = np.asarray(found, dtype=np.int64)
+    span = int(people.max()) + 1
+    index = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    pairs = np.unique(index * span + people)
+    counts = np.bincount(pairs // span, minlength=len(sizes))
+    return counts.tolist(), (pairs % span).tolist()
 
 
 def _participants_of(record: Record, where: str, maps: IdMaps) -> list[int]:

@@ -278,3 +278,20 @@ def test_it_skips_the_control_hook_only_where_it_would_change_nothing(texts, asc
     )
     ((_, rows),) = list((key, list(value)) for key, value in stream.members())
     assert rows == json.loads(text, object_hook=clean_record)["rows"]
+
+
+def test_it_stores_each_participant_once_however_often_the_file_names_them(user) -> None:
+    document = _big_export(user, 30)
+    grace = {**document["people"][0], "uid": str(uuid.uuid4()), "linkedin_url": ""}
+    document["people"].append(grace)
+    ada = document["people"][0]["uid"]
+    for index, record in enumerate(document["interactions"]):
+        if index % 3 == 0:
+            record["people"] = [grace["uid"], ada, grace["uid"]]
+    restore_json(owner=user, fp=io.StringIO(_text(document)))
+    through = Interaction.people.through.objects.filter(interaction__owner=user)
+    assert through.count() == 30 + 10
+    pairs = list(through.values_list("interaction__uid", "person__uid"))
+    assert len(set(pairs)) == len(pairs)
+    both = {str(i) for i, _ in pairs if sum(1 for j, _ in pairs if j == i) == 2}
+    assert both == {r["uid"] for n, r in enumerate(document["interactions"]) if n % 3 == 0}
