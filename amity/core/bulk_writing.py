@@ -27,7 +27,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.db.models.fields import AutoFieldMixin
 
 CHUNK = 5000
-BULK_CACHE_MB = 256
+BULK_CACHE_MB = 128
 """SQLite page cache while one transaction writes millions of rows (see bulk_cache)."""
 
 _PLAIN = (
