@@ -1,4 +1,6 @@
-"""Dump and load the people app's sections of the JSON export: tags, people, interactions, notes.
+"""Dump the people app's sections of the JSON export (tags, people, interactions, notes).
+
+Restoring them is amity.portability.people_restore; both register here.
 
 They register first (amity.portability.apps imports this module before any other
 section), so they lead every export and every later section may refer to them.
@@ -6,45 +8,32 @@ section), so they lead every export and every later section may refer to them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, repeat
+from collections.abc import Iterator
 from typing import Any
 
-import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, models
 
-from amity.core.bulk_writing import Inserter, Same, insert_rows
 from amity.core.column_reads import joined
-from amity.people import services
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
 from amity.portability.json_rows import ROW, json_texts, stream_json
+from amity.portability.people_restore import load_interactions, load_notes, load_people, load_tags
 from amity.portability.raw_rows import stream_rows
-from amity.portability.record_columns import ColumnLoader
 from amity.portability.records import (
     CONTACT_CODECS,
     INTERACTION_CODECS,
     NOTE_CODECS,
     PERSON_CODECS,
-    RecordError,
     contact_record,
     note_record,
 )
 from amity.portability.sections import (
     BATCH_SIZE,
-    RESTORE_BATCH,
-    IdMaps,
     Record,
-    RestoreError,
     Section,
     batched,
-    insert_new,
-    label,
-    numbered,
     owns,
-    record_batches,
     register_section,
-    uid_texts,
 )
 
 # -- tags ---------------------------------------------------------------------------
@@ -54,34 +43,6 @@ def _dump_tags(owner: AbstractBaseUser) -> Iterator[Record]:
     names = Tag.objects.filter(owner=owner).values_list("name", flat=True)
     for name in sorted(names):
         yield {"name": name}
-
-
-def _tag_name(raw: Any, where: str) -> str:
-    if not isinstance(raw, str) or not raw.strip():
-        raise RestoreError(f"{where}: a tag name must be non-empty text, found {raw!r}")
-    if len(raw) > 80:
-        raise RestoreError(f"{where}: tag name {raw[:20]!r}… is longer than 80 characters")
-    return raw
-
-
-def _ensure_tags(owner: AbstractBaseUser, names: Iterable[str], maps: IdMaps) -> None:
-    missing = sorted(set(names) - maps.known("tags").keys())
-    if not missing:
-        return
-    insert_rows(Tag, ["owner_id", "name"], [(owner.pk, name) for name in missing])
-    for name, pk in Tag.objects.filter(owner=owner, name__in=missing).values_list("name", "pk"):
-        maps.remember("tags", name, pk)
-
-
-def _load_tags(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
-    names: list[str] = []
-    for where, row in numbered("tags", rows):
-        name = _tag_name(row.get("name"), f"{where}: field 'name'")
-        if name in names:
-            raise RestoreError(f"{where}: tag {name!r} appears twice")
-        names.append(name)
-    _ensure_tags(owner, names, maps)
-    return len(names)
 
 
 # -- people -------------------------------------------------------------------------
@@ -139,102 +100,6 @@ def dump_people(owner: AbstractBaseUser) -> Iterator[Record]:
             record["contact_points"] = contacts.get(pk, [])
             record["tags"] = sorted(tags.get(pk, []))
             yield record
-
-
-def _load_people(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
-    count = 0
-    linkedin: set[str] = set()
-    loader = ColumnLoader(PERSON_CODECS, required=("uid", "full_name"))
-    contact_loader = ColumnLoader(CONTACT_CODECS, required=("kind", "value"))
-    inserter = Inserter(Person, with_pk=True)
-    contact_inserter = Inserter(ContactPoint)
-    tag_links = Inserter(Person.tags.through)
-    for start, batch in record_batches("people", rows, RESTORE_BATCH):
-
-        def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
-            return label("people", start + index, batch[index])
-
-        columns = loader.load(batch, where)
-        _check_linkedin(columns.get("linkedin_url", []), linkedin, where)
-        tags = [_tags_of(record, where(i)) for i, record in enumerate(batch)]
-        whose, contacts = _contacts(batch, where, contact_loader)
-        pks = insert_new(inserter, owner, columns, len(batch), where)
-        for uid, pk in zip(uid_texts(columns["uid"], batch), pks, strict=True):
-            maps.remember("people", uid, pk)
-        contact_inserter.insert_columns(
-            len(whose),
-            {**contacts, "owner_id": Same(owner.pk), "person_id": [pks[i] for i in whose]},
-        )
-        _ensure_tags(owner, set().union(*tags), maps)
-        tag_ids = maps.known("tags")
-        pairs = [(pk, tag_ids[name]) for pk, names in zip(pks, tags, strict=True) for name in names]
-        tag_links.insert_columns(
-            len(pairs), {"person_id": [p for p, _ in pairs], "tag_id": [t for _, t in pairs]}
-        )
-        count += len(batch)
-    return count
-
-
-def _check_linkedin(urls: list[str], seen: set[str], where: Callable[[int], str]) -> None:
-    """Refuse a LinkedIn address that an earlier person of the file has too."""
-    for index, url in enumerate(urls):
-        if url:
-            if url in seen:
-                raise RestoreError(
-                    f"{where(index)}: linkedin_url {url} belongs to an earlier person too"
-                )
-            seen.add(url)
-
-
-def _tags_of(record: Record, where: str) -> set[str]:
-    raw_tags = record.get("tags", [])
-    if not isinstance(raw_tags, list):
-        raise RestoreError(f"{where}: field 'tags' must be a list of names")
-    return {_tag_name(name, f"{where}: field 'tags'") for name in raw_tags}
-
-
-def _nested(where: str, key: str, index: int) -> str:
-    """Name an item of a record's list: `people[3].contact_points[0] (uid …)`."""
-    record, _, uid = where.partition(" ")
-    return f"{record}.{key}[{index}] {uid}".rstrip()
-
-
-def _contacts(
-    batch: list[Record], where: Callable[[int], str], loader: ColumnLoader
-) -> tuple[list[int], dict[str, Any]]:
-    """Return (the person index of each contact point, their columns) for a batch of people."""
-    whose: list[int] = []
-    places: list[int] = []
-    items: list[Record] = []
-    for index, record in enumerate(batch):
-        raw = record.get("contact_points", [])
-        if not isinstance(raw, list):
-            raise RestoreError(f"{where(index)}: field 'contact_points' must be a list")
-        for place, item in enumerate(raw):
-            if not isinstance(item, dict):
-                raise RestoreError(
-                    f"{_nested(where(index), 'contact_points', place)}: expected an object"
-                )
-        items.extend(raw)
-        whose.extend([index] * len(raw))
-        places.extend(range(len(raw)))
-
-    def at(item: int) -> str:
-        return _nested(where(whose[item]), "contact_points", places[item])
-
-    columns = loader.load(items, at)
-    kinds, values = columns["kind"], columns["value"]
-    normalized = list(columns.get("normalized", [""] * len(items)))
-    seen: set[tuple[int, str, str]] = set()
-    for item, (kind, value) in enumerate(zip(kinds, values, strict=True)):
-        if not normalized[item]:
-            normalized[item] = services.normalize_contact(kind, value)
-        key = (whose[item], kind, normalized[item])
-        if key in seen:
-            raise RestoreError(f"{at(item)}: {kind} {value!r} appears twice")
-        seen.add(key)
-    columns["normalized"] = normalized
-    return whose, columns
 
 
 # -- interactions ---------------------------------------------------------------------
@@ -363,74 +228,6 @@ def _person_uids(owner: AbstractBaseUser) -> dict[int, str]:
     }
 
 
-def _load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
-    count = 0
-    # Millions of interactions: look their uids up in the database when needed.
-    maps.look_up_in("interactions", Interaction)
-    loader = ColumnLoader(INTERACTION_CODECS, required=("uid", "occurred_at", "people"))
-    inserter = Inserter(Interaction, with_pk=True)
-    links = Inserter(Interaction.people.through)
-    for start, batch in record_batches("interactions", rows, RESTORE_BATCH):
-
-        def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
-            return label("interactions", start + index, batch[index])
-
-        columns = loader.load(batch, where)
-        sizes, people = _participants(batch, where, maps)
-        pks = insert_new(inserter, owner, columns, len(batch), where)
-        links.insert_columns(
-            len(people),
-            {
-                "interaction_id": list(chain.from_iterable(map(repeat, pks, sizes))),
-                "person_id": people,
-            },
-        )
-        count += len(batch)
-    return count
-
-
-def _participants(
-    batch: list[Record], where: Callable[[int], str], maps: IdMaps
-) -> tuple[list[int], list[int]]:
-    """Return how many people each interaction has, and their ids one after another.
-
-    Each interaction's ids are distinct and sorted. The uids of the whole batch are
-    looked up in one `map` over the people's dictionary; anything unexpected (a
-    missing or empty list, an unknown uid) goes through `_participants_of`, which
-    words the error.
-    """
-    lists = [record.get("people") for record in batch]
-    sizes = list(map(len, lists)) if set(map(type, lists)) == {list} else [0]
-    try:
-        if 0 in sizes:
-            raise KeyError
-        found = list(map(maps.known("people").__getitem__, chain.from_iterable(lists)))
-    except (KeyError, TypeError):
-        groups = [
-            sorted(set(_participants_of(record, where(i), maps))) for i, record in enumerate(batch)
-        ]
-        return list(map(len, groups)), list(chain.from_iterable(groups))
-    if max(sizes) == 1:
-        return sizes, found
-    # Sorted and distinct within each interaction: one numpy sort of (interaction, person).
-    people = np.asarray(found, dtype=np.int64)
-    span = int(people.max()) + 1
-    index = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
-    pairs = np.unique(index * span + people)
-    counts = np.bincount(pairs // span, minlength=len(sizes))
-    return counts.tolist(), (pairs % span).tolist()
-
-
-def _participants_of(record: Record, where: str, maps: IdMaps) -> list[int]:
-    """Return one interaction's person ids, or raise naming what is wrong (the reference)."""
-    if "people" not in record:
-        raise RecordError(where, "people", "is missing")
-    uids = record["people"]
-    if not isinstance(uids, list) or not uids or not all(isinstance(u, str) for u in uids):
-        raise RestoreError(f"{where}: field 'people' must be a non-empty list of uids")
-    return maps.pks("people", uids, where)
-
-
 # -- notes --------------------------------------------------------------------------
 
 _NOTE_KEYS = [codec.key for codec in NOTE_CODECS]
@@ -447,43 +244,12 @@ def _dump_notes(owner: AbstractBaseUser) -> Iterator[Record]:
         yield note_record(row, person=str(row["person__uid"]))
 
 
-def _load_notes(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
-    count = 0
-    maps.look_up_in("notes", Note)
-    loader = ColumnLoader(NOTE_CODECS, required=("uid", "person", "body"))
-    inserter = Inserter(Note, with_pk=True)
-    for start, batch in record_batches("notes", rows, RESTORE_BATCH):
-
-        def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
-            return label("notes", start + index, batch[index])
-
-        columns = loader.load(batch, where)
-        known = maps.known("people")
-        try:
-            people = [known[record["person"]] for record in batch]
-        except (KeyError, TypeError):
-            people = [_person_of(record, where(i), maps) for i, record in enumerate(batch)]
-        insert_new(inserter, owner, {**columns, "person_id": people}, len(batch), where)
-        count += len(batch)
-    return count
-
-
-def _person_of(record: Record, where: str, maps: IdMaps) -> int:
-    """Return a note's person id, or raise naming what is wrong (the reference)."""
-    if "person" not in record:
-        raise RecordError(where, "person", "is missing")
-    if not isinstance(record["person"], str):
-        raise RestoreError(f"{where}: field 'person' must be a person uid")
-    (person_id,) = maps.pks("people", [record["person"]], where)
-    return person_id
-
-
-register_section(Section("tags", _dump_tags, _load_tags, owns(Tag), required=True, models=(Tag,)))
+register_section(Section("tags", _dump_tags, load_tags, owns(Tag), required=True, models=(Tag,)))
 register_section(
     Section(
         "people",
         dump_people,
-        _load_people,
+        load_people,
         owns(Person),
         needs=("tags",),
         required=True,
@@ -494,7 +260,7 @@ register_section(
     Section(
         "interactions",
         dump_interactions,
-        _load_interactions,
+        load_interactions,
         owns(Interaction),
         needs=("people",),
         required=True,
@@ -506,7 +272,7 @@ register_section(
     Section(
         "notes",
         _dump_notes,
-        _load_notes,
+        load_notes,
         owns(Note),
         needs=("people",),
         required=True,
