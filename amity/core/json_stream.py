@@ -188,7 +188,7 @@ class JsonObjectStream:
         if not text or _long_digit_run(text):
             return None
         try:
-            values = orjson.loads(f"[{text}]")
+            values: list[Any] = orjson.loads(f"[{text}]")
         except orjson.JSONDecodeError:
             return None
         self._pos = pos + len(text)

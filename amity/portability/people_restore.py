@@ -202,7 +202,7 @@ def _people_of_batch(
     missing or empty list, an unknown uid) goes through `_people_of_record`, which
     words the error.
     """
-    lists = [record.get("people") for record in batch]
+    lists: list[Any] = [record.get("people") for record in batch]
     sizes = list(map(len, lists)) if set(map(type, lists)) == {list} else [0]
     try:
         if 0 in sizes:
