@@ -81,9 +81,6 @@ ALLOWED: dict[str, str] = {
     "amity/accounts/services.py:user_for_token": (
         "authentication: the token's unique digest is what finds the owner"
     ),
-    "amity/importers/staging.py:reserve_ids": (
-        "the id high-water mark is table-wide (ids are global): keys are reserved above it"
-    ),
     "amity/core/bulk_writing.py:reserve_pks": (
         "the id high-water mark is table-wide (ids are global): keys are reserved above it"
     ),

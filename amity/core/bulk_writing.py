@@ -206,7 +206,9 @@ class Prepared:
 _MISSING = object()
 
 
-def reserve_pks(model: type[models.Model], count: int) -> list[int]:
+def reserve_pks(
+    model: type[models.Model], count: int, *, using: str = DEFAULT_DB_ALIAS
+) -> list[int]:
     """Return `count` new primary keys for `model`, taken from its sequence for the caller.
 
     Rows inserted with these keys need no read-back by uid. PostgreSQL hands them out
@@ -216,7 +218,7 @@ def reserve_pks(model: type[models.Model], count: int) -> list[int]:
     """
     if count <= 0:
         return []
-    db = connections[DEFAULT_DB_ALIAS]
+    db = connections[using]
     quote = db.ops.quote_name
     table, pk = model._meta.db_table, model._meta.pk.column
     with db.cursor() as cursor:
@@ -225,7 +227,7 @@ def reserve_pks(model: type[models.Model], count: int) -> list[int]:
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                 [quote(table), pk, count],
             )
-            return [row[0] for row in cursor.fetchall()]
+            return sorted(int(row[0]) for row in cursor.fetchall())
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
         found = cursor.fetchone()
         cursor.execute(f"SELECT MAX({quote(pk)}) FROM {quote(table)}")

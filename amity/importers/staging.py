@@ -28,7 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
-from amity.core.bulk_writing import Inserter, insert_links, link_columns
+from amity.core.bulk_writing import Inserter, insert_links, link_columns, reserve_pks
 from amity.importers.models import ExternalKey, ImportChange, ImportRun
 from amity.people.models import ContactPoint, Interaction, Person, Tag
 
@@ -87,35 +87,10 @@ class Stage:
 
     def reserve_ids(self, model: type[models.Model], count: int) -> list[int]:
         """Draw `count` new keys from `model`'s sequence; no other insert will get them."""
-        if count <= 0:
-            return []
-        table = model._meta.db_table
-        with transaction.atomic(using=self.db.alias), self.db.cursor() as cursor:
-            if self.db.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [table, model._meta.pk.column, count],
-                )
-                return sorted(int(row[0]) for row in cursor.fetchall())
-            # AUTOINCREMENT keys never go below sqlite_sequence's value, so moving it on
-            # keeps the range for this import (a short write, like any other insert).
-            cursor.execute(
-                "UPDATE sqlite_sequence SET seq = seq + %s WHERE name = %s RETURNING seq",
-                [count, table],
-            )
-            found = cursor.fetchone()
-            if found is None:
-                cursor.execute(
-                    f"SELECT COALESCE(MAX({self.db.ops.quote_name(model._meta.pk.column)}), 0) "
-                    f"FROM {self.db.ops.quote_name(table)}"
-                )
-                top = int(cursor.fetchone()[0]) + count
-                cursor.execute(
-                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, top]
-                )
-            else:
-                top = int(found[0])
-        return list(range(top - count + 1, top + 1))
+        # Its own short transaction on the stage's connection: on SQLite moving the
+        # sequence on is a write, like any other insert.
+        with transaction.atomic(using=self.db.alias):
+            return reserve_pks(model, count, using=self.db.alias)
 
     def publish(self) -> None:
         """Copy every staged table into its real one (call inside the caller's transaction)."""
