@@ -6,6 +6,9 @@ query stay aligned; numpy then parses the text. For two million rows this is sev
 times faster than fetching rows, where the driver builds a tuple and an object per
 value. Callers read in slices (by id range) so the texts stay a few megabytes.
 Only for values without commas: numbers, timestamps and choice codes.
+
+On PostgreSQL `read_bigints` aggregates binary BIGINT arrays instead of text: fixed-
+width records numpy reads in place, no value printed and parsed again.
 """
 
 from __future__ import annotations
@@ -91,3 +94,43 @@ def codes(values: list[str], labels: list[str]) -> npt.NDArray[np.int64]:
         table[value] = len(labels)
         labels.append(value)
     return np.array([table[value] for value in values], dtype=np.int64)
+
+
+def read_bigints(
+    sql_from: str, expressions: Sequence[str], params: Sequence[Any]
+) -> list[npt.NDArray[np.int64]]:
+    """Return each integer expression's values over the rows of `sql_from` as an array.
+
+    As `read_numbers`, but on PostgreSQL each column comes back as one binary BIGINT
+    array (array_agg, array_send): no value is printed as text and parsed again.
+    string_agg's text was about half of the server's work per slice. A NULL value
+    raises ValueError (string_agg would skip it, and misalign the columns).
+    """
+    if connection.vendor != "postgresql":
+        return read_numbers(sql_from, expressions, params)
+    select = ", ".join(
+        f"array_send(array_agg(CAST(({expression}) AS BIGINT)))" for expression in expressions
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select} {sql_from}", list(params))
+        row = cursor.fetchone()
+    return [sent_bigints(value) for value in row]
+
+
+def sent_bigints(sent: bytes | memoryview | None) -> npt.NDArray[np.int64]:
+    """Return the values of a one-dimensional BIGINT array in PostgreSQL's binary form."""
+    if sent is None:  # array_agg over no rows
+        return np.zeros(0, dtype=np.int64)
+    data = bytes(sent)
+    dimensions, has_null = int.from_bytes(data[0:4], "big"), int.from_bytes(data[4:8], "big")
+    if dimensions == 0:
+        return np.zeros(0, dtype=np.int64)
+    if dimensions != 1 or has_null:
+        raise ValueError("not a one-dimensional BIGINT array without NULLs")
+    size = int.from_bytes(data[12:16], "big")
+    # Header: dimensions, null flag, element type, then the size and lower bound;
+    # each element: its 32-bit length (always 8 here) and the big-endian value.
+    elements = np.frombuffer(data, dtype=np.dtype([("length", ">i4"), ("value", ">i8")]), offset=20)
+    if len(elements) != size or (elements["length"] != 8).any():
+        raise ValueError("not a one-dimensional BIGINT array without NULLs")
+    return elements["value"].astype(np.int64)

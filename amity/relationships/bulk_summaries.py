@@ -24,6 +24,7 @@ from amity.core.column_reads import (
     codes,
     epoch_micros,
     numbers,
+    read_bigints,
     read_joined,
     read_numbers,
     to_seconds,
@@ -154,7 +155,7 @@ def read_events(owner_id: int, wanted: npt.NDArray[np.int64]) -> EventColumns:
     index[wanted] = np.arange(len(wanted))
     for low in range(low_id or 0, (high_id or -1) + 1, SLICE):
         params = [owner_id, low, low + SLICE, low, low + SLICE]
-        person, when, number = read_numbers(sql_from, [who, when_sql, number_sql], params)
+        person, when, number = read_bigints(sql_from, [who, when_sql, number_sql], params)
         # Kind numbers are below `kind_count`: a table lookup, no sort of the slice.
         seen = np.flatnonzero(np.bincount(number, minlength=kind_count))
         names = _kind_names(seen, known, scales)
