@@ -86,8 +86,7 @@ def _engine_columns(
         np.where(score > 0, network.circles - 1, len(labels) - 1),
     )
     strong = (network.circles <= strong_circles) & ~dormant
-    # Python's round (correctly rounded), as the engine's own JSON shows strengths.
-    rounded = np.array([round(value, 3) for value in score.tolist()], dtype=np.float64)
+    rounded = round_3(score)
     rows = _rows(network.ids, people)
     # A trailing entry for people without a history (row -1).
     circle_codes = np.append(circle, len(labels) - 1)[rows].tolist()
@@ -96,6 +95,25 @@ def _engine_columns(
         [labels[code] for code in circle_codes],
         np.append(strong, False)[rows],
     )
+
+
+def round_3(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Round to 3 decimals exactly as Python's round does (correctly rounded), in bulk.
+
+    The engine's own JSON shows strengths through Python's round; numpy's round scales
+    by 1000 first, and that product's own rounding can push a value lying (within
+    an error) on a half-way point to the other side. Only those few go through Python.
+    Elsewhere the two agree: dividing a whole number by 1000 is correctly rounded.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = values * 1000.0
+        rounded = np.round(scaled) / 1000.0
+        # Half-way points after scaling, with room for the product's rounding error.
+        fraction = scaled - np.floor(scaled)
+        near_half = np.abs(fraction - 0.5) <= 1e-6 * np.maximum(1.0, np.abs(scaled))
+    for i in np.flatnonzero(near_half | ~np.isfinite(values)).tolist():
+        rounded[i] = round(float(values[i]), 3)
+    return rounded
 
 
 def _rows(ids: npt.NDArray[np.int64], people: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from amity import config
 from amity.domain.breadth import TieEvent, _months, month_starts
-from amity.network.insights import configured_field, insights
+from amity.network.insights import configured_field, insights, round_3
 from amity.people.models import Interaction
 from amity.people.timeline import log_interaction
 
@@ -116,3 +116,22 @@ def test_its_monthly_charts_equal_the_per_event_reference(
     assert found == _months(events, now, dormant_days)
     assert any(m.dormant for m in found) and any(m.active for m in found)
     assert any(m.deposits and m.received for m in found)
+
+
+def test_its_bulk_rounding_equals_pythons_round() -> None:
+    rng = np.random.default_rng(18)
+    values = np.concatenate(
+        [
+            rng.random(200_000) * 50,
+            # Half-way points and their neighbours, where scaling by 1000 misleads numpy.
+            (np.arange(20_000) + 0.5) / 1000,
+            np.nextafter((np.arange(20_000) + 0.5) / 1000, 0),
+            np.round(rng.random(20_000), 4),
+            -rng.random(1_000),
+            [0.0, -0.0, 2.675, 1.0005, 0.0005, 1e300, np.inf, -np.inf, np.nan],
+        ]
+    )
+    expected = np.array([round(v, 3) for v in values.tolist()], dtype=np.float64)
+    found = round_3(values)
+    assert np.array_equal(found, expected, equal_nan=True)
+    assert np.array_equal(np.signbit(found), np.signbit(expected))
