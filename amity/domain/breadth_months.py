@@ -94,8 +94,9 @@ def months_from_spans(
     person's first interaction in seconds (NaN for none).
     """
     # Whether each person had an event in each span: a few million bytes at most.
-    present = np.zeros((len(first_ts), len(bounds) - 1), dtype=bool)
-    present[presence.person, presence.span] = True
+    # Span-major, so a window's "any" folds a few contiguous rows.
+    present = np.zeros((len(bounds) - 1, len(first_ts)), dtype=bool)
+    present[presence.span, presence.person] = True
     mine = [DIRECTIONS.index("outbound"), DIRECTIONS.index("mutual")]
     theirs = [DIRECTIONS.index("inbound"), DIRECTIONS.index("mutual")]
     deposit, withdrawal = INTENTS.index("deposit"), INTENTS.index("withdrawal")
@@ -104,7 +105,7 @@ def months_from_spans(
     starts = month_starts(now)
     for index, (start, end) in enumerate(zip(starts, _month_ends(now), strict=True)):
         low, high = _spans_within(bounds, end - gap, end + _TICK)
-        active = int(np.count_nonzero(present[:, low:high].any(axis=1)))
+        active = int(np.count_nonzero(np.logical_or.reduce(present[low:high], axis=0)))
         seen = int(np.count_nonzero(first_ts <= end.timestamp()))
         # The last month runs up to and including now; the others end where the next starts.
         last = index == len(starts) - 1
