@@ -49,9 +49,11 @@ class TieTable:
 
 def _codes(values: list[str]) -> tuple[npt.NDArray[np.int64], list[str]]:
     """Return codes and labels, labels in order of first appearance."""
-    table: dict[str, int] = {}
-    codes = np.array([table.setdefault(v, len(table)) for v in values], dtype=np.int64)
-    return codes, list(table)
+    # dict.fromkeys keeps first appearances in order, and both passes run in C.
+    labels = list(dict.fromkeys(values))
+    index = {label: code for code, label in enumerate(labels)}
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+    return codes, labels
 
 
 def _recode(
