@@ -21,8 +21,8 @@ from django.conf import settings
 
 from tests.security.bombs import amity_env, python
 
-MESSAGES = 120_000
-WRITER_TIMEOUT = "6"
+MESSAGES = 150_000
+WRITER_TIMEOUT = "4"
 ME = "https://www.linkedin.com/in/sam-carter"
 
 sqlite_only = pytest.mark.skipif(
