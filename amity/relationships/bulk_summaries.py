@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from amity.core.bulk_writing import Inserter, Same
+from amity.core.bulk_writing import Inserter, Same, bulk_cache
 from amity.core.column_reads import (
     codes,
     epoch_micros,
@@ -275,8 +275,14 @@ def rebuild_owner(owner_id: int, wanted: npt.NDArray[np.int64]) -> None:
     rows, columns = summary_columns(owner_id, wanted, summary)
     inserter = Inserter(PersonSummary)
     step = 20_000
-    for start in range(0, rows, step):
-        inserter.insert_columns(
-            min(step, rows - start),
-            {k: v if isinstance(v, Same) else v[start : start + step] for k, v in columns.items()},
-        )
+    # 100k rows walk the (owner, packed) index in random order: past SQLite's default
+    # 2 MB of cache, pages spill and are read back (~0.2-0.3 s of 1.1 s at 100k).
+    with bulk_cache():
+        for start in range(0, rows, step):
+            inserter.insert_columns(
+                min(step, rows - start),
+                {
+                    k: v if isinstance(v, Same) else v[start : start + step]
+                    for k, v in columns.items()
+                },
+            )
