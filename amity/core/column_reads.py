@@ -135,3 +135,93 @@ def sent_bigints(sent: bytes | memoryview | None) -> npt.NDArray[np.int64]:
     if len(elements) != size or (elements["length"] != 8).any():
         raise ValueError("not a one-dimensional BIGINT array without NULLs")
     return elements["value"].astype(np.int64)
+
+
+_DIGITS_19 = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18)
+"""Digit places of "YYYY-MM-DD HH:MM:SS"; the other four hold "-", "-", " ", ":" and ":"."""
+_SEPARATORS_19 = ((4, b"-"), (7, b"-"), (10, b" "), (13, b":"), (16, b":"))
+
+
+def sqlite_times(text: str) -> npt.NDArray[np.int64] | None:
+    """Return SQLite's datetime texts, comma-joined, as microseconds since the epoch.
+
+    Equal to `epoch_micros`'s SQL for every value, without SQLite working out each
+    date (reading the bare column costs it about a third of the CPU at 2.26M rows):
+    numpy reads the digits in place. Only "YYYY-MM-DD HH:MM:SS" with an optional
+    six-digit fraction is read here; for any other value (a field outside its range,
+    another shape) this returns None and the caller asks SQLite.
+    """
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    if not text.isascii():
+        return None
+    # A comma after the last value too: every value is then its text and one comma.
+    data = np.frombuffer(text.encode("ascii") + b",", dtype=np.uint8)
+    commas = np.flatnonzero(data == ord(","))
+    starts = np.r_[0, commas[:-1] + 1]
+    lengths = commas - starts
+    fraction = lengths == 26
+    if not ((lengths == 19) | fraction).all():
+        return None
+    if fraction.all() or not fraction.any():
+        # One length (the usual case): the values are the rows of a 2-D view, no copy.
+        head = data.reshape(len(starts), -1)[:, :19]
+    else:
+        head = data[starts[:, None] + np.arange(19, dtype=np.intp)]
+    for place, mark in _SEPARATORS_19:
+        if (head[:, place] != mark[0]).any():
+            return None
+    # Small integers, not int64: the arrays are millions of rows.
+    digits = head[:, _DIGITS_19].astype(np.int32) - ord("0")
+    if ((digits < 0) | (digits > 9)).any():
+        return None
+    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+    month, day = digits[:, 4] * 10 + digits[:, 5], digits[:, 6] * 10 + digits[:, 7]
+    hour, minute = digits[:, 8] * 10 + digits[:, 9], digits[:, 10] * 10 + digits[:, 11]
+    second = digits[:, 12] * 10 + digits[:, 13]
+    # Only real dates and times: SQLite counts a 30 February on into March, which
+    # is left to SQLite itself.
+    if not _only_real_days(year, month, day, hour, minute, second):
+        return None
+    micros = np.zeros(len(starts), dtype=np.int64)
+    if fraction.any():
+        where = starts[fraction]
+        if (data[where + 19] != ord(".")).any():
+            return None
+        tail = data[where[:, None] + np.arange(20, 26, dtype=np.intp)].astype(np.int32) - ord("0")
+        if ((tail < 0) | (tail > 9)).any():
+            return None
+        micros[fraction] = tail @ (10 ** np.arange(5, -1, -1, dtype=np.int32))
+    # Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    shifted = year - (month <= 2)
+    era = shifted // 400
+    of_era = shifted - era * 400
+    of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    of_cycle = of_era * 365 + of_era // 4 - of_era // 100 + of_year
+    days = (era * 146097 + of_cycle - 719468).astype(np.int64)
+    seconds = days * 86400 + (hour * 3600 + minute * 60 + second)
+    return seconds * 1_000_000 + micros
+
+
+def _only_real_days(
+    year: npt.NDArray[np.int32],
+    month: npt.NDArray[np.int32],
+    day: npt.NDArray[np.int32],
+    hour: npt.NDArray[np.int32],
+    minute: npt.NDArray[np.int32],
+    second: npt.NDArray[np.int32],
+) -> bool:
+    """Say whether every value is a real date and time (days 29-31 of the right months)."""
+    if (
+        (year < 1)
+        | (month < 1)
+        | (month > 12)
+        | (day < 1)
+        | (hour > 23)
+        | (minute > 59)
+        | (second > 59)
+    ).any():
+        return False
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], np.int32)[month]
+    return bool((day <= month_days + ((month == 2) & leap)).all())

@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+from django.db import connection
 
 from amity.people import timeline
 from amity.people.models import Interaction, Person
@@ -192,3 +193,32 @@ def test_a_time_just_before_a_whole_second_stays_in_its_second(user, monkeypatch
     assert PersonSummary.objects.get(person=person).first_ts == pytest.approx(
         at.timestamp(), rel=0, abs=1e-5
     )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's datetime text")
+def test_times_numpy_cannot_read_give_what_the_chunked_rebuild_gives(
+    user, other_user, monkeypatch
+) -> None:
+    ids = _network(user, other_user)
+    # A datetime text written around Django (a day SQLite counts on into the next
+    # month): numpy leaves its slice to SQLite, which reads it as before.
+    odd = Interaction.objects.filter(owner=user).order_by("id").values_list("pk", flat=True)[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Interaction._meta.db_table} SET occurred_at = %s WHERE id = %s",
+            ["2026-02-30 10:00:00", odd],
+        )
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 10_000)
+    refresh_engine_summaries(person_ids=ids)
+    expected = _rows()
+    PersonSummary.objects.all().delete()
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
+    monkeypatch.setattr(bulk_summaries, "SLICE", 20)  # one slice from SQLite, others numpy's
+    asked = []
+    real = bulk_summaries.read_bigints
+    monkeypatch.setattr(
+        bulk_summaries, "read_bigints", lambda *args: asked.append(args) or real(*args)
+    )
+    refresh_engine_summaries(person_ids=ids)
+    assert _rows() == expected
+    assert len(asked) == 1  # only the odd time's slice went back to SQLite
