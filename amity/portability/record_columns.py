@@ -51,15 +51,22 @@ def _spelt(column: list[Any], pattern: re.Pattern[str]) -> None:
         raise _Unusual
 
 
-def _datetimes(column: list[Any], sqlite: bool) -> Prepared:
-    """Return what the database stores for the export's UTC datetimes."""
-    _spelt(column, _DATETIME)
+def _parsed(column: list[str], parse: Callable[[str], object]) -> None:
+    """Raise _Unusual unless `parse` takes every value of `column`.
+
+    The pattern fixes the shape; this refuses what is no date or time (2026-02-30).
+    """
     try:
-        # The pattern fixes the shape; this refuses what is no time (2026-02-30).
-        for _ in map(dt.datetime.fromisoformat, column):
+        for _ in map(parse, column):
             pass
     except ValueError:
         raise _Unusual from None
+
+
+def _datetimes(column: list[Any], sqlite: bool) -> Prepared:
+    """Return what the database stores for the export's UTC datetimes."""
+    _spelt(column, _DATETIME)
+    _parsed(column, dt.datetime.fromisoformat)
     if not sqlite:
         return Prepared(column)  # PostgreSQL reads ISO 8601 with its offset as it is
     # Django's SQLite backend stores str() of the naive UTC value: a space, no offset.
@@ -68,11 +75,7 @@ def _datetimes(column: list[Any], sqlite: bool) -> Prepared:
 
 def _dates(column: list[Any]) -> Prepared:
     _spelt(column, _DATE)
-    try:
-        for _ in map(dt.date.fromisoformat, column):
-            pass
-    except ValueError:
-        raise _Unusual from None
+    _parsed(column, dt.date.fromisoformat)
     return Prepared(column)
 
 
