@@ -54,6 +54,7 @@ from amity.core.bulk_writing import bulk_cache
 from amity.core.column_reads import epoch_micros, read_numbers
 from amity.core.json_stream import JsonObjectStream, JsonStreamError
 from amity.core.progress import NoProgress, Progress
+from amity.core.shared_snapshot import shared_transaction
 from amity.domain.control_chars import ESCAPED_CONTROL, clean_record
 from amity.people import timeline
 from amity.people.models import Interaction, Note, Person
@@ -125,8 +126,9 @@ def export_json(
     }
     out.write("{\n")
     out.write("".join(f"{_line(key)}: {_line(value)},\n" for key, value in header.items()))
-    # One transaction: on PostgreSQL the sections then agree with each other.
-    with transaction.atomic():
+    # One transaction, whose snapshot more connections may share (json_rows): the
+    # sections agree with each other.
+    with shared_transaction():
         for position, section in enumerate(SECTIONS.values()):
             out.write(f"{_line(section.name)}: [")
             progress.phase(f"Exporting {section.name.replace('_', ' ')}", _size(section, owner))
@@ -144,11 +146,11 @@ def _write_records(
     """Write a section's records, one per line and comma-separated; return how many."""
     count = 0
     if section.dump_text is not None:
-        # Written by the database: one join and one write per batch of records.
-        for texts in section.dump_text(owner):
-            out.write(("\n" if count == 0 else ",\n") + ",\n".join(texts))
-            count += len(texts)
-            progress.advance(len(texts))
+        # Written by the database: one write per chunk of records.
+        for records, text in section.dump_text(owner):
+            out.write(("\n" if count == 0 else ",\n") + text)
+            count += records
+            progress.advance(records)
         return count
     for record in section.dump(owner):
         out.write(("\n" if count == 0 else ",\n") + _line(record))

@@ -26,15 +26,18 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-import orjson
 from django.db import connection, models
 
+from amity.core import shared_snapshot
 from amity.portability.records import FieldCodec
 
 T = TypeVar("T")
 
-FETCH = 5000
-"""Records per fetch: a few megabytes of text."""
+CHUNK = 20_000
+"""Records per chunk: one query, one text of a few megabytes."""
+
+READERS = 2
+"""Connections reading chunks at once: the machines Amity targets have two cores or more."""
 
 ROW = "t"
 """The alias of the exported table in the SQL (`where`, `order` and lists refer to it)."""
@@ -117,77 +120,123 @@ def record_sql(codecs: Sequence[FieldCodec], around: str) -> tuple[str, str, str
     return head, tail, lateral
 
 
-def json_texts(items: dict[str, str]) -> dict[str, str]:
-    """Return each text as its JSON string (quoted and escaped), to join into a list."""
-    return {key: orjson.dumps(item).decode() for key, item in items.items()}
+def chunk_bounds(
+    model: type[models.Model], column: str, *, where: str, params: Sequence[Any]
+) -> list[Any]:
+    """Return values of `column` that cut the rows of `where` into runs of about CHUNK.
 
-
-def stream_json(
-    model: type[models.Model],
-    codecs: Sequence[FieldCodec],
-    *,
-    around: str,
-    where: str,
-    params: Sequence[Any],
-    order: Sequence[str],
-    also: Sequence[str] = (),
-) -> Iterator[list[tuple[Any, ...]]]:
-    """Yield the rows of `model` as lists of (id, head, tail, *also), in `order`.
-
-    See record_sql for the head and the tail of each record's JSON text around the
-    list `around`; `also` are more SQL expressions to read; `where` is SQL over the
-    table, aliased `t` (ROW); `order` names its columns. Rows come through a
-    chunked cursor (server-side on PostgreSQL), read ahead by a thread while the
-    caller works on the previous batch: memory stays flat.
+    Every CHUNK-th value in the column's order, as the database gives it back (so
+    it compares with the column as the column sorts); rows sharing a value stay in
+    one run. `where` is SQL over the table, aliased `t` (ROW).
     """
     q = connection.ops.quote_name
-    head, tail, lateral = record_sql(codecs, around)
-    select = ", ".join([f"{ROW}.{q('id')}", head, tail, *also])
-    sql = (
-        f"SELECT {select} FROM {q(model._meta.db_table)} {ROW}{lateral}"
-        f" WHERE {where} ORDER BY {', '.join(f'{ROW}.{q(name)}' for name in order)}"
-    )
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, list(params))
-        yield from read_ahead(lambda: cursor.fetchmany(FETCH))
+    value = f"{ROW}.{q(column)}"
+    if _sqlite():
+        value += " || ''"  # the stored text, not a converted datetime
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT b FROM (SELECT {value} AS b, ROW_NUMBER() OVER (ORDER BY {ROW}.{q(column)})"
+            f" AS n FROM {q(model._meta.db_table)} {ROW} WHERE {where}) s"
+            f" WHERE n %% {CHUNK} = 1 AND n > 1 ORDER BY n",
+            list(params),
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
-def read_ahead(fetch: Callable[[], list[T]], depth: int = 2) -> Iterator[list[T]]:
-    """Yield what `fetch` returns until it returns nothing, fetching the next meanwhile.
+def chunk_where(column: str, bounds: Sequence[Any], index: int) -> tuple[str, list[Any]]:
+    """Return (SQL, params) selecting the `index`-th run that `bounds` cut (see chunk_bounds)."""
+    q = connection.ops.quote_name
+    value = f"{ROW}.{q(column)}"
+    sql, params = [], []
+    if index > 0:
+        sql.append(f"{value} >= %s")
+        params.append(bounds[index - 1])
+    if index < len(bounds):
+        sql.append(f"{value} < %s")
+        params.append(bounds[index])
+    return " AND ".join(sql) or "1 = 1", params
 
-    The drivers let go of the interpreter lock while the database works (SQLite's
-    steps, the wait for PostgreSQL's rows), so a thread fetching ahead lets the
-    database and the caller's Python use two cores. The thread calls only `fetch`,
-    on a cursor the caller opened: it reads in the caller's transaction. At most
-    `depth` batches wait, so memory stays flat.
+
+class _Failed:
+    """A reader's exception, carried to the consumer through the queue."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def ordered_chunks(
+    count: int,
+    read: Callable[[Any, int], T],
+    *,
+    setup: Callable[[Any], None] = lambda cursor: None,
+    teardown: Callable[[Any], None] = lambda cursor: None,
+    readers: int = READERS,
+) -> Iterator[T]:
+    """Yield read(cursor, i) for i in range(count), in order, read by several connections.
+
+    Each of `readers` threads has its own connection on the transaction's shared
+    snapshot (amity.core.shared_snapshot) and reads every readers-th chunk, at most
+    two ahead of the caller: the database works on all cores, the rows are those of
+    one moment, and memory stays a few chunks. `setup` prepares each cursor first.
+    Without a shared snapshot (inside a caller's transaction, an in-memory
+    database) the chunks are read in turn on the transaction's own connection, and
+    `teardown` undoes `setup` there.
     """
-    batches: queue.Queue[list[T] | BaseException] = queue.Queue(maxsize=depth)
+    with contextlib.ExitStack() as stack:
+        cursors = []
+        for _ in range(readers if count > 1 else 0):
+            cursor = stack.enter_context(shared_snapshot.reader())
+            if cursor is None:
+                break
+            cursors.append(cursor)
+        if not cursors:
+            with connection.cursor() as cursor:
+                setup(cursor)
+                try:
+                    for index in range(count):
+                        yield read(cursor, index)
+                finally:
+                    teardown(cursor)
+            return
+        yield from _read_in_threads(count, read, setup, cursors)
+
+
+def _read_in_threads(
+    count: int, read: Callable[[Any, int], T], setup: Callable[[Any], None], cursors: list[Any]
+) -> Iterator[T]:
+    """Yield the chunks that one thread per cursor reads, in order (see ordered_chunks)."""
+    # The drivers let go of the interpreter lock while the database works (SQLite's
+    # steps, the wait for PostgreSQL's rows), and a chunk is one step: one row.
+    queues: list[queue.Queue[T | _Failed]] = [queue.Queue(maxsize=2) for _ in cursors]
     stop = threading.Event()
 
-    def run() -> None:
+    def run(position: int, cursor: Any) -> None:
         try:
-            while not stop.is_set():
-                rows = fetch()
-                batches.put(rows)
-                if not rows:
+            setup(cursor)
+            for index in range(position, count, len(cursors)):
+                if stop.is_set():
                     return
+                queues[position].put(read(cursor, index))
         except BaseException as exc:  # handed to the caller, who raises it
-            batches.put(exc)
+            queues[position].put(_Failed(exc))
 
-    reader = threading.Thread(target=run, name="export-read-ahead", daemon=True)
-    reader.start()
+    threads = [
+        threading.Thread(target=run, args=(n, c), name="export-reader", daemon=True)
+        for n, c in enumerate(cursors)
+    ]
+    for thread in threads:
+        thread.start()
     try:
-        while True:
-            got = batches.get()
-            if isinstance(got, BaseException):
-                raise got
-            if not got:
-                return
+        for index in range(count):
+            got = queues[index % len(cursors)].get()
+            if isinstance(got, _Failed):
+                raise got.error
             yield got
     finally:
-        # The caller may stop early: free the queue so the reader sees `stop`.
+        # The caller may stop early: empty the queues so every reader sees `stop`.
         stop.set()
-        while reader.is_alive():
-            with contextlib.suppress(queue.Empty):
-                batches.get(timeout=0.05)
-        reader.join()
+        for thread, waiting in zip(threads, queues, strict=True):
+            while thread.is_alive():
+                with contextlib.suppress(queue.Empty):
+                    waiting.get(timeout=0.05)
+            thread.join()

@@ -8,15 +8,21 @@ section), so they lead every export and every later section may refer to them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, models
 
-from amity.core.column_reads import joined
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
-from amity.portability.json_rows import ROW, json_texts, stream_json
+from amity.portability.json_rows import (
+    ROW,
+    chunk_bounds,
+    chunk_where,
+    ordered_chunks,
+    record_sql,
+    uuid_sql,
+)
 from amity.portability.people_restore import load_interactions, load_notes, load_people, load_tags
 from amity.portability.raw_rows import stream_rows
 from amity.portability.records import (
@@ -131,62 +137,106 @@ def dump_interactions(owner: AbstractBaseUser) -> Iterator[Record]:
             yield record
 
 
-def dump_interaction_texts(owner: AbstractBaseUser) -> Iterator[list[str]]:
-    """Yield the owner's interactions as JSON texts, in batches: dump_interactions' records.
+def dump_interaction_texts(owner: AbstractBaseUser) -> Iterator[tuple[int, str]]:
+    """Yield the owner's interactions as JSON texts in chunks: dump_interactions' records.
 
-    The database writes each record around its people (see json_rows) and joins
-    the ids of those people into one text: building two million records in Python
-    was most of an export.
+    Each chunk is (records, their texts joined by ",\n"), in time order. The
+    database writes every record, its people's uids included (see json_rows), and
+    joins a chunk of them into one text: one row per chunk, so nothing is built per
+    record in Python, and several connections can write chunks at once
+    (json_rows.ordered_chunks).
+    """
+    q = connection.ops.quote_name
+    where = f"{ROW}.{q('owner_id')} = %s"
+    bounds = chunk_bounds(Interaction, "occurred_at", where=where, params=[owner.pk])
+    sqlite = connection.vendor == "sqlite"
+    chunk_sql = _chunk_sql()
+
+    def read(cursor: Any, index: int) -> tuple[int, str]:
+        span, params = chunk_where("occurred_at", bounds, index)
+        cursor.execute(*chunk_sql(f"{where} AND {span}", [owner.pk, *params]))
+        count, text = cursor.fetchone()
+        return int(count), text or ""
+
+    def setup(cursor: Any) -> None:
+        if sqlite:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{_UIDS}")
+            cursor.execute(f"CREATE TEMP TABLE {_UIDS} (id INTEGER PRIMARY KEY, u TEXT NOT NULL)")
+            cursor.execute(
+                f"INSERT INTO temp.{_UIDS} SELECT {q('id')}, '\"' || {uuid_sql(q('uid'))} || '\"'"
+                f" FROM {q(Person._meta.db_table)} WHERE {q('owner_id')} = %s",
+                [owner.pk],
+            )
+
+    def teardown(cursor: Any) -> None:
+        if sqlite:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{_UIDS}")
+
+    for count, text in ordered_chunks(len(bounds) + 1, read, setup=setup, teardown=teardown):
+        if count:
+            yield count, text
+
+
+# SQLite: each person's uid as a JSON string, by id, in a small table of the reading
+# connection's own (looked up ~2 million times, it stays in the cache; the people
+# table's rows are wide).
+_UIDS = "amity_export_uids"
+
+
+def _chunk_sql() -> Callable[[str, list[Any]], tuple[str, list[Any]]]:
+    """Return how to query (records, their JSON texts joined) of the interactions of `where`.
+
+    The function takes SQL over the interactions table (aliased ROW) and its
+    parameters, the owner's id first, and returns the query and its parameters.
     """
     q = connection.ops.quote_name
     through = q(Interaction.people.through._meta.db_table)
-    sqlite = connection.vendor == "sqlite"
-    # SQLite looks the people up as it reads the row, in the reading thread; for
-    # PostgreSQL a subquery per row costs more than one query per batch.
-    in_row = (
-        f"(SELECT group_concat(x.{q('person_id')}) FROM {through} x"
-        f" WHERE x.{q('interaction_id')} = {ROW}.{q('id')})"
-    )
-    batches = stream_json(
-        Interaction,
-        INTERACTION_CODECS,
-        around="people",
-        where=f"{ROW}.{q('owner_id')} = %s",
-        params=[owner.pk],
-        order=["occurred_at", "uid"],
-        also=[in_row] if sqlite else [],
-    )
-    # By the id's text, as the database joins them: the uid, and it as a JSON string.
-    uid_of = {str(pk): uid for pk, uid in _person_uids(owner).items()}
-    quoted = json_texts(uid_of)
-    for rows in batches:
-        joined_ids = (
-            {row[0]: row[3] for row in rows if row[3]}
-            if sqlite
-            else _people_ids([row[0] for row in rows])
+    table = q(Interaction._meta.db_table)
+    head, tail, lateral = record_sql(INTERACTION_CODECS, "people")
+    if connection.vendor == "sqlite":
+        # The people sorted by uid. Most interactions have one or two, which min and
+        # max put in order without a sort; only more go through an ordered subquery.
+        def people(alias: str) -> str:
+            return (
+                f"FROM {through} {alias}x JOIN temp.{_UIDS} {alias}m"
+                f" ON {alias}m.id = {alias}x.{q('person_id')}"
+                f" WHERE {alias}x.{q('interaction_id')} = {ROW}.{q('id')}"
+            )
+
+        listed = (
+            f"(SELECT CASE count(*) WHEN 1 THEN min(m.u) WHEN 2 THEN min(m.u) || ',' || max(m.u)"
+            f" ELSE (SELECT group_concat(u, ',') FROM (SELECT nm.u AS u {people('n')}"
+            f" ORDER BY nm.u)) END {people('')})"
         )
-        people = {pk: _items(text, uid_of, quoted) for pk, text in joined_ids.items()}
-        yield [head + people.get(pk, "") + tail for pk, head, tail, *_ in rows]
-
-
-def _people_ids(ids: list[int]) -> dict[int, str]:
-    """Return the ids of each of these interactions' people, joined by commas."""
-    q = connection.ops.quote_name
-    through = q(Interaction.people.through._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {q('interaction_id')}, {joined(q('person_id'))} FROM {through}"
-            f" WHERE {q('interaction_id')} = ANY(%s) GROUP BY {q('interaction_id')}",
-            [ids],
+        # A subquery's ORDER BY holds for the aggregate over it (SQLite does not
+        # flatten an ordered subquery into an aggregate).
+        return lambda where, params: (
+            f"SELECT count(*), group_concat(line, ',' || char(10)) FROM (SELECT {head} ||"
+            f" coalesce({listed}, '') || {tail} AS line FROM {table} {ROW} WHERE {where}"
+            f" ORDER BY {ROW}.{q('occurred_at')}, {ROW}.{q('uid')})",
+            params,
         )
-        return dict(cursor.fetchall())
+    person = q(Person._meta.db_table)
 
+    def postgresql(where: str, params: list[Any]) -> tuple[str, list[Any]]:
+        # Each chunk's people in one join (a subquery per interaction cost ~20 µs
+        # each); uuids sort as their text does.
+        people = (
+            f"SELECT x.{q('interaction_id')} AS id, string_agg('\"' || p.{q('uid')}::text"
+            f" || '\"', ',' ORDER BY p.{q('uid')}) AS listed FROM {through} x"
+            f" JOIN {person} p ON p.{q('id')} = x.{q('person_id')} AND p.{q('owner_id')} = %s"
+            f" JOIN {table} {ROW} ON {ROW}.{q('id')} = x.{q('interaction_id')}"
+            f" WHERE {where} GROUP BY x.{q('interaction_id')}"
+        )
+        sql = (
+            f"SELECT count(*), string_agg({head} || coalesce(g.listed, '') || {tail}, E',\\n'"
+            f" ORDER BY {ROW}.{q('occurred_at')}, {ROW}.{q('uid')})"
+            f" FROM ({people}) g RIGHT JOIN {table} {ROW} ON g.id = {ROW}.{q('id')}{lateral}"
+            f" WHERE {where}"
+        )
+        return sql, [params[0], *params, *params]
 
-def _items(ids: str, uid_of: dict[str, str], quoted: dict[str, str]) -> str:
-    """Return the JSON items of a people list given its person ids, sorted by uid."""
-    if "," not in ids:
-        return quoted[ids]  # most interactions have one person
-    return ",".join(quoted[pk] for pk in sorted(ids.split(","), key=uid_of.__getitem__))
+    return postgresql
 
 
 def _participants(ids: list[int], uids: dict[int, str]) -> dict[int, list[int]]:

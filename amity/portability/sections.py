@@ -170,11 +170,12 @@ class Section:
 
     `dump(owner)` yields JSON-ready dicts in a stable order; `dump_text(owner)`, when
     given, yields the same records already written as JSON text (keys sorted, byte for
-    byte as orjson writes `dump`'s), in batches: what the export writes for sections
-    of millions of rows. `load(owner, rows, maps)` writes rows (plain dicts from the
-    file), records their keys in `maps` for later sections, and returns how many it
-    wrote. `has_data(owner)` says whether the account already holds such records (a
-    restore needs an empty account).
+    byte as orjson writes `dump`'s) in chunks, each (how many records, their texts
+    joined by ",\\n"): what the export writes for sections of millions of rows.
+    `load(owner, rows, maps)` writes rows (plain dicts from the file), records their
+    keys in `maps` for later sections, and returns how many it wrote.
+    `has_data(owner)` says whether the account already holds such records (a restore
+    needs an empty account).
     """
 
     name: str
@@ -187,8 +188,8 @@ class Section:
     required: bool = False
     # The models whose rows this section holds (what the completeness test checks).
     models: tuple[type[models.Model], ...] = ()
-    # The same records as JSON texts, in batches (see above); None: the export uses dump.
-    dump_text: Callable[[AbstractBaseUser], Iterable[list[str]]] | None = None
+    # The same records as JSON texts, in chunks (see above); None: the export uses dump.
+    dump_text: Callable[[AbstractBaseUser], Iterable[tuple[int, str]]] | None = None
 
 
 SECTIONS: dict[str, Section] = {}
