@@ -33,7 +33,7 @@ from amity.portability.records import FieldCodec
 
 T = TypeVar("T")
 
-CHUNK = 20_000
+CHUNK = 5_000
 """Records per chunk: one query, one text of a few megabytes."""
 
 READERS = 2
@@ -84,15 +84,19 @@ def value_sql(field: models.Field[Any, Any], column: str) -> str:
 def _members(ordered: Sequence[tuple[str, str]], name: str) -> tuple[str, str]:
     """Return (select expression, FROM addition) writing `ordered` as a JSON object.
 
-    `name` tells the LATERAL rows of PostgreSQL apart.
+    `name` tells the LATERAL rows of PostgreSQL apart (none are needed now: the
+    addition is empty; record_sql keeps the place for it).
     """
     if _sqlite():
         return "json_object(" + ", ".join(f"'{key}', {sql}" for key, sql in ordered) + ")", ""
-    # row_to_json writes no spaces (json_build_object would); LATERAL keeps the
-    # columns' names as the keys and leaves the ORDER BY to the outer query.
-    q = connection.ops.quote_name
-    columns = ", ".join(f"{sql} AS {q(key)}" for key, sql in ordered)
-    return f"row_to_json({name})::text", f", LATERAL (SELECT {columns}) {name}"
+    # Each value through to_json, which escapes text as row_to_json does, in one
+    # concat: about half of row_to_json's cost over a LATERAL row of the columns.
+    # concat leaves out a NULL, which JSON spells null.
+    parts = [
+        f"'{'{' if position == 0 else ','}\"{key}\":', coalesce(to_json({sql})::text, 'null')"
+        for position, (key, sql) in enumerate(ordered)
+    ]
+    return f"concat({', '.join(parts)}, '}}')", ""
 
 
 def record_sql(codecs: Sequence[FieldCodec], around: str) -> tuple[str, str, str]:
@@ -125,22 +129,27 @@ def chunk_bounds(
 ) -> list[Any]:
     """Return values of `column` that cut the rows of `where` into runs of about CHUNK.
 
-    Every CHUNK-th value in the column's order, as the database gives it back (so
-    it compares with the column as the column sorts); rows sharing a value stay in
-    one run. `where` is SQL over the table, aliased `t` (ROW).
+    Rising values, as the database gives them back (so they compare with the column
+    as it sorts); rows sharing a value stay in one run. Each value is the CHUNK-th
+    after the one before, found by stepping along an index on `column` (one that
+    `where` can use): a few milliseconds each. `where` is SQL over the table,
+    aliased `t` (ROW).
     """
     q = connection.ops.quote_name
     value = f"{ROW}.{q(column)}"
-    if _sqlite():
-        value += " || ''"  # the stored text, not a converted datetime
+    # SQLite: the stored text, not a datetime converted from it.
+    spelled = f"{value} || ''" if _sqlite() else value
+    select = f"SELECT {spelled} FROM {q(model._meta.db_table)} {ROW} WHERE {where}"
+    order = f"ORDER BY {value} LIMIT 1 OFFSET {CHUNK - 1}"
+    bounds: list[Any] = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT b FROM (SELECT {value} AS b, ROW_NUMBER() OVER (ORDER BY {ROW}.{q(column)})"
-            f" AS n FROM {q(model._meta.db_table)} {ROW} WHERE {where}) s"
-            f" WHERE n %% {CHUNK} = 1 AND n > 1 ORDER BY n",
-            list(params),
-        )
-        return [row[0] for row in cursor.fetchall()]
+        while True:
+            after = f" AND {value} > %s" if bounds else ""
+            cursor.execute(f"{select}{after} {order}", [*params, *bounds[-1:]])
+            row = cursor.fetchone()
+            if row is None:
+                return bounds
+            bounds.append(row[0])
 
 
 def chunk_where(column: str, bounds: Sequence[Any], index: int) -> tuple[str, list[Any]]:
@@ -207,7 +216,7 @@ def _read_in_threads(
     """Yield the chunks that one thread per cursor reads, in order (see ordered_chunks)."""
     # The drivers let go of the interpreter lock while the database works (SQLite's
     # steps, the wait for PostgreSQL's rows), and a chunk is one step: one row.
-    queues: list[queue.Queue[T | _Failed]] = [queue.Queue(maxsize=2) for _ in cursors]
+    queues: list[queue.Queue[T | _Failed]] = [queue.Queue(maxsize=1) for _ in cursors]
     stop = threading.Event()
 
     def run(position: int, cursor: Any) -> None:

@@ -639,7 +639,10 @@ def test_it_writes_interactions_in_sql_exactly_as_orjson_writes_their_records(us
     from amity.portability.people_sections import dump_interaction_texts, dump_interactions
 
     _awkward_interactions(user)
-    texts = [text for batch in dump_interaction_texts(user) for text in batch]
+    chunks = list(dump_interaction_texts(user))
+    # JSON text holds no raw newline, so ",\n" parts a chunk's records.
+    texts = [text for _, joined in chunks for text in joined.split(",\n")]
+    assert sum(count for count, _ in chunks) == len(texts)
     records = list(dump_interactions(user))
     assert len(texts) == len(records) == 9
     # Byte for byte, so an export's text does not depend on who wrote the records.
@@ -704,33 +707,83 @@ def test_it_reads_record_lines_fast_and_anything_else_the_standard_way() -> None
     assert members[0][1][0] == {"x": 1, "inner": {"y": "z", "hooked": True}, "hooked": True}
 
 
-def test_it_reads_ahead_in_order_and_hands_on_the_readers_error() -> None:
-    from amity.portability.json_rows import read_ahead
+def test_it_reads_chunks_in_order_on_several_cursors_and_hands_on_an_error() -> None:
+    from amity.portability.json_rows import _read_in_threads
 
-    batches = iter([[1, 2], [3], []])
-    assert list(read_ahead(lambda: next(batches))) == [[1, 2], [3]]
+    seen: list[tuple[str, int]] = []
 
-    def broken() -> list[int]:
-        raise OSError("disk gone")
+    def read(cursor: str, index: int) -> str:
+        seen.append((cursor, index))
+        return f"{cursor}{index}"
 
+    chunks = list(_read_in_threads(5, read, lambda cursor: None, ["a", "b"]))
+    assert chunks == ["a0", "b1", "a2", "b3", "a4"]
+    assert sorted(seen) == [("a", 0), ("a", 2), ("a", 4), ("b", 1), ("b", 3)]
+
+    def broken(cursor: str, index: int) -> str:
+        if index == 3:
+            raise OSError("disk gone")
+        return str(index)
+
+    stream = _read_in_threads(6, broken, lambda cursor: None, ["a", "b"])
+    assert [next(stream), next(stream), next(stream)] == ["0", "1", "2"]
     with pytest.raises(OSError, match="disk gone"):
-        list(read_ahead(broken))
+        next(stream)
 
 
-def test_it_stops_reading_ahead_when_the_reader_of_the_export_leaves() -> None:
+def test_it_stops_reading_chunks_when_the_reader_of_the_export_leaves() -> None:
     import threading
 
-    from amity.portability.json_rows import read_ahead
+    from amity.portability.json_rows import _read_in_threads
 
-    fetched: list[int] = []
+    read: list[int] = []
 
-    def endless() -> list[int]:
-        fetched.append(len(fetched))
-        return [fetched[-1]]
+    def chunk(cursor: str, index: int) -> int:
+        read.append(index)
+        return index
 
-    stream = read_ahead(endless, depth=2)
-    assert next(stream) == [0]
+    stream = _read_in_threads(1000, chunk, lambda cursor: None, ["a", "b"])
+    assert next(stream) == 0
     stream.close()  # `amity export | head`: the consumer stops early
-    assert not any(t.name == "export-read-ahead" for t in threading.enumerate())
-    # It read at most the batches the queue holds, plus the one in hand.
-    assert len(fetched) <= 4
+    assert not any(t.name == "export-reader" for t in threading.enumerate())
+    # Each reader got at most one chunk ahead into its queue, and one more in hand.
+    assert len(read) <= 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_exports_one_moment_read_by_several_connections(user, monkeypatch) -> None:
+    import threading
+
+    from django.db import connection
+
+    from amity.core import shared_snapshot
+    from amity.portability import json_rows
+
+    _awkward_interactions(user)
+    # Chunks of two records: several chunks, read by both connections.
+    monkeypatch.setattr(json_rows, "CHUNK", 2)
+    written_by_database = _export(user)
+    for name, section in list(exporting.SECTIONS.items()):
+        monkeypatch.setitem(exporting.SECTIONS, name, dataclasses.replace(section, dump_text=None))
+    assert _lines(written_by_database) == _lines(_export(user))
+
+    def add_person() -> None:
+        try:
+            Person.objects.create(owner=user, full_name="Committed meanwhile")
+        finally:
+            connection.close()  # this thread's own connection
+
+    before = Person.objects.filter(owner=user).count()
+    with shared_snapshot.shared_transaction(), shared_snapshot.reader() as cursor:
+        if cursor is None:  # an in-memory SQLite database: no second connection
+            assert connection.vendor == "sqlite" and connection.is_in_memory_db()
+            return
+        writer = threading.Thread(target=add_person)  # its own connection, committed
+        writer.start()
+        writer.join()
+        cursor.execute(
+            f"SELECT count(*) FROM {Person._meta.db_table} WHERE owner_id = %s", [user.pk]
+        )
+        # The reader and the transaction both see the moment the transaction began.
+        assert cursor.fetchone()[0] == Person.objects.filter(owner=user).count() == before
+    assert Person.objects.filter(owner=user, full_name="Committed meanwhile").exists()
