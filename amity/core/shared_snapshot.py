@@ -76,8 +76,8 @@ def reader() -> Iterator[Any | None]:
     """Yield a cursor of a new connection reading the shared snapshot, or None if none.
 
     The cursor takes `%s` parameters, as Django's do. Its connection is in a
-    transaction on that snapshot (PostgreSQL: with JIT off and room to sort a batch
-    in memory, as whole-network reads want); it is rolled back and closed afterwards.
+    transaction on that snapshot, set up for whole-network reads (sorts in memory;
+    on PostgreSQL without JIT); it is rolled back and closed afterwards.
     Use it from one thread at a time.
     """
     token = _PINNED.get()
@@ -91,6 +91,9 @@ def reader() -> Iterator[Any | None]:
         raw.execute("BEGIN")
         # A read starts the read transaction now, while the writer's lock holds.
         raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        # Sorts and temporary tables in memory, not in files (a fifth of the CPU
+        # time of an export's reads went to their system calls).
+        raw.execute("PRAGMA temp_store = MEMORY")
         cursor = raw.cursor(factory=SQLiteCursorWrapper)
     else:
         raw = connection.Database.connect(**params)
