@@ -101,8 +101,10 @@ def reader() -> Iterator[Any | None]:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute(f"SET TRANSACTION SNAPSHOT '{token}'")
         # Each query of a whole-network read is planned big enough to be compiled
-        # (~60 ms each), and sorts a few megabytes.
+        # (~60 ms each) and to start parallel workers (the readers are the
+        # parallelism), and sorts a few megabytes.
         cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute("SET LOCAL work_mem = '64MB'")
     try:
         yield cursor
