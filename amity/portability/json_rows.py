@@ -2,10 +2,13 @@
 
 Building an interaction's record in Python costs a tuple, a dict, an orjson call and
 a string per row; for two million rows that was most of an export. Here the database
-writes each record's text itself (SQLite's `json_object`, PostgreSQL's `row_to_json`
-over LATERAL rows) in two parts around one list that comes from another table (an
-interaction's people: as a correlated subquery it cost PostgreSQL ~20 µs a row), and
-Python only puts the list between them. The SQL is derived from the same codecs
+writes each record's text itself (SQLite's `json_object`, PostgreSQL's `to_json` in
+one `concat`) in two parts around one list the caller fills from another table (an
+interaction's people), and joins a chunk of records into one text: one row per
+chunk, so nothing is built per record in Python and the driver lets go of the
+interpreter lock for the whole chunk. Several connections on one snapshot read
+chunks at once (`ordered_chunks`, amity.core.shared_snapshot), so the database's
+work spreads over the cores. The SQL is derived from the same codecs
 (amity.portability.records) as the Python records, with the keys in sorted order and
 every value spelled as `records.FieldCodec.dump` and orjson spell it: datetimes as the
 aware UTC value's isoformat, UUIDs dashed, text escaped alike (all three escape only
