@@ -210,7 +210,12 @@ def ordered_chunks(
     with contextlib.ExitStack() as stack:
         cursors = []
         for _ in range(readers if count > 1 else 0):
-            cursor = stack.enter_context(shared_snapshot.reader())
+            try:
+                cursor = stack.enter_context(shared_snapshot.reader())
+            except connection.Database.Error:
+                # No room for another connection (PostgreSQL's max_connections):
+                # read with those there are, or on the transaction's own.
+                break
             if cursor is None:
                 break
             cursors.append(cursor)
