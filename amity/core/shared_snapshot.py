@@ -87,6 +87,20 @@ def reader() -> Iterator[Any | None]:
     params = connection.get_connection_params()
     if token == _SQLITE:
         raw = connection.get_new_connection(params)
+    else:
+        raw = connection.Database.connect(**params)
+    try:
+        yield _begin(raw, token)
+    finally:
+        try:
+            raw.rollback()
+        finally:
+            raw.close()
+
+
+def _begin(raw: Any, token: str) -> Any:
+    """Start `raw`'s transaction on the snapshot `token` names; return a cursor of it."""
+    if token == _SQLITE:
         raw.isolation_level = None
         raw.execute("BEGIN")
         # A read starts the read transaction now, while the writer's lock holds.
@@ -94,22 +108,14 @@ def reader() -> Iterator[Any | None]:
         # Sorts and temporary tables in memory, not in files (a fifth of the CPU
         # time of an export's reads went to their system calls).
         raw.execute("PRAGMA temp_store = MEMORY")
-        cursor = raw.cursor(factory=SQLiteCursorWrapper)
-    else:
-        raw = connection.Database.connect(**params)
-        cursor = raw.cursor()
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute(f"SET TRANSACTION SNAPSHOT '{token}'")
-        # Each query of a whole-network read is planned big enough to be compiled
-        # (~60 ms each) and to start parallel workers (the readers are the
-        # parallelism), and sorts a few megabytes.
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-    try:
-        yield cursor
-    finally:
-        try:
-            raw.rollback()
-        finally:
-            raw.close()
+        return raw.cursor(factory=SQLiteCursorWrapper)
+    cursor = raw.cursor()
+    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    cursor.execute(f"SET TRANSACTION SNAPSHOT '{token}'")
+    # Each query of a whole-network read is planned big enough to be compiled (~60 ms
+    # each) and to start parallel workers (the readers are the parallelism), and
+    # sorts a few megabytes.
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    cursor.execute("SET LOCAL work_mem = '64MB'")
+    return cursor
