@@ -197,45 +197,55 @@ def _spans_postgresql(
 ) -> SpanReads:
     """Read who was in touch when as one bit mask per person, and the flows (PostgreSQL).
 
-    Each query is one (parallel) hash join; width_bucket finds an event's span by
-    binary search, bit_or folds a person's spans, so a few thousand rows come back.
+    Each query is one (parallel) join; width_bucket finds an event's span by binary
+    search, bit_or folds a person's spans, so a few thousand rows come back. The
+    events' id, time, direction and intent come from the (owner, occurred_at) index
+    alone (its INCLUDE columns), not from the wide table.
     """
     q = connection.ops.quote_name
     events, params = _events(owner)
     span = f"width_bucket(i.{q('occurred_at')}, %s::timestamptz[]) - 1"
-    people, masks = read_numbers(
-        f"FROM (SELECT p.{q('person_id')} AS person, bit_or(1::bigint << ({span})) AS mask"
-        f" {events} GROUP BY p.{q('person_id')}) AS spans",
-        ["person", "mask"],
-        [bounds, *params, bounds[0], bounds[-1]],
-    )
-    bits = (masks[:, None] >> np.arange(len(bounds) - 1)) & 1
-    who, where = np.nonzero(bits)
-    # A year of deposits and withdrawals is a tenth of the events: looking each one's
-    # people up in the (interaction) index costs half of hashing the whole table of
-    # participants, which the planner would pick (measured at 100k people, 2M events).
-    with transaction.atomic(), connection.cursor() as cursor, _join_by_lookup(cursor):
-        cursor.execute(
-            f"SELECT {span}, {_code('direction', DIRECTIONS)}, {_code('intent', INTENTS)},"
-            f" COUNT(*) {events} AND i.{q('intent')} <> 'neutral' GROUP BY 1, 2, 3",
-            [bounds, *params, flows_from, bounds[-1]],
+    # The window's events hashed for the join take tens of MB at 100k people: with the
+    # default 4 MB the hash and the grouping spill to temporary files. JIT compiling
+    # the expressions costs more than it saves on queries this short.
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        _local_settings(cursor, work_mem="64MB", jit="off"),
+    ):
+        people, mask = read_numbers(
+            f"FROM (SELECT p.{q('person_id')} AS person, bit_or(1::bigint << ({span})) AS mask"
+            f" {events} GROUP BY p.{q('person_id')}) AS spans",
+            ["person", "mask"],
+            [bounds, *params, bounds[0], bounds[-1]],
         )
-        rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 4)
+        # A year of deposits and withdrawals is a tenth of the events: looking each one's
+        # people up in the (interaction) index costs half of hashing the whole table of
+        # participants, which the planner would pick (measured at 100k people, 2M events).
+        with _local_settings(cursor, enable_hashjoin="off", enable_mergejoin="off"):
+            cursor.execute(
+                f"SELECT {span}, {_code('direction', DIRECTIONS)}, {_code('intent', INTENTS)},"
+                f" COUNT(*) {events} AND i.{q('intent')} <> 'neutral' GROUP BY 1, 2, 3",
+                [bounds, *params, flows_from, bounds[-1]],
+            )
+            rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 4)
+    bits = (mask[:, None] >> np.arange(len(bounds) - 1)) & 1
+    who, where = np.nonzero(bits)
     flows = np.zeros((len(bounds) - 1, 4, 4), dtype=np.int64)
     np.add.at(flows, (rows[:, 0], rows[:, 1], rows[:, 2]), rows[:, 3])
     return where.astype(np.int64), people[who], flows
 
 
 @contextlib.contextmanager
-def _join_by_lookup(cursor: Any) -> Iterator[None]:
-    """Steer PostgreSQL to nested-loop joins for a block, then restore its settings."""
-    names = ("enable_hashjoin", "enable_mergejoin")
+def _local_settings(cursor: Any, **settings: str) -> Iterator[None]:
+    """Change PostgreSQL settings for a block of a transaction, then restore them."""
+    names = list(settings)
     cursor.execute(f"SELECT {', '.join('current_setting(%s)' for _ in names)}", names)
     before = cursor.fetchone()
     # is_local: the settings end with the transaction at the latest.
     cursor.execute(
         f"SELECT {', '.join('set_config(%s, %s, true)' for _ in names)}",
-        [value for name in names for value in (name, "off")],
+        [value for item in settings.items() for value in item],
     )
     try:
         yield
