@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from amity import config
@@ -14,6 +15,7 @@ from amity.domain.breadth import TieEvent, _months, month_starts
 from amity.network.insights import configured_field, insights, round_3
 from amity.people.models import Interaction
 from amity.people.timeline import log_interaction
+from tests.people.test_relationships import postgresql_plans
 
 
 def test_it_measures_fields_ties_and_flows(user: Any, network: dict, make_person: Any) -> None:
@@ -135,3 +137,17 @@ def test_its_bulk_rounding_equals_pythons_round() -> None:
     found = round_3(values)
     assert np.array_equal(found, expected, equal_nan=True)
     assert np.array_equal(np.signbit(found), np.signbit(expected))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_postgresql_reads_the_months_events_from_the_time_index_alone(
+    user: Any, network: dict
+) -> None:
+    log_interaction(owner=user, people=[network["engineer"]], intent="deposit")
+    plans = postgresql_plans(lambda: insights(owner=user), lambda sql: "width_bucket" in sql)
+    # The presence masks and the flows: the owner's window of events found in the
+    # (owner, occurred_at) index, which carries every column the two queries read, so
+    # an index-only scan never visits the wide rows of the table.
+    assert len(plans) == 2
+    for plan in plans:
+        assert "Index Only Scan using interaction_owner_time on people_interaction i" in plan
