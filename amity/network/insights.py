@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -125,23 +126,58 @@ def _rows(ids: npt.NDArray[np.int64], people: npt.NDArray[np.int64]) -> npt.NDAr
 
 
 def _months(
-    owner: AbstractBaseUser, network: relationships.Network, now: dt.datetime, dormant_days: int
+    network: relationships.Network,
+    spans: SpanReads,
+    now: dt.datetime,
+    dormant_days: int,
 ) -> list[MonthPoint]:
     """Count the monthly charts from who was in touch in each span, and the flows."""
-    bounds = window_bounds(now, dormant_days)
-    read = _spans_postgresql if connection.vendor == "postgresql" else _spans_by_range
-    span, person, flows = read(owner, bounds, flows_from=month_starts(now)[0])
+    span, person, flows = spans
     rows = _rows(network.ids, person)
     # People outside the network had no interaction up to now: their events are later.
     known = rows >= 0
     return months_from_spans(
         Presence(span[known], rows[known]),
         flows,
-        bounds,
+        window_bounds(now, dormant_days),
         network.columns.first_ts,
         now=now,
         dormant_days=dormant_days,
     )
+
+
+def _start_spans(
+    owner: AbstractBaseUser, now: dt.datetime, dormant_days: int
+) -> Callable[[], SpanReads]:
+    """Start reading who was in touch when; return the function that waits for it.
+
+    On PostgreSQL the read runs in a thread on a connection of its own, so the server
+    joins the events (most of insights' time) while this process loads the network,
+    the people and their columns. Inside a transaction it stays on this connection,
+    which alone sees what the transaction wrote.
+    """
+    bounds = window_bounds(now, dormant_days)
+    flows_from = month_starts(now)[0]
+    if connection.vendor != "postgresql":
+        return lambda: _spans_by_range(owner, bounds, flows_from=flows_from)
+    if connection.in_atomic_block:
+        return lambda: _spans_postgresql(owner, bounds, flows_from=flows_from)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="insights-spans")
+    future = pool.submit(_on_own_connection, owner, bounds, flows_from)
+    # Nothing else goes to the pool: its thread ends with the read, and only the
+    # caller, through future.result, waits for it.
+    pool.shutdown(wait=False)
+    return future.result
+
+
+def _on_own_connection(
+    owner: AbstractBaseUser, bounds: list[dt.datetime], flows_from: dt.datetime
+) -> SpanReads:
+    """Run _spans_postgresql on this thread's connection, and close it afterwards."""
+    try:
+        return _spans_postgresql(owner, bounds, flows_from=flows_from)
+    finally:
+        connection.close()
 
 
 SpanReads = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
@@ -324,9 +360,10 @@ def gather(
 ) -> tuple[TieTable, list[MonthPoint], str, int]:
     """Return the owner's ties as columns, the monthly points, the source and dormancy days."""
     as_of, _ = relationships.resolve_as_of()
+    dormant_days = relationships.dormant_after_days()
+    spans = _start_spans(owner, now, dormant_days)
     # The day's circle boundaries, as Today and `amity strength` use (a page: no write).
     network = load_day_network(owner=owner, as_of=as_of)
-    dormant_days = relationships.dormant_after_days()
     person_ids, names, fields = _people(owner)
     score, circle, strong = _engine_columns(network, person_ids)
     received, were_asked = _tallies(owner, person_ids)
@@ -342,7 +379,7 @@ def gather(
         were_asked=were_asked,
         strong=strong,
     )
-    months = _months(owner, network, now, dormant_days)
+    months = _months(network, spans(), now, dormant_days)
     return table, months, "relationship engine", dormant_days
 
 
