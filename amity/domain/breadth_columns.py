@@ -129,7 +129,8 @@ def _reachable(
     _, firsts = np.unique(codes, return_index=True)
     # Every group up to the `fields`-th code's first, that holds some code's first row.
     wanted = np.sort(group[firsts])[:fields]
-    return (group <= group[min(rows, count) - 1]) | np.isin(group, wanted)
+    reach: npt.NDArray[np.bool_] = (group <= group[min(rows, count) - 1]) | np.isin(group, wanted)
+    return reach
 
 
 def _warm_up(
