@@ -105,6 +105,34 @@ def _counts(t: TieTable, theirs: npt.NDArray[np.int64], top: int) -> list[Person
     ]
 
 
+def _reachable(
+    codes: npt.NDArray[np.int64],
+    rarity: npt.NDArray[np.int64],
+    minus: npt.NDArray[np.float64],
+    *,
+    fields: int,
+    rows: int,
+) -> npt.NDArray[np.bool_]:
+    """Return which rows, sorted by (rarity, minus), the picking of warm-up ties can reach.
+
+    Names order the rows only within a group of equal (rarity, minus). The picking takes
+    the first row of each code (field) until it has `fields` of them, then fills from
+    the first `rows` rows: whatever the names, those lie in the leading groups and in
+    the groups where a code first appears, up to the group of the `fields`-th code.
+    """
+    count = len(codes)
+    if not count:
+        return np.zeros(0, dtype=bool)
+    new = np.ones(count, dtype=bool)
+    new[1:] = (rarity[1:] != rarity[:-1]) | (minus[1:] != minus[:-1])
+    group = np.cumsum(new) - 1
+    _, firsts = np.unique(codes, return_index=True)
+    # Every group up to the `fields`-th code's first, that holds some code's first row.
+    wanted = np.sort(group[firsts])[:fields]
+    reach: npt.NDArray[np.bool_] = (group <= group[min(rows, count) - 1]) | np.isin(group, wanted)
+    return reach
+
+
 def _warm_up(
     t: TieTable, codes: npt.NDArray[np.int64], lowered: list[str], mine: str, limit: int = 8
 ) -> list[WarmUp]:
@@ -118,8 +146,16 @@ def _warm_up(
         else np.zeros(0, dtype=np.int64)
     )
     per_field = np.where(known, size, 0)
+    # Rarest field first, then strongest, then by name: sort by the numbers first and
+    # name only the rows the picking below can reach (an array of tens of thousands of
+    # names, to sort them all, cost more than the rest of insights' columns).
+    rarity, minus = per_field[codes[weak]], -t.strength[weak]
+    order = np.lexsort((minus, rarity))  # stable: equal rows keep the people list's order
+    weak, rarity, minus = weak[order], rarity[order], minus[order]
+    reach = _reachable(codes[weak], rarity, minus, fields=limit, rows=limit * 2)
+    weak, rarity, minus = weak[reach], rarity[reach], minus[reach]
     names = np.array([t.name[i] for i in weak.tolist()], dtype=str)
-    ordered = weak[np.lexsort((names, -t.strength[weak], per_field[codes[weak]]))].tolist()
+    ordered = weak[np.lexsort((names, minus, rarity))].tolist()
     picked: list[int] = []
     used: set[int] = set()
     for row in ordered:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -125,23 +126,58 @@ def _rows(ids: npt.NDArray[np.int64], people: npt.NDArray[np.int64]) -> npt.NDAr
 
 
 def _months(
-    owner: AbstractBaseUser, network: relationships.Network, now: dt.datetime, dormant_days: int
+    network: relationships.Network,
+    spans: SpanReads,
+    now: dt.datetime,
+    dormant_days: int,
 ) -> list[MonthPoint]:
     """Count the monthly charts from who was in touch in each span, and the flows."""
-    bounds = window_bounds(now, dormant_days)
-    read = _spans_postgresql if connection.vendor == "postgresql" else _spans_by_range
-    span, person, flows = read(owner, bounds, flows_from=month_starts(now)[0])
+    span, person, flows = spans
     rows = _rows(network.ids, person)
     # People outside the network had no interaction up to now: their events are later.
     known = rows >= 0
     return months_from_spans(
         Presence(span[known], rows[known]),
         flows,
-        bounds,
+        window_bounds(now, dormant_days),
         network.columns.first_ts,
         now=now,
         dormant_days=dormant_days,
     )
+
+
+def _start_spans(
+    owner: AbstractBaseUser, now: dt.datetime, dormant_days: int
+) -> Callable[[], SpanReads]:
+    """Start reading who was in touch when; return the function that waits for it.
+
+    On PostgreSQL the read runs in a thread on a connection of its own, so the server
+    joins the events (most of insights' time) while this process loads the network,
+    the people and their columns. Inside a transaction it stays on this connection,
+    which alone sees what the transaction wrote.
+    """
+    bounds = window_bounds(now, dormant_days)
+    flows_from = month_starts(now)[0]
+    if connection.vendor != "postgresql":
+        return lambda: _spans_by_range(owner, bounds, flows_from=flows_from)
+    if connection.in_atomic_block:
+        return lambda: _spans_postgresql(owner, bounds, flows_from=flows_from)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="insights-spans")
+    future = pool.submit(_on_own_connection, owner, bounds, flows_from)
+    # Nothing else goes to the pool: its thread ends with the read, and only the
+    # caller, through future.result, waits for it.
+    pool.shutdown(wait=False)
+    return future.result
+
+
+def _on_own_connection(
+    owner: AbstractBaseUser, bounds: list[dt.datetime], flows_from: dt.datetime
+) -> SpanReads:
+    """Run _spans_postgresql on this thread's connection, and close it afterwards."""
+    try:
+        return _spans_postgresql(owner, bounds, flows_from=flows_from)
+    finally:
+        connection.close()
 
 
 SpanReads = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
@@ -197,45 +233,55 @@ def _spans_postgresql(
 ) -> SpanReads:
     """Read who was in touch when as one bit mask per person, and the flows (PostgreSQL).
 
-    Each query is one (parallel) hash join; width_bucket finds an event's span by
-    binary search, bit_or folds a person's spans, so a few thousand rows come back.
+    Each query is one (parallel) join; width_bucket finds an event's span by binary
+    search, bit_or folds a person's spans, so a few thousand rows come back. The
+    events' id, time, direction and intent come from the (owner, occurred_at) index
+    alone (its INCLUDE columns), not from the wide table.
     """
     q = connection.ops.quote_name
     events, params = _events(owner)
     span = f"width_bucket(i.{q('occurred_at')}, %s::timestamptz[]) - 1"
-    people, masks = read_numbers(
-        f"FROM (SELECT p.{q('person_id')} AS person, bit_or(1::bigint << ({span})) AS mask"
-        f" {events} GROUP BY p.{q('person_id')}) AS spans",
-        ["person", "mask"],
-        [bounds, *params, bounds[0], bounds[-1]],
-    )
-    bits = (masks[:, None] >> np.arange(len(bounds) - 1)) & 1
-    who, where = np.nonzero(bits)
-    # A year of deposits and withdrawals is a tenth of the events: looking each one's
-    # people up in the (interaction) index costs half of hashing the whole table of
-    # participants, which the planner would pick (measured at 100k people, 2M events).
-    with transaction.atomic(), connection.cursor() as cursor, _join_by_lookup(cursor):
-        cursor.execute(
-            f"SELECT {span}, {_code('direction', DIRECTIONS)}, {_code('intent', INTENTS)},"
-            f" COUNT(*) {events} AND i.{q('intent')} <> 'neutral' GROUP BY 1, 2, 3",
-            [bounds, *params, flows_from, bounds[-1]],
+    # The window's events hashed for the join take tens of MB at 100k people: with the
+    # default 4 MB the hash and the grouping spill to temporary files. JIT compiling
+    # the expressions costs more than it saves on queries this short.
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        _local_settings(cursor, work_mem="64MB", jit="off"),
+    ):
+        people, mask = read_numbers(
+            f"FROM (SELECT p.{q('person_id')} AS person, bit_or(1::bigint << ({span})) AS mask"
+            f" {events} GROUP BY p.{q('person_id')}) AS spans",
+            ["person", "mask"],
+            [bounds, *params, bounds[0], bounds[-1]],
         )
-        rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 4)
+        # A year of deposits and withdrawals is a tenth of the events: looking each one's
+        # people up in the (interaction) index costs half of hashing the whole table of
+        # participants, which the planner would pick (measured at 100k people, 2M events).
+        with _local_settings(cursor, enable_hashjoin="off", enable_mergejoin="off"):
+            cursor.execute(
+                f"SELECT {span}, {_code('direction', DIRECTIONS)}, {_code('intent', INTENTS)},"
+                f" COUNT(*) {events} AND i.{q('intent')} <> 'neutral' GROUP BY 1, 2, 3",
+                [bounds, *params, flows_from, bounds[-1]],
+            )
+            rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 4)
+    bits = (mask[:, None] >> np.arange(len(bounds) - 1)) & 1
+    who, where = np.nonzero(bits)
     flows = np.zeros((len(bounds) - 1, 4, 4), dtype=np.int64)
     np.add.at(flows, (rows[:, 0], rows[:, 1], rows[:, 2]), rows[:, 3])
     return where.astype(np.int64), people[who], flows
 
 
 @contextlib.contextmanager
-def _join_by_lookup(cursor: Any) -> Iterator[None]:
-    """Steer PostgreSQL to nested-loop joins for a block, then restore its settings."""
-    names = ("enable_hashjoin", "enable_mergejoin")
+def _local_settings(cursor: Any, **settings: str) -> Iterator[None]:
+    """Change PostgreSQL settings for a block of a transaction, then restore them."""
+    names = list(settings)
     cursor.execute(f"SELECT {', '.join('current_setting(%s)' for _ in names)}", names)
     before = cursor.fetchone()
     # is_local: the settings end with the transaction at the latest.
     cursor.execute(
         f"SELECT {', '.join('set_config(%s, %s, true)' for _ in names)}",
-        [value for name in names for value in (name, "off")],
+        [value for item in settings.items() for value in item],
     )
     try:
         yield
@@ -314,9 +360,10 @@ def gather(
 ) -> tuple[TieTable, list[MonthPoint], str, int]:
     """Return the owner's ties as columns, the monthly points, the source and dormancy days."""
     as_of, _ = relationships.resolve_as_of()
+    dormant_days = relationships.dormant_after_days()
+    spans = _start_spans(owner, now, dormant_days)
     # The day's circle boundaries, as Today and `amity strength` use (a page: no write).
     network = load_day_network(owner=owner, as_of=as_of)
-    dormant_days = relationships.dormant_after_days()
     person_ids, names, fields = _people(owner)
     score, circle, strong = _engine_columns(network, person_ids)
     received, were_asked = _tallies(owner, person_ids)
@@ -332,7 +379,7 @@ def gather(
         were_asked=were_asked,
         strong=strong,
     )
-    months = _months(owner, network, now, dormant_days)
+    months = _months(network, spans(), now, dormant_days)
     return table, months, "relationship engine", dormant_days
 
 

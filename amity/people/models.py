@@ -239,7 +239,14 @@ class Interaction(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [
-            models.Index(fields=["owner", "occurred_at"], name="interaction_owner_time"),
+            # On PostgreSQL the index also carries the id, direction and intent (SQLite
+            # ignores INCLUDE; its indexes hold the rowid anyway), so insights reads the
+            # window's events from the index alone instead of the wide table's pages.
+            models.Index(
+                fields=["owner", "occurred_at"],
+                include=["id", "direction", "intent"],
+                name="interaction_owner_time",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -60,3 +60,27 @@ def test_it_measures_what_the_reference_measures(seed: int, count: int, my_field
     assert found == expected
     if count > 100:
         assert found.givers and found.takers and found.warm_up and len(found.by_field) > 5
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_it_picks_the_warm_up_ties_the_reference_picks_among_many_equals(seed: int) -> None:
+    # Few strengths, names and fields: the order within long runs of equal rarity and
+    # strength rests on the names (and then on the list's order) alone.
+    rng = np.random.default_rng(seed)
+    ties = [
+        Tie(
+            person_id=i + 1,
+            name=f"Person {int(rng.integers(0, 40))}",
+            field=FIELDS[int(rng.integers(0, 4 + seed))],
+            strength=float(rng.choice([0.125, 0.25, 0.5])),
+            circle="wider",
+            last_interaction=NOW - dt.timedelta(days=i),
+            received=0,
+            were_asked=0,
+            strong=False,
+        )
+        for i in range(3000)
+    ]
+    expected = network_breadth(ties, [], now=NOW)
+    found = breadth_of_table(table_of(ties), expected.months)
+    assert found.warm_up == expected.warm_up and len(found.warm_up) == 8
