@@ -27,6 +27,8 @@ from amity.core.column_reads import (
     read_bigints,
     read_joined,
     read_numbers,
+    sent_bigints,
+    sent_times,
     sqlite_times,
     to_seconds,
 )
@@ -128,48 +130,18 @@ def read_events(owner_id: int, wanted: npt.NDArray[np.int64]) -> EventColumns:
 
     The group of each event is its person's index in `wanted`.
     """
-    # long because: one slice loop reads, numbers and groups the events; the kinds'
-    # text fallback must read the very same rows as the numbered read it replaces.
-    q = connection.ops.quote_name
     mine = Interaction.objects.filter(owner_id=owner_id)
     # Two aggregates, not one: SQLite answers a lone MIN or MAX from the owner index
     # in a step, but both together by walking all the owner's entries (~0.3-0.9 s).
     low_id, high_id = mine.aggregate(v=Min("id"))["v"], mine.aggregate(v=Max("id"))["v"]
-    # The slice bounds the participants too, so both sides are index range scans
-    # (a merge join on PostgreSQL): bounded on the interactions alone, PostgreSQL
-    # read all 2.26M participant rows once per slice (1.2 s each at 100k people).
-    sql_from = (
-        f"FROM {q(Interaction.people.through._meta.db_table)} p"
-        f" JOIN {q(Interaction._meta.db_table)} i ON i.{q('id')} = p.{q('interaction_id')}"
-        f" WHERE i.{q('owner_id')} = %s AND i.{q('id')} >= %s AND i.{q('id')} < %s"
-        f" AND p.{q('interaction_id')} >= %s AND p.{q('interaction_id')} < %s"
-    )
-    who, when_sql = f"p.{q('person_id')}", epoch_micros(f"i.{q('occurred_at')}")
-    known = kind_places()
-    number_sql, scales = kind_number(known)
-    kind_count = scales[0] * (len(known[0]) + 1)
-    text_sql = " || ':' || ".join(f"i.{q(part)}" for part in _KIND_PARTS)
+    read_slice = _grouped_slice if connection.vendor == "postgresql" else _numbered_slice
     labels: list[str] = []
     groups, times, kinds = [], [], []
     # Person id -> index in `wanted` (-1: not wanted), one array lookup per event.
     index = np.full(int(wanted[-1]) + 2 if len(wanted) else 1, -1, dtype=np.int64)
     index[wanted] = np.arange(len(wanted))
     for low in range(low_id or 0, (high_id or -1) + 1, SLICE):
-        params = [owner_id, low, low + SLICE, low, low + SLICE]
-        person, when, number = _read_slice(sql_from, who, when_sql, number_sql, params)
-        # Kind numbers are below `kind_count`: a table lookup, no sort of the slice.
-        seen = np.flatnonzero(np.bincount(number, minlength=kind_count))
-        names = _kind_names(seen, known, scales)
-        if names is not None:
-            slot = np.zeros(kind_count, dtype=np.int64)
-            slot[seen] = codes(names, labels)
-            kind = slot[number]
-        else:
-            # A value outside the field's choices (written around the forms): read
-            # this slice again with the kinds as text, exact whatever they hold.
-            person_text, when_text, what = read_joined(sql_from, [who, when_sql, text_sql], params)
-            person, when = numbers(person_text), numbers(when_text)
-            kind = codes(what.split(",") if what else [], labels)
+        person, when, kind = read_slice(owner_id, low, low + SLICE, labels)
         group = index[np.minimum(person, len(index) - 1)]
         keep = group >= 0
         groups.append(group[keep])
@@ -188,6 +160,90 @@ def read_events(owner_id: int, wanted: npt.NDArray[np.int64]) -> EventColumns:
         ts=np.concatenate(times) if times else np.zeros(0),
         **columns,
     )
+
+
+def _numbered_slice(
+    owner_id: int, low: int, high: int, labels: list[str]
+) -> list[npt.NDArray[np.int64]]:
+    """Return the person ids, times (epoch microseconds) and kind codes of one id slice.
+
+    Each event is a participant row joined with its interaction; kinds are read as
+    numbers (kind_number) and coded into `labels`, which grows with new kinds.
+    """
+    q = connection.ops.quote_name
+    # The slice bounds the participants too, so both sides are index range scans.
+    sql_from = (
+        f"FROM {q(Interaction.people.through._meta.db_table)} p"
+        f" JOIN {q(Interaction._meta.db_table)} i ON i.{q('id')} = p.{q('interaction_id')}"
+        f" WHERE i.{q('owner_id')} = %s AND i.{q('id')} >= %s AND i.{q('id')} < %s"
+        f" AND p.{q('interaction_id')} >= %s AND p.{q('interaction_id')} < %s"
+    )
+    params = [owner_id, low, high, low, high]
+    who, when_sql = f"p.{q('person_id')}", epoch_micros(f"i.{q('occurred_at')}")
+    known = kind_places()
+    number_sql, scales = kind_number(known)
+    kind_count = scales[0] * (len(known[0]) + 1)
+    person, when, number = _read_slice(sql_from, who, when_sql, number_sql, params)
+    # Kind numbers are below `kind_count`: a table lookup, no sort of the slice.
+    seen = np.flatnonzero(np.bincount(number, minlength=kind_count))
+    names = _kind_names(seen, known, scales)
+    if names is not None:
+        slot = np.zeros(kind_count, dtype=np.int64)
+        slot[seen] = codes(names, labels)
+        return [person, when, slot[number]]
+    # A value outside the field's choices (written around the forms): read this
+    # slice again with the kinds as text, exact whatever they hold.
+    text_sql = " || ':' || ".join(f"i.{q(part)}" for part in _KIND_PARTS)
+    person_text, when_text, what = read_joined(sql_from, [who, when_sql, text_sql], params)
+    kind = codes(what.split(",") if what else [], labels)
+    return [numbers(person_text), numbers(when_text), kind]
+
+
+def _grouped_slice(
+    owner_id: int, low: int, high: int, labels: list[str]
+) -> list[npt.NDArray[np.int64]]:
+    """Return what `_numbered_slice` returns, as PostgreSQL reads it cheapest.
+
+    The interactions come grouped by kind (the kind's text once per group, any
+    value, no CASE per row), each group's ids and stored timestamps as binary
+    arrays (no numeric EXTRACT per row); the participants of the id range come on
+    their own, and numpy joins the two by interaction id. The server's CPU for the
+    read fell from ~4.0 s to ~1.9 s at 2.26M events (the join and the per-row
+    expressions were most of it). Events stay in interaction id order, as a merge
+    join gives them: ties in time keep the same order either way.
+    """
+    q = connection.ops.quote_name
+    kind_sql = ", ".join(f"i.{q(part)}" for part in _KIND_PARTS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {kind_sql}, array_send(array_agg(i.{q('id')})),"
+            f" array_send(array_agg(i.{q('occurred_at')}))"
+            f" FROM {q(Interaction._meta.db_table)} i WHERE i.{q('owner_id')} = %s"
+            f" AND i.{q('id')} >= %s AND i.{q('id')} < %s GROUP BY {kind_sql}",
+            [owner_id, low, high],
+        )
+        grouped = cursor.fetchall()
+    ids = [sent_bigints(row[4]) for row in grouped]
+    kind_codes = codes([":".join(row[:4]) for row in grouped], labels)
+    kind = np.repeat(kind_codes, [len(each) for each in ids])
+    ids_read = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+    when = np.concatenate([sent_times(row[5]) for row in grouped]) if grouped else ids_read
+    through = q(Interaction.people.through._meta.db_table)
+    interaction, person = read_bigints(
+        f"FROM {through} WHERE {q('interaction_id')} >= %s AND {q('interaction_id')} < %s",
+        [q("interaction_id"), q("person_id")],
+        [low, high],
+    )
+    if len(interaction) > 1 and (np.diff(interaction) < 0).any():
+        order = np.argsort(interaction, kind="stable")
+        interaction, person = interaction[order], person[order]
+    # Interaction id -> its row in this slice (-1: another owner's, or none).
+    row = np.full(high - low, -1, dtype=np.int64)
+    row[ids_read - low] = np.arange(len(ids_read))
+    event = row[interaction - low]
+    keep = event >= 0
+    event = event[keep]
+    return [person[keep], when[event], kind[event]]
 
 
 def _read_slice(
