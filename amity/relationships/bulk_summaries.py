@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from amity.core.binary_copy import copy_rows
 from amity.core.bulk_writing import Inserter, Same, bulk_cache
 from amity.core.column_reads import (
     codes,
@@ -266,31 +267,61 @@ def _read_slice(
     return read_bigints(sql_from, [who, when_sql, number_sql], params)
 
 
-def _nullable(values: npt.NDArray[np.float64]) -> list[float | None]:
-    return [None if math.isnan(v) else v for v in values.tolist()]
+_NULLABLE = ("first_ts", "last_ts", "last_received_ts", "last_thanked_ts")
+"""Times a person may lack: NaN in the summary's arrays, NULL in the table."""
 
 
 def summary_columns(
     owner_id: int, wanted: npt.NDArray[np.int64], summary: dict[str, npt.NDArray[Any]]
 ) -> tuple[int, dict[str, Any]]:
-    """Return (rows, PersonSummary columns) for the people with at least one event."""
+    """Return (rows, PersonSummary columns) for the people with at least one event.
+
+    Columns are arrays with one value per row (`packed`: a row of bytes each, times
+    NaN where there is none), or one value for every row.
+    """
     from amity.relationships.stored_summaries import PACKED_COLUMNS
 
     have = summary["count"] > 0
     rows = int(have.sum())
-    picked = {name: values[have] for name, values in summary.items()}
-    picked["person_id"] = wanted[have]
+    columns: dict[str, Any] = {name: values[have] for name, values in summary.items()}
+    columns["person_id"] = wanted[have]
     packed = np.column_stack(
-        [np.asarray(picked[name], dtype=np.float64) for name in PACKED_COLUMNS]
+        [np.asarray(columns[name], dtype=np.float64) for name in PACKED_COLUMNS]
     ).astype("<f8")
-    columns: dict[str, Any] = {name: values.tolist() for name, values in picked.items()}
-    for name in ("first_ts", "last_ts", "last_received_ts", "last_thanked_ts"):
-        columns[name] = _nullable(picked[name])
-    columns["owner_id"] = [owner_id] * rows
-    columns["version"] = [strength.SUMMARY_VERSION] * rows
-    columns["updated_at"] = Same(timezone.now())
-    columns["packed"] = [row.tobytes() for row in packed]
+    columns["packed"] = packed.view(np.uint8).reshape(rows, -1)
+    columns["owner_id"] = owner_id
+    columns["version"] = strength.SUMMARY_VERSION
+    columns["updated_at"] = timezone.now()
     return rows, columns
+
+
+def write_summaries(rows: int, columns: dict[str, Any]) -> None:
+    """Insert the summary rows `summary_columns` gave, 20,000 at a time.
+
+    PostgreSQL takes them as one binary COPY per chunk built in numpy
+    (amity.core.binary_copy: ~0.05 s of client CPU instead of ~1 s for COPY's text
+    rows at 85k summaries); SQLite as the Inserter's lists.
+    """
+    step = 20_000
+    inserter = Inserter(PersonSummary)
+    for start in range(0, rows, step):
+        count = min(step, rows - start)
+        part = {
+            name: values[start : start + step] if isinstance(values, np.ndarray) else values
+            for name, values in columns.items()
+        }
+        if connection.vendor == "postgresql":
+            nulls = {name: np.isnan(part[name]) for name in _NULLABLE}
+            copy_rows(PersonSummary, count, part, nulls)
+            continue
+        given = {
+            name: values.tolist() if isinstance(values, np.ndarray) else Same(values)
+            for name, values in part.items()
+        }
+        for name in _NULLABLE:
+            given[name] = [None if math.isnan(v) else v for v in given[name]]
+        given["packed"] = [row.tobytes() for row in part["packed"]]
+        inserter.insert_columns(count, given)
 
 
 def clear_owner(owner_id: int, wanted: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -329,16 +360,7 @@ def rebuild_owner(owner_id: int, wanted: npt.NDArray[np.int64]) -> None:
     summary = summarize_columns(events, len(wanted))
     summary["circle"] = clear_owner(owner_id, wanted)
     rows, columns = summary_columns(owner_id, wanted, summary)
-    inserter = Inserter(PersonSummary)
-    step = 20_000
     # 100k rows walk the (owner, packed) index in random order: past SQLite's default
     # 2 MB of cache, pages spill and are read back (~0.2-0.3 s of 1.1 s at 100k).
     with bulk_cache():
-        for start in range(0, rows, step):
-            inserter.insert_columns(
-                min(step, rows - start),
-                {
-                    k: v if isinstance(v, Same) else v[start : start + step]
-                    for k, v in columns.items()
-                },
-            )
+        write_summaries(rows, columns)
