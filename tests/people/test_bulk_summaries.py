@@ -71,6 +71,34 @@ def test_one_pass_gives_what_the_chunked_rebuild_gives(user, other_user, monkeyp
     assert _rows() == expected
 
 
+def test_owners_whose_interactions_interleave_get_their_own_events(
+    user, other_user, monkeypatch
+) -> None:
+    # Two owners logging in turn: every slice of one owner's ids holds the other's
+    # interactions and participants too, which the pass must leave out.
+    mine = [Person.objects.create(owner=user, full_name=f"Mine {i}") for i in range(3)]
+    theirs = [Person.objects.create(owner=other_user, full_name=f"Theirs {i}") for i in range(3)]
+    for i in range(24):
+        owner, people = (user, mine) if i % 2 else (other_user, theirs)
+        channel, direction, intent, subtype = KINDS[i % len(KINDS)]
+        timeline.log_interaction(
+            owner=owner,
+            people=people[: 1 + i % 3],
+            occurred_at=NOW - dt.timedelta(days=i, microseconds=i),
+            channel=channel,
+            direction=direction,
+            intent=intent,
+            subtype=subtype,
+        )
+    expected = _rows()
+    PersonSummary.objects.all().delete()
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
+    monkeypatch.setattr(bulk_summaries, "SLICE", 5)
+    refresh_engine_summaries(person_ids=[p.pk for p in mine + theirs])
+    assert _rows() == expected
+    assert len(expected) == 6
+
+
 def test_a_partial_pass_keeps_the_other_summaries(user, other_user, monkeypatch) -> None:
     ids = _network(user, other_user)
     expected = _rows()

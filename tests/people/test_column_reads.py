@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from django.db import connection
 
-from amity.core.column_reads import read_bigints, read_numbers, sent_bigints
+from amity.core.column_reads import read_bigints, read_numbers, sent_bigints, sent_times
 from amity.people.models import Person
 
 
@@ -54,3 +54,17 @@ def test_read_bigints_gives_the_rows_read_numbers_gives(user, other_user) -> Non
     assert len(rows) == 20
     assert rows == sorted(zip(*(column.tolist() for column in expected), strict=True))
     assert [len(c) for c in read_bigints(sql_from, columns, [-1])] == [0, 0]
+
+
+def test_sent_times_are_microseconds_since_1970() -> None:
+    # PostgreSQL's timestamps count from 2000-01-01 (type 1184 has int8's layout).
+    since_2000 = [0, -946_684_800_000_000, 1_000_000_000_000_001, -1]
+    got = sent_times(_sent(since_2000)).tolist()
+    assert got == [946_684_800_000_000, 0, 1_946_684_800_000_001, 946_684_799_999_999]
+    assert sent_times(None).tolist() == []
+
+
+def test_sent_times_refuse_infinity_and_overflow() -> None:
+    for stored in (2**63 - 1, -(2**63), 2**63 - 1 - 946_684_800_000_000 + 1):
+        with pytest.raises(ValueError):
+            sent_times(_sent([0, stored]))
