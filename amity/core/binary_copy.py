@@ -35,15 +35,14 @@ _NUMBERS = {
 _TEXTS = ("text", "character varying")
 
 
-def column_types(table: str) -> dict[str, str]:
+def column_types(table: str, cursor: Any) -> dict[str, str]:
     """Return each column of `table` (unquoted name) with its type as format_type spells it."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute"
-            " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-            [connection.ops.quote_name(table)],
-        )
-        return dict(cursor.fetchall())
+    cursor.execute(
+        "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute"
+        " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+        [cursor.db.ops.quote_name(table)],
+    )
+    return dict(cursor.fetchall())
 
 
 def encode(
@@ -89,21 +88,28 @@ def copy_rows(
     count: int,
     columns: Mapping[str, Any],
     nulls: Mapping[str, npt.NDArray[np.bool_]] | None = None,
+    *,
+    cursor: Any = None,
 ) -> None:
     """Insert `count` rows of `model` from `columns` (attribute name -> values).
 
     Values as `encode` takes them, or None for a column of NULLs; `nulls` marks the
     rows of a column that are NULL (their values are ignored). Columns not given
-    take the field's default, computed once, as with the Inserter.
+    take the field's default, computed once, as with the Inserter. `cursor`: a
+    cursor the caller opened (a thread writing in the caller's transaction).
     """
     if not count:
+        return
+    if cursor is None:
+        with connection.cursor() as opened:
+            copy_rows(model, count, columns, nulls, cursor=opened)
         return
     given = dict(columns)
     for field in model._meta.concrete_fields:
         if field.attname not in given and not isinstance(field, AutoFieldMixin):
             given[field.attname] = field.get_default()
     table = model._meta.db_table
-    types = column_types(table)
+    types = column_types(table, cursor)
     names = [model._meta.get_field(name).column for name in given]
     blocks: list[npt.NDArray[np.uint8]] = [
         np.broadcast_to(np.array([len(given)], dtype=">i2").view(np.uint8), (count, 2))
@@ -124,12 +130,8 @@ def copy_rows(
         ]
     # Row by row, each field's length and then its bytes; masked bytes drop out.
     body = np.hstack(blocks)[np.hstack(keep)]
-    q = connection.ops.quote_name
+    q = cursor.db.ops.quote_name
     sql = f"COPY {q(table)} ({', '.join(map(q, names))}) FROM STDIN (FORMAT BINARY)"
     # The raw driver cursor raises the driver's errors: word them as Django's.
-    with (
-        connection.cursor() as cursor,
-        connection.wrap_database_errors,
-        cursor.cursor.copy(sql) as copy,
-    ):
+    with cursor.db.wrap_database_errors, cursor.cursor.copy(sql) as copy:
         copy.write(SIGNATURE + body.tobytes() + TRAILER)

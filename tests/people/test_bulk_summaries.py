@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from amity.people import timeline
 from amity.people.models import Interaction, Person
@@ -63,6 +63,7 @@ def test_one_pass_gives_what_the_chunked_rebuild_gives(user, other_user, monkeyp
     PersonSummary.objects.all().delete()
     monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
     monkeypatch.setattr(bulk_summaries, "SLICE", 7)  # many slices of interaction ids
+    monkeypatch.setattr(bulk_summaries, "PART_PEOPLE", 2)  # PostgreSQL: parts written by a thread
     calls = []
     real = bulk_summaries.rebuild_owner
     monkeypatch.setattr(bulk_summaries, "rebuild_owner", lambda o, w: calls.append(o) or real(o, w))
@@ -94,9 +95,31 @@ def test_owners_whose_interactions_interleave_get_their_own_events(
     PersonSummary.objects.all().delete()
     monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
     monkeypatch.setattr(bulk_summaries, "SLICE", 5)
+    monkeypatch.setattr(bulk_summaries, "PART_PEOPLE", 4)
     refresh_engine_summaries(person_ids=[p.pk for p in mine + theirs])
     assert _rows() == expected
     assert len(expected) == 6
+
+
+def test_a_refused_row_fails_the_pass_and_writes_nothing(user, other_user, monkeypatch) -> None:
+    ids = _network(user, other_user)
+    PersonSummary.objects.all().delete()
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
+    monkeypatch.setattr(bulk_summaries, "PART_PEOPLE", 2)
+    real = bulk_summaries.summary_columns
+    parts = []
+
+    def refused_in_the_second_part(owner_id, wanted, summary):
+        rows, columns = real(owner_id, wanted, summary)
+        parts.append(rows)
+        if len(parts) == 2:
+            columns["count"] = columns["count"] * 0 - 1  # the table's check refuses it
+        return rows, columns
+
+    monkeypatch.setattr(bulk_summaries, "summary_columns", refused_in_the_second_part)
+    with pytest.raises(IntegrityError):
+        refresh_engine_summaries(person_ids=ids)
+    assert not PersonSummary.objects.exists()
 
 
 def test_a_partial_pass_keeps_the_other_summaries(user, other_user, monkeypatch) -> None:
