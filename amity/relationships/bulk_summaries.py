@@ -10,6 +10,7 @@ the owner's interactions are read slice by slice in id order as packed columns
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -237,19 +238,69 @@ def _grouped_slices(
     )
     pending = iter(bounds)
 
+    def participants(low: int, on: Any) -> tuple[Any, ...]:
+        on.execute(through_sql, [low, low + SLICE])
+        return tuple(on.fetchone())
+
     def fetch() -> list[tuple[int, list[tuple[Any, ...]], tuple[Any, ...]]]:
-        # Only the two reads, in the caller's transaction: the decoding is below.
+        # Only the reads, in the caller's transaction (or its snapshot): the decoding
+        # is below. With a second connection, the server reads both sides at once.
         low = next(pending, None)
         if low is None:
             return []
+        aside = helper.submit(participants, low, other) if other is not None else None
         cursor.execute(grouped_sql, [owner_id, low, low + SLICE])
         grouped = cursor.fetchall()
-        cursor.execute(through_sql, [low, low + SLICE])
-        return [(low, grouped, cursor.fetchone())]
+        through = aside.result() if aside is not None else participants(low, cursor)
+        return [(low, grouped, through)]
 
-    with connection.cursor() as cursor:
+    with (
+        connection.cursor() as cursor,
+        _snapshot_cursor() as other,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="summary-read") as helper,
+    ):
         for ((low, grouped, through),) in read_ahead(fetch):
             yield _joined_slice(low, low + SLICE, grouped, through, labels)
+
+
+@contextmanager
+def _snapshot_cursor() -> Iterator[Any]:
+    """Yield a cursor of a second connection that sees what this transaction sees, or None.
+
+    Only for a transaction that has written nothing yet (its own rows would be
+    invisible to another connection) on PostgreSQL 13 or later: the transaction
+    exports its snapshot and the second one, read only, imports it. None when that
+    does not hold or the connection cannot be made: the caller reads alone.
+    """
+    if not connection.in_atomic_block or connection.pg_version < 130000:
+        yield None
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
+        if not cursor.fetchone()[0]:
+            yield None
+            return
+        cursor.execute("SELECT pg_export_snapshot()")
+        (snapshot,) = cursor.fetchone()
+    if not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):
+        yield None  # not a name SET TRANSACTION SNAPSHOT could be given as it is
+        return
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    other.inc_thread_sharing()  # its cursor is used by a reading thread
+    try:
+        try:
+            raw = other.cursor()
+            raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            raw.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+        except DatabaseError:
+            yield None
+            return
+        with raw:
+            yield raw
+            raw.execute("ROLLBACK")
+    finally:
+        other.close()
+        other.dec_thread_sharing()
 
 
 def _joined_slice(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
 
 import numpy as np
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 
 from amity.people import timeline
 from amity.people.models import Interaction, Person
@@ -273,3 +274,40 @@ def test_times_numpy_cannot_read_give_what_the_chunked_rebuild_gives(
     refresh_engine_summaries(person_ids=ids)
     assert _rows() == expected
     assert len(asked) == 1  # only the odd time's slice went back to SQLite
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exported snapshot")
+def test_a_second_connection_reads_the_participants_of_committed_data(monkeypatch) -> None:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    user, other_user = users.create_user(username="ada"), users.create_user(username="bob")
+    ids = _network(user, other_user)  # committed: a second connection can read it
+    expected = _rows()
+    PersonSummary.objects.all().delete()
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
+    monkeypatch.setattr(bulk_summaries, "SLICE", 7)
+    opened = []
+    real = bulk_summaries._snapshot_cursor
+
+    @contextlib.contextmanager
+    def watched():
+        with real() as other:
+            opened.append(other is not None)
+            yield other
+
+    monkeypatch.setattr(bulk_summaries, "_snapshot_cursor", watched)
+    refresh_engine_summaries(person_ids=ids)
+    assert _rows() == expected
+    # The first owner's pass reads with a second connection; the second owner's comes
+    # after the first's rows were written, so it reads alone.
+    assert opened == [True, False]
+    # Once the transaction has written, another connection could not see its rows.
+    opened.clear()
+    PersonSummary.objects.all().delete()
+    with transaction.atomic():
+        Person.objects.create(owner=user, full_name="Written first")
+        refresh_engine_summaries(person_ids=ids)
+    assert _rows() == expected
+    assert opened == [False, False]
