@@ -10,7 +10,6 @@ the owner's interactions are read slice by slice in id order as packed columns
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
+from django.db import connection
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -31,15 +30,13 @@ from amity.core.column_reads import (
     read_bigints,
     read_joined,
     read_numbers,
-    sent_bigints,
-    sent_times,
     sqlite_times,
     to_seconds,
 )
-from amity.core.read_ahead import read_ahead
 from amity.domain import strength
 from amity.domain.summaries import Coded, EventColumns, summarize_columns
 from amity.people.models import Interaction, Person
+from amity.relationships import postgresql_events
 from amity.relationships.models import PersonSummary
 
 SLICE = 200_000
@@ -148,7 +145,7 @@ def read_events(owner_id: int, wanted: npt.NDArray[np.int64]) -> EventColumns:
     index[wanted] = np.arange(len(wanted))
     bounds = range(low_id or 0, (high_id or -1) + 1, SLICE)
     if connection.vendor == "postgresql":
-        slices = _grouped_slices(owner_id, bounds, labels)
+        slices = postgresql_events.grouped_slices(owner_id, bounds, SLICE, _KIND_PARTS, labels)
     else:
         slices = (_numbered_slice(owner_id, low, low + SLICE, labels) for low in bounds)
     for person, when, kind in slices:
@@ -207,130 +204,6 @@ def _numbered_slice(
     person_text, when_text, what = read_joined(sql_from, [who, when_sql, text_sql], params)
     kind = codes(what.split(",") if what else [], labels)
     return [numbers(person_text), numbers(when_text), kind]
-
-
-def _grouped_slices(
-    owner_id: int, bounds: range, labels: list[str]
-) -> Iterator[list[npt.NDArray[np.int64]]]:
-    """Yield what `_numbered_slice` returns for each slice, as PostgreSQL reads it cheapest.
-
-    The interactions come grouped by kind (the kind's text once per group, any
-    value, no CASE per row), each group's ids and stored timestamps as binary
-    arrays (no numeric EXTRACT per row); the participants of the id range come on
-    their own, and numpy joins the two by interaction id. The server's CPU for the
-    read fell from ~4.0 s to ~2.0 s at 2.26M events (the join and the per-row
-    expressions were most of it). A thread fetches the next slice while this one
-    is decoded and joined (~0.6 s of the client's CPU at 2.26M events).
-    """
-    q = connection.ops.quote_name
-    kind_sql = ", ".join(f"i.{q(part)}" for part in _KIND_PARTS)
-    grouped_sql = (
-        f"SELECT {kind_sql}, array_send(array_agg(i.{q('id')})),"
-        f" array_send(array_agg(i.{q('occurred_at')}))"
-        f" FROM {q(Interaction._meta.db_table)} i WHERE i.{q('owner_id')} = %s"
-        f" AND i.{q('id')} >= %s AND i.{q('id')} < %s GROUP BY {kind_sql}"
-    )
-    through_sql = (
-        f"SELECT array_send(array_agg({q('interaction_id')})),"
-        f" array_send(array_agg({q('person_id')}))"
-        f" FROM {q(Interaction.people.through._meta.db_table)}"
-        f" WHERE {q('interaction_id')} >= %s AND {q('interaction_id')} < %s"
-    )
-    pending = iter(bounds)
-
-    def participants(low: int, on: Any) -> tuple[Any, ...]:
-        on.execute(through_sql, [low, low + SLICE])
-        return tuple(on.fetchone())
-
-    def fetch() -> list[tuple[int, list[tuple[Any, ...]], tuple[Any, ...]]]:
-        # Only the reads, in the caller's transaction (or its snapshot): the decoding
-        # is below. With a second connection, the server reads both sides at once.
-        low = next(pending, None)
-        if low is None:
-            return []
-        aside = helper.submit(participants, low, other) if other is not None else None
-        cursor.execute(grouped_sql, [owner_id, low, low + SLICE])
-        grouped = cursor.fetchall()
-        through = aside.result() if aside is not None else participants(low, cursor)
-        return [(low, grouped, through)]
-
-    with (
-        connection.cursor() as cursor,
-        _snapshot_cursor() as other,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="summary-read") as helper,
-    ):
-        for ((low, grouped, through),) in read_ahead(fetch):
-            yield _joined_slice(low, low + SLICE, grouped, through, labels)
-
-
-@contextmanager
-def _snapshot_cursor() -> Iterator[Any]:
-    """Yield a cursor of a second connection that sees what this transaction sees, or None.
-
-    Only for a transaction that has written nothing yet (its own rows would be
-    invisible to another connection) on PostgreSQL 13 or later: the transaction
-    exports its snapshot and the second one, read only, imports it. None when that
-    does not hold or the connection cannot be made: the caller reads alone.
-    """
-    if not connection.in_atomic_block or connection.pg_version < 130000:
-        yield None
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
-        if not cursor.fetchone()[0]:
-            yield None
-            return
-        cursor.execute("SELECT pg_export_snapshot()")
-        (snapshot,) = cursor.fetchone()
-    if not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):
-        yield None  # not a name SET TRANSACTION SNAPSHOT could be given as it is
-        return
-    other = connections.create_connection(DEFAULT_DB_ALIAS)
-    other.inc_thread_sharing()  # its cursor is used by a reading thread
-    try:
-        try:
-            raw = other.cursor()
-            raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            raw.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-        except DatabaseError:
-            yield None
-            return
-        with raw:
-            yield raw
-            raw.execute("ROLLBACK")
-    finally:
-        other.close()
-        other.dec_thread_sharing()
-
-
-def _joined_slice(
-    low: int,
-    high: int,
-    grouped: list[tuple[Any, ...]],
-    through: tuple[Any, ...],
-    labels: list[str],
-) -> list[npt.NDArray[np.int64]]:
-    """Return one slice's events from its interactions by kind and its participants.
-
-    Events stay in interaction id order, as a merge join gives them: ties in time
-    keep the same order either way.
-    """
-    ids = [sent_bigints(row[4]) for row in grouped]
-    kind_codes = codes([":".join(row[:4]) for row in grouped], labels)
-    kind = np.repeat(kind_codes, [len(each) for each in ids])
-    ids_read = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
-    when = np.concatenate([sent_times(row[5]) for row in grouped]) if grouped else ids_read
-    interaction, person = sent_bigints(through[0]), sent_bigints(through[1])
-    if len(interaction) > 1 and (np.diff(interaction) < 0).any():
-        order = np.argsort(interaction, kind="stable")
-        interaction, person = interaction[order], person[order]
-    # Interaction id -> its row in this slice (-1: another owner's, or none).
-    row = np.full(high - low, -1, dtype=np.int64)
-    row[ids_read - low] = np.arange(len(ids_read))
-    event = row[interaction - low]
-    keep = event >= 0
-    event = event[keep]
-    return [person[keep], when[event], kind[event]]
 
 
 def _read_slice(
