@@ -5,10 +5,10 @@ field's 32-bit length and its bytes, big-endian). Numbers, timestamps and
 fixed-width bytes have the same width in every row, so a block of rows is a
 matrix: each column encoded at once with numpy (`astype(">f8")`), laid side by
 side, and the bytes of NULLs and of shorter texts masked out. For 85,000 summary
-rows this costs the client a few hundredths of a second where COPY's text rows,
-one `write_row` each, cost about a second, and the server reads binary numbers
-without parsing their text. The server still checks every value (types, lengths,
-constraints) as it does for any COPY.
+rows this cost the client ~0.3 s of CPU where COPY's text rows, one `write_row`
+each, cost ~1.1 s, and the server's share fell from ~2.0 s to ~1.2 s (measured at
+load 5-7): it reads binary numbers without parsing their text. The server still
+checks every value (types, lengths, constraints) as it does for any COPY.
 """
 
 from __future__ import annotations
