@@ -280,7 +280,7 @@ def write_summaries(rows: int, columns: dict[str, Any], cursor: Any = None) -> N
             for name, values in part.items()
         }
         for name in _NULLABLE:
-            given[name] = [None if math.isnan(v) else v for v in given[name]]
+            given[name] = [None if math.isnan(v) else v for v in part[name].tolist()]
         given["packed"] = [row.tobytes() for row in part["packed"]]
         inserter.insert_columns(count, given)
 
