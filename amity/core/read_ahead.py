@@ -1,6 +1,6 @@
 """Fetch the next batch in a thread while the caller works on the one it has.
 
-Used by the export (its rows) and the summary rebuild (its slices of events).
+Used by the summary rebuild on PostgreSQL (its slices of events).
 """
 
 from __future__ import annotations
