@@ -145,6 +145,8 @@ def test_a_restore_failing_after_the_indexes_went_writes_nothing_and_keeps_them(
     before = _schema()
     with pytest.raises(RestoreError, match=r"interactions\[12\] .*unknown people 'nobody'"):
         restore_json(owner=user, fp=io.StringIO(json.dumps(document)))
+    # It failed in the interactions' last batch, after their indexes were dropped.
+    assert small_batches == [connection.vendor == "sqlite"] * 2
     assert _nothing(user)
     assert _schema() == before
 
@@ -158,6 +160,7 @@ def test_a_rule_broken_at_the_rebuild_is_the_same_error_and_writes_nothing(
     before = _schema()
     with pytest.raises(RestoreError) as deferred:
         restore_json(owner=user, fp=io.StringIO(json.dumps(document)))
+    assert small_batches == [connection.vendor == "sqlite"] * 2
     assert _nothing(user) and _schema() == before
     monkeypatch.setattr(people_restore, "DEFER_INDEXES_FROM", 10**9)  # the same file, row by row
     with pytest.raises(RestoreError) as row_by_row:
