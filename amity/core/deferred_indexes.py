@@ -26,8 +26,8 @@ REBUILD_MAX_ROWS = 100_000
 """Rows a table may already hold (other accounts') for its indexes to be rebuilt.
 
 Building an index sorts every row of the table, the ones already there too; below
-this a rebuild costs less than a big restore's row-by-row upkeep (2M interactions:
-about 3.5 s of CPU saved on the interactions and their participants).
+this a rebuild costs less than a big restore's row-by-row upkeep (a restore of 100k
+people and 2M interactions into an empty database: 96 s of CPU instead of 111).
 """
 
 
