@@ -8,14 +8,17 @@ problem is reported naming the record and field.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
 
 from amity.core.bulk_writing import Inserter, Same, insert_rows
+from amity.core.deferred_indexes import indexes_built_after
 from amity.people import services
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
 from amity.portability.record_columns import ColumnLoader
@@ -37,6 +40,28 @@ from amity.portability.sections import (
     record_batches,
     uid_texts,
 )
+
+DEFER_INDEXES_FROM = RESTORE_BATCH
+"""Records a section's first batch must hold for its tables' indexes to be built after
+its rows (amity.core.deferred_indexes): a section that fills a batch is big enough for
+one sort per index to beat keeping every index up to date row by row."""
+
+Batches = Iterator[tuple[int, list[Record]]]
+
+
+@contextmanager
+def _indexes_after_if_big(batches: Batches, *tables: type[models.Model]) -> Iterator[Batches]:
+    """Give the batches back, with the tables' indexes built after them if the section is big."""
+    first = next(batches, None)
+    if first is None:
+        yield iter(())
+        return
+    every = chain([first], batches)
+    if len(first[1]) < DEFER_INDEXES_FROM:
+        yield every
+        return
+    with indexes_built_after(*tables):
+        yield every
 
 
 def _tag_name(raw: Any, where: str) -> str:
@@ -77,29 +102,34 @@ def load_people(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> i
     inserter = Inserter(Person, with_pk=True)
     contact_inserter = Inserter(ContactPoint)
     tag_links = Inserter(Person.tags.through)
-    for start, batch in record_batches("people", rows, RESTORE_BATCH):
+    batches = record_batches("people", rows, RESTORE_BATCH)
+    tables = (Person, ContactPoint, Person.tags.through)
+    with _indexes_after_if_big(batches, *tables) as every:
+        for start, batch in every:
 
-        def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
-            return label("people", start + index, batch[index])
+            def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
+                return label("people", start + index, batch[index])
 
-        columns = loader.load(batch, where)
-        _check_linkedin(columns.get("linkedin_url", []), linkedin, where)
-        tags = [_tags_of(record, where(i)) for i, record in enumerate(batch)]
-        whose, contacts = _contacts(batch, where, contact_loader)
-        pks = insert_new(inserter, owner, columns, len(batch), where)
-        for uid, pk in zip(uid_texts(columns["uid"], batch), pks, strict=True):
-            maps.remember("people", uid, pk)
-        contact_inserter.insert_columns(
-            len(whose),
-            {**contacts, "owner_id": Same(owner.pk), "person_id": [pks[i] for i in whose]},
-        )
-        _ensure_tags(owner, set().union(*tags), maps)
-        tag_ids = maps.known("tags")
-        pairs = [(pk, tag_ids[name]) for pk, names in zip(pks, tags, strict=True) for name in names]
-        tag_links.insert_columns(
-            len(pairs), {"person_id": [p for p, _ in pairs], "tag_id": [t for _, t in pairs]}
-        )
-        count += len(batch)
+            columns = loader.load(batch, where)
+            _check_linkedin(columns.get("linkedin_url", []), linkedin, where)
+            tags = [_tags_of(record, where(i)) for i, record in enumerate(batch)]
+            whose, contacts = _contacts(batch, where, contact_loader)
+            pks = insert_new(inserter, owner, columns, len(batch), where)
+            for uid, pk in zip(uid_texts(columns["uid"], batch), pks, strict=True):
+                maps.remember("people", uid, pk)
+            contact_inserter.insert_columns(
+                len(whose),
+                {**contacts, "owner_id": Same(owner.pk), "person_id": [pks[i] for i in whose]},
+            )
+            _ensure_tags(owner, set().union(*tags), maps)
+            tag_ids = maps.known("tags")
+            pairs = [
+                (pk, tag_ids[name]) for pk, names in zip(pks, tags, strict=True) for name in names
+            ]
+            tag_links.insert_columns(
+                len(pairs), {"person_id": [p for p, _ in pairs], "tag_id": [t for _, t in pairs]}
+            )
+            count += len(batch)
     return count
 
 
@@ -173,22 +203,24 @@ def load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps
     loader = ColumnLoader(INTERACTION_CODECS, required=("uid", "occurred_at", "people"))
     inserter = Inserter(Interaction, with_pk=True)
     links = Inserter(Interaction.people.through)
-    for start, batch in record_batches("interactions", rows, RESTORE_BATCH):
+    batches = record_batches("interactions", rows, RESTORE_BATCH)
+    with _indexes_after_if_big(batches, Interaction, Interaction.people.through) as every:
+        for start, batch in every:
 
-        def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
-            return label("interactions", start + index, batch[index])
+            def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
+                return label("interactions", start + index, batch[index])
 
-        columns = loader.load(batch, where)
-        sizes, people = _people_of_batch(batch, where, maps)
-        pks = insert_new(inserter, owner, columns, len(batch), where)
-        links.insert_columns(
-            len(people),
-            {
-                "interaction_id": list(chain.from_iterable(map(repeat, pks, sizes))),
-                "person_id": people,
-            },
-        )
-        count += len(batch)
+            columns = loader.load(batch, where)
+            sizes, people = _people_of_batch(batch, where, maps)
+            pks = insert_new(inserter, owner, columns, len(batch), where)
+            links.insert_columns(
+                len(people),
+                {
+                    "interaction_id": list(chain.from_iterable(map(repeat, pks, sizes))),
+                    "person_id": people,
+                },
+            )
+            count += len(batch)
     return count
 
 
