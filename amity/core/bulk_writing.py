@@ -137,8 +137,35 @@ class Inserter:
         columns not given take their default. Preparing a column with
         one list comprehension is several times faster than a loop over every cell.
         """
-        if not count:
+        if count:
+            self.insert_column_chunks([(count, columns)])
+
+    def insert_column_chunks(self, chunks: Iterable[tuple[int, dict[str, Any]]]) -> None:
+        """Insert rows given as (count, columns) chunks, each as insert_columns takes them.
+
+        On PostgreSQL all chunks go in one COPY, each prepared only when the previous
+        one is sent: the server writes rows (and their indexes) while the next chunk
+        is prepared, on the other core. The chunks must not run queries meanwhile.
+        On SQLite each chunk is one executemany in its own short transaction (a
+        savepoint inside a caller's transaction), as insert_columns always did.
+        """
+        if self.db.vendor == "postgresql":
+            rows = itertools.chain.from_iterable(
+                self._rows(count, columns) for count, columns in chunks
+            )
+            with transaction.atomic(), self.db.cursor() as cursor:
+                _write(cursor, self.sql, self.copy_sql, rows, durable=self.durable)
             return
+        for count, columns in chunks:
+            if count:
+                with transaction.atomic(), self.db.cursor() as cursor:
+                    _write(
+                        cursor, self.sql, self.copy_sql, self._rows(count, columns),
+                        durable=self.durable,
+                    )  # fmt: skip
+
+    def _rows(self, count: int, columns: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+        """Return the rows of one chunk of insert_columns, every value prepared."""
         prepared: list[Any] = []
         for name, prepare, default in self.steps:
             given = columns.get(name, _MISSING)
@@ -154,17 +181,20 @@ class Inserter:
                 prepared.append(given)
             else:
                 prepared.append([None if v is None else prepare(v) for v in given])
-        # One short transaction per chunk (a savepoint inside a caller's transaction).
-        with transaction.atomic(), self.db.cursor() as cursor:
-            rows = zip(*prepared, strict=True)
-            _write(cursor, self.sql, self.copy_sql, rows, durable=self.durable)
+        return zip(*prepared, strict=True)
 
     def insert(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert `rows` (dicts with the same keys) in chunks of CHUNK."""
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start : start + CHUNK]
-            names = chunk[0].keys()
-            self.insert_columns(len(chunk), {n: [row[n] for row in chunk] for n in names})
+        if not rows:
+            return
+
+        def chunks() -> Iterator[tuple[int, dict[str, Any]]]:
+            for start in range(0, len(rows), CHUNK):
+                chunk = rows[start : start + CHUNK]
+                names = chunk[0].keys()
+                yield len(chunk), {n: [row[n] for row in chunk] for n in names}
+
+        self.insert_column_chunks(chunks())
 
 
 def insert_rows(

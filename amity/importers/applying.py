@@ -106,24 +106,26 @@ def apply_batch(
     """
     skipped, index, resolved = _match(owner, batch, progress)
     staging.discard_abandoned()
-    stage = staging.Stage()
+    # A dry run stages (in temporary tables) so that it can count, then writes nothing.
+    stage = staging.Stage(direct=not dry_run)
     try:
-        new_rows = _stage_people(stage, owner.pk, index, progress)
-        plan = _stage_interactions(stage, owner, batch.source, resolved, progress)
-        people = Counts()
-        for row in index.rows:
-            if row.status:
-                setattr(people, row.status, getattr(people, row.status) + 1)
-        outcome = Outcome(people, plan.counts, skipped, index.rows, plan.new_by_person)
-        if dry_run:
-            return outcome
-        if on_stage is not None:
-            on_stage(outcome, stage)
-        progress.phase("Publishing", None)
-        with transaction.atomic():
-            stage.publish()
-            _finish_people(owner, index, new_rows, progress)
-            _finish_interactions(owner, plan)
+        with stage.writing():
+            new_rows = _stage_people(stage, owner.pk, index, progress)
+            plan = _stage_interactions(stage, owner, batch.source, resolved, progress)
+            people = Counts()
+            for row in index.rows:
+                if row.status:
+                    setattr(people, row.status, getattr(people, row.status) + 1)
+            outcome = Outcome(people, plan.counts, skipped, index.rows, plan.new_by_person)
+            if dry_run:
+                return outcome
+            if on_stage is not None:
+                on_stage(outcome, stage)
+            progress.phase("Publishing", None)
+            with transaction.atomic():
+                stage.publish()
+                _finish_people(owner, index, new_rows, progress)
+                _finish_interactions(owner, plan)
     finally:
         stage.discard()
     # Summaries follow from the rows (ensure_summaries repairs any a crash leaves
@@ -210,12 +212,18 @@ def _stage_people(
     for draft, pk in zip(drafts, pks, strict=True):
         draft.row.pk = pk
     inserter, uids = stage.inserter(Person, with_pk=True), bulk.new_uids(len(drafts))
-    for start in range(0, len(drafts), bulk.CHUNK):
-        chunk = drafts[start : start + bulk.CHUNK]
-        columns = _person_columns(owner_id, chunk, uids[start : start + bulk.CHUNK], now)
-        columns["id"] = pks[start : start + bulk.CHUNK]
-        inserter.insert_columns(len(chunk), columns)
-        progress.advance(len(chunk))
+
+    def chunks() -> Iterator[tuple[int, dict[str, Any]]]:
+        # Prepared one at a time: on PostgreSQL the server writes the previous ones
+        # meanwhile (see insert_column_chunks), so nothing here may run a query.
+        for start in range(0, len(drafts), bulk.CHUNK):
+            chunk = drafts[start : start + bulk.CHUNK]
+            columns = _person_columns(owner_id, chunk, uids[start : start + bulk.CHUNK], now)
+            columns["id"] = pks[start : start + bulk.CHUNK]
+            yield len(chunk), columns
+
+    inserter.insert_column_chunks(chunks())
+    progress.advance(len(drafts))
     new_ids = {id(row) for row in new_rows}
     _insert_contacts_and_keys(owner_id, index, new_ids, stage)
     return new_ids
