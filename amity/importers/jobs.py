@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import DatabaseError, OperationalError
+from django.db import DatabaseError, OperationalError, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -132,9 +132,12 @@ class JobProgress:
             return
         self._written = now
         try:
-            ImportJob.objects.filter(owner_id=self.owner_id, pk=self.job_id).update(
-                phase=self.name[:200], step=self.step, done=self.done, total=self.total
-            )
+            # A savepoint: on PostgreSQL the import writes inside one transaction
+            # (amity.importers.staging), which a failed write must not end.
+            with transaction.atomic():
+                ImportJob.objects.filter(owner_id=self.owner_id, pk=self.job_id).update(
+                    phase=self.name[:200], step=self.step, done=self.done, total=self.total
+                )
         except DatabaseError:
             # Progress is a courtesy: a busy database must not fail the import itself.
             log.warning("could not record the progress of import job %s", self.job_id)

@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from amity.importers import applying, staging
+from amity.importers import applying, jobs, services, staging
+from amity.importers.models import ImportJob
 from amity.people.models import Person
 from tests.importers.conftest import run, snapshot
 from tests.security.bombs import amity_env, run_measured
@@ -161,3 +162,38 @@ def test_it_reserves_keys_no_other_insert_takes(user) -> None:
     assert len(first) == 3 and len(second) == 2
     assert first == sorted(first) and second == sorted(second)
     assert max(first) < min(second) and max(second) < meanwhile.pk
+
+
+def test_it_writes_nothing_when_recording_the_change_log_fails(
+    user, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On PostgreSQL the new people are already in the real table by then.
+    path = tmp_path / "Connections.csv"
+    path.write_bytes(ROWS)
+    before = snapshot()
+
+    def broken(**kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "record_changes", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(user, "linkedin", path)
+    assert snapshot() == before
+    assert _staging_tables() == []
+
+
+def test_a_progress_write_that_fails_does_not_stop_the_import(user, tmp_path: Path) -> None:
+    job = ImportJob.objects.create(owner=user, format="linkedin", file_name="Connections.csv")
+
+    class Refused(jobs.JobProgress):
+        def phase(self, name: str, total: int | None) -> None:
+            # A negative total breaks the column's check: the database refuses the write.
+            super().phase(name, -1 if name == "Writing people" else total)
+
+    path = tmp_path / "Connections.csv"
+    path.write_bytes(ROWS)
+    summary = run(user, "linkedin", path, progress=Refused(job.pk, user.pk))
+    assert summary.people.created == 300
+    assert Person.objects.filter(owner=user).count() == 300
+    job.refresh_from_db()
+    assert job.phase == "Updating summaries"
