@@ -177,11 +177,12 @@ class _Draft:
         "linkedin_url",
         "field",
         "interests",
-        "search_text",
+        "contacts",
     )
 
     def __init__(self, row: PersonRow, contacts: list[str]) -> None:
         self.row = row
+        self.contacts = contacts
         self.full_name = self.prefix = self.given_name = self.middle_name = ""
         self.family_name = self.suffix = self.nickname = self.sort_name = ""
         self.company, self.title, self.location = row.company, row.title, row.location
@@ -189,7 +190,10 @@ class _Draft:
         self.field = ""
         self.interests: list[str] = []
         _name(self, row)
-        self.search_text = services.build_search_text(self, contacts)  # type: ignore[arg-type]
+
+    def search_text(self) -> str:
+        """Return the person's search text (built chunk by chunk, see _stage_people)."""
+        return services.build_search_text(self, self.contacts)  # type: ignore[arg-type]
 
 
 def _stage_people(
@@ -286,7 +290,7 @@ def _person_columns(
         uid=list(uids),
         linkedin_url=[d.row.linkedin_url for d in drafts],
         provenance=[d.row.provenance for d in drafts],
-        search_text=[d.search_text for d in drafts],
+        search_text=[d.search_text() for d in drafts],
         created_at=Same(now),
         updated_at=Same(now),
     )
