@@ -13,6 +13,7 @@ Callers that need new rows' keys reserve them first and give them (`with_pk`).
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import os
@@ -174,7 +175,7 @@ class Inserter:
             elif isinstance(given, Same):
                 value = given.value
                 one = value if prepare is None or value is None else prepare(value)
-                prepared.append(itertools.repeat(one, count))
+                prepared.append(itertools.repeat(self._once(one), count))
             elif isinstance(given, Prepared):
                 prepared.append(given.values)
             elif prepare is None:
@@ -182,6 +183,16 @@ class Inserter:
             else:
                 prepared.append([None if v is None else prepare(v) for v in given])
         return zip(*prepared, strict=True)
+
+    def _once(self, value: Any) -> Any:
+        """Return a value repeated on every row as COPY will read it (PostgreSQL).
+
+        COPY reads text: a date or time sent as its text once is not formatted
+        again for each of 100,000 rows (a third of the formatting of a person).
+        """
+        if self.db.vendor == "postgresql" and isinstance(value, dt.date):
+            return str(value)  # what the driver sends: ISO, with the offset when aware
+        return value
 
     def insert(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert `rows` (dicts with the same keys) in chunks of CHUNK."""
@@ -213,6 +224,12 @@ def insert_rows(
         chunk = rows[start : start + CHUNK]
         given = {name: [row[i] for row in chunk] for i, name in enumerate(names)}
         inserter.insert_columns(len(chunk), given)
+
+
+def columns_of(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> dict[str, list[Any]]:
+    """Return {name: column} for Inserter.insert_columns from rows of values in `names` order."""
+    columns = list(map(list, zip(*rows, strict=True)))
+    return dict(zip(names, columns or [[] for _ in names], strict=True))
 
 
 @dataclass(frozen=True)

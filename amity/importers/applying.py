@@ -13,6 +13,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -282,19 +283,27 @@ def _person_columns(
     owner_id: int, drafts: Sequence[_Draft], uids: Sequence[uuid.UUID], now: Any
 ) -> dict[str, Any]:
     """Return the columns of new people for Inserter.insert_columns."""
-    columns: dict[str, Any] = {name: [getattr(d, name) for d in drafts] for name in _NAME_PARTS}
-    for name in ("company", "title", "location", "notes", "birthday", "connected_on"):
-        columns[name] = [getattr(d.row, name) for d in drafts]
+    # One attrgetter call per person for all its fields, then one transpose: a
+    # list comprehension per field called getattr 1.4 million times for 100,000.
+    columns: dict[str, Any] = bulk.columns_of(_NAME_PARTS, map(_DRAFT_FIELDS, drafts))
+    rows = [d.row for d in drafts]
+    columns.update(bulk.columns_of(_ROW_FIELDS, map(_ROW_GETTER, rows)))
     columns.update(
         owner_id=Same(owner_id),
         uid=list(uids),
-        linkedin_url=[d.row.linkedin_url for d in drafts],
-        provenance=[d.row.provenance for d in drafts],
         search_text=[d.search_text() for d in drafts],
         created_at=Same(now),
         updated_at=Same(now),
     )
     return columns
+
+
+_DRAFT_FIELDS = attrgetter(*_NAME_PARTS)
+_ROW_FIELDS = (
+    *("company", "title", "location", "notes", "birthday", "connected_on"),
+    *("linkedin_url", "provenance"),
+)
+_ROW_GETTER = attrgetter(*_ROW_FIELDS)
 
 
 def _name(person: Any, row: PersonRow) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from amity.core.bulk_writing import CHUNK, Same
+from amity.core.bulk_writing import CHUNK, Same, columns_of
 from amity.importers.models import ImportChange, ImportRun
 from amity.importers.person_matching import PersonRow
 from amity.importers.staging import Stage
@@ -123,7 +123,7 @@ def record_changes(
         # Columns straight from tuples: no dict per row (100,000 for a first import).
         for start in range(0, len(rows), CHUNK):
             part = rows[start : start + CHUNK]
-            columns = dict(zip(_CHANGE_COLUMNS, map(list, zip(*part, strict=True)), strict=True))
+            columns: dict[str, Any] = columns_of(_CHANGE_COLUMNS, part)
             yield len(part), {**columns, "owner_id": Same(owner_id), "run_id": Same(run_id)}
 
     stage.inserter(ImportChange).insert_column_chunks(chunks())
