@@ -210,28 +210,39 @@ def _stage_people(
         contact_values[id(contact.row)].append(contact.value)
     new_rows = [row for row in index.rows if row.pk is None]
     progress.phase("Writing people", len(new_rows))
-    drafts = [_Draft(row, contact_values[id(row)]) for row in new_rows]
-    # In sort_name order, so the name-ordered indexes grow at their end (see new_uids).
-    drafts.sort(key=lambda draft: draft.sort_name)
-    pks = stage.reserve_ids(Person, len(drafts))
-    for draft, pk in zip(drafts, pks, strict=True):
-        draft.row.pk = pk
-    inserter, uids = stage.inserter(Person, with_pk=True), bulk.new_uids(len(drafts))
+    # In sort_name order, so the name-ordered indexes grow at their end (see
+    # new_uids). The names are parsed chunk by chunk below, while PostgreSQL writes
+    # the previous chunk (a fifth of the import's time on one core); the order is
+    # guessed before, exactly for the usual "Given Family".
+    new_rows.sort(key=_sort_name_guess)
+    pks = stage.reserve_ids(Person, len(new_rows))
+    for row, pk in zip(new_rows, pks, strict=True):
+        row.pk = pk
+    inserter, uids = stage.inserter(Person, with_pk=True), bulk.new_uids(len(new_rows))
 
     def chunks() -> Iterator[tuple[int, dict[str, Any]]]:
-        # Prepared one at a time: on PostgreSQL the server writes the previous ones
-        # meanwhile (see insert_column_chunks), so nothing here may run a query.
-        for start in range(0, len(drafts), bulk.CHUNK):
-            chunk = drafts[start : start + bulk.CHUNK]
-            columns = _person_columns(owner_id, chunk, uids[start : start + bulk.CHUNK], now)
+        # Prepared one at a time (see insert_column_chunks): nothing here may run a query.
+        for start in range(0, len(new_rows), bulk.CHUNK):
+            rows = new_rows[start : start + bulk.CHUNK]
+            drafts = [_Draft(row, contact_values[id(row)]) for row in rows]
+            columns = _person_columns(owner_id, drafts, uids[start : start + bulk.CHUNK], now)
             columns["id"] = pks[start : start + bulk.CHUNK]
-            yield len(chunk), columns
+            yield len(drafts), columns
 
     inserter.insert_column_chunks(chunks())
-    progress.advance(len(drafts))
+    progress.advance(len(new_rows))
     new_ids = {id(row) for row in new_rows}
     _insert_contacts_and_keys(owner_id, index, new_ids, stage)
     return new_ids
+
+
+def _sort_name_guess(row: PersonRow) -> str:
+    """Return the sort_name `row` will get when its name is two plain words.
+
+    Other names sort near where they belong; the order only makes writing faster.
+    """
+    words = row.full_name.lower().split()
+    return " ".join(words[-1:] + words[:-1])
 
 
 def _finish_people(
