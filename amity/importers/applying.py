@@ -3,7 +3,9 @@
 Matching reads outside any transaction; new rows are staged in short transactions
 into temporary tables with keys reserved up front (amity.importers.staging) and
 published with the changes to existing rows in one short transaction, so other
-writers never wait long. Nothing here saves one row at a time.
+writers never wait long (on PostgreSQL, where they do not wait anyway, new rows go
+straight into their tables inside that one transaction). Nothing here saves one row
+at a time.
 """
 
 from __future__ import annotations

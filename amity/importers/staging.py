@@ -15,9 +15,12 @@ them at once. The import stays all-or-nothing.
 PostgreSQL needs none of that: a writer there never waits for another's open
 transaction (only for the same unique key), so its import opens the publishing
 transaction first and writes new rows straight into the real tables (`direct`), one
-COPY each. Staging there wrote every row twice, the second time with INSERT ... SELECT,
-which logs a row at a time where COPY logs a page; the staged import took 3.4 times
-the floor of `bench/import_bench.py`. A dry run still stages, so it writes nothing.
+COPY per table, the server writing one chunk while the next is prepared. Staging
+there wrote every row twice, the second time with INSERT ... SELECT, and left the
+second core idle; the staged import took 3.4 times the floor of
+`bench/import_bench.py`. What the import reports as progress meanwhile is written in
+that transaction too, so a web import's bar waits at "Matching people" until the
+rows appear. A dry run still stages, so it writes nothing.
 
 Until issue 18 imports staged under a hidden user instead (and handed the rows over
 with one UPDATE of `owner` per table, which rewrote every owner-led index a second

@@ -20,15 +20,18 @@ def _chunks(owner_id: int, sizes: list[int], when: dt.datetime) -> Iterator[tupl
     start = 0
     for size in sizes:
         names = [f"Person {n}" for n in range(start, start + size)]
-        yield size, {
-            "owner_id": Same(owner_id),
-            "uid": uids[start : start + size],
-            "full_name": names,
-            "sort_name": [name.lower() for name in names],
-            "connected_on": Same(dt.date(999, 12, 31)),
-            "created_at": Same(when),
-            "updated_at": [when + dt.timedelta(microseconds=n) for n in range(size)],
-        }
+        yield (
+            size,
+            {
+                "owner_id": Same(owner_id),
+                "uid": uids[start : start + size],
+                "full_name": names,
+                "sort_name": [name.lower() for name in names],
+                "connected_on": Same(dt.date(999, 12, 31)),
+                "created_at": Same(when),
+                "updated_at": [when + dt.timedelta(microseconds=n) for n in range(size)],
+            },
+        )
         start += size
 
 
