@@ -10,11 +10,10 @@ at a time.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -24,16 +23,16 @@ from django.utils import timezone
 
 from amity.core import bulk_writing as bulk
 from amity.core import hooks
-from amity.core.bulk_writing import Inserter, Same, insert_links
+from amity.core.bulk_writing import Inserter, Same
 from amity.core.progress import Progress
-from amity.importers import staging
+from amity.importers import interaction_writing, staging
 from amity.importers.errors import ImportFailed
 from amity.importers.models import ExternalKey
 from amity.importers.naming import set_name
 from amity.importers.person_matching import Ambiguous, PersonIndex, PersonRow
-from amity.importers.records import ImportBatch, InteractionRecord
+from amity.importers.records import Counts, ImportBatch, InteractionRecord
 from amity.people import services, timeline
-from amity.people.models import ContactPoint, Interaction, Person, Tag
+from amity.people.models import ContactPoint, Person, Tag
 
 CHUNK = 2000
 T = TypeVar("T")
@@ -60,20 +59,6 @@ _PERSON_FIELDS = [
     "search_text",
     "updated_at",
 ]
-_INTERACTION_FIELDS = ["occurred_at", "channel", "direction", "summary", "content"]
-
-
-@dataclass
-class Counts:
-    """How many rows an import created, changed and found as they were."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        """Return the counts as a plain dict."""
-        return asdict(self)
 
 
 @dataclass
@@ -114,7 +99,9 @@ def apply_batch(
     try:
         with stage.writing():
             new_rows = _stage_people(stage, owner.pk, index, progress)
-            plan = _stage_interactions(stage, owner, batch.source, resolved, progress)
+            plan = interaction_writing.stage_interactions(
+                stage, owner, batch.source, resolved, progress
+            )
             people = Counts()
             for row in index.rows:
                 if row.status:
@@ -128,7 +115,7 @@ def apply_batch(
             with transaction.atomic():
                 stage.publish()
                 _finish_people(owner, index, new_rows, progress)
-                _finish_interactions(owner, plan)
+                interaction_writing.finish_interactions(owner, plan)
     finally:
         stage.discard()
     # Summaries follow from the rows (ensure_summaries repairs any a crash leaves
@@ -222,7 +209,7 @@ def _stage_people(
         row.pk = pk
     inserter, uids = stage.inserter(Person, with_pk=True), bulk.new_uids(len(new_rows))
 
-    def chunks() -> Iterator[tuple[int, dict[str, Any]]]:
+    def person_chunks() -> Iterator[tuple[int, dict[str, Any]]]:
         # Prepared one at a time (see insert_column_chunks): nothing here may run a query.
         for start in range(0, len(new_rows), bulk.CHUNK):
             rows = new_rows[start : start + bulk.CHUNK]
@@ -231,7 +218,7 @@ def _stage_people(
             columns["id"] = pks[start : start + bulk.CHUNK]
             yield len(drafts), columns
 
-    inserter.insert_column_chunks(chunks())
+    inserter.insert_column_chunks(person_chunks())
     progress.advance(len(new_rows))
     new_ids = {id(row) for row in new_rows}
     _insert_contacts_and_keys(owner_id, index, new_ids, stage)
@@ -373,158 +360,3 @@ def _write_tags(owner: AbstractBaseUser, wanted: list[tuple[PersonRow, str]]) ->
         batch_size=CHUNK,
         ignore_conflicts=True,
     )
-
-
-@dataclass
-class _InteractionPlan:
-    """What publishing still has to do to existing interactions, and who was touched."""
-
-    counts: Counts = field(default_factory=Counts)
-    changed: list[Interaction] = field(default_factory=list)
-    new_links: list[tuple[int, int]] = field(default_factory=list)
-    affected: set[int] = field(default_factory=set)
-    new_by_person: Counter[int] = field(default_factory=Counter)
-
-
-def _stage_interactions(
-    stage: staging.Stage,
-    owner: AbstractBaseUser,
-    source: str,
-    resolved: list[tuple[InteractionRecord, list[PersonRow]]],
-    progress: Progress,
-) -> _InteractionPlan:
-    """Stage new interactions (and their links); plan what publishing changes."""
-    plan = _InteractionPlan()
-    progress.phase("Writing interactions", len(resolved))
-    if not resolved:
-        return plan
-    wanted = {record.external_id for record, _ in resolved}
-    existing: dict[str, tuple[Any, ...]] = {}
-    rows = Interaction.objects.filter(owner=owner, source=source).exclude(external_id="")
-    for values in rows.values_list(
-        "external_id", "pk", *_INTERACTION_FIELDS, "intent", "subtype"
-    ).iterator(chunk_size=5000):
-        if values[0] in wanted:
-            existing[values[0]] = values[1:]
-    links = _links(list(v[0] for v in existing.values()))
-    fresh: list[tuple[InteractionRecord, list[PersonRow]]] = []
-    for record, people in resolved:
-        person_ids = [row.pk for row in people if row.pk is not None]
-        stored = existing.get(record.external_id)
-        if stored is None:
-            fresh.append((record, people))
-            plan.affected.update(person_ids)
-            plan.new_by_person.update(person_ids)
-            plan.counts.created += 1
-            continue
-        pk, *old = stored
-        interaction = _changed_interaction(pk, old, record)
-        missing = [p for p in person_ids if p not in links.get(pk, ())]
-        plan.new_links.extend((pk, p) for p in missing)
-        if interaction is not None:
-            plan.changed.append(interaction)
-        if interaction is not None or missing:
-            plan.counts.updated += 1
-            plan.affected.update(person_ids)
-            plan.affected.update(links.get(pk, ()))
-        else:
-            plan.counts.unchanged += 1
-    _insert_fresh(stage, owner.pk, source, fresh, progress)
-    progress.advance(len(resolved) - len(fresh))
-    return plan
-
-
-def _insert_fresh(
-    stage: staging.Stage,
-    owner_id: int,
-    source: str,
-    fresh: list[tuple[InteractionRecord, list[PersonRow]]],
-    progress: Progress,
-) -> None:
-    """Stage new interactions (keys reserved now) and their links, a chunk per transaction."""
-    # In time order, so the (owner, occurred_at) index grows at its end.
-    fresh.sort(key=lambda item: item[0].occurred_at)
-    now = timezone.now()
-    pks = stage.reserve_ids(Interaction, len(fresh))
-    inserter, uids = stage.inserter(Interaction, with_pk=True), bulk.new_uids(len(fresh))
-    for start in range(0, len(fresh), bulk.CHUNK):
-        chunk = [record for record, _ in fresh[start : start + bulk.CHUNK]]
-        part = uids[start : start + bulk.CHUNK]
-        columns = _interaction_columns(owner_id, source, chunk, part, now)
-        columns["id"] = pks[start : start + bulk.CHUNK]
-        inserter.insert_columns(len(chunk), columns)
-        progress.advance(len(chunk))
-    fresh_links = [
-        (pk, row.pk) for pk, (_, people) in zip(pks, fresh, strict=True) for row in people
-    ]
-    stage.insert_links(Interaction.people.through, "interaction", "person", fresh_links)
-
-
-def _finish_interactions(owner: AbstractBaseUser, plan: _InteractionPlan) -> None:
-    """Change existing interactions and link them to more people (while publishing)."""
-    if plan.changed:
-        fields = [*_INTERACTION_FIELDS, "intent", "subtype"]
-        Interaction.objects.filter(owner=owner).bulk_update(plan.changed, fields, batch_size=500)
-    insert_links(Interaction.people.through, "interaction", "person", plan.new_links)
-
-
-def _links(interaction_ids: list[int]) -> dict[int, set[int]]:
-    links: dict[int, set[int]] = defaultdict(set)
-    through = Interaction.people.through
-    for part in chunks(interaction_ids, 500):
-        for interaction_id, person_id in through.objects.filter(
-            interaction_id__in=list(part)
-        ).values_list("interaction_id", "person_id"):
-            links[interaction_id].add(person_id)
-    return links
-
-
-def _interaction_columns(
-    owner_id: int,
-    source: str,
-    records: Sequence[InteractionRecord],
-    uids: Sequence[uuid.UUID],
-    now: dt.datetime,
-) -> dict[str, Any]:
-    """Return the columns of new interactions for Inserter.insert_columns."""
-    return {
-        "owner_id": Same(owner_id),
-        "uid": list(uids),
-        "occurred_at": [r.occurred_at for r in records],
-        "channel": [r.channel for r in records],
-        "direction": [r.direction for r in records],
-        "intent": [r.intent or "neutral" for r in records],
-        "subtype": [r.subtype or "" for r in records],
-        "summary": [r.summary.strip() for r in records],
-        "content": [r.content for r in records],
-        "source": Same(source),
-        "external_id": [r.external_id for r in records],
-        "created_at": Same(now),
-    }
-
-
-def _changed_interaction(
-    pk: int, old: Iterable[Any], record: InteractionRecord
-) -> Interaction | None:
-    """Return the stored interaction updated from `record`, or None if nothing differs."""
-    occurred_at, channel, direction, summary, content, intent, subtype = old
-    new = {
-        "occurred_at": record.occurred_at,
-        "channel": record.channel,
-        "direction": record.direction,
-        "summary": record.summary.strip(),
-        "content": record.content,
-        # Sources that do not classify leave the user's classification alone.
-        "intent": intent if record.intent is None else record.intent,
-        "subtype": subtype if record.subtype is None else record.subtype,
-    }
-    before = dict(
-        zip(
-            [*_INTERACTION_FIELDS, "intent", "subtype"],
-            [occurred_at, channel, direction, summary, content, intent, subtype],
-            strict=True,
-        )
-    )
-    if new == before:
-        return None
-    return Interaction(pk=pk, **new)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 # (value, label): "ada@example.org", "work"
 Contact = tuple[str, str]
@@ -122,3 +122,16 @@ def display_name(raw: str) -> str:
     if comma and given.strip() and "," not in given and len(family.split()) <= 2:
         return f"{given.strip()} {family.strip()}"
     return name
+
+
+@dataclass
+class Counts:
+    """How many rows an import created, changed and found as they were."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """Return the counts as a plain dict."""
+        return asdict(self)

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from amity.importers import applying, jobs, services, staging
+from amity.importers import interaction_writing, jobs, services, staging
 from amity.importers.models import ImportJob
 from amity.people.models import Person
 from tests.importers.conftest import run, snapshot
@@ -50,7 +50,7 @@ def test_it_writes_nothing_when_publishing_fails(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(applying, "_finish_interactions", broken)
+    monkeypatch.setattr(interaction_writing, "finish_interactions", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         run(user, "linkedin", path)
     assert snapshot() == before
@@ -147,7 +147,7 @@ def test_it_drops_its_staging_tables_after_an_import_a_dry_run_and_a_failure(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(applying, "_finish_interactions", broken)
+    monkeypatch.setattr(interaction_writing, "finish_interactions", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         run(user, "linkedin", path)
     assert _staging_tables() == []
