@@ -45,7 +45,7 @@ from typing import Any, TextIO, cast
 import orjson
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from amity.core import hooks
@@ -53,6 +53,7 @@ from amity.core.bootstrap import refresh_planner_statistics
 from amity.core.bulk_writing import bulk_cache
 from amity.core.column_reads import epoch_micros, read_numbers
 from amity.core.json_stream import JsonObjectStream, JsonStreamError
+from amity.core.load_constraints import keys_checked_at_end
 from amity.core.progress import NoProgress, Progress
 from amity.core.shared_snapshot import shared_transaction
 from amity.domain.control_chars import ESCAPED_CONTROL, clean_record
@@ -264,7 +265,10 @@ def restore_json(
             # Control characters are removed from every text, as imports do (see
             # amity.domain.control_chars): an SQLite export restores on PostgreSQL.
             stream = JsonObjectStream(reader, object_hook=clean_record, hook_needs=ESCAPED_CONTROL)
-            counts = _restore(owner, stream, progress)
+            # PostgreSQL, into empty tables: the millions of rows' foreign keys are
+            # checked by one join each at the end, not one query per row.
+            with keys_checked_at_end(bulk_models(), owner_id=owner.pk):
+                counts = _restore(owner, stream, progress)
     except JsonStreamError as exc:
         raise RestoreError(str(exc)) from None
     except RecordError as exc:
@@ -276,6 +280,16 @@ def restore_json(
     # Restored profiles are embedded for Share by the background worker.
     hooks.profiles_changed(owner_id=owner.pk)
     return counts
+
+
+def bulk_models() -> list[type[Model]]:
+    """Return the models a restore fills with most of its rows (and their link tables)."""
+    found: list[type[Model]] = [PersonSummary]
+    for name in ("tags", "people", "interactions", "notes"):
+        for model in SECTIONS[name].models:
+            found.append(model)
+            found.extend(f.remote_field.through for f in model._meta.local_many_to_many)
+    return found
 
 
 def _clear_demo(owner: AbstractBaseUser) -> None:

@@ -1,0 +1,114 @@
+"""Check the foreign keys of a bulk load into empty PostgreSQL tables once, at its end.
+
+Django declares every foreign key DEFERRABLE INITIALLY DEFERRED, and PostgreSQL checks
+such a key with one trigger query per inserted row, all run at commit: a restore of 2M
+interactions queued about 6.5M of them, most of its time. `keys_checked_at_end` drops
+the foreign keys of the tables a load fills and adds them back when it is done, so
+each is checked by one join over the whole table instead (what `ALTER TABLE ...
+VALIDATE CONSTRAINT` does). The definitions are read from the catalog, never written
+here, so the schema after the load is the one before it.
+
+The price is locking: dropping a foreign key takes an ACCESS EXCLUSIVE lock on its
+table and on the table it points to until the transaction ends, so nobody else can
+even read them meanwhile. That is why it is only done when the tables hold no rows at
+all (nobody else has anything in them to read), and why a key pointing at a table
+outside the load (the owner's user row) is only dropped when that table holds the
+owner alone: otherwise every other account's requests would wait for the load to end.
+Anywhere else (SQLite, tables in use) the load runs as it is, with its per-row checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """One foreign key as the catalog defines it."""
+
+    table: str
+    name: str
+    definition: str
+    target: str
+
+
+@contextmanager
+def keys_checked_at_end(
+    tables_of: Sequence[type[models.Model]], *, owner_id: int, using: str = DEFAULT_DB_ALIAS
+) -> Iterator[bool]:
+    """Drop the foreign keys of the models' tables for the block, then add and validate them.
+
+    Yields whether it did (False: PostgreSQL is not the database, or the tables are
+    in use; the block then runs with the usual per-row checks). Must run inside a
+    transaction, which holds the locks until it ends. A row the block leaves pointing
+    nowhere raises IntegrityError when the keys come back; an error inside the block
+    rolls the keys' removal back with it (a savepoint), so every constraint stays.
+    """
+    db = connections[using]
+    if db.vendor != "postgresql" or not db.in_atomic_block:
+        yield False
+        return
+    tables = sorted({model._meta.db_table for model in tables_of})
+    with db.cursor() as cursor:
+        keys = _droppable_keys(cursor, tables, owner_id)
+    if not keys:
+        yield False
+        return
+    quote = db.ops.quote_name
+    with transaction.atomic(using=using):
+        with db.cursor() as cursor:
+            # A table with checks still queued (rows deleted earlier in the transaction,
+            # such as the demo a restore replaces) cannot be altered: run them now.
+            # Every deferrable constraint of the schema is a Django foreign key,
+            # initially deferred, so DEFERRED puts them back as they were.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for key in keys:
+                cursor.execute(f"ALTER TABLE {quote(key.table)} DROP CONSTRAINT {quote(key.name)}")
+        yield True
+        with db.cursor() as cursor:
+            for key in keys:
+                # NOT VALID, then VALIDATE: one anti-join over the table per key.
+                table, name = quote(key.table), quote(key.name)
+                cursor.execute(
+                    f"ALTER TABLE {table} ADD CONSTRAINT {name} {key.definition} NOT VALID"
+                )
+                cursor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+
+
+def foreign_keys(cursor: Any, tables: Sequence[str]) -> list[ForeignKey]:
+    """Return the foreign keys declared on `tables`, in a stable order."""
+    cursor.execute(
+        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid),"
+        " c.confrelid::regclass::text"
+        " FROM pg_constraint c WHERE c.contype = 'f'"
+        " AND c.conrelid = ANY (%s::regclass[]) ORDER BY 1, 2",
+        [list(tables)],
+    )
+    return [ForeignKey(*row) for row in cursor.fetchall()]
+
+
+def _droppable_keys(cursor: Any, tables: Sequence[str], owner_id: int) -> list[ForeignKey]:
+    """Return the keys that may be dropped: none unless every table is empty (see above)."""
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    cursor.execute(
+        "SELECT " + " AND ".join(f"NOT EXISTS (SELECT 1 FROM {quote(t)})" for t in tables)
+    )
+    if not cursor.fetchone()[0]:
+        return []
+    users = get_user_model()
+    user_table = users._meta.db_table
+    cursor.execute(
+        f"SELECT NOT EXISTS (SELECT 1 FROM {quote(user_table)}"
+        f" WHERE {quote(users._meta.pk.column)} <> %s)",
+        [owner_id],
+    )
+    owner_alone = bool(cursor.fetchone()[0])
+    inside = set(tables) | ({user_table} if owner_alone else set())
+    return [key for key in foreign_keys(cursor, tables) if key.target in inside]
