@@ -53,7 +53,7 @@ from amity.core.bootstrap import refresh_planner_statistics
 from amity.core.bulk_writing import bulk_cache
 from amity.core.column_reads import epoch_micros, read_numbers
 from amity.core.json_stream import JsonObjectStream, JsonStreamError
-from amity.core.load_constraints import keys_checked_at_end
+from amity.core.load_constraints import indexes_built_at_end, keys_checked_at_end
 from amity.core.progress import NoProgress, Progress
 from amity.core.shared_snapshot import shared_transaction
 from amity.domain.control_chars import ESCAPED_CONTROL, clean_record
@@ -268,7 +268,10 @@ def restore_json(
             # PostgreSQL, into empty tables: the millions of rows' foreign keys are
             # checked by one join each at the end, not one query per row.
             with keys_checked_at_end(bulk_models(), owner_id=owner.pk):
-                counts = _restore(owner, stream, progress)
+                with indexes_built_at_end(bulk_models()):
+                    counts = _restore(owner, stream)
+                # After the indexes are back: the rebuild reads by them.
+                _rebuild_summaries(owner, progress)
     except JsonStreamError as exc:
         raise RestoreError(str(exc)) from None
     except RecordError as exc:
@@ -299,9 +302,8 @@ def _clear_demo(owner: AbstractBaseUser) -> None:
             model.objects.filter(owner=owner).delete()
 
 
-def _restore(
-    owner: AbstractBaseUser, stream: JsonObjectStream, progress: Progress
-) -> dict[str, int]:
+def _restore(owner: AbstractBaseUser, stream: JsonObjectStream) -> dict[str, int]:
+    """Load every section of the file into the owner's account; return counts."""
     maps = IdMaps(owner)
     counts: dict[str, int] = {}
     header: set[str] = set()
@@ -340,7 +342,6 @@ def _restore(
     missing.update(need for name in waiting for need in SECTIONS[name].needs if need not in counts)
     if missing:
         raise RestoreError(f"the file lacks section(s): {', '.join(sorted(missing))}")
-    _rebuild_summaries(owner, progress)
     return counts
 
 

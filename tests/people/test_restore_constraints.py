@@ -23,7 +23,12 @@ from django.db import connection, transaction
 
 import amity.portability.exporting as exporting
 from amity.core.bulk_writing import Inserter, copy_text
-from amity.core.load_constraints import foreign_keys, keys_checked_at_end
+from amity.core.load_constraints import (
+    foreign_keys,
+    indexes_built_at_end,
+    keys_checked_at_end,
+    plain_indexes,
+)
 from amity.people import services, timeline
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
 from amity.portability.exporting import bulk_models, export_json, restore_json
@@ -161,6 +166,27 @@ def test_it_drops_and_restores_the_keys_of_empty_tables_only(user) -> None:
 
 
 @postgresql_only
+def test_it_builds_the_plain_indexes_of_empty_tables_at_the_end(user, other_user) -> None:
+    tables = [model._meta.db_table for model in bulk_models()]
+    with connection.cursor() as cursor:
+        every = plain_indexes(cursor, tables)
+    assert "interaction_owner_time" in {name for name, _ in every}
+    with transaction.atomic():
+        with indexes_built_at_end(bulk_models()) as dropped, connection.cursor() as cursor:
+            assert dropped and plain_indexes(cursor, tables) == []
+            # Unique indexes stay: a repeated uid is refused on its own row.
+            cursor.execute(
+                "SELECT count(*) FROM pg_indexes WHERE indexname = 'people_person_uid_key'"
+            )
+            assert cursor.fetchone() == (1,)
+        with connection.cursor() as cursor:
+            assert plain_indexes(cursor, tables) == every
+    services.create_person(owner=other_user, full_name="Bob's friend")
+    with transaction.atomic(), indexes_built_at_end(bulk_models()) as dropped:
+        assert not dropped
+
+
+@postgresql_only
 def test_other_accounts_keep_the_per_row_checks(user, other_user) -> None:
     tables = [model._meta.db_table for model in bulk_models()]
     with connection.cursor() as cursor:
@@ -185,6 +211,8 @@ def test_other_accounts_keep_the_per_row_checks(user, other_user) -> None:
 
 def test_nothing_is_dropped_on_sqlite(user) -> None:
     with transaction.atomic(), keys_checked_at_end(bulk_models(), owner_id=user.pk) as dropped:
+        assert dropped == (connection.vendor == "postgresql")
+    with transaction.atomic(), indexes_built_at_end(bulk_models()) as dropped:
         assert dropped == (connection.vendor == "postgresql")
 
 
