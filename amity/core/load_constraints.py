@@ -63,16 +63,12 @@ def keys_checked_at_end(
     quote = db.ops.quote_name
     with transaction.atomic(using=using):
         with db.cursor() as cursor:
-            # A table with checks still queued (rows deleted earlier in the transaction,
-            # such as the demo a restore replaces) cannot be altered: run them now.
-            # Every deferrable constraint of the schema is a Django foreign key,
-            # initially deferred, so DEFERRED puts them back as they were.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            run_queued_checks(cursor)
             for key in keys:
                 cursor.execute(f"ALTER TABLE {quote(key.table)} DROP CONSTRAINT {quote(key.name)}")
         yield True
         with db.cursor() as cursor:
+            run_queued_checks(cursor)
             for key in keys:
                 # NOT VALID, then VALIDATE: one anti-join over the table per key.
                 table, name = quote(key.table), quote(key.name)
@@ -107,6 +103,7 @@ def indexes_built_at_end(
         return
     with transaction.atomic(using=using):
         with db.cursor() as cursor:
+            run_queued_checks(cursor)
             for name, _definition in found:
                 cursor.execute(f"DROP INDEX {name}")
         yield True
@@ -114,8 +111,22 @@ def indexes_built_at_end(
             # A sort of millions of keys: more memory than the default 64 MB spares
             # spilling it to disk (for this transaction only).
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            run_queued_checks(cursor)
             for _name, definition in found:
                 cursor.execute(definition)
+
+
+def run_queued_checks(cursor: Any) -> None:
+    """Run the foreign-key checks queued so far in the transaction, as commit would.
+
+    PostgreSQL refuses to alter or index a table with checks still queued (rows
+    written or deleted earlier in the transaction, such as the demo a restore
+    replaces, or rows whose keys were kept). Every deferrable constraint of the
+    schema is a Django foreign key, initially deferred, so DEFERRED then puts them
+    back as they were.
+    """
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def plain_indexes(cursor: Any, tables: Sequence[str]) -> list[tuple[str, str]]:

@@ -112,6 +112,20 @@ def _records(text: str) -> dict[str, Any]:
 
 
 @postgresql_only
+def test_with_another_account_the_owner_keys_stay_and_all_comes_back(
+    user, other_user, path_taken
+) -> None:
+    text = _export_of_a_network()
+    before = _schema()
+    restore_json(owner=user, fp=io.StringIO(text))
+    assert path_taken == [True]
+    assert _schema() == before
+    out = io.StringIO()
+    export_json(owner=user, out=out)
+    assert _records(out.getvalue()) == _records(text)
+
+
+@postgresql_only
 def test_a_failing_restore_writes_nothing_and_keeps_every_constraint(user, path_taken) -> None:
     document = json.loads(_export_of_a_network())
     document["notes"][0]["person"] = str(uuid.uuid4())  # the last section loaded with keys off
