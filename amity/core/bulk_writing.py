@@ -27,6 +27,8 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models.fields import AutoFieldMixin
 
+from amity.core.column_reads import sent_bigints
+
 CHUNK = 5000
 BULK_CACHE_MB = 128
 """SQLite page cache while one transaction writes millions of rows (see bulk_cache)."""
@@ -227,10 +229,12 @@ def reserve_pks(
             # written inside nextval(...) it ran once per key (ten times nextval's cost).
             cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [quote(table), pk])
             (sequence,) = cursor.fetchone()
+            # One binary array, not a row per key (2M rows cost the client seconds).
             cursor.execute(
-                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
+                "SELECT array_send(array_agg(nextval(%s::regclass))) FROM generate_series(1, %s)",
+                [sequence, count],
             )
-            return sorted(int(row[0]) for row in cursor.fetchall())
+            return sorted(sent_bigints(cursor.fetchone()[0]).tolist())
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
         found = cursor.fetchone()
         cursor.execute(f"SELECT MAX({quote(pk)}) FROM {quote(table)}")
@@ -385,6 +389,9 @@ def _present_text(kinds: set[type], values: Sequence[Any]) -> list[str] | None:
         return list(map(str, values))
     if kind in (dt.datetime, dt.date):
         return [value.isoformat() for value in values]
+    if kind is bytes:
+        # bytea's hex form, its backslash doubled for COPY.
+        return ["\\\\x" + value.hex() for value in values]
     return None
 
 

@@ -267,7 +267,8 @@ def test_copy_text_writes_what_the_driver_would(user) -> None:
 
 def test_copy_text_leaves_what_it_does_not_know_to_the_driver() -> None:
     assert copy_text([[1, None], ["a", None], [True, False]]) == "1\ta\tt\n\\N\t\\N\tf\n"
-    assert copy_text([[b"bytes"]]) is None
+    assert copy_text([[{"a": 1}]]) is None
+    assert copy_text([[b"\x00\xff", None]]) == "\\\\x00ff\n\\N\n"
     assert copy_text([["nul\x00inside"]]) is None
     assert copy_text([[1, "mixed"]]) is None
     assert copy_text([[dt.date(2026, 1, 2)], [1.5]]) == "2026-01-02\t1.5\n"
