@@ -19,7 +19,7 @@ Anywhere else (SQLite, tables in use) the load runs as it is, with its per-row c
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +38,10 @@ class ForeignKey:
     target: str
 
 
+Statements = tuple[list[str], list[str]]
+"""SQL that sets things aside before a load, and SQL that puts them back after it."""
+
+
 @contextmanager
 def keys_checked_at_end(
     tables_of: Sequence[type[models.Model]], *, owner_id: int, using: str = DEFAULT_DB_ALIAS
@@ -50,32 +54,21 @@ def keys_checked_at_end(
     nowhere raises IntegrityError when the keys come back; an error inside the block
     rolls the keys' removal back with it (a savepoint), so every constraint stays.
     """
-    db = connections[using]
-    if db.vendor != "postgresql" or not db.in_atomic_block:
-        yield False
-        return
-    tables = sorted({model._meta.db_table for model in tables_of})
-    with db.cursor() as cursor:
+    quote = connections[using].ops.quote_name
+
+    def statements(cursor: Any, tables: list[str]) -> Statements:
         keys = _droppable_keys(cursor, tables, owner_id)
-    if not keys:
-        yield False
-        return
-    quote = db.ops.quote_name
-    with transaction.atomic(using=using):
-        with db.cursor() as cursor:
-            run_queued_checks(cursor)
-            for key in keys:
-                cursor.execute(f"ALTER TABLE {quote(key.table)} DROP CONSTRAINT {quote(key.name)}")
-        yield True
-        with db.cursor() as cursor:
-            run_queued_checks(cursor)
-            for key in keys:
-                # NOT VALID, then VALIDATE: one anti-join over the table per key.
-                table, name = quote(key.table), quote(key.name)
-                cursor.execute(
-                    f"ALTER TABLE {table} ADD CONSTRAINT {name} {key.definition} NOT VALID"
-                )
-                cursor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+        drops = [f"ALTER TABLE {quote(k.table)} DROP CONSTRAINT {quote(k.name)}" for k in keys]
+        adds = []
+        for key in keys:
+            # NOT VALID, then VALIDATE: one anti-join over the table per key.
+            table, name = quote(key.table), quote(key.name)
+            adds.append(f"ALTER TABLE {table} ADD CONSTRAINT {name} {key.definition} NOT VALID")
+            adds.append(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+        return drops, adds
+
+    with _set_aside(statements, tables_of, using) as done:
+        yield done
 
 
 @contextmanager
@@ -91,29 +84,48 @@ def indexes_built_at_end(
     PostgreSQL's buffers. Yields whether it did; same conditions as
     keys_checked_at_end (PostgreSQL, inside a transaction, every table empty).
     """
+
+    def statements(cursor: Any, tables: list[str]) -> Statements:
+        found = plain_indexes(cursor, tables)
+        if not found:
+            return [], []
+        # A sort of millions of keys: more memory than the default 64 MB spares
+        # spilling it to disk (for this transaction only).
+        builds = ["SET LOCAL maintenance_work_mem = '256MB'"]
+        return [f"DROP INDEX {name}" for name, _ in found], builds + [sql for _, sql in found]
+
+    with _set_aside(statements, tables_of, using) as done:
+        yield done
+
+
+@contextmanager
+def _set_aside(
+    statements: Callable[[Any, list[str]], Statements],
+    tables_of: Sequence[type[models.Model]],
+    using: str,
+) -> Iterator[bool]:
+    """Run the drops `statements` gives for empty tables, the block, then the rebuilds."""
     db = connections[using]
     if db.vendor != "postgresql" or not db.in_atomic_block:
         yield False
         return
     tables = sorted({model._meta.db_table for model in tables_of})
     with db.cursor() as cursor:
-        found = plain_indexes(cursor, tables) if _all_empty(cursor, tables) else []
-    if not found:
+        drops, rebuilds = statements(cursor, tables) if _all_empty(cursor, tables) else ([], [])
+    if not drops:
         yield False
         return
     with transaction.atomic(using=using):
-        with db.cursor() as cursor:
-            run_queued_checks(cursor)
-            for name, _definition in found:
-                cursor.execute(f"DROP INDEX {name}")
+        _run(db, drops)
         yield True
-        with db.cursor() as cursor:
-            # A sort of millions of keys: more memory than the default 64 MB spares
-            # spilling it to disk (for this transaction only).
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            run_queued_checks(cursor)
-            for _name, definition in found:
-                cursor.execute(definition)
+        _run(db, rebuilds)
+
+
+def _run(db: Any, statements: list[str]) -> None:
+    with db.cursor() as cursor:
+        run_queued_checks(cursor)
+        for sql in statements:
+            cursor.execute(sql)
 
 
 def run_queued_checks(cursor: Any) -> None:
@@ -162,9 +174,7 @@ def foreign_keys(cursor: Any, tables: Sequence[str]) -> list[ForeignKey]:
 
 
 def _droppable_keys(cursor: Any, tables: Sequence[str], owner_id: int) -> list[ForeignKey]:
-    """Return the keys that may be dropped: none unless every table is empty (see above)."""
-    if not _all_empty(cursor, tables):
-        return []
+    """Return the keys of the (empty) tables that may be dropped (see above)."""
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     users = get_user_model()
     user_table = users._meta.db_table
