@@ -45,7 +45,7 @@ from typing import Any, TextIO, cast
 import orjson
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from amity.core import hooks
@@ -53,6 +53,7 @@ from amity.core.bootstrap import refresh_planner_statistics
 from amity.core.bulk_writing import bulk_cache
 from amity.core.column_reads import epoch_micros, read_numbers
 from amity.core.json_stream import JsonObjectStream, JsonStreamError
+from amity.core.load_constraints import indexes_built_at_end, keys_checked_at_end
 from amity.core.progress import NoProgress, Progress
 from amity.core.shared_snapshot import shared_transaction
 from amity.domain.control_chars import ESCAPED_CONTROL, clean_record
@@ -264,7 +265,13 @@ def restore_json(
             # Control characters are removed from every text, as imports do (see
             # amity.domain.control_chars): an SQLite export restores on PostgreSQL.
             stream = JsonObjectStream(reader, object_hook=clean_record, hook_needs=ESCAPED_CONTROL)
-            counts = _restore(owner, stream, progress)
+            # PostgreSQL, into empty tables: the millions of rows' foreign keys are
+            # checked by one join each at the end, not one query per row.
+            with keys_checked_at_end(bulk_models(), owner_id=owner.pk):
+                with indexes_built_at_end(bulk_models()):
+                    counts = _restore(owner, stream)
+                # After the indexes are back: the rebuild reads by them.
+                _rebuild_summaries(owner, progress)
     except JsonStreamError as exc:
         raise RestoreError(str(exc)) from None
     except RecordError as exc:
@@ -278,6 +285,16 @@ def restore_json(
     return counts
 
 
+def bulk_models() -> list[type[Model]]:
+    """Return the models a restore fills with most of its rows (and their link tables)."""
+    found: list[type[Model]] = [PersonSummary]
+    for name in ("tags", "people", "interactions", "notes"):
+        for model in SECTIONS[name].models:
+            found.append(model)
+            found.extend(f.remote_field.through for f in model._meta.local_many_to_many)
+    return found
+
+
 def _clear_demo(owner: AbstractBaseUser) -> None:
     """Delete the untouched demo (people, interactions, notes, tags, day lists)."""
     for section in ("daily_lists", "interactions", "notes", "people", "tags"):
@@ -285,9 +302,8 @@ def _clear_demo(owner: AbstractBaseUser) -> None:
             model.objects.filter(owner=owner).delete()
 
 
-def _restore(
-    owner: AbstractBaseUser, stream: JsonObjectStream, progress: Progress
-) -> dict[str, int]:
+def _restore(owner: AbstractBaseUser, stream: JsonObjectStream) -> dict[str, int]:
+    """Load every section of the file into the owner's account; return counts."""
     maps = IdMaps(owner)
     counts: dict[str, int] = {}
     header: set[str] = set()
@@ -326,7 +342,6 @@ def _restore(
     missing.update(need for name in waiting for need in SECTIONS[name].needs if need not in counts)
     if missing:
         raise RestoreError(f"the file lacks section(s): {', '.join(sorted(missing))}")
-    _rebuild_summaries(owner, progress)
     return counts
 
 

@@ -1,0 +1,188 @@
+"""Check the foreign keys of a bulk load into empty PostgreSQL tables once, at its end.
+
+Django declares every foreign key DEFERRABLE INITIALLY DEFERRED, and PostgreSQL checks
+such a key with one trigger query per inserted row, all run at commit: a restore of 2M
+interactions queued about 6.5M of them, most of its time. `keys_checked_at_end` drops
+the foreign keys of the tables a load fills and adds them back when it is done, so
+each is checked by one join over the whole table instead (what `ALTER TABLE ...
+VALIDATE CONSTRAINT` does). The definitions are read from the catalog, never written
+here, so the schema after the load is the one before it.
+
+The price is locking: dropping a foreign key takes an ACCESS EXCLUSIVE lock on its
+table and on the table it points to until the transaction ends, so nobody else can
+even read them meanwhile. That is why it is only done when the tables hold no rows at
+all (nobody else has anything in them to read), and why a key pointing at a table
+outside the load (the owner's user row) is only dropped when that table holds the
+owner alone: otherwise every other account's requests would wait for the load to end.
+Anywhere else (SQLite, tables in use) the load runs as it is, with its per-row checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """One foreign key as the catalog defines it."""
+
+    table: str
+    name: str
+    definition: str
+    target: str
+
+
+Statements = tuple[list[str], list[str]]
+"""SQL that sets things aside before a load, and SQL that puts them back after it."""
+
+
+@contextmanager
+def keys_checked_at_end(
+    tables_of: Sequence[type[models.Model]], *, owner_id: int, using: str = DEFAULT_DB_ALIAS
+) -> Iterator[bool]:
+    """Drop the foreign keys of the models' tables for the block, then add and validate them.
+
+    Yields whether it did (False: PostgreSQL is not the database, or the tables are
+    in use; the block then runs with the usual per-row checks). Must run inside a
+    transaction, which holds the locks until it ends. A row the block leaves pointing
+    nowhere raises IntegrityError when the keys come back; an error inside the block
+    rolls the keys' removal back with it (a savepoint), so every constraint stays.
+    """
+    quote = connections[using].ops.quote_name
+
+    def statements(cursor: Any, tables: list[str]) -> Statements:
+        keys = _droppable_keys(cursor, tables, owner_id)
+        drops = [f"ALTER TABLE {quote(k.table)} DROP CONSTRAINT {quote(k.name)}" for k in keys]
+        adds = []
+        for key in keys:
+            # NOT VALID, then VALIDATE: one anti-join over the table per key.
+            table, name = quote(key.table), quote(key.name)
+            adds.append(f"ALTER TABLE {table} ADD CONSTRAINT {name} {key.definition} NOT VALID")
+            adds.append(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+        return drops, adds
+
+    with _set_aside(statements, tables_of, using) as done:
+        yield done
+
+
+@contextmanager
+def indexes_built_at_end(
+    tables_of: Sequence[type[models.Model]], *, using: str = DEFAULT_DB_ALIAS
+) -> Iterator[bool]:
+    """Drop the plain indexes of the models' empty tables for the block, then build them.
+
+    Plain: neither unique nor the primary key, so every rule the database enforces
+    holds during the block (a repeated uid is still refused on the row that repeats
+    it). Building an index once from all the rows sorts them; keeping it up to date
+    row by row walks it at random, and at 2M rows several such indexes no longer fit
+    PostgreSQL's buffers. Yields whether it did; same conditions as
+    keys_checked_at_end (PostgreSQL, inside a transaction, every table empty).
+    """
+
+    def statements(cursor: Any, tables: list[str]) -> Statements:
+        found = plain_indexes(cursor, tables)
+        if not found:
+            return [], []
+        # A sort of millions of keys: more memory than the default 64 MB spares
+        # spilling it to disk (for this transaction only).
+        builds = ["SET LOCAL maintenance_work_mem = '256MB'"]
+        return [f"DROP INDEX {name}" for name, _ in found], builds + [sql for _, sql in found]
+
+    with _set_aside(statements, tables_of, using) as done:
+        yield done
+
+
+@contextmanager
+def _set_aside(
+    statements: Callable[[Any, list[str]], Statements],
+    tables_of: Sequence[type[models.Model]],
+    using: str,
+) -> Iterator[bool]:
+    """Run the drops `statements` gives for empty tables, the block, then the rebuilds."""
+    db = connections[using]
+    if db.vendor != "postgresql" or not db.in_atomic_block:
+        yield False
+        return
+    tables = sorted({model._meta.db_table for model in tables_of})
+    with db.cursor() as cursor:
+        drops, rebuilds = statements(cursor, tables) if _all_empty(cursor, tables) else ([], [])
+    if not drops:
+        yield False
+        return
+    with transaction.atomic(using=using):
+        _run(db, drops)
+        yield True
+        _run(db, rebuilds)
+
+
+def _run(db: Any, statements: list[str]) -> None:
+    with db.cursor() as cursor:
+        run_queued_checks(cursor)
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def run_queued_checks(cursor: Any) -> None:
+    """Run the foreign-key checks queued so far in the transaction, as commit would.
+
+    PostgreSQL refuses to alter or index a table with checks still queued (rows
+    written or deleted earlier in the transaction, such as the demo a restore
+    replaces, or rows whose keys were kept). Every deferrable constraint of the
+    schema is a Django foreign key, initially deferred, so DEFERRED then puts them
+    back as they were.
+    """
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def plain_indexes(cursor: Any, tables: Sequence[str]) -> list[tuple[str, str]]:
+    """Return (name, CREATE INDEX statement) of the plain indexes of `tables` (see above)."""
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+        " WHERE i.indrelid = ANY (%s::regclass[]) AND NOT i.indisunique"
+        " AND NOT i.indisprimary AND NOT i.indisexclusion ORDER BY 1",
+        [list(tables)],
+    )
+    return [(name, definition) for name, definition in cursor.fetchall()]
+
+
+def _all_empty(cursor: Any, tables: Sequence[str]) -> bool:
+    """Tell whether no owner has any row in `tables`."""
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    cursor.execute(
+        "SELECT " + " AND ".join(f"NOT EXISTS (SELECT 1 FROM {quote(t)})" for t in tables)
+    )
+    return bool(cursor.fetchone()[0])
+
+
+def foreign_keys(cursor: Any, tables: Sequence[str]) -> list[ForeignKey]:
+    """Return the foreign keys declared on `tables`, in a stable order."""
+    cursor.execute(
+        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid),"
+        " c.confrelid::regclass::text"
+        " FROM pg_constraint c WHERE c.contype = 'f'"
+        " AND c.conrelid = ANY (%s::regclass[]) ORDER BY 1, 2",
+        [list(tables)],
+    )
+    return [ForeignKey(*row) for row in cursor.fetchall()]
+
+
+def _droppable_keys(cursor: Any, tables: Sequence[str], owner_id: int) -> list[ForeignKey]:
+    """Return the keys of the (empty) tables that may be dropped (see above)."""
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    users = get_user_model()
+    user_table = users._meta.db_table
+    cursor.execute(
+        f"SELECT NOT EXISTS (SELECT 1 FROM {quote(user_table)}"
+        f" WHERE {quote(users._meta.pk.column)} <> %s)",
+        [owner_id],
+    )
+    owner_alone = bool(cursor.fetchone()[0])
+    inside = set(tables) | ({user_table} if owner_alone else set())
+    return [key for key in foreign_keys(cursor, tables) if key.target in inside]
