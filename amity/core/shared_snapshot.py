@@ -17,13 +17,18 @@ inside a caller's transaction, rows it wrote are invisible to other connections,
 `reader()` yields None there (and for an in-memory SQLite database, or an SQLite
 transaction that does not hold the write lock) and the caller reads on its own
 connection.
+
+A PostgreSQL transaction that has written nothing yet can share its snapshot too,
+whoever opened it and at any isolation level (`unwritten_reader`): the summary
+rebuild inside `amity today` reads participants that way while its own connection
+reads interactions.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -78,12 +83,59 @@ def reader() -> Iterator[Any | None]:
     The cursor takes `%s` parameters, as Django's do. Its connection is in a
     transaction on that snapshot, set up for whole-network reads (sorts in memory;
     on PostgreSQL without JIT); it is rolled back and closed afterwards.
-    Use it from one thread at a time.
+    Use it from one thread at a time. Raises the driver's error if the database
+    refuses the connection.
     """
     token = _PINNED.get()
     if token is None:
         yield None
         return
+    with _connected(token) as cursor:
+        yield cursor
+
+
+@contextmanager
+def unwritten_reader() -> Iterator[Any | None]:
+    """Yield a cursor of a new connection that sees what this transaction sees, or None.
+
+    For a transaction on PostgreSQL 13 or later that has written nothing yet,
+    whatever its isolation level and whoever opened it: its snapshot is exported
+    there and then (rows it had written would be invisible to another connection,
+    so then there is None). The cursor is as reader()'s. None also outside a
+    transaction, on SQLite, or when the database refuses the connection: the
+    caller reads alone.
+    """
+    token = _unwritten_snapshot()
+    with ExitStack() as stack:
+        cursor = None
+        if token is not None:
+            try:
+                cursor = stack.enter_context(_connected(token))
+            except connection.Database.Error:
+                cursor = None  # no room for another connection (max_connections)
+        yield cursor
+
+
+def _unwritten_snapshot() -> str | None:
+    """Export the snapshot of a PostgreSQL transaction that has written nothing yet."""
+    if (
+        connection.vendor != "postgresql"
+        or not connection.in_atomic_block
+        or connection.pg_version < 130000  # pg_current_xact_id_if_assigned
+    ):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = str(cursor.fetchone()[0])
+    return snapshot if _SNAPSHOT_ID.fullmatch(snapshot) else None
+
+
+@contextmanager
+def _connected(token: str) -> Iterator[Any]:
+    """Yield a cursor of a new connection in a transaction on the snapshot `token` names."""
     params = connection.get_connection_params()
     if token == _SQLITE:
         raw = connection.get_new_connection(params)

@@ -6,16 +6,15 @@ join or an expression per row on the server; see grouped_slices.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
+from django.db import connection
 
+from amity.core import shared_snapshot
 from amity.core.column_reads import codes, sent_bigints, sent_times
 from amity.core.read_ahead import read_ahead
 from amity.people.models import Interaction
@@ -37,7 +36,7 @@ def grouped_slices(
     read fell from ~4.0 s to ~2.2 s at 2.26M events (the join and the per-row
     expressions were most of it). A thread fetches the next slice while this one
     is decoded and joined (~0.6 s of the client's CPU at 2.26M events), and when
-    it can (snapshot_cursor) a second connection reads the participants while
+    it can (shared_snapshot.unwritten_reader) a second connection reads the participants while
     the first reads the interactions, so the server uses two cores.
     """
     q = connection.ops.quote_name
@@ -74,51 +73,11 @@ def grouped_slices(
 
     with (
         connection.cursor() as cursor,
-        snapshot_cursor() as other,
+        shared_snapshot.unwritten_reader() as other,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="summary-read") as helper,
     ):
         for ((low, grouped, through),) in read_ahead(fetch):
             yield _joined_slice(low, low + size, grouped, through, labels)
-
-
-@contextmanager
-def snapshot_cursor() -> Iterator[Any]:
-    """Yield a cursor of a second connection that sees what this transaction sees, or None.
-
-    Only for a transaction that has written nothing yet (its own rows would be
-    invisible to another connection) on PostgreSQL 13 or later: the transaction
-    exports its snapshot and the second one, read only, imports it. None when that
-    does not hold or the connection cannot be made: the caller reads alone.
-    """
-    if not connection.in_atomic_block or connection.pg_version < 130000:
-        yield None
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
-        if not cursor.fetchone()[0]:
-            yield None
-            return
-        cursor.execute("SELECT pg_export_snapshot()")
-        (snapshot,) = cursor.fetchone()
-    if not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):
-        yield None  # not a name SET TRANSACTION SNAPSHOT could be given as it is
-        return
-    other = connections.create_connection(DEFAULT_DB_ALIAS)
-    other.inc_thread_sharing()  # its cursor is used by a reading thread
-    try:
-        try:
-            raw = other.cursor()
-            raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            raw.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-        except DatabaseError:
-            yield None
-            return
-        with raw:
-            yield raw
-            raw.execute("ROLLBACK")
-    finally:
-        other.close()
-        other.dec_thread_sharing()
 
 
 def _joined_slice(

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from amity.core import shared_snapshot
 from amity.people import timeline
 from amity.people.models import Interaction, Person
 from amity.portability.exporting import export_json, restore_json
-from amity.relationships import bulk_summaries, postgresql_events
+from amity.relationships import bulk_summaries
 from amity.relationships.models import PersonSummary
 from amity.relationships.stored_summaries import ensure_summaries, refresh_engine_summaries
 
@@ -289,7 +290,7 @@ def test_a_second_connection_reads_the_participants_of_committed_data(monkeypatc
     monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
     monkeypatch.setattr(bulk_summaries, "SLICE", 7)
     opened = []
-    real = postgresql_events.snapshot_cursor
+    real = shared_snapshot.unwritten_reader
 
     @contextlib.contextmanager
     def watched():
@@ -297,7 +298,7 @@ def test_a_second_connection_reads_the_participants_of_committed_data(monkeypatc
             opened.append(other is not None)
             yield other
 
-    monkeypatch.setattr(postgresql_events, "snapshot_cursor", watched)
+    monkeypatch.setattr(shared_snapshot, "unwritten_reader", watched)
     refresh_engine_summaries(person_ids=ids)
     assert _rows() == expected
     # The first owner's pass reads with a second connection; the second owner's comes
