@@ -40,7 +40,7 @@ CHUNK = 5_000
 """Records per chunk: one query, one text of a few megabytes."""
 
 READERS = 2
-"""Connections reading chunks at once: the machines Amity targets have two cores or more."""
+"""Connections reading chunks at once on PostgreSQL (two cores or more; see ordered_chunks)."""
 
 ROW = "t"
 """The alias of the exported table in the SQL (`where`, `order` and lists refer to it)."""
@@ -205,8 +205,12 @@ def ordered_chunks(
     one moment, and memory stays a few chunks. `setup` prepares each cursor first.
     Without a shared snapshot (inside a caller's transaction, an in-memory
     database) the chunks are read in turn on the transaction's own connection, and
-    `teardown` undoes `setup` there.
+    `teardown` undoes `setup` there; so they are on SQLite, where two reader
+    connections made the 100k/2M export slower (39.6 s wall and 68 s CPU, a fifth
+    of it system time, against 27.4 s and 27.4 s on one connection).
     """
+    if connection.vendor != "postgresql":
+        readers = 0
     with contextlib.ExitStack() as stack:
         cursors = []
         for _ in range(readers if count > 1 else 0):
