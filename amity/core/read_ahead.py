@@ -1,6 +1,7 @@
 """Fetch the next batch in a thread while the caller works on the one it has.
 
-Used by the summary rebuild on PostgreSQL (its slices of events).
+Used by the summary rebuild on PostgreSQL (its slices of events); `stop_readers` also
+ends the export's chunk readers (amity.portability.json_rows).
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -47,9 +48,20 @@ def read_ahead(fetch: Callable[[], list[T]], depth: int = 2) -> Iterator[list[T]
                 return
             yield got
     finally:
-        # The caller may stop early: free the queue so the reader sees `stop`.
-        stop.set()
-        while reader.is_alive():
+        stop_readers(stop, [(reader, batches)])
+
+
+def stop_readers(
+    stop: threading.Event, readers: Iterable[tuple[threading.Thread, queue.Queue[Any]]]
+) -> None:
+    """Set `stop` and wait for each reader thread, emptying its queue meanwhile.
+
+    The caller may stop early: a reader blocked putting into a full queue would never
+    see `stop`, so what it puts is taken and dropped until it ends.
+    """
+    stop.set()
+    for thread, waiting in readers:
+        while thread.is_alive():
             with contextlib.suppress(queue.Empty):
-                batches.get(timeout=0.05)
-        reader.join()
+                waiting.get(timeout=0.05)
+        thread.join()

@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 from django.db import connection, models
 
 from amity.core import shared_snapshot
+from amity.core.read_ahead import stop_readers
 from amity.portability.records import FieldCodec
 
 T = TypeVar("T")
@@ -267,10 +268,4 @@ def _read_in_threads(
                 raise got.error
             yield got
     finally:
-        # The caller may stop early: empty the queues so every reader sees `stop`.
-        stop.set()
-        for thread, waiting in zip(threads, queues, strict=True):
-            while thread.is_alive():
-                with contextlib.suppress(queue.Empty):
-                    waiting.get(timeout=0.05)
-            thread.join()
+        stop_readers(stop, zip(threads, queues, strict=True))
