@@ -192,7 +192,7 @@ def _chunk_sql() -> Callable[[str, list[Any]], tuple[str, list[Any]]]:
     q = connection.ops.quote_name
     through = q(Interaction.people.through._meta.db_table)
     table = q(Interaction._meta.db_table)
-    head, tail, lateral = record_sql(INTERACTION_CODECS, "people")
+    head, tail = record_sql(INTERACTION_CODECS, "people")
     if connection.vendor == "sqlite":
         # The people sorted by uid. Most interactions have one or two, which min and
         # max put in order without a sort; only more go through an ordered subquery.
@@ -220,18 +220,21 @@ def _chunk_sql() -> Callable[[str, list[Any]], tuple[str, list[Any]]]:
 
     def postgresql(where: str, params: list[Any]) -> tuple[str, list[Any]]:
         # Each chunk's people in one join (a subquery per interaction cost ~20 µs
-        # each); uuids sort as their text does.
+        # each), sorted once by interaction and uid (uuids sort as their text does)
+        # and aggregated in that order: a subquery's sort holds for the aggregate
+        # over it (it is not pulled up), and one sort of the chunk cost the server
+        # ~15% less than string_agg's ORDER BY, which sorts every interaction apart.
         people = (
-            f"SELECT x.{q('interaction_id')} AS id, string_agg('\"' || p.{q('uid')}::text"
-            f" || '\"', ',' ORDER BY p.{q('uid')}) AS listed FROM {through} x"
+            f"SELECT id, string_agg(u, ',') AS listed FROM (SELECT x.{q('interaction_id')} AS id,"
+            f" '\"' || p.{q('uid')}::text || '\"' AS u FROM {through} x"
             f" JOIN {person} p ON p.{q('id')} = x.{q('person_id')} AND p.{q('owner_id')} = %s"
             f" JOIN {table} {ROW} ON {ROW}.{q('id')} = x.{q('interaction_id')}"
-            f" WHERE {where} GROUP BY x.{q('interaction_id')}"
+            f" WHERE {where} ORDER BY x.{q('interaction_id')}, p.{q('uid')}) s GROUP BY id"
         )
         sql = (
             f"SELECT count(*), string_agg({head} || coalesce(g.listed, '') || {tail}, E',\\n'"
             f" ORDER BY {ROW}.{q('occurred_at')}, {ROW}.{q('uid')})"
-            f" FROM ({people}) g RIGHT JOIN {table} {ROW} ON g.id = {ROW}.{q('id')}{lateral}"
+            f" FROM ({people}) g RIGHT JOIN {table} {ROW} ON g.id = {ROW}.{q('id')}"
             f" WHERE {where}"
         )
         return sql, [params[0], *params, *params]
