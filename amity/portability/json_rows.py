@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.db import connection, models
+from psycopg.abc import Buffer
+from psycopg.adapt import Loader
 
 from amity.core import shared_snapshot
 from amity.core.read_ahead import stop_readers
@@ -144,6 +146,34 @@ def record_sql(codecs: Sequence[FieldCodec], around: str) -> tuple[str, str]:
     if after:
         tail = f"'],' || ltrim({_object_sql(after)}, '{{')"
     return head, tail
+
+
+def text_as_bytes(cursor: Any) -> None:
+    """Have `cursor` give text values as their UTF-8 bytes, where its driver can.
+
+    A chunk's text then reaches the file without being decoded into a Python
+    string and encoded back (see exporting). PostgreSQL's psycopg 3 takes a loader
+    per cursor (unwrapped from Django's wrapper); SQLite's chunk SQL casts to a
+    BLOB instead, and `utf8` takes whatever a driver gives.
+    """
+    adapters = getattr(getattr(cursor, "cursor", cursor), "adapters", None)
+    if adapters is not None and connection.vendor == "postgresql":
+        adapters.register_loader("text", _Utf8Loader)
+
+
+def utf8(value: str | bytes | memoryview | None) -> bytes:
+    """Return a database text value as UTF-8 bytes (None as none)."""
+    if value is None:
+        return b""
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
+class _Utf8Loader(Loader):
+    """Load PostgreSQL text as the bytes the server sent (Django's connections ask UTF-8)."""
+
+    def load(self, data: Buffer) -> bytes:
+        """Return the value's bytes."""
+        return bytes(data)
 
 
 def chunk_bounds(
