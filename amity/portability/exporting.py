@@ -38,8 +38,10 @@ data differ only in `exported_at`)::
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO, cast
 
 import orjson
@@ -148,8 +150,10 @@ def _write_records(
     count = 0
     if section.dump_text is not None:
         # Written by the database: one write per chunk of records.
+        write = _utf8_writer(out)
         for records, text in section.dump_text(owner):
-            out.write(("\n" if count == 0 else ",\n") + text)
+            write(b"\n" if count == 0 else b",\n")
+            write(text)
             count += records
             progress.advance(records)
         return count
@@ -160,6 +164,22 @@ def _write_records(
             progress.advance(PROGRESS_STEP)
     progress.advance(count % PROGRESS_STEP)
     return count
+
+
+def _utf8_writer(out: TextIO) -> Callable[[bytes], object]:
+    """Return how to write UTF-8 text to `out` after what was written to it so far.
+
+    A UTF-8 file's bytes go straight to its buffer (after the text before them):
+    the 800 MB of a 100k/2M export's interactions were otherwise decoded into
+    Python strings and encoded back, about 2 s of CPU each way. Other outputs
+    (a StringIO, the command's stdout) get the text.
+    """
+    buffer = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None) or ""
+    if buffer is None or os.linesep != "\n" or codecs.lookup(encoding).name != "utf-8":
+        return lambda data: out.write(data.decode())
+    out.flush()
+    return cast(Callable[[bytes], object], buffer.write)
 
 
 def _size(section: Section, owner: AbstractBaseUser) -> int | None:

@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.db import connection, models
+from psycopg.abc import Buffer
+from psycopg.adapt import Loader
 
 from amity.core import shared_snapshot
 from amity.core.read_ahead import stop_readers
@@ -41,7 +43,7 @@ CHUNK = 5_000
 """Records per chunk: one query, one text of a few megabytes."""
 
 READERS = 2
-"""Connections reading chunks at once on PostgreSQL (two cores or more; see ordered_chunks)."""
+"""Connections reading chunks at once (two cores or more; one on SQLite, see ordered_chunks)."""
 
 ROW = "t"
 """The alias of the exported table in the SQL (`where`, `order` and lists refer to it)."""
@@ -85,25 +87,25 @@ def value_sql(field: models.Field[Any, Any], column: str) -> str:
     raise TypeError(f"{field} cannot be written as JSON by the database (see json_rows)")
 
 
-def _members(ordered: Sequence[tuple[str, str, str]], name: str) -> tuple[str, str]:
-    """Return (select expression, FROM addition) writing `ordered` as a JSON object.
+def _object_sql(ordered: Sequence[tuple[str, str, str]]) -> str:
+    """Return SQLite's SQL writing `ordered`, (key, SQL, kind) triples, as one JSON object."""
+    return "json_object(" + ", ".join(f"'{key}', {sql}" for key, sql, _ in ordered) + ")"
 
-    `ordered` holds (key, SQL, kind) with kind as `_kind` says. `name` tells the
-    LATERAL rows of PostgreSQL apart (none are needed now: the addition is empty;
-    record_sql keeps the place for it).
+
+def _members_sql(ordered: Sequence[tuple[str, str, str]]) -> str:
+    """Return PostgreSQL's SQL writing `ordered` as JSON object members, without braces.
+
+    `ordered` holds (key, SQL, kind) with kind as `_kind` says.
     """
-    if _sqlite():
-        return "json_object(" + ", ".join(f"'{key}', {sql}" for key, sql, _ in ordered) + ")", ""
-    # One concat of the values (about half of row_to_json's cost over a LATERAL row
-    # of the columns): text through to_json, which escapes it as row_to_json does;
-    # times, dates and uuids, whose text needs no escapes, just quoted; concat
-    # leaves out a NULL, which JSON spells null.
+    # One chain of || over the values (concat() looks up each argument's output
+    # function on every call): text through to_json, which escapes it as
+    # row_to_json does; times, dates and uuids, whose text needs no escapes, just
+    # quoted; a NULL spelled null.
     spelled = {"text": "to_json({})::text", "quoted": "'\"' || {} || '\"'", "number": "({})::text"}
-    parts = [
-        f"'{',' if position else '{'}\"{key}\":', coalesce({spelled[kind].format(sql)}, 'null')"
+    return " || ".join(
+        f"'{',' if position else ''}\"{key}\":' || coalesce({spelled[kind].format(sql)}, 'null')"
         for position, (key, sql, kind) in enumerate(ordered)
-    ]
-    return f"concat({', '.join(parts)}, '}}')", ""
+    )
 
 
 def _kind(field: models.Field[Any, Any]) -> str:
@@ -115,8 +117,8 @@ def _kind(field: models.Field[Any, Any]) -> str:
     return "text"
 
 
-def record_sql(codecs: Sequence[FieldCodec], around: str) -> tuple[str, str, str]:
-    """Return (SQL of the head, SQL of the tail, FROM addition) of one record's JSON text.
+def record_sql(codecs: Sequence[FieldCodec], around: str) -> tuple[str, str]:
+    """Return (SQL of the head, SQL of the tail) of one record's JSON text.
 
     The record has the codecs' keys and the list `around`, in sorted order: the head
     is its text up to that list's opening bracket, `{..., "around":[`, the tail the
@@ -129,16 +131,49 @@ def record_sql(codecs: Sequence[FieldCodec], around: str) -> tuple[str, str, str
     )
     before = [value for value in values if value[0] < around]
     after = [value for value in values if value[0] > around]
-    head, tail, lateral = f"'{{\"{around}\":['", "']}'", ""
+    if not _sqlite():
+        # The members spelled between the braces: no object to trim. (PostgreSQL's
+        # rtrim and ltrim measure every character of a UTF-8 text first: about a
+        # third of the server's time formatting the 100k/2M export's interactions.)
+        head = f"'{{' || {_members_sql(before)} || ',\"{around}\":['" if before else None
+        tail = f"'],' || {_members_sql(after)} || '}}'" if after else None
+        return head or f"'{{\"{around}\":['", tail or "']}'"
+    head, tail = f"'{{\"{around}\":['", "']}'"
     # No value ends in "}" nor starts with "{" (value_sql writes no objects), so the
     # trims take off exactly the object's own brace.
     if before:
-        sql, lateral = _members(before, "b")
-        head = f"rtrim({sql}, '}}') || ',\"{around}\":['"
+        head = f"rtrim({_object_sql(before)}, '}}') || ',\"{around}\":['"
     if after:
-        sql, more = _members(after, "a")
-        tail, lateral = f"'],' || ltrim({sql}, '{{')", lateral + more
-    return head, tail, lateral
+        tail = f"'],' || ltrim({_object_sql(after)}, '{{')"
+    return head, tail
+
+
+def text_as_bytes(cursor: Any) -> None:
+    """Have `cursor` give text values as their UTF-8 bytes, where its driver can.
+
+    A chunk's text then reaches the file without being decoded into a Python
+    string and encoded back (see exporting). PostgreSQL's psycopg 3 takes a loader
+    per cursor (unwrapped from Django's wrapper); SQLite's chunk SQL casts to a
+    BLOB instead, and `utf8` takes whatever a driver gives.
+    """
+    adapters = getattr(getattr(cursor, "cursor", cursor), "adapters", None)
+    if adapters is not None and connection.vendor == "postgresql":
+        adapters.register_loader("text", _Utf8Loader)
+
+
+def utf8(value: str | bytes | memoryview | None) -> bytes:
+    """Return a database text value as UTF-8 bytes (None as none)."""
+    if value is None:
+        return b""
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
+class _Utf8Loader(Loader):
+    """Load PostgreSQL text as the bytes the server sent (Django's connections ask UTF-8)."""
+
+    def load(self, data: Buffer) -> bytes:
+        """Return the value's bytes."""
+        return bytes(data)
 
 
 def chunk_bounds(
@@ -206,12 +241,17 @@ def ordered_chunks(
     one moment, and memory stays a few chunks. `setup` prepares each cursor first.
     Without a shared snapshot (inside a caller's transaction, an in-memory
     database) the chunks are read in turn on the transaction's own connection, and
-    `teardown` undoes `setup` there; so they are on SQLite, where two reader
-    connections made the 100k/2M export slower (39.6 s wall and 68 s CPU, a fifth
-    of it system time, against 27.4 s and 27.4 s on one connection).
+    `teardown` undoes `setup` there.
+
+    SQLite gets one reader at most: two made the 100k/2M export slower on a quiet
+    host (39.6 s wall and 68 s CPU, a fifth of it system time, against 27.4 s and
+    27.4 s on one connection), while one reader thread costs less CPU than the
+    transaction's own connection (14.1-14.8 s against 15.3-15.8 s, system time
+    1.1 s against 2.6 s: a reader keeps its sorts out of temporary files) and
+    lets the caller write a chunk while the next is read.
     """
     if connection.vendor != "postgresql":
-        readers = 0
+        readers = min(readers, 1)
     with contextlib.ExitStack() as stack:
         cursors = []
         for _ in range(readers if count > 1 else 0):

@@ -21,6 +21,8 @@ from amity.portability.json_rows import (
     chunk_where,
     ordered_chunks,
     record_sql,
+    text_as_bytes,
+    utf8,
     uuid_sql,
 )
 from amity.portability.people_restore import load_interactions, load_notes, load_people, load_tags
@@ -137,10 +139,10 @@ def dump_interactions(owner: AbstractBaseUser) -> Iterator[Record]:
             yield record
 
 
-def dump_interaction_texts(owner: AbstractBaseUser) -> Iterator[tuple[int, str]]:
+def dump_interaction_texts(owner: AbstractBaseUser) -> Iterator[tuple[int, bytes]]:
     """Yield the owner's interactions as JSON texts in chunks: dump_interactions' records.
 
-    Each chunk is (records, their texts joined by ",\n"), in time order. The
+    Each chunk is (records, their texts joined by ",\n" as UTF-8 bytes), in time order. The
     database writes every record, its people's uids included (see json_rows), and
     joins a chunk of them into one text: one row per chunk, so nothing is built per
     record in Python, and several connections can write chunks at once
@@ -152,13 +154,14 @@ def dump_interaction_texts(owner: AbstractBaseUser) -> Iterator[tuple[int, str]]
     sqlite = connection.vendor == "sqlite"
     chunk_sql = _chunk_sql()
 
-    def read(cursor: Any, index: int) -> tuple[int, str]:
+    def read(cursor: Any, index: int) -> tuple[int, bytes]:
         span, params = chunk_where("occurred_at", bounds, index)
         cursor.execute(*chunk_sql(f"{where} AND {span}", [owner.pk, *params]))
         count, text = cursor.fetchone()
-        return int(count), text or ""
+        return int(count), utf8(text)
 
     def setup(cursor: Any) -> None:
+        text_as_bytes(cursor)
         if sqlite:
             cursor.execute(f"DROP TABLE IF EXISTS temp.{_UIDS}")
             cursor.execute(f"CREATE TEMP TABLE {_UIDS} (id INTEGER PRIMARY KEY, u TEXT NOT NULL)")
@@ -192,7 +195,7 @@ def _chunk_sql() -> Callable[[str, list[Any]], tuple[str, list[Any]]]:
     q = connection.ops.quote_name
     through = q(Interaction.people.through._meta.db_table)
     table = q(Interaction._meta.db_table)
-    head, tail, lateral = record_sql(INTERACTION_CODECS, "people")
+    head, tail = record_sql(INTERACTION_CODECS, "people")
     if connection.vendor == "sqlite":
         # The people sorted by uid. Most interactions have one or two, which min and
         # max put in order without a sort; only more go through an ordered subquery.
@@ -211,8 +214,9 @@ def _chunk_sql() -> Callable[[str, list[Any]], tuple[str, list[Any]]]:
         # A subquery's ORDER BY holds for the aggregate over it (SQLite does not
         # flatten an ordered subquery into an aggregate).
         return lambda where, params: (
-            f"SELECT count(*), group_concat(line, ',' || char(10)) FROM (SELECT {head} ||"
-            f" coalesce({listed}, '') || {tail} AS line FROM {table} {ROW} WHERE {where}"
+            f"SELECT count(*), CAST(group_concat(line, ',' || char(10)) AS BLOB)"
+            f" FROM (SELECT {head} || coalesce({listed}, '') || {tail} AS line"
+            f" FROM {table} {ROW} WHERE {where}"
             f" ORDER BY {ROW}.{q('occurred_at')}, {ROW}.{q('uid')})",
             params,
         )
@@ -220,18 +224,21 @@ def _chunk_sql() -> Callable[[str, list[Any]], tuple[str, list[Any]]]:
 
     def postgresql(where: str, params: list[Any]) -> tuple[str, list[Any]]:
         # Each chunk's people in one join (a subquery per interaction cost ~20 µs
-        # each); uuids sort as their text does.
+        # each), sorted once by interaction and uid (uuids sort as their text does)
+        # and aggregated in that order: a subquery's sort holds for the aggregate
+        # over it (it is not pulled up), and one sort of the chunk cost the server
+        # ~15% less than string_agg's ORDER BY, which sorts every interaction apart.
         people = (
-            f"SELECT x.{q('interaction_id')} AS id, string_agg('\"' || p.{q('uid')}::text"
-            f" || '\"', ',' ORDER BY p.{q('uid')}) AS listed FROM {through} x"
+            f"SELECT id, string_agg(u, ',') AS listed FROM (SELECT x.{q('interaction_id')} AS id,"
+            f" '\"' || p.{q('uid')}::text || '\"' AS u FROM {through} x"
             f" JOIN {person} p ON p.{q('id')} = x.{q('person_id')} AND p.{q('owner_id')} = %s"
             f" JOIN {table} {ROW} ON {ROW}.{q('id')} = x.{q('interaction_id')}"
-            f" WHERE {where} GROUP BY x.{q('interaction_id')}"
+            f" WHERE {where} ORDER BY x.{q('interaction_id')}, p.{q('uid')}) s GROUP BY id"
         )
         sql = (
             f"SELECT count(*), string_agg({head} || coalesce(g.listed, '') || {tail}, E',\\n'"
             f" ORDER BY {ROW}.{q('occurred_at')}, {ROW}.{q('uid')})"
-            f" FROM ({people}) g RIGHT JOIN {table} {ROW} ON g.id = {ROW}.{q('id')}{lateral}"
+            f" FROM ({people}) g RIGHT JOIN {table} {ROW} ON g.id = {ROW}.{q('id')}"
             f" WHERE {where}"
         )
         return sql, [params[0], *params, *params]

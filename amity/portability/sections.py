@@ -171,7 +171,8 @@ class Section:
     `dump(owner)` yields JSON-ready dicts in a stable order; `dump_text(owner)`, when
     given, yields the same records already written as JSON text (keys sorted, byte for
     byte as orjson writes `dump`'s) in chunks, each (how many records, their texts
-    joined by ",\\n"): what the export writes for sections of millions of rows.
+    joined by ",\\n", as UTF-8 bytes): what the export writes for sections of
+    millions of rows.
     `load(owner, rows, maps)` writes rows (plain dicts from the file), records their
     keys in `maps` for later sections, and returns how many it wrote.
     `has_data(owner)` says whether the account already holds such records (a restore
@@ -189,7 +190,7 @@ class Section:
     # The models whose rows this section holds (what the completeness test checks).
     models: tuple[type[models.Model], ...] = ()
     # The same records as JSON texts, in chunks (see above); None: the export uses dump.
-    dump_text: Callable[[AbstractBaseUser], Iterable[tuple[int, str]]] | None = None
+    dump_text: Callable[[AbstractBaseUser], Iterable[tuple[int, bytes]]] | None = None
 
 
 SECTIONS: dict[str, Section] = {}

@@ -641,7 +641,7 @@ def test_it_writes_interactions_in_sql_exactly_as_orjson_writes_their_records(us
     _awkward_interactions(user)
     chunks = list(dump_interaction_texts(user))
     # JSON text holds no raw newline, so ",\n" parts a chunk's records.
-    texts = [text for _, joined in chunks for text in joined.split(",\n")]
+    texts = [text for _, joined in chunks for text in joined.decode().split(",\n")]
     assert sum(count for count, _ in chunks) == len(texts)
     records = list(dump_interactions(user))
     assert len(texts) == len(records) == 9
