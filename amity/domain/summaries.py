@@ -153,17 +153,24 @@ def quiet_spells(
         return spells
     first = np.r_[True, group[1:] != group[:-1]]
     last = np.r_[first[1:], True]
-    inner = np.flatnonzero(~first)
-    inner = inner[micros[inner] - micros[inner - 1] > gap]
-    who = np.concatenate([group[first], group[inner], group[last]])
-    starts = np.concatenate(
-        [np.full(int(first.sum()), NEVER_BEFORE), micros[inner - 1], micros[last]]
+    inner = np.zeros(len(group), dtype=bool)
+    inner[1:] = ~first[1:] & (np.diff(micros) > gap)
+    # Each row's spells in time order: the group's leading one, the gap it ends, the
+    # trailing one; laid out by a running count, so no sort puts them in place.
+    count = first.astype(np.int64) + inner + last
+    place = np.cumsum(count) - count
+    pairs = np.empty((int(count.sum()), 2), dtype="<i8")
+    rows = np.flatnonzero(first)
+    pairs[place[rows]] = np.column_stack([np.full(len(rows), NEVER_BEFORE), micros[rows]])
+    rows = np.flatnonzero(inner)
+    pairs[place[rows]] = np.column_stack([micros[rows - 1], micros[rows]])
+    rows = np.flatnonzero(last)
+    pairs[place[rows] + first[rows] + inner[rows]] = np.column_stack(
+        [micros[rows], np.full(len(rows), NEVER_AFTER)]
     )
-    ends = np.concatenate([micros[first], micros[inner], np.full(int(last.sum()), NEVER_AFTER)])
-    # Stable by group: each group's spells stay in time order (first, inner, last).
-    order = np.argsort(who, kind="stable")
-    flat = np.column_stack([starts[order], ends[order]]).astype("<i8").tobytes()
-    bounds = np.r_[0, np.cumsum(np.bincount(who, minlength=groups))] * 16
+    flat = pairs.tobytes()
+    bounds = np.r_[0, np.cumsum(np.bincount(group, weights=count, minlength=groups))]
+    bounds = (bounds * 16).astype(np.int64).tolist()
     spells[:] = [flat[low:high] for low, high in zip(bounds[:-1], bounds[1:], strict=True)]
     return spells
 
