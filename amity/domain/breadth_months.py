@@ -12,6 +12,10 @@ its direction and its intent, four small integers, and every count is one numpy 
 - a tie is seen at the end of a month once it began (its first interaction, from the
   stored summaries).
 
+Who was active can also come without any event: each summary stores its person's
+quiet spells (`summaries.quiet_spells_of`), and at a month's end a person is out of
+touch exactly when the end lies in one of them (`active_from_spells`).
+
 Python datetimes (and the databases' times) have whole microseconds, so "up to and
 including `end`" is "before `end` + 1 µs", and every span is half-open.
 """

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from amity import config
 from amity.domain.breadth import TieEvent, _months, month_starts
-from amity.network import insights as insights_module
+from amity.network import insight_events
 from amity.network.insights import configured_field, insights, round_3
 from amity.people.models import Interaction
 from amity.people.timeline import log_interaction
@@ -191,16 +191,16 @@ def test_postgresql_finds_every_column_the_months_read_in_the_time_index(
 def test_its_months_read_on_a_connection_of_their_own_are_the_same(
     monkeypatch: pytest.MonkeyPatch, user: Any, make_person: Any
 ) -> None:
-    # Outside a transaction PostgreSQL reads the spans in a thread, on its own
+    # Outside a transaction PostgreSQL counts the flows in a thread, on its own
     # connection; inside one (where only this connection sees the writes) in line.
-    original = insights_module._on_own_connection
+    original = insight_events._on_own_connection
     beside: list[tuple[Any, ...]] = []
 
     def spy(*args: Any) -> Any:
         beside.append(args)
         return original(*args)
 
-    monkeypatch.setattr(insights_module, "_on_own_connection", spy)
+    monkeypatch.setattr(insight_events, "_on_own_connection", spy)
     now = timezone.now()
     people = [make_person(f"Person {i}") for i in range(4)]
     for k in range(40):
