@@ -145,32 +145,42 @@ def unpack_spells(blob: bytes) -> npt.NDArray[np.int64]:
 
 
 def quiet_spells(
-    group: IntArray, micros: IntArray, groups: int, gap: int
+    group: IntArray, ts: npt.NDArray[np.float64], groups: int, gap: int
 ) -> npt.NDArray[np.object_]:
-    """Return each group's `quiet_spells_of`, packed, from rows sorted by group and time."""
+    """Return each group's `quiet_spells_of`, packed, from rows sorted by group and time.
+
+    `ts` are seconds that were whole microseconds divided by a million (correctly
+    rounded), so rounding them back is exact; only the few rows that begin or end a
+    spell are turned back, not millions of times.
+    """
     spells = np.full(groups, b"", dtype=object)
     if not len(group):
         return spells
-    first = np.r_[True, group[1:] != group[:-1]]
-    last = np.r_[first[1:], True]
-    inner = np.zeros(len(group), dtype=bool)
-    inner[1:] = ~first[1:] & (np.diff(micros) > gap)
-    # Each row's spells in time order: the group's leading one, the gap it ends, the
-    # trailing one; laid out by a running count, so no sort puts them in place.
-    count = first.astype(np.int64) + inner + last
-    place = np.cumsum(count) - count
-    pairs = np.empty((int(count.sum()), 2), dtype="<i8")
-    rows = np.flatnonzero(first)
-    pairs[place[rows]] = np.column_stack([np.full(len(rows), NEVER_BEFORE), micros[rows]])
-    rows = np.flatnonzero(inner)
-    pairs[place[rows]] = np.column_stack([micros[rows - 1], micros[rows]])
-    rows = np.flatnonzero(last)
-    pairs[place[rows] + first[rows] + inner[rows]] = np.column_stack(
-        [micros[rows], np.full(len(rows), NEVER_AFTER)]
-    )
+
+    def micros(rows: IntArray) -> IntArray:
+        return np.rint(ts[rows] * 1e6).astype(np.int64)
+
+    edge = np.flatnonzero(group[1:] != group[:-1])
+    firsts, lasts = np.r_[0, edge + 1], np.r_[edge, len(group) - 1]
+    # Gaps near `gap` in seconds (within a float's error), then exactly in microseconds.
+    near = np.flatnonzero(np.diff(ts) > (gap - 2) / 1e6) + 1
+    near = near[group[near] == group[near - 1]]
+    inner = near[micros(near) - micros(near - 1) > gap]
+    who, inner_group = group[firsts], group[inner]
+    # Each group's spells in time order: the leading one, those between, the trailing one.
+    size = np.bincount(inner_group, minlength=groups)
+    size[who] += 2
+    start = np.cumsum(size) - size
+    pairs = np.empty((int(size.sum()), 2), dtype="<i8")
+    pairs[start[who], 0], pairs[start[who], 1] = NEVER_BEFORE, micros(firsts)
+    trailing = start[who] + size[who] - 1
+    pairs[trailing, 0], pairs[trailing, 1] = micros(lasts), NEVER_AFTER
+    # Rows are sorted by group: an inner spell's rank within its group by a search.
+    rank = np.arange(len(inner)) - np.searchsorted(inner_group, inner_group)
+    between = start[inner_group] + 1 + rank
+    pairs[between, 0], pairs[between, 1] = micros(inner - 1), micros(inner)
     flat = pairs.tobytes()
-    bounds = np.r_[0, np.cumsum(np.bincount(group, weights=count, minlength=groups))]
-    bounds = (bounds * 16).astype(np.int64).tolist()
+    bounds = (np.r_[0, np.cumsum(size)] * 16).tolist()
     spells[:] = [flat[low:high] for low, high in zip(bounds[:-1], bounds[1:], strict=True)]
     return spells
 
@@ -255,9 +265,7 @@ def summarize_columns(
     out["last_thanked_ts"] = np.full(groups, math.nan)
     out["last_thanked_ts"][thanked_groups] = t[thanked_rows]
     if quiet_gap is not None:
-        # Seconds back to whole microseconds: the times were microseconds divided
-        # by a million, correctly rounded, so rounding restores them exactly.
-        out["quiet_spells"] = quiet_spells(g, np.rint(t * 1e6).astype(np.int64), groups, quiet_gap)
+        out["quiet_spells"] = quiet_spells(g, t, groups, quiet_gap)
     return out
 
 
