@@ -272,14 +272,17 @@ def refresh_engine_summaries(*, person_ids: Iterable[int], owner_id: int | None 
         owners = dict(Person.objects.filter(pk__in=chunk).values_list("pk", "owner_id"))
         spells: dict[int, bytes] = {}
         summaries = summaries_for(chunk, spells=spells)
+        # Spells by person (none where the ORM read the times: another database).
         days = quiet_days()
+        stored = {pk: (days, blob) for pk, blob in spells.items()}
+
         # A row's circle is where the person was last placed, not derived from their
         # interactions: it survives the rebuild, or circles would move on every write.
         placed = PersonSummary.objects.filter(person_id__in=chunk, circle__gt=0)
         circles = dict(placed.values_list("person_id", "circle"))
         PersonSummary.objects.filter(person_id__in=chunk).delete()
         rows = [
-            tuple(summary_values(pk, owners[pk], summary, now, (days, spells[pk])).values())
+            tuple(summary_values(pk, owners[pk], summary, now, stored.get(pk)).values())
             for pk, summary in summaries.items()
             if pk in owners
         ]
