@@ -12,6 +12,10 @@ its direction and its intent, four small integers, and every count is one numpy 
 - a tie is seen at the end of a month once it began (its first interaction, from the
   stored summaries).
 
+Who was active can also come without any event: each summary stores its person's
+quiet spells (`summaries.quiet_spells_of`), and at a month's end a person is out of
+touch exactly when the end lies in one of them (`active_from_spells`).
+
 Python datetimes (and the databases' times) have whole microseconds, so "up to and
 including `end`" is "before `end` + 1 µs", and every span is half-open.
 """
@@ -33,6 +37,7 @@ OTHER = 3
 """The code of a direction or intent outside the lists (never counted)."""
 
 _TICK = dt.timedelta(microseconds=1)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _month_ends(now: dt.datetime) -> list[dt.datetime]:
@@ -79,6 +84,83 @@ def _spans_within(
     return bounds.index(start), bounds.index(end)
 
 
+def active_from_spans(
+    presence: Presence,
+    bounds: Sequence[dt.datetime],
+    people: int,
+    *,
+    now: dt.datetime,
+    dormant_days: int,
+) -> list[int]:
+    """Return how many people were in touch in each month's window, from who was when."""
+    # Whether each person had an event in each span: a few million bytes at most.
+    # Span-major, so a window's "any" folds a few contiguous rows.
+    present = np.zeros((len(bounds) - 1, people), dtype=bool)
+    present[presence.span, presence.person] = True
+    gap = dt.timedelta(days=dormant_days)
+    active = []
+    for end in _month_ends(now):
+        low, high = _spans_within(bounds, end - gap, end + _TICK)
+        active.append(int(np.count_nonzero(np.logical_or.reduce(present[low:high], axis=0))))
+    return active
+
+
+def active_from_spells(
+    spells: npt.NDArray[np.int64], people: int, *, now: dt.datetime, dormant_days: int
+) -> list[int]:
+    """Return how many people were in touch in each month's window, from their quiet spells.
+
+    `spells` holds the (start, end) pairs of `people` people (summaries.quiet_spells_of,
+    microseconds, of gaps no longer than `dormant_days`): at a month's end a person was
+    out of touch within exactly one of their spells, or in touch.
+    """
+    gap = dormant_days * 86_400 * 1_000_000
+    active = []
+    for end in _month_ends(now):
+        moment = (end - _EPOCH) // _TICK
+        quiet = (spells[:, 0] < moment - gap) & (moment < spells[:, 1])
+        active.append(people - int(np.count_nonzero(quiet)))
+    return active
+
+
+def months_from_activity(
+    active: Sequence[int],
+    flows: npt.NDArray[np.int64],
+    bounds: Sequence[dt.datetime],
+    first_ts: npt.NDArray[np.float64],
+    *,
+    now: dt.datetime,
+) -> list[MonthPoint]:
+    """Return the month points from how many were in touch at each month's end and the flows.
+
+    `flows` is `flow_counts` of the events between the bounds; `first_ts` holds each
+    person's first interaction in seconds (NaN for none).
+    """
+    mine = [DIRECTIONS.index("outbound"), DIRECTIONS.index("mutual")]
+    theirs = [DIRECTIONS.index("inbound"), DIRECTIONS.index("mutual")]
+    deposit, withdrawal = INTENTS.index("deposit"), INTENTS.index("withdrawal")
+    points = []
+    starts = month_starts(now)
+    for index, (start, end) in enumerate(zip(starts, _month_ends(now), strict=True)):
+        seen = int(np.count_nonzero(first_ts <= end.timestamp()))
+        # The last month runs up to and including now; the others end where the next starts.
+        last = index == len(starts) - 1
+        low, high = _spans_within(bounds, start, end + _TICK if last else end)
+        month = flows[low:high].sum(axis=0)
+        points.append(
+            MonthPoint(
+                start.strftime("%Y-%m"),
+                seen - active[index],
+                active[index],
+                int(month[mine, deposit].sum()),
+                int(month[mine, withdrawal].sum()),
+                int(month[theirs, deposit].sum()),
+                int(month[theirs, withdrawal].sum()),
+            )
+        )
+    return points
+
+
 def months_from_spans(
     presence: Presence,
     flows: npt.NDArray[np.int64],
@@ -93,33 +175,5 @@ def months_from_spans(
     `flows` is `flow_counts` of the events between the bounds; `first_ts` holds each
     person's first interaction in seconds (NaN for none).
     """
-    # Whether each person had an event in each span: a few million bytes at most.
-    # Span-major, so a window's "any" folds a few contiguous rows.
-    present = np.zeros((len(bounds) - 1, len(first_ts)), dtype=bool)
-    present[presence.span, presence.person] = True
-    mine = [DIRECTIONS.index("outbound"), DIRECTIONS.index("mutual")]
-    theirs = [DIRECTIONS.index("inbound"), DIRECTIONS.index("mutual")]
-    deposit, withdrawal = INTENTS.index("deposit"), INTENTS.index("withdrawal")
-    gap = dt.timedelta(days=dormant_days)
-    points = []
-    starts = month_starts(now)
-    for index, (start, end) in enumerate(zip(starts, _month_ends(now), strict=True)):
-        low, high = _spans_within(bounds, end - gap, end + _TICK)
-        active = int(np.count_nonzero(np.logical_or.reduce(present[low:high], axis=0)))
-        seen = int(np.count_nonzero(first_ts <= end.timestamp()))
-        # The last month runs up to and including now; the others end where the next starts.
-        last = index == len(starts) - 1
-        low, high = _spans_within(bounds, start, end + _TICK if last else end)
-        month = flows[low:high].sum(axis=0)
-        points.append(
-            MonthPoint(
-                start.strftime("%Y-%m"),
-                seen - active,
-                active,
-                int(month[mine, deposit].sum()),
-                int(month[mine, withdrawal].sum()),
-                int(month[theirs, deposit].sum()),
-                int(month[theirs, withdrawal].sum()),
-            )
-        )
-    return points
+    active = active_from_spans(presence, bounds, len(first_ts), now=now, dormant_days=dormant_days)
+    return months_from_activity(active, flows, bounds, first_ts, now=now)

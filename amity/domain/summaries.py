@@ -35,6 +35,10 @@ from amity.domain.strength import (
 )
 
 DEFAULT_DEPTH = 0.35
+NEVER_BEFORE = np.iinfo(np.int64).min
+"""The start of a quiet spell before a person's first interaction."""
+NEVER_AFTER = np.iinfo(np.int64).max
+"""The end of a quiet spell after a person's last interaction."""
 
 
 @dataclass(frozen=True)
@@ -110,12 +114,86 @@ def _sorted_codes(
     return Coded(done[key][1], coded.labels)
 
 
-def summarize_columns(events: EventColumns, groups: int) -> dict[str, npt.NDArray[Any]]:
+def quiet_gap(days: int) -> int:
+    """Return `days` in microseconds, the unit of quiet spells."""
+    return days * 86_400 * 1_000_000
+
+
+def quiet_spells_of(times: Sequence[int], gap: int) -> list[tuple[int, int]]:
+    """Return the quiet spells of one person's interactions, `times` in microseconds.
+
+    A spell (a, b) is two interactions in a row more than `gap` apart, or
+    (NEVER_BEFORE, first) and (last, NEVER_AFTER): at a moment `end` the person had
+    no interaction in [end - gap, end] exactly when a < end - gap and end < b for
+    one of their spells, whatever longer gap is asked about later.
+    """
+    ordered = sorted(times)
+    if not ordered:
+        return []
+    inner = [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b - a > gap]
+    return [(NEVER_BEFORE, ordered[0]), *inner, (ordered[-1], NEVER_AFTER)]
+
+
+def pack_spells(spells: Sequence[tuple[int, int]]) -> bytes:
+    """Return spells as little-endian int64 pairs, as `quiet_spells` packs them."""
+    return np.array(spells, dtype="<i8").reshape(-1, 2).tobytes()
+
+
+def unpack_spells(blob: bytes) -> npt.NDArray[np.int64]:
+    """Return packed spells (one or many people's, joined) as an (n, 2) array."""
+    return np.frombuffer(blob, dtype="<i8").reshape(-1, 2).astype(np.int64)
+
+
+def quiet_spells(
+    group: IntArray, ts: npt.NDArray[np.float64], groups: int, gap: int
+) -> npt.NDArray[np.object_]:
+    """Return each group's `quiet_spells_of`, packed, from rows sorted by group and time.
+
+    `ts` are seconds that were whole microseconds divided by a million (correctly
+    rounded), so rounding them back is exact; only the few rows that begin or end a
+    spell are turned back, not millions of times.
+    """
+    spells = np.full(groups, b"", dtype=object)
+    if not len(group):
+        return spells
+
+    def micros(rows: IntArray) -> IntArray:
+        return np.rint(ts[rows] * 1e6).astype(np.int64)
+
+    edge = np.flatnonzero(group[1:] != group[:-1])
+    firsts, lasts = np.r_[0, edge + 1], np.r_[edge, len(group) - 1]
+    # Gaps near `gap` in seconds (within a float's error), then exactly in microseconds.
+    near = np.flatnonzero(np.diff(ts) > (gap - 2) / 1e6) + 1
+    near = near[group[near] == group[near - 1]]
+    inner = near[micros(near) - micros(near - 1) > gap]
+    who, inner_group = group[firsts], group[inner]
+    # Each group's spells in time order: the leading one, those between, the trailing one.
+    size = np.bincount(inner_group, minlength=groups)
+    size[who] += 2
+    start = np.cumsum(size) - size
+    pairs = np.empty((int(size.sum()), 2), dtype="<i8")
+    pairs[start[who], 0], pairs[start[who], 1] = NEVER_BEFORE, micros(firsts)
+    trailing = start[who] + size[who] - 1
+    pairs[trailing, 0], pairs[trailing, 1] = micros(lasts), NEVER_AFTER
+    # Rows are sorted by group: an inner spell's rank within its group by a search.
+    rank = np.arange(len(inner)) - np.searchsorted(inner_group, inner_group)
+    between = start[inner_group] + 1 + rank
+    pairs[between, 0], pairs[between, 1] = micros(inner - 1), micros(inner)
+    flat = pairs.tobytes()
+    bounds = (np.r_[0, np.cumsum(size)] * 16).tolist()
+    spells[:] = [flat[low:high] for low, high in zip(bounds[:-1], bounds[1:], strict=True)]
+    return spells
+
+
+def summarize_columns(
+    events: EventColumns, groups: int, *, quiet_gap: int | None = None
+) -> dict[str, npt.NDArray[Any]]:
     """Return every TieSummary field as one array over groups 0..groups-1.
 
     Keys are TieSummary's fields with the ledger's spelled out (gave, received, asked,
     were_asked and their *_count); times of groups without the event are NaN and
-    `last_received_subtype` is an object array of strings ("" for none).
+    `last_received_subtype` is an object array of strings ("" for none). With
+    `quiet_gap` (microseconds), "quiet_spells" holds each group's packed spells.
     """
     # long because: one vectorised pass computes every column of every summary
     # from the same sorted arrays; split, each part would re-sort or pass them all around.
@@ -186,6 +264,8 @@ def summarize_columns(events: EventColumns, groups: int) -> dict[str, npt.NDArra
     thanked_groups, thanked_rows = _last_per_group(thanked, g)
     out["last_thanked_ts"] = np.full(groups, math.nan)
     out["last_thanked_ts"][thanked_groups] = t[thanked_rows]
+    if quiet_gap is not None:
+        out["quiet_spells"] = quiet_spells(g, t, groups, quiet_gap)
     return out
 
 

@@ -6,7 +6,7 @@ loading numpy or Django.
 
 from typing import Final
 
-SUMMARY_VERSION: Final = 2
+SUMMARY_VERSION: Final = 3
 """Bump when `strength.summarize` changes meaning, so stores rebuild saved summaries."""
 
 TODAY_VERSION: Final = 1

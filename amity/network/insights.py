@@ -2,39 +2,38 @@
 
 Tie strength, circles and the dormancy threshold come from the relationship engine
 (`amity.relationships.scoring.load_network`, Dunbar circles by rank: inner, close and
-active are the strong ties).
+active are the strong ties). Who was in touch each month comes from the quiet spells
+the summaries store; only the year's deposits and withdrawals are read as events.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from amity import config
-from amity.core.column_reads import read_numbers
+from amity.core.column_reads import joined, numbers, read_numbers
 from amity.domain import strength
-from amity.domain.breadth import Breadth, MonthPoint, month_starts
+from amity.domain.breadth import Breadth, MonthPoint
 from amity.domain.breadth_columns import TieTable, breadth_of_table
 from amity.domain.breadth_months import (
-    DIRECTIONS,
-    INTENTS,
-    OTHER,
     Presence,
-    flow_counts,
-    months_from_spans,
+    active_from_spans,
+    active_from_spells,
+    months_from_activity,
     window_bounds,
 )
-from amity.people.models import Interaction, Person
+from amity.domain.summaries import unpack_spells
+from amity.network import insight_events
+from amity.people.models import Person
 from amity.relationships import scoring as relationships
 from amity.relationships.models import PersonSummary
 from amity.relationships.ties import load_day_network
@@ -53,23 +52,61 @@ def configured_field() -> str:
     return str(config.MY_FIELD.value() or "")
 
 
-def _tallies(
-    owner: AbstractBaseUser, people: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Return how many deposits each person made to the user and how often they asked.
+@dataclass(frozen=True)
+class _StoredColumns:
+    """What insights reads of the stored summaries, in one pass over the owner's rows."""
+
+    person_id: npt.NDArray[np.int64]
+    received: npt.NDArray[np.int64]
+    were_asked: npt.NDArray[np.int64]
+    with_spells: int
+    """How many rows hold quiet spells."""
+    spells_days: int
+    """The longest `quiet_days` among them (0: none)."""
+    spells: bytes
+    """Every row's packed quiet spells, joined."""
+
+
+def _read_summaries(owner: AbstractBaseUser) -> _StoredColumns:
+    """Read the deposits and asks each person made and every quiet spell, in one query.
 
     The stored summaries count every deposit and withdrawal each way (kept current by
-    every writer, repaired by load_network), so no interaction is read here.
+    every writer, repaired by load_network), so no interaction is read here. One
+    pass over the table: it has no index holding these columns.
     """
     q = connection.ops.quote_name
-    ids, received, were_asked = read_numbers(
-        f"FROM {q(PersonSummary._meta.db_table)} WHERE {q('owner_id')} = %s",
-        [q("person_id"), q("received_count"), q("were_asked_count")],
-        [owner.pk],
+    # The spells as one value: bytes joined on PostgreSQL, hex text on SQLite (whose
+    # group_concat joins text).
+    spells = (
+        f"string_agg({q('quiet_spells')}, '')"
+        if connection.vendor == "postgresql"
+        else f"group_concat(hex({q('quiet_spells')}), '')"
     )
-    rows = _rows(ids, people)
+    numbers_sql = [joined(q(name)) for name in ("person_id", "received_count", "were_asked_count")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(numbers_sql)}, COUNT({q('quiet_days')}), MAX({q('quiet_days')}),"
+            f" {spells} FROM {q(PersonSummary._meta.db_table)} WHERE {q('owner_id')} = %s",
+            [owner.pk],
+        )
+        ids, received, were_asked, with_spells, days, blob = cursor.fetchone()
+    return _StoredColumns(
+        numbers(ids or ""),
+        numbers(received or ""),
+        numbers(were_asked or ""),
+        int(with_spells),
+        int(days or 0),
+        bytes.fromhex(blob or "") if isinstance(blob, str) else bytes(blob or b""),
+    )
+
+
+def _tallies(
+    stored: _StoredColumns, people: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Return how many deposits each person made to the user and how often they asked."""
+    rows = _rows(stored.person_id, people)
     # A trailing zero: row -1 (no summary) reads it.
-    return np.append(received, 0)[rows], np.append(were_asked, 0)[rows]
+    return np.append(stored.received, 0)[rows], np.append(stored.were_asked, 0)[rows]
 
 
 def _engine_columns(
@@ -126,170 +163,49 @@ def _rows(ids: npt.NDArray[np.int64], people: npt.NDArray[np.int64]) -> npt.NDAr
 
 
 def _months(
+    owner: AbstractBaseUser,
+    stored: _StoredColumns,
     network: relationships.Network,
-    spans: SpanReads,
+    flows: npt.NDArray[np.int64],
     now: dt.datetime,
     dormant_days: int,
 ) -> list[MonthPoint]:
-    """Count the monthly charts from who was in touch in each span, and the flows."""
-    span, person, flows = spans
-    rows = _rows(network.ids, person)
-    # People outside the network had no interaction up to now: their events are later.
-    known = rows >= 0
-    return months_from_spans(
-        Presence(span[known], rows[known]),
-        flows,
-        window_bounds(now, dormant_days),
-        network.columns.first_ts,
-        now=now,
-        dormant_days=dormant_days,
-    )
+    """Count the monthly charts from who was in touch when, and the flows.
 
-
-def _start_spans(
-    owner: AbstractBaseUser, now: dt.datetime, dormant_days: int
-) -> Callable[[], SpanReads]:
-    """Start reading who was in touch when; return the function that waits for it.
-
-    On PostgreSQL the read runs in a thread on a connection of its own, so the server
-    joins the events (most of insights' time) while this process loads the network,
-    the people and their columns. Inside a transaction it stays on this connection,
-    which alone sees what the transaction wrote.
+    Who was in touch comes from the quiet spells the summaries store; where some
+    summary lacks them for these `dormant_days` (written under a shorter setting),
+    from the events themselves.
     """
     bounds = window_bounds(now, dormant_days)
-    flows_from = month_starts(now)[0]
-    if connection.vendor != "postgresql":
-        return lambda: _spans_by_range(owner, bounds, flows_from=flows_from)
-    if connection.in_atomic_block:
-        return lambda: _spans_postgresql(owner, bounds, flows_from=flows_from)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="insights-spans")
-    future = pool.submit(_on_own_connection, owner, bounds, flows_from)
-    # Nothing else goes to the pool: its thread ends with the read, and only the
-    # caller, through future.result, waits for it.
-    pool.shutdown(wait=False)
-    return future.result
+    first_ts = network.columns.first_ts
+    found = _stored_spells(stored, dormant_days)
+    if found is not None:
+        people, spells = found
+        active = active_from_spells(spells, people, now=now, dormant_days=dormant_days)
+    else:
+        span, person = insight_events.presence(owner, bounds)
+        rows = _rows(network.ids, person)
+        # People outside the network had no interaction up to now: their events are later.
+        known = rows >= 0
+        presence = Presence(span[known], rows[known])
+        active = active_from_spans(
+            presence, bounds, len(first_ts), now=now, dormant_days=dormant_days
+        )
+    return months_from_activity(active, flows, bounds, first_ts, now=now)
 
 
-def _on_own_connection(
-    owner: AbstractBaseUser, bounds: list[dt.datetime], flows_from: dt.datetime
-) -> SpanReads:
-    """Run _spans_postgresql on this thread's connection, and close it afterwards."""
-    try:
-        return _spans_postgresql(owner, bounds, flows_from=flows_from)
-    finally:
-        connection.close()
+def _stored_spells(
+    stored: _StoredColumns, dormant_days: int
+) -> tuple[int, npt.NDArray[np.int64]] | None:
+    """Return how many people have summaries and all their quiet spells, if they answer.
 
-
-SpanReads = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
-"""(span, person id) pairs of who was in touch when, and flow_counts."""
-
-
-def _code(column: str, labels: tuple[str, ...]) -> str:
-    """Return SQL for a choice column as its index in `labels` (OTHER for the rest)."""
-    whens = " ".join(f"WHEN '{label}' THEN {i}" for i, label in enumerate(labels))
-    return f"CASE i.{connection.ops.quote_name(column)} {whens} ELSE {OTHER} END"
-
-
-def _events(owner: AbstractBaseUser) -> tuple[str, list[Any]]:
-    """Return FROM ... WHERE for the owner's events between two times, and its owner."""
-    q = connection.ops.quote_name
-    when = f"i.{q('occurred_at')}"
-    return (
-        f"FROM {q(Interaction.people.through._meta.db_table)} p"
-        f" JOIN {q(Interaction._meta.db_table)} i ON i.{q('id')} = p.{q('interaction_id')}"
-        f" WHERE i.{q('owner_id')} = %s AND {when} >= %s AND {when} < %s"
-    ), [owner.pk]
-
-
-def _spans_by_range(
-    owner: AbstractBaseUser, bounds: list[dt.datetime], *, flows_from: dt.datetime
-) -> SpanReads:
-    """Read the spans one range of the (owner, occurred_at) index at a time (SQLite).
-
-    Nothing is sorted, grouped or searched per row: SQLite's GROUP BY person over the
-    million and more events costs several times more. Direction and intent (from the
-    table; the rest comes from two indexes) are read only from `flows_from` on.
+    Spells of gaps longer than `dormant_days` are all a month's activity needs; a
+    summary holding only longer ones (or none) cannot answer.
     """
-    q = connection.ops.quote_name
-    events, params = _events(owner)
-    what = f"{_code('direction', DIRECTIONS)} * 4 + {_code('intent', INTENTS)}"
-    adapt = connection.ops.adapt_datetimefield_value
-    spans, codes = [], []
-    for k, (low, high) in enumerate(zip(bounds, bounds[1:], strict=False)):
-        (found,) = read_numbers(
-            events,
-            [f"p.{q('person_id')} * 16 + {what if low >= flows_from else 0}"],
-            [*params, adapt(low), adapt(high)],
-        )
-        spans.append(np.full(len(found), k, dtype=np.int64))
-        codes.append(found)
-    span, code = np.concatenate(spans), np.concatenate(codes)
-    flows = flow_counts(span, (code >> 2) & 3, code & 3, len(bounds) - 1)
-    return span, code >> 4, flows
-
-
-def _spans_postgresql(
-    owner: AbstractBaseUser, bounds: list[dt.datetime], *, flows_from: dt.datetime
-) -> SpanReads:
-    """Read who was in touch when as one bit mask per person, and the flows (PostgreSQL).
-
-    Each query is one (parallel) join; width_bucket finds an event's span by binary
-    search, bit_or folds a person's spans, so a few thousand rows come back. The
-    events' id, time, direction and intent come from the (owner, occurred_at) index
-    alone (its INCLUDE columns), not from the wide table.
-    """
-    q = connection.ops.quote_name
-    events, params = _events(owner)
-    span = f"width_bucket(i.{q('occurred_at')}, %s::timestamptz[]) - 1"
-    # The window's events hashed for the join take tens of MB at 100k people: with the
-    # default 4 MB the hash and the grouping spill to temporary files. JIT compiling
-    # the expressions costs more than it saves on queries this short.
-    with (
-        transaction.atomic(),
-        connection.cursor() as cursor,
-        _local_settings(cursor, work_mem="64MB", jit="off"),
-    ):
-        people, mask = read_numbers(
-            f"FROM (SELECT p.{q('person_id')} AS person, bit_or(1::bigint << ({span})) AS mask"
-            f" {events} GROUP BY p.{q('person_id')}) AS spans",
-            ["person", "mask"],
-            [bounds, *params, bounds[0], bounds[-1]],
-        )
-        # A year of deposits and withdrawals is a tenth of the events: looking each one's
-        # people up in the (interaction) index costs half of hashing the whole table of
-        # participants, which the planner would pick (measured at 100k people, 2M events).
-        with _local_settings(cursor, enable_hashjoin="off", enable_mergejoin="off"):
-            cursor.execute(
-                f"SELECT {span}, {_code('direction', DIRECTIONS)}, {_code('intent', INTENTS)},"
-                f" COUNT(*) {events} AND i.{q('intent')} <> 'neutral' GROUP BY 1, 2, 3",
-                [bounds, *params, flows_from, bounds[-1]],
-            )
-            rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 4)
-    bits = (mask[:, None] >> np.arange(len(bounds) - 1)) & 1
-    who, where = np.nonzero(bits)
-    flows = np.zeros((len(bounds) - 1, 4, 4), dtype=np.int64)
-    np.add.at(flows, (rows[:, 0], rows[:, 1], rows[:, 2]), rows[:, 3])
-    return where.astype(np.int64), people[who], flows
-
-
-@contextlib.contextmanager
-def _local_settings(cursor: Any, **settings: str) -> Iterator[None]:
-    """Change PostgreSQL settings for a block of a transaction, then restore them."""
-    names = list(settings)
-    cursor.execute(f"SELECT {', '.join('current_setting(%s)' for _ in names)}", names)
-    before = cursor.fetchone()
-    # is_local: the settings end with the transaction at the latest.
-    cursor.execute(
-        f"SELECT {', '.join('set_config(%s, %s, true)' for _ in names)}",
-        [value for item in settings.items() for value in item],
-    )
-    try:
-        yield
-    finally:
-        cursor.execute(
-            f"SELECT {', '.join('set_config(%s, %s, true)' for _ in names)}",
-            [value for name, old in zip(names, before, strict=True) for value in (name, old)],
-        )
+    people = len(stored.person_id)
+    if stored.with_spells != people or stored.spells_days > dormant_days:
+        return None
+    return people, unpack_spells(stored.spells)
 
 
 class _LastInteractions(Sequence[dt.datetime | None]):
@@ -361,12 +277,13 @@ def gather(
     """Return the owner's ties as columns, the monthly points, the source and dormancy days."""
     as_of, _ = relationships.resolve_as_of()
     dormant_days = relationships.dormant_after_days()
-    spans = _start_spans(owner, now, dormant_days)
+    flows = insight_events.start_flows(owner, now, dormant_days)
     # The day's circle boundaries, as Today and `amity strength` use (a page: no write).
     network = load_day_network(owner=owner, as_of=as_of)
     person_ids, names, fields = _people(owner)
     score, circle, strong = _engine_columns(network, person_ids)
-    received, were_asked = _tallies(owner, person_ids)
+    stored = _read_summaries(owner)
+    received, were_asked = _tallies(stored, person_ids)
     table = TieTable(
         person_id=person_ids,
         name=names,
@@ -379,7 +296,7 @@ def gather(
         were_asked=were_asked,
         strong=strong,
     )
-    months = _months(network, spans(), now, dormant_days)
+    months = _months(owner, stored, network, flows(), now, dormant_days)
     return table, months, "relationship engine", dormant_days
 
 

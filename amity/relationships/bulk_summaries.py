@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from amity import config
 from amity.core.binary_copy import copy_rows
 from amity.core.bulk_writing import Inserter, Same, bulk_cache
 from amity.core.column_reads import (
@@ -34,7 +35,7 @@ from amity.core.column_reads import (
     to_seconds,
 )
 from amity.domain import strength
-from amity.domain.summaries import Coded, EventColumns, summarize_columns
+from amity.domain.summaries import Coded, EventColumns, quiet_gap, summarize_columns
 from amity.people.models import Interaction, Person
 from amity.relationships import postgresql_events
 from amity.relationships.models import PersonSummary
@@ -49,6 +50,11 @@ _KIND_PARTS = ("channel", "direction", "intent", "subtype")
 _DELETE_CHUNK = 500
 PART_PEOPLE = 20_000
 """People summarised at a time on PostgreSQL, each part written while the next is summarised."""
+
+
+def quiet_days() -> int:
+    """Return the days of silence whose spells summaries store (AMITY_DORMANT_AFTER_DAYS)."""
+    return int(config.DORMANT_AFTER_DAYS.value())
 
 
 def people_by_owner(person_ids: Sequence[int]) -> dict[int, npt.NDArray[np.int64]]:
@@ -250,6 +256,7 @@ def summary_columns(
     columns["packed"] = packed.view(np.uint8).reshape(rows, -1)
     columns["owner_id"] = owner_id
     columns["version"] = strength.SUMMARY_VERSION
+    columns["quiet_days"] = quiet_days()
     columns["updated_at"] = timezone.now()
     return rows, columns
 
@@ -263,12 +270,11 @@ def write_summaries(rows: int, columns: dict[str, Any], cursor: Any = None) -> N
     one the caller opened, for a thread writing in the caller's transaction.
     """
     postgresql = cursor is not None or connection.vendor == "postgresql"
-    step = 20_000
     inserter = Inserter(PersonSummary)
-    for start in range(0, rows, step):
-        count = min(step, rows - start)
+    for start, stop in _chunks(rows, columns.get("quiet_spells")):
+        count = stop - start
         part = {
-            name: values[start : start + step] if isinstance(values, np.ndarray) else values
+            name: values[start:stop] if isinstance(values, np.ndarray) else values
             for name, values in columns.items()
         }
         if postgresql:
@@ -283,6 +289,28 @@ def write_summaries(rows: int, columns: dict[str, Any], cursor: Any = None) -> N
             given[name] = [None if math.isnan(v) else v for v in part[name].tolist()]
         given["packed"] = [row.tobytes() for row in part["packed"]]
         inserter.insert_columns(count, given)
+
+
+def _chunks(rows: int, spells: npt.NDArray[np.object_] | None) -> list[tuple[int, int]]:
+    """Return (start, stop) of chunks of up to 20,000 rows, fewer where spells are long.
+
+    The binary COPY pads every row's spells to the chunk's longest: a few people with
+    thousands of spells (a short AMITY_DORMANT_AFTER_DAYS) must not cost gigabytes.
+    """
+    step, budget = 20_000, 64 << 20
+    widths = (
+        np.fromiter(map(len, spells), dtype=np.int64, count=rows)
+        if spells is not None
+        else np.zeros(rows, dtype=np.int64)
+    )
+    chunks, start = [], 0
+    while start < rows:
+        stop = min(start + step, rows)
+        while stop - start > 1 and (stop - start) * int(widths[start:stop].max()) > budget:
+            stop = start + (stop - start) // 2
+        chunks.append((start, stop))
+        start = stop
+    return chunks
 
 
 def clear_owner(owner_id: int, wanted: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -324,6 +352,7 @@ def rebuild_owner(owner_id: int, wanted: npt.NDArray[np.int64]) -> None:
     """
     events = read_events(owner_id, wanted)
     circles = clear_owner(owner_id, wanted)
+    gap = quiet_gap(quiet_days())
     step = PART_PEOPLE if connection.vendor == "postgresql" else max(len(wanted), 1)
     parts = [(start, min(start + step, len(wanted))) for start in range(0, len(wanted), step)]
     # 100k rows walk the (owner, packed) index in random order: past SQLite's default
@@ -331,7 +360,7 @@ def rebuild_owner(owner_id: int, wanted: npt.NDArray[np.int64]) -> None:
     with bulk_cache(), _summary_writer() as write:
         for start, stop in parts:
             part = events if len(parts) == 1 else _part_events(events, start, stop)
-            summary = summarize_columns(part, stop - start)
+            summary = summarize_columns(part, stop - start, quiet_gap=gap)
             summary["circle"] = circles[start:stop]
             write(*summary_columns(owner_id, wanted[start:stop], summary))
 

@@ -57,6 +57,11 @@ class PersonSummary(models.Model):
     # The circle this person was last placed in (0: never), so circles move only when
     # a score clears a boundary by a margin (amity.relationships.circles).
     circle = models.PositiveSmallIntegerField(default=0, db_default=0)
+    # The spells without interactions longer than `quiet_days` (NULL: not stored), as
+    # summaries.quiet_spells packs them: insights' monthly activity comes from these
+    # instead of joining every interaction of the last years to its people.
+    quiet_days = models.PositiveIntegerField(null=True)
+    quiet_spells = models.BinaryField(default=b"")
 
     objects = OwnedManager()
 

@@ -25,9 +25,16 @@ from amity.core.column_reads import read_numbers
 from amity.domain import strength
 from amity.domain.ledger import Event
 from amity.domain.strength import TieSummary
-from amity.domain.summaries import EventColumns, summarize_many
+from amity.domain.summaries import (
+    EventColumns,
+    pack_spells,
+    quiet_gap,
+    quiet_spells_of,
+    summarize_many,
+)
 from amity.people.models import Interaction, Person
 from amity.relationships import bulk_summaries
+from amity.relationships.bulk_summaries import quiet_days
 from amity.relationships.models import PersonSummary
 
 CHUNK = 500
@@ -68,9 +75,15 @@ _TIME_SQL = {
 
 
 def summaries_for(
-    person_ids: Sequence[int], *, until: dt.datetime | None = None
+    person_ids: Sequence[int],
+    *,
+    until: dt.datetime | None = None,
+    spells: dict[int, bytes] | None = None,
 ) -> dict[int, TieSummary]:
-    """Summarise these people's interactions (before `until`) in one query and numpy."""
+    """Summarise these people's interactions (before `until`) in one query and numpy.
+
+    `spells`, when given, receives each person's packed quiet spells (quiet_days).
+    """
     if not person_ids:
         return {}
     through = Interaction.people.through
@@ -104,6 +117,13 @@ def summaries_for(
         subtype=[r[5] for r in rows],
     )
     summaries = summarize_many(columns, len(person_ids))
+    if spells is not None:
+        # A few hundred people at a time: the readable version is fast enough here.
+        times: dict[int, list[int]] = defaultdict(list)
+        for row in rows:
+            times[row[0]].append(round(row[1] * 1e6))
+        gap = quiet_gap(quiet_days())
+        spells.update({pk: pack_spells(quiet_spells_of(ts, gap)) for pk, ts in times.items()})
     return {pk: summaries[i] for i, pk in enumerate(person_ids) if summaries[i].count}
 
 
@@ -171,13 +191,22 @@ _STORED = (
     "last_thanked_ts",
     "updated_at",
     "packed",
+    "quiet_days",
+    "quiet_spells",
 )
 
 
 def summary_values(
-    person_id: int, owner_id: int, summary: TieSummary, now: dt.datetime
+    person_id: int,
+    owner_id: int,
+    summary: TieSummary,
+    now: dt.datetime,
+    spells: tuple[int, bytes] | None = None,
 ) -> dict[str, Any]:
-    """Return a PersonSummary row's values by column (in _STORED order)."""
+    """Return a PersonSummary row's values by column (in _STORED order).
+
+    `spells`: the days and packed quiet spells to store (none: not stored).
+    """
     book = summary.ledger
     values: dict[str, Any] = {
         "person_id": person_id,
@@ -206,6 +235,7 @@ def summary_values(
         "updated_at": now,
     }
     values["packed"] = pack(values)
+    values["quiet_days"], values["quiet_spells"] = spells or (None, b"")
     return values
 
 
@@ -240,14 +270,19 @@ def refresh_engine_summaries(*, person_ids: Iterable[int], owner_id: int | None 
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         owners = dict(Person.objects.filter(pk__in=chunk).values_list("pk", "owner_id"))
-        summaries = summaries_for(chunk)
+        spells: dict[int, bytes] = {}
+        summaries = summaries_for(chunk, spells=spells)
+        # Spells by person (none where the ORM read the times: another database).
+        days = quiet_days()
+        stored = {pk: (days, blob) for pk, blob in spells.items()}
+
         # A row's circle is where the person was last placed, not derived from their
         # interactions: it survives the rebuild, or circles would move on every write.
         placed = PersonSummary.objects.filter(person_id__in=chunk, circle__gt=0)
         circles = dict(placed.values_list("person_id", "circle"))
         PersonSummary.objects.filter(person_id__in=chunk).delete()
         rows = [
-            tuple(summary_values(pk, owners[pk], summary, now).values())
+            tuple(summary_values(pk, owners[pk], summary, now, stored.get(pk)).values())
             for pk, summary in summaries.items()
             if pk in owners
         ]

@@ -1,4 +1,4 @@
-"""Test that the monthly charts counted over spans match the per-event reference."""
+"""Test that the monthly charts counted over spans or spells match the per-event reference."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from amity.domain.breadth_months import (
     DIRECTIONS,
     INTENTS,
     Presence,
+    active_from_spells,
     flow_counts,
+    months_from_activity,
     months_from_spans,
     window_bounds,
 )
+from amity.domain.summaries import pack_spells, quiet_gap, quiet_spells_of, unpack_spells
 
 NOW = dt.datetime(2026, 6, 15, 12, 30, tzinfo=dt.UTC)
 
@@ -60,3 +63,41 @@ def test_it_counts_what_the_event_reference_counts(dormant_days: int) -> None:
     found = months_from_spans(presence, flows, bounds, first, now=NOW, dormant_days=dormant_days)
     assert found == expected
     assert any(point.dormant for point in found) and any(point.deposits for point in found)
+
+
+@pytest.mark.parametrize(("stored_days", "dormant_days"), [(30, 30), (30, 180), (730, 730)])
+def test_quiet_spells_count_what_the_event_reference_counts(
+    stored_days: int, dormant_days: int
+) -> None:
+    rng = np.random.default_rng(dormant_days + stored_days)
+    people, count = 400, 2500
+    at = moments(rng, count, dormant_days)
+    person = rng.integers(0, people, size=count)
+    direction = rng.integers(0, 3, size=count)
+    intent = rng.integers(0, 3, size=count)
+    events = [
+        TieEvent(int(p), t, DIRECTIONS[d], INTENTS[i])
+        for p, t, d, i in zip(person, at, direction, intent, strict=True)
+    ]
+    expected = _months(events, NOW, dormant_days)
+    tick = dt.timedelta(microseconds=1)
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    times: dict[int, list[int]] = {}
+    for p, t in zip(person.tolist(), at, strict=True):
+        times.setdefault(p, []).append((t - epoch) // tick)
+    # The summaries' spells, of gaps longer than the days they were stored for.
+    spells = np.concatenate(
+        [
+            unpack_spells(pack_spells(quiet_spells_of(ts, quiet_gap(stored_days))))
+            for ts in times.values()
+        ]
+    )
+    first = np.array([min(ts) / 1e6 for ts in times.values()])
+    bounds = window_bounds(NOW, dormant_days)
+    inside = [i for i, t in enumerate(at) if bounds[0] <= t < bounds[-1]]
+    span = np.array([bisect_right(bounds, at[i]) - 1 for i in inside], dtype=np.int64)
+    flows = flow_counts(span, direction[inside], intent[inside], len(bounds) - 1)
+    active = active_from_spells(spells, len(times), now=NOW, dormant_days=dormant_days)
+    found = months_from_activity(active, flows, bounds, first, now=NOW)
+    assert found == expected
+    assert any(point.dormant for point in found) and any(point.active for point in found)

@@ -10,7 +10,15 @@ import pytest
 from amity.domain import vocabulary
 from amity.domain.ledger import Event
 from amity.domain.strength import TieSummary, summarize
-from amity.domain.summaries import Coded, EventColumns, summarize_many
+from amity.domain.summaries import (
+    Coded,
+    EventColumns,
+    pack_spells,
+    quiet_spells_of,
+    summarize_columns,
+    summarize_many,
+    unpack_spells,
+)
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -89,3 +97,32 @@ def test_kind_columns_sharing_one_code_array_summarise_like_text_columns() -> No
         },
     )
     assert summarize_many(shared, len(groups)) == summarize_many(text, len(groups))
+
+
+def test_its_quiet_spells_are_each_persons_readable_ones() -> None:
+    rng = random.Random(18)
+    gap = 30 * 86_400 * 1_000_000
+    groups = [random_events(rng, rng.randrange(0, 12)) for _ in range(60)]
+    # Two interactions exactly `gap` apart are not a spell; a microsecond more is.
+    base = NOW - dt.timedelta(days=400)
+    tick = dt.timedelta(microseconds=1)
+    groups.append([Event(at=base), Event(at=base + dt.timedelta(days=30))])
+    groups.append([Event(at=base), Event(at=base + dt.timedelta(days=30) + tick)])
+    found = summarize_columns(columns(groups), len(groups), quiet_gap=gap)["quiet_spells"]
+    for events, packed in zip(groups, found, strict=True):
+        micros = [(e.at - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // tick for e in events]
+        assert packed == pack_spells(quiet_spells_of(micros, gap))
+    assert len(unpack_spells(found[-2])) == 2 and len(unpack_spells(found[-1])) == 3
+
+
+def test_its_quiet_spells_say_who_was_in_touch_at_any_moment() -> None:
+    rng = np.random.default_rng(7)
+    gap = 1_000
+    for _ in range(200):
+        times = sorted(rng.integers(0, 10_000, size=int(rng.integers(1, 8))).tolist())
+        spells = unpack_spells(pack_spells(quiet_spells_of(times, gap // 2)))
+        for moment in rng.integers(-500, 12_000, size=20).tolist():
+            in_touch = any(moment - gap <= t <= moment for t in times)
+            quiet = ((spells[:, 0] < moment - gap) & (moment < spells[:, 1])).sum()
+            # Spells of shorter gaps answer for a longer one; a moment lies in one at most.
+            assert quiet == (0 if in_touch else 1)

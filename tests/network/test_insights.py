@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from amity import config
 from amity.domain.breadth import TieEvent, _months, month_starts
-from amity.network import insights as insights_module
+from amity.network import insight_events
 from amity.network.insights import configured_field, insights, round_3
 from amity.people.models import Interaction
 from amity.people.timeline import log_interaction
+from amity.relationships.models import PersonSummary
 
 
 def test_it_measures_fields_ties_and_flows(user: Any, network: dict, make_person: Any) -> None:
@@ -72,16 +73,21 @@ def test_it_takes_strength_and_circles_from_the_relationship_engine(
     assert result.breadth.strong_ties == 1
 
 
-@pytest.mark.parametrize("dormant_days", [40, 730])
+@pytest.mark.parametrize(
+    ("stored_days", "dormant_days"), [(40, 40), (730, 730), (40, 730), (730, 40)]
+)
 def test_its_monthly_charts_equal_the_per_event_reference(
     monkeypatch: pytest.MonkeyPatch,
     user: Any,
     other_user: Any,
     make_person: Any,
+    stored_days: int,
     dormant_days: int,
 ) -> None:
-    # The database answers with spans and codes; the reference reads every event.
-    monkeypatch.setenv("AMITY_DORMANT_AFTER_DAYS", str(dormant_days))
+    # The summaries' quiet spells (stored while the setting said `stored_days`) or,
+    # when they hold only longer gaps, the events themselves, by span; the reference
+    # reads every event.
+    monkeypatch.setenv("AMITY_DORMANT_AFTER_DAYS", str(stored_days))
     now = timezone.now().replace(microsecond=500)
     starts = month_starts(now)
     ends = [*starts[1:], now]
@@ -115,7 +121,18 @@ def test_its_monthly_charts_equal_the_per_event_reference(
         for interaction in Interaction.objects.filter(owner=user).prefetch_related("people")
         for person in interaction.people.all()
     ]
-    found = insights(owner=user, now=now).breadth.months
+    monkeypatch.setenv("AMITY_DORMANT_AFTER_DAYS", str(dormant_days))
+    read: list[str] = []
+
+    def keep(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        read.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        found = insights(owner=user, now=now).breadth.months
+    # Only spells of shorter gaps than asked about answer; otherwise each event's person.
+    from_events = any('p."person_id"' in sql for sql in read)
+    assert from_events == (stored_days > dormant_days)
     assert found == _months(events, now, dormant_days)
     assert any(m.dormant for m in found) and any(m.active for m in found)
     assert any(m.deposits and m.received for m in found)
@@ -157,12 +174,15 @@ def test_postgresql_finds_every_column_the_months_read_in_the_time_index(
 
     with connection.execute_wrapper(keep):
         insights(owner=user)
+        # Summaries without quiet spells: who was in touch when comes from the events.
+        PersonSummary.objects.filter(owner=user).update(quiet_days=None)
+        insights(owner=user)
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'interaction_owner_time'")
         (definition,) = cursor.fetchone()
     indexed = set(re.findall(r"\w+", definition.split("USING btree", 1)[1])) - {"INCLUDE"}
     read = {column for sql in queries for column in re.findall(r'\bi\."(\w+)"', sql)}
-    assert len(queries) == 2  # the presence masks and the flows
+    assert len(queries) == 3  # the flows twice, the presence masks once
     assert read == {"owner_id", "occurred_at", "id", "direction", "intent"}
     assert read <= indexed
 
@@ -171,16 +191,16 @@ def test_postgresql_finds_every_column_the_months_read_in_the_time_index(
 def test_its_months_read_on_a_connection_of_their_own_are_the_same(
     monkeypatch: pytest.MonkeyPatch, user: Any, make_person: Any
 ) -> None:
-    # Outside a transaction PostgreSQL reads the spans in a thread, on its own
+    # Outside a transaction PostgreSQL counts the flows in a thread, on its own
     # connection; inside one (where only this connection sees the writes) in line.
-    original = insights_module._on_own_connection
+    original = insight_events._on_own_connection
     beside: list[tuple[Any, ...]] = []
 
     def spy(*args: Any) -> Any:
         beside.append(args)
         return original(*args)
 
-    monkeypatch.setattr(insights_module, "_on_own_connection", spy)
+    monkeypatch.setattr(insight_events, "_on_own_connection", spy)
     now = timezone.now()
     people = [make_person(f"Person {i}") for i in range(4)]
     for k in range(40):

@@ -312,3 +312,19 @@ def test_a_second_connection_reads_the_participants_of_committed_data(monkeypatc
         refresh_engine_summaries(person_ids=ids)
     assert _rows() == expected
     assert opened == [False, False]
+
+
+def test_one_pass_stores_the_quiet_spells_the_chunked_rebuild_stores(
+    user, other_user, monkeypatch
+) -> None:
+    # Weeks of dormancy: most people's interactions months apart leave spells between them.
+    monkeypatch.setenv("AMITY_DORMANT_AFTER_DAYS", "20")
+    ids = _network(user, other_user)
+    expected = _rows()
+    assert max(len(row["quiet_spells"]) for row in expected.values()) > 2 * 16
+    assert {row["quiet_days"] for row in expected.values()} == {20}
+    PersonSummary.objects.all().delete()
+    monkeypatch.setattr(bulk_summaries, "BULK_PEOPLE", 1)
+    monkeypatch.setattr(bulk_summaries, "PART_PEOPLE", 2)
+    refresh_engine_summaries(person_ids=ids)
+    assert _rows() == expected
