@@ -151,6 +151,9 @@ class ColumnLoader:
     def __init__(self, codecs: Sequence[FieldCodec], *, required: Sequence[str]) -> None:
         self.codecs = tuple(codecs)
         self.required = tuple(required)
+        # Read here, on the caller's thread: `load` may run in a read-ahead thread,
+        # where Django's `connection` would be another one.
+        self.sqlite = connection.vendor == "sqlite"
 
     def load(self, records: list[Record], label: Callable[[int], str]) -> dict[str, Any]:
         """Return the batch's columns; raise RecordError naming the first bad field.
@@ -182,7 +185,7 @@ class ColumnLoader:
                 raise _Unusual
             if any(codec.key in record for record in records):
                 raise _Unusual
-        sqlite = connection.vendor == "sqlite"
+        sqlite = self.sqlite
         columns: dict[str, Any] = {}
         try:
             for codec in present:
