@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -239,11 +240,39 @@ def _contacts(
     batch: list[Record], where: Callable[[int], str], loader: ColumnLoader
 ) -> tuple[list[int], dict[str, Any]]:
     """Return (the person index of each contact point, their columns) for a batch of people."""
-    whose: list[int] = []
-    places: list[int] = []
-    items: list[Record] = []
-    for index, record in enumerate(batch):
-        raw = record.get("contact_points", [])
+    lists = [record.get("contact_points", []) for record in batch]
+    items: list[Any] = list(chain.from_iterable(lists)) if set(map(type, lists)) <= {list} else []
+    if not items or not set(map(type, items)) <= {dict}:
+        _check_contact_lists(lists, where)
+    sizes = list(map(len, lists))
+    whose = list(chain.from_iterable(map(repeat, range(len(batch)), sizes)))
+    firsts = list(accumulate(sizes, initial=0))
+
+    def at(item: int) -> str:
+        person = whose[item]
+        return _nested(where(person), "contact_points", item - firsts[person])
+
+    columns = loader.load(items, at)
+    kinds, values = columns["kind"], columns["value"]
+    given = columns.get("normalized", repeat(""))
+    normalized = [
+        known or services.normalize_contact(kind, value)
+        for known, kind, value in zip(given, kinds, values, strict=False)
+    ]
+    keys = list(zip(whose, kinds, normalized, strict=True))
+    if len(set(keys)) < len(keys):
+        seen: set[tuple[int, str, str]] = set()
+        for item, key in enumerate(keys):
+            if key in seen:
+                raise RestoreError(f"{at(item)}: {kinds[item]} {values[item]!r} appears twice")
+            seen.add(key)
+    columns["normalized"] = normalized
+    return whose, columns
+
+
+def _check_contact_lists(lists: list[Any], where: Callable[[int], str]) -> None:
+    """Raise naming the first person whose contact points are not a list of objects."""
+    for index, raw in enumerate(lists):
         if not isinstance(raw, list):
             raise RestoreError(f"{where(index)}: field 'contact_points' must be a list")
         for place, item in enumerate(raw):
@@ -251,26 +280,6 @@ def _contacts(
                 raise RestoreError(
                     f"{_nested(where(index), 'contact_points', place)}: expected an object"
                 )
-        items.extend(raw)
-        whose.extend([index] * len(raw))
-        places.extend(range(len(raw)))
-
-    def at(item: int) -> str:
-        return _nested(where(whose[item]), "contact_points", places[item])
-
-    columns = loader.load(items, at)
-    kinds, values = columns["kind"], columns["value"]
-    normalized = list(columns.get("normalized", [""] * len(items)))
-    seen: set[tuple[int, str, str]] = set()
-    for item, (kind, value) in enumerate(zip(kinds, values, strict=True)):
-        if not normalized[item]:
-            normalized[item] = services.normalize_contact(kind, value)
-        key = (whose[item], kind, normalized[item])
-        if key in seen:
-            raise RestoreError(f"{at(item)}: {kind} {value!r} appears twice")
-        seen.add(key)
-    columns["normalized"] = normalized
-    return whose, columns
 
 
 def load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
@@ -317,9 +326,9 @@ def _people_of_batch(
     missing or empty list, an unknown uid) goes through `_people_of_record`, which
     words the error.
     """
-    lists: list[Any] = [record.get("people") for record in batch]
-    sizes = list(map(len, lists)) if set(map(type, lists)) == {list} else [0]
     try:
+        lists: list[Any] = list(map(itemgetter("people"), batch))
+        sizes = list(map(len, lists)) if set(map(type, lists)) == {list} else [0]
         if 0 in sizes:
             raise KeyError
         found = list(map(maps.known("people").__getitem__, chain.from_iterable(lists)))
