@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -31,7 +31,7 @@ def read_ahead(fetch: Callable[[], list[T]], depth: int = 2) -> Iterator[list[T]
     return iterate_ahead(iter(fetch, []), depth)
 
 
-def iterate_ahead(items: Iterable[T], depth: int = 2) -> Iterator[T]:
+def iterate_ahead(items: Iterable[T], depth: int = 2) -> Generator[T, None, None]:
     """Yield the items of `items`, taking the next ones from it in a thread meanwhile.
 
     The work of producing an item (reading and decoding a file, a query) overlaps
