@@ -3,7 +3,8 @@
 The other half of amity.portability.people_sections (which dumps them and registers
 the sections). Records are checked and converted column by column in batches
 (amity.portability.record_columns), written with keys reserved up front, and every
-problem is reported naming the record and field.
+problem is reported naming the record and field. The next batch is read and checked
+in a thread (amity.core.read_ahead) while the caller's connection writes the last.
 """
 
 from __future__ import annotations
