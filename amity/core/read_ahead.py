@@ -1,7 +1,8 @@
 """Fetch the next batch in a thread while the caller works on the one it has.
 
-Used by the summary rebuild on PostgreSQL (its slices of events); `stop_readers` also
-ends the export's chunk readers (amity.portability.json_rows).
+Used by the summary rebuild on PostgreSQL (its slices of events) and by the restore
+(the next batch of records read, decoded and checked while the last one is written);
+`stop_readers` also ends the export's chunk readers (amity.portability.json_rows).
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+_DONE = object()
+"""What the thread puts after the last item."""
 
 
 def read_ahead(fetch: Callable[[], list[T]], depth: int = 2) -> Iterator[list[T]]:
@@ -24,31 +28,45 @@ def read_ahead(fetch: Callable[[], list[T]], depth: int = 2) -> Iterator[list[T]
     on a cursor the caller opened: it reads in the caller's transaction. At most
     `depth` batches wait, so memory stays flat.
     """
-    batches: queue.Queue[list[T] | BaseException] = queue.Queue(maxsize=depth)
+    return iterate_ahead(iter(fetch, []), depth)
+
+
+def iterate_ahead(items: Iterable[T], depth: int = 2) -> Generator[T, None, None]:
+    """Yield the items of `items`, taking the next ones from it in a thread meanwhile.
+
+    The work of producing an item (reading and decoding a file, a query) overlaps
+    the caller's work on the last one wherever either lets go of the interpreter
+    lock. At most `depth` items wait, so memory stays flat. An exception raised
+    while producing an item is raised here, in its place; closing the generator
+    (the caller stopped early, or failed) stops the thread and waits for it, so
+    nothing reads `items` after that. Close it explicitly (`contextlib.closing`)
+    when the caller may fail: a generator held by a traceback is closed late.
+    """
+    waiting: queue.Queue[Any] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
     def run() -> None:
         try:
-            while not stop.is_set():
-                rows = fetch()
-                batches.put(rows)
-                if not rows:
+            for item in items:
+                waiting.put(item)
+                if stop.is_set():
                     return
+            waiting.put(_DONE)
         except BaseException as exc:  # handed to the caller, who raises it
-            batches.put(exc)
+            waiting.put(exc)
 
     reader = threading.Thread(target=run, name="read-ahead", daemon=True)
     reader.start()
     try:
         while True:
-            got = batches.get()
+            got = waiting.get()
+            if got is _DONE:
+                return
             if isinstance(got, BaseException):
                 raise got
-            if not got:
-                return
             yield got
     finally:
-        stop_readers(stop, [(reader, batches)])
+        stop_readers(stop, [(reader, waiting)])
 
 
 def stop_readers(

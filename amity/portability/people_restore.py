@@ -3,15 +3,18 @@
 The other half of amity.portability.people_sections (which dumps them and registers
 the sections). Records are checked and converted column by column in batches
 (amity.portability.record_columns), written with keys reserved up front, and every
-problem is reported naming the record and field.
+problem is reported naming the record and field. The next batch is read and checked
+in a thread (amity.core.read_ahead) while the caller's connection writes the last.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from itertools import chain, repeat
-from typing import Any
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
+from typing import Any, TypeVar
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
@@ -19,6 +22,7 @@ from django.db import models
 
 from amity.core.bulk_writing import Inserter, Same, insert_rows
 from amity.core.deferred_indexes import indexes_built_after
+from amity.core.read_ahead import iterate_ahead
 from amity.people import services
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
 from amity.portability.record_columns import ColumnLoader
@@ -46,18 +50,69 @@ DEFER_INDEXES_FROM = RESTORE_BATCH
 its rows (amity.core.deferred_indexes): a section that fills a batch is big enough for
 one sort per index to beat keeping every index up to date row by row."""
 
-Batches = Iterator[tuple[int, list[Record]]]
+
+@dataclass
+class _Decoded:
+    """A batch of records read from the file and checked, ready to be written."""
+
+    records: list[Record]
+    where: Callable[[int], str]
+    columns: dict[str, Any]
+
+
+@dataclass
+class _DecodedPeople(_Decoded):
+    uids: list[str]
+    tags: list[set[str]]
+    whose: list[int]
+    contacts: dict[str, Any]
+
+
+@dataclass
+class _DecodedInteractions(_Decoded):
+    sizes: list[int]
+    people: list[int]
+
+
+D = TypeVar("D", bound=_Decoded)
+
+
+def _namer(section: str, start: int, records: list[Record]) -> Callable[[int], str]:
+    """Return what names record i of a batch in errors (worded only when one is raised)."""
+    return lambda index: label(section, start + index, records[index])
 
 
 @contextmanager
-def _indexes_after_if_big(batches: Batches, *tables: type[models.Model]) -> Iterator[Batches]:
+def _decoded_ahead(
+    section: str, rows: Iterable[Any], decode: Callable[[int, list[Record]], D]
+) -> Iterator[Iterator[D]]:
+    """Yield the section's batches decoded by `decode`, the next one in a thread meanwhile.
+
+    Reading the file, orjson and the column checks of batch N+1 run while the caller
+    writes batch N: the database works without the interpreter lock (SQLite's steps,
+    PostgreSQL's server), so the two use both cores. `decode` must not touch the
+    database: every query stays on the caller's connection, in its transaction. An
+    error in `decode` is raised in the caller's loop after the batches before it; an
+    error in the caller stops the thread before it goes on.
+    """
+    batches = (
+        decode(start, records) for start, records in record_batches(section, rows, RESTORE_BATCH)
+    )
+    with closing(iterate_ahead(batches, depth=2)) as ahead:
+        yield ahead
+
+
+@contextmanager
+def _indexes_after_if_big(
+    batches: Iterator[D], *tables: type[models.Model]
+) -> Iterator[Iterator[D]]:
     """Give the batches back, with the tables' indexes built after them if the section is big."""
     first = next(batches, None)
     if first is None:
         yield iter(())
         return
     every = chain([first], batches)
-    if len(first[1]) < DEFER_INDEXES_FROM:
+    if len(first.records) < DEFER_INDEXES_FROM:
         yield every
         return
     with indexes_built_after(*tables):
@@ -102,34 +157,43 @@ def load_people(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> i
     inserter = Inserter(Person, with_pk=True)
     contact_inserter = Inserter(ContactPoint)
     tag_links = Inserter(Person.tags.through)
-    batches = record_batches("people", rows, RESTORE_BATCH)
+
+    def decode(start: int, records: list[Record]) -> _DecodedPeople:
+        where = _namer("people", start, records)
+        columns = loader.load(records, where)
+        _check_linkedin(columns.get("linkedin_url", []), linkedin, where)
+        tags = _tags_of_batch(records, where)
+        whose, contacts = _contacts(records, where, contact_loader)
+        uids = uid_texts(columns["uid"], records)
+        return _DecodedPeople(records, where, columns, uids, tags, whose, contacts)
+
     tables = (Person, ContactPoint, Person.tags.through)
-    with _indexes_after_if_big(batches, *tables) as every:
-        for start, batch in every:
-
-            def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
-                return label("people", start + index, batch[index])
-
-            columns = loader.load(batch, where)
-            _check_linkedin(columns.get("linkedin_url", []), linkedin, where)
-            tags = [_tags_of(record, where(i)) for i, record in enumerate(batch)]
-            whose, contacts = _contacts(batch, where, contact_loader)
-            pks = insert_new(inserter, owner, columns, len(batch), where)
-            for uid, pk in zip(uid_texts(columns["uid"], batch), pks, strict=True):
-                maps.remember("people", uid, pk)
+    with (
+        _decoded_ahead("people", rows, decode) as batches,
+        _indexes_after_if_big(batches, *tables) as every,
+    ):
+        for batch in every:
+            pks = insert_new(inserter, owner, batch.columns, len(batch.records), batch.where)
+            maps.remember_all("people", batch.uids, pks)
             contact_inserter.insert_columns(
-                len(whose),
-                {**contacts, "owner_id": Same(owner.pk), "person_id": [pks[i] for i in whose]},
+                len(batch.whose),
+                {
+                    **batch.contacts,
+                    "owner_id": Same(owner.pk),
+                    "person_id": [pks[i] for i in batch.whose],
+                },
             )
-            _ensure_tags(owner, set().union(*tags), maps)
+            _ensure_tags(owner, set().union(*batch.tags), maps)
             tag_ids = maps.known("tags")
             pairs = [
-                (pk, tag_ids[name]) for pk, names in zip(pks, tags, strict=True) for name in names
+                (pk, tag_ids[name])
+                for pk, names in zip(pks, batch.tags, strict=True)
+                for name in names
             ]
             tag_links.insert_columns(
                 len(pairs), {"person_id": [p for p, _ in pairs], "tag_id": [t for _, t in pairs]}
             )
-            count += len(batch)
+            count += len(batch.records)
     return count
 
 
@@ -144,7 +208,23 @@ def _check_linkedin(urls: list[str], seen: set[str], where: Callable[[int], str]
             seen.add(url)
 
 
+def _tags_of_batch(records: list[Record], where: Callable[[int], str]) -> list[set[str]]:
+    """Return each person's tag names; an unusual batch goes through `_tags_of`."""
+    lists = [record.get("tags", []) for record in records]
+    names = list(chain.from_iterable(lists)) if set(map(type, lists)) <= {list} else None
+    # Text of 1..80 characters, not only spaces: what _tag_name accepts, checked at once.
+    if (
+        names is not None
+        and set(map(type, names)) <= {str}
+        and all(map(str.strip, names))
+        and max(map(len, names), default=1) <= 80
+    ):
+        return list(map(set, lists))
+    return [_tags_of(record, where(i)) for i, record in enumerate(records)]
+
+
 def _tags_of(record: Record, where: str) -> set[str]:
+    """Return one person's tag names, or raise naming what is wrong (the reference)."""
     raw_tags = record.get("tags", [])
     if not isinstance(raw_tags, list):
         raise RestoreError(f"{where}: field 'tags' must be a list of names")
@@ -161,11 +241,39 @@ def _contacts(
     batch: list[Record], where: Callable[[int], str], loader: ColumnLoader
 ) -> tuple[list[int], dict[str, Any]]:
     """Return (the person index of each contact point, their columns) for a batch of people."""
-    whose: list[int] = []
-    places: list[int] = []
-    items: list[Record] = []
-    for index, record in enumerate(batch):
-        raw = record.get("contact_points", [])
+    lists = [record.get("contact_points", []) for record in batch]
+    items: list[Any] = list(chain.from_iterable(lists)) if set(map(type, lists)) <= {list} else []
+    if not items or not set(map(type, items)) <= {dict}:
+        _check_contact_lists(lists, where)
+    sizes = list(map(len, lists))
+    whose = list(chain.from_iterable(map(repeat, range(len(batch)), sizes)))
+    firsts = list(accumulate(sizes, initial=0))
+
+    def at(item: int) -> str:
+        person = whose[item]
+        return _nested(where(person), "contact_points", item - firsts[person])
+
+    columns = loader.load(items, at)
+    kinds, values = columns["kind"], columns["value"]
+    given = columns.get("normalized", repeat(""))
+    normalized = [
+        known or services.normalize_contact(kind, value)
+        for known, kind, value in zip(given, kinds, values, strict=False)
+    ]
+    keys = list(zip(whose, kinds, normalized, strict=True))
+    if len(set(keys)) < len(keys):
+        seen: set[tuple[int, str, str]] = set()
+        for item, key in enumerate(keys):
+            if key in seen:
+                raise RestoreError(f"{at(item)}: {kinds[item]} {values[item]!r} appears twice")
+            seen.add(key)
+    columns["normalized"] = normalized
+    return whose, columns
+
+
+def _check_contact_lists(lists: list[Any], where: Callable[[int], str]) -> None:
+    """Raise naming the first person whose contact points are not a list of objects."""
+    for index, raw in enumerate(lists):
         if not isinstance(raw, list):
             raise RestoreError(f"{where(index)}: field 'contact_points' must be a list")
         for place, item in enumerate(raw):
@@ -173,26 +281,6 @@ def _contacts(
                 raise RestoreError(
                     f"{_nested(where(index), 'contact_points', place)}: expected an object"
                 )
-        items.extend(raw)
-        whose.extend([index] * len(raw))
-        places.extend(range(len(raw)))
-
-    def at(item: int) -> str:
-        return _nested(where(whose[item]), "contact_points", places[item])
-
-    columns = loader.load(items, at)
-    kinds, values = columns["kind"], columns["value"]
-    normalized = list(columns.get("normalized", [""] * len(items)))
-    seen: set[tuple[int, str, str]] = set()
-    for item, (kind, value) in enumerate(zip(kinds, values, strict=True)):
-        if not normalized[item]:
-            normalized[item] = services.normalize_contact(kind, value)
-        key = (whose[item], kind, normalized[item])
-        if key in seen:
-            raise RestoreError(f"{at(item)}: {kind} {value!r} appears twice")
-        seen.add(key)
-    columns["normalized"] = normalized
-    return whose, columns
 
 
 def load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> int:
@@ -203,24 +291,29 @@ def load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps
     loader = ColumnLoader(INTERACTION_CODECS, required=("uid", "occurred_at", "people"))
     inserter = Inserter(Interaction, with_pk=True)
     links = Inserter(Interaction.people.through)
-    batches = record_batches("interactions", rows, RESTORE_BATCH)
-    with _indexes_after_if_big(batches, Interaction, Interaction.people.through) as every:
-        for start, batch in every:
 
-            def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
-                return label("interactions", start + index, batch[index])
+    def decode(start: int, records: list[Record]) -> _DecodedInteractions:
+        where = _namer("interactions", start, records)
+        columns = loader.load(records, where)
+        # The people are all written by now (a section after the ones it needs), and
+        # their uids are in memory: no query.
+        sizes, people = _people_of_batch(records, where, maps)
+        return _DecodedInteractions(records, where, columns, sizes, people)
 
-            columns = loader.load(batch, where)
-            sizes, people = _people_of_batch(batch, where, maps)
-            pks = insert_new(inserter, owner, columns, len(batch), where)
+    with (
+        _decoded_ahead("interactions", rows, decode) as batches,
+        _indexes_after_if_big(batches, Interaction, Interaction.people.through) as every,
+    ):
+        for batch in every:
+            pks = insert_new(inserter, owner, batch.columns, len(batch.records), batch.where)
             links.insert_columns(
-                len(people),
+                len(batch.people),
                 {
-                    "interaction_id": list(chain.from_iterable(map(repeat, pks, sizes))),
-                    "person_id": people,
+                    "interaction_id": list(chain.from_iterable(map(repeat, pks, batch.sizes))),
+                    "person_id": batch.people,
                 },
             )
-            count += len(batch)
+            count += len(batch.records)
     return count
 
 
@@ -234,9 +327,9 @@ def _people_of_batch(
     missing or empty list, an unknown uid) goes through `_people_of_record`, which
     words the error.
     """
-    lists: list[Any] = [record.get("people") for record in batch]
-    sizes = list(map(len, lists)) if set(map(type, lists)) == {list} else [0]
     try:
+        lists: list[Any] = list(map(itemgetter("people"), batch))
+        sizes = list(map(len, lists)) if set(map(type, lists)) == {list} else [0]
         if 0 in sizes:
             raise KeyError
         found = list(map(maps.known("people").__getitem__, chain.from_iterable(lists)))
@@ -272,19 +365,21 @@ def load_notes(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> in
     maps.look_up_in("notes", Note)
     loader = ColumnLoader(NOTE_CODECS, required=("uid", "person", "body"))
     inserter = Inserter(Note, with_pk=True)
-    for start, batch in record_batches("notes", rows, RESTORE_BATCH):
 
-        def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
-            return label("notes", start + index, batch[index])
-
-        columns = loader.load(batch, where)
+    def decode(start: int, records: list[Record]) -> _Decoded:
+        where = _namer("notes", start, records)
+        columns = loader.load(records, where)
         known = maps.known("people")
         try:
-            people = [known[record["person"]] for record in batch]
+            people = [known[record["person"]] for record in records]
         except (KeyError, TypeError):
-            people = [_person_of(record, where(i), maps) for i, record in enumerate(batch)]
-        insert_new(inserter, owner, {**columns, "person_id": people}, len(batch), where)
-        count += len(batch)
+            people = [_person_of(record, where(i), maps) for i, record in enumerate(records)]
+        return _Decoded(records, where, {**columns, "person_id": people})
+
+    with _decoded_ahead("notes", rows, decode) as batches:
+        for batch in batches:
+            insert_new(inserter, owner, batch.columns, len(batch.records), batch.where)
+            count += len(batch.records)
     return count
 
 

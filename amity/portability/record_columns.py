@@ -140,6 +140,21 @@ def _values(codec: FieldCodec, column: list[Any], sqlite: bool) -> list[Any] | P
     return column
 
 
+def _transposed(records: list[Record], codecs: list[FieldCodec]) -> list[list[Any]]:
+    """Return one list per codec of its key's values, or raise _Unusual if one is missing.
+
+    One getter of every key per record, then one transposition: a third of the time
+    of a pass over the records per key.
+    """
+    keys = [codec.key for codec in codecs]
+    try:
+        if len(keys) < 2:  # itemgetter of one key gives the value, not a tuple
+            return [list(map(itemgetter(key), records)) for key in keys]
+        return list(map(list, zip(*map(itemgetter(*keys), records), strict=True)))
+    except KeyError:
+        raise _Unusual from None  # a record lacks a key the first one has
+
+
 class ColumnLoader:
     """Turn batches of records into checked columns for one model's bulk writer.
 
@@ -151,6 +166,9 @@ class ColumnLoader:
     def __init__(self, codecs: Sequence[FieldCodec], *, required: Sequence[str]) -> None:
         self.codecs = tuple(codecs)
         self.required = tuple(required)
+        # Read here, on the caller's thread: `load` may run in a read-ahead thread,
+        # where Django's `connection` would be another one.
+        self.sqlite = connection.vendor == "sqlite"
 
     def load(self, records: list[Record], label: Callable[[int], str]) -> dict[str, Any]:
         """Return the batch's columns; raise RecordError naming the first bad field.
@@ -182,16 +200,11 @@ class ColumnLoader:
                 raise _Unusual
             if any(codec.key in record for record in records):
                 raise _Unusual
-        sqlite = connection.vendor == "sqlite"
-        columns: dict[str, Any] = {}
-        try:
-            for codec in present:
-                column = list(map(itemgetter(codec.key), records))
-                columns[codec.field.attname] = _column(codec, column, sqlite)
-        except KeyError:
-            raise _Unusual from None  # a record lacks a key the first one has
         # Absent columns are left out: the bulk writer gives them the field's default.
-        return columns
+        return {
+            codec.field.attname: _column(codec, column, self.sqlite)
+            for codec, column in zip(present, _transposed(records, present), strict=True)
+        }
 
     def _reference(self, records: list[Record], label: Callable[[int], str]) -> dict[str, Any]:
         values = [

@@ -123,6 +123,10 @@ class IdMaps:
         """Record that `key` of `section` was stored as row `pk`."""
         self._maps.setdefault(section, {})[key] = pk
 
+    def remember_all(self, section: str, keys: Iterable[str], pks: Iterable[int]) -> None:
+        """Record that each of `keys` was stored as the row of the same place in `pks`."""
+        self._maps.setdefault(section, {}).update(zip(keys, pks, strict=True))
+
     def look_up_in(self, section: str, model: type[models.Model]) -> None:
         """Resolve uids of `section` by querying `model` instead of keeping a map."""
         self._models[section] = model

@@ -356,6 +356,27 @@ def test_it_refuses_uids_that_exist_for_another_user(user, other_user) -> None:
             "linkedin_url .* belongs to an earlier person",
         ),
         (lambda d: d["tags"].append("mentors"), r"tags\[3\]: expected an object"),
+        (
+            lambda d: d["people"][1].update(contact_points={}),
+            r"people\[1\] \(uid .*'contact_points' must be a list",
+        ),
+        (
+            lambda d: d["people"][1]["contact_points"].append("ada@example.org"),
+            r"people\[1\]\.contact_points\[\d\] \(uid .*expected an object",
+        ),
+        (
+            lambda d: d["people"][1]["contact_points"].append(
+                {**d["people"][1]["contact_points"][0], "is_primary": False}
+            ),
+            r"people\[1\]\.contact_points\[\d\] \(uid .*appears twice",
+        ),
+        (
+            lambda d: d["people"][1]["contact_points"][-1].update(kind="fax"),
+            r"people\[1\]\.contact_points\[\d\] \(uid .*'kind': 'fax' is not one of",
+        ),
+        (lambda d: d["people"][1].update(tags="mentors"), r"people\[1\].*'tags' must be a list"),
+        (lambda d: d["people"][1].update(tags=[" "]), r"people\[1\].*non-empty text"),
+        (lambda d: d["people"][1].update(tags=["x" * 81]), r"people\[1\].*longer than 80"),
         (lambda d: d["people"][0].update(interaction_count=-1), "is negative"),
     ],
 )
