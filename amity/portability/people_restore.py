@@ -38,6 +38,7 @@ from amity.portability.sections import (
     label,
     numbered,
     record_batches,
+    repeated_uid,
     uid_texts,
 )
 
@@ -50,8 +51,15 @@ Batches = Iterator[tuple[int, list[Record]]]
 
 
 @contextmanager
-def _indexes_after_if_big(batches: Batches, *tables: type[models.Model]) -> Iterator[Batches]:
-    """Give the batches back, with the tables' indexes built after them if the section is big."""
+def _indexes_after_if_big(
+    batches: Batches, *tables: type[models.Model], owner: AbstractBaseUser, section: str
+) -> Iterator[Batches]:
+    """Give the batches back, with the tables' indexes built after them if the section is big.
+
+    The first table is the section's own (keyed by uid): a uid the file repeats
+    across batches, or another account has, is then found when its unique index is
+    built, and named as an insert would have (sections.repeated_uid).
+    """
     first = next(batches, None)
     if first is None:
         yield iter(())
@@ -60,7 +68,8 @@ def _indexes_after_if_big(batches: Batches, *tables: type[models.Model]) -> Iter
     if len(first[1]) < DEFER_INDEXES_FROM:
         yield every
         return
-    with indexes_built_after(*tables):
+    model = tables[0]
+    with indexes_built_after(*tables, explain=lambda _: repeated_uid(model, owner, section)):
         yield every
 
 
@@ -104,7 +113,7 @@ def load_people(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> i
     tag_links = Inserter(Person.tags.through)
     batches = record_batches("people", rows, RESTORE_BATCH)
     tables = (Person, ContactPoint, Person.tags.through)
-    with _indexes_after_if_big(batches, *tables) as every:
+    with _indexes_after_if_big(batches, *tables, owner=owner, section="people") as every:
         for start, batch in every:
 
             def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
@@ -204,7 +213,8 @@ def load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps
     inserter = Inserter(Interaction, with_pk=True)
     links = Inserter(Interaction.people.through)
     batches = record_batches("interactions", rows, RESTORE_BATCH)
-    with _indexes_after_if_big(batches, Interaction, Interaction.people.through) as every:
+    tables = (Interaction, Interaction.people.through)
+    with _indexes_after_if_big(batches, *tables, owner=owner, section="interactions") as every:
         for start, batch in every:
 
             def where(index: int, start: int = start, batch: list[Record] = batch) -> str:
