@@ -114,6 +114,10 @@ ALLOWED: dict[str, str] = {
         "after a restore's insert broke the unique uid index: which uid, and whose "
         "(uids are unique table-wide)"
     ),
+    "amity/portability/sections.py:repeated_uid": (
+        "after a restore's unique uid index failed to build: which uid, and whose "
+        "(uids are unique table-wide)"
+    ),
     "amity/portability/sections.py:_pks_by_uid": _EXPORT,
     "amity/core/load_constraints.py:_all_empty": (
         "whether any owner has rows in the tables: dropping their keys locks whole tables"

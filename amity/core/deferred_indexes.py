@@ -10,17 +10,19 @@ reading the indexed tables as they were, and a write that fails rolls the indexe
 back with the rows.
 
 Indexes SQLite made for a UNIQUE or PRIMARY KEY clause of the table itself have no
-definition of their own and cannot be dropped; they stay and work as before.
+definition of their own and cannot be dropped; they stay and work as before (which
+is why the uids of people and interactions are unique by named indexes instead:
+amity.people.models.uid_unique).
 PostgreSQL is left alone (its bulk path is COPY).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
 
 REBUILD_MAX_ROWS = 100_000
 """Rows a table may already hold (other accounts') for its indexes to be rebuilt.
@@ -49,14 +51,18 @@ def _holds_more_than(cursor: Any, table: str, limit: int, quote: Any) -> bool:
 
 @contextmanager
 def indexes_built_after(
-    *tables: type[models.Model], using: str = DEFAULT_DB_ALIAS
+    *tables: type[models.Model],
+    using: str = DEFAULT_DB_ALIAS,
+    explain: Callable[[IntegrityError], Exception | None] | None = None,
 ) -> Iterator[bool]:
     """Drop the secondary indexes of the models' tables for a bulk write; build them after.
 
     Yields whether it did. It does on SQLite inside a transaction when no table
     holds more than REBUILD_MAX_ROWS rows yet; otherwise the indexes stay and are
     kept up to date row by row as usual. A unique index that the written rows
-    break fails to build with the IntegrityError an insert would have raised. On
+    break fails to build with the IntegrityError an insert would have raised;
+    `explain`, if given, is then called with it while the transaction can still be
+    read (which rows break it?) and may return a clearer error to raise instead. On
     an error inside, the transaction is marked for rollback, which restores the
     indexes with everything else (even if a caller catches the error).
     """
@@ -77,7 +83,14 @@ def indexes_built_after(
         yield True
         with db.cursor() as cursor:
             for _, sql in dropped:
-                cursor.execute(sql)
+                try:
+                    cursor.execute(sql)
+                except IntegrityError as exc:
+                    # Only the failed CREATE was undone: the rows can still be read.
+                    clearer = explain(exc) if explain is not None else None
+                    if clearer is None:
+                        raise
+                    raise clearer from None
     except BaseException:
         transaction.set_rollback(True, using=using)
         raise

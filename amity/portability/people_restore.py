@@ -42,6 +42,7 @@ from amity.portability.sections import (
     label,
     numbered,
     record_batches,
+    repeated_uid,
     uid_texts,
 )
 
@@ -104,9 +105,14 @@ def _decoded_ahead(
 
 @contextmanager
 def _indexes_after_if_big(
-    batches: Iterator[D], *tables: type[models.Model]
+    batches: Iterator[D], *tables: type[models.Model], owner: AbstractBaseUser, section: str
 ) -> Iterator[Iterator[D]]:
-    """Give the batches back, with the tables' indexes built after them if the section is big."""
+    """Give the batches back, with the tables' indexes built after them if the section is big.
+
+    The first table is the section's own (keyed by uid): a uid the file repeats
+    across batches, or another account has, is then found when its unique index is
+    built, and named as an insert would have (sections.repeated_uid).
+    """
     first = next(batches, None)
     if first is None:
         yield iter(())
@@ -115,7 +121,8 @@ def _indexes_after_if_big(
     if len(first.records) < DEFER_INDEXES_FROM:
         yield every
         return
-    with indexes_built_after(*tables):
+    model = tables[0]
+    with indexes_built_after(*tables, explain=lambda _: repeated_uid(model, owner, section)):
         yield every
 
 
@@ -170,7 +177,7 @@ def load_people(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> i
     tables = (Person, ContactPoint, Person.tags.through)
     with (
         _decoded_ahead("people", rows, decode) as batches,
-        _indexes_after_if_big(batches, *tables) as every,
+        _indexes_after_if_big(batches, *tables, owner=owner, section="people") as every,
     ):
         for batch in every:
             pks = insert_new(inserter, owner, batch.columns, len(batch.records), batch.where)
@@ -302,7 +309,13 @@ def load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps
 
     with (
         _decoded_ahead("interactions", rows, decode) as batches,
-        _indexes_after_if_big(batches, Interaction, Interaction.people.through) as every,
+        _indexes_after_if_big(
+            batches,
+            Interaction,
+            Interaction.people.through,
+            owner=owner,
+            section="interactions",
+        ) as every,
     ):
         for batch in every:
             pks = insert_new(inserter, owner, batch.columns, len(batch.records), batch.where)

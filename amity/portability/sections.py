@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, models
+from django.db import IntegrityError, connection, models
 
 from amity.core.bulk_writing import Inserter, Prepared, Same, insert_rows, reserve_pks
 
@@ -295,6 +295,60 @@ def insert_new(
                     ) from None
         raise
     return pks
+
+
+def repeated_uid(
+    model: type[models.Model], owner: AbstractBaseUser, section: str
+) -> RestoreError | None:
+    """Return the error naming the record whose uid broke `model`'s unique uid index, if any.
+
+    For a section restored with its indexes built after the rows (SQLite): a uid
+    that an earlier record of the file or another account already has is only
+    found when the unique index is built. Names the record an insert row by row
+    would have stopped at: the first, in file order, whose uid was already
+    taken. The owner's account was empty, and the section's keys were reserved
+    in file order, so a record's place is its key minus the owner's first key.
+    """
+    quote = connection.ops.quote_name
+    table, uid, pk, owner_id = (
+        quote(model._meta.db_table),
+        quote("uid"),
+        quote(model._meta.pk.column),
+        quote("owner_id"),
+    )
+    with connection.cursor() as cursor:
+        # No index on uid (its build just failed): one sort of the table finds them.
+        cursor.execute(
+            f"SELECT {uid}, {pk}, {owner_id} FROM {table} WHERE {uid} IN"
+            f" (SELECT {uid} FROM {table} GROUP BY {uid} HAVING COUNT(*) > 1)"
+            f" ORDER BY {pk}"
+        )
+        repeated = cursor.fetchall()
+        cursor.execute(f"SELECT MIN({pk}) FROM {table} WHERE {owner_id} = %s", [owner.pk])
+        (first,) = cursor.fetchone()
+    if first is None:
+        return None
+    groups: dict[Any, list[tuple[int, int]]] = {}
+    for value, key, whose in repeated:
+        groups.setdefault(value, []).append((key, whose))
+    stops: list[tuple[int, str, str]] = []
+    for value, rows in groups.items():
+        text = str(model._meta.get_field("uid").to_python(value))
+        mine = [key for key, whose in rows if whose == owner.pk]
+        if not mine:
+            continue  # not this restore's rows (cannot happen: the index held before)
+        if len(mine) < len(rows):
+            reason = (
+                f"uid {text} already exists in this database "
+                "(was this file already restored, maybe for another user?)"
+            )
+            stops.append((mine[0] - first, text, reason))
+        else:
+            stops.append((mine[1] - first, text, "its uid appears twice in the file"))
+    if not stops:
+        return None
+    index, text, reason = min(stops)
+    return RestoreError(f"{label(section, index, {'uid': text})}: {reason}")
 
 
 # -- building a section from a model ------------------------------------------------

@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from django.db import connection, models, transaction
@@ -79,8 +80,8 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     real = people_restore.indexes_built_after
 
     @contextmanager
-    def spy(*tables: type[models.Model]) -> Iterator[bool]:
-        with real(*tables) as did:
+    def spy(*tables: type[models.Model], **options: Any) -> Iterator[bool]:
+        with real(*tables, **options) as did:
             deferred.append(did)
             yield did
 
@@ -202,3 +203,42 @@ def test_an_error_caught_inside_the_transaction_still_rolls_the_indexes_back(use
         except ValueError:
             pass
     assert _schema() == before
+
+
+@pytest.mark.parametrize("section", ["people", "interactions"])
+def test_a_uid_repeated_in_another_batch_is_named_with_the_indexes_deferred(
+    user, small_batches, monkeypatch: pytest.MonkeyPatch, section: str
+) -> None:
+    # Batches of 4: records 1 and 6 are in different batches, so no batch sees both.
+    document = _document(user, 9, 13)
+    document[section][6]["uid"] = document[section][1]["uid"]
+    if section == "people":
+        # Records that named the dropped person now name the kept one.
+        for record in document["interactions"]:
+            record["people"] = sorted(
+                set(record["people"]) & {p["uid"] for p in document["people"]}
+            )
+    before = _schema()
+    pattern = rf"{section}\[6\] \(uid {document[section][1]['uid']}\): its uid appears twice"
+    with pytest.raises(RestoreError, match=pattern) as deferred:
+        restore_json(owner=user, fp=io.StringIO(json.dumps(document)))
+    assert _nothing(user) and _schema() == before
+    assert small_batches[-1] == (connection.vendor == "sqlite")
+    monkeypatch.setattr(people_restore, "DEFER_INDEXES_FROM", 10**9)  # the same file, row by row
+    with pytest.raises(RestoreError) as row_by_row:
+        restore_json(owner=user, fp=io.StringIO(json.dumps(document)))
+    assert str(deferred.value) == str(row_by_row.value)
+
+
+def test_uids_are_unique_by_indexes_a_restore_can_drop(db: None) -> None:
+    with connection.cursor() as cursor:
+        for table, index in (
+            ("people_person", "person_unique_uid"),
+            ("people_interaction", "interaction_unique_uid"),
+        ):
+            if connection.vendor == "sqlite":
+                assert index in dict(deferred_indexes.index_definitions(cursor, table))
+            else:
+                cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
+                (definition,) = cursor.fetchone()
+                assert definition.endswith("USING btree (uid)")

@@ -189,9 +189,7 @@ def test_it_builds_the_plain_indexes_of_empty_tables_at_the_end(user, other_user
         with indexes_built_at_end(bulk_models()) as dropped, connection.cursor() as cursor:
             assert dropped and plain_indexes(cursor, tables) == []
             # Unique indexes stay: a repeated uid is refused on its own row.
-            cursor.execute(
-                "SELECT count(*) FROM pg_indexes WHERE indexname = 'people_person_uid_key'"
-            )
+            cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'person_unique_uid'")
             assert cursor.fetchone() == (1,)
         with connection.cursor() as cursor:
             assert plain_indexes(cursor, tables) == every
