@@ -15,17 +15,22 @@ all (nobody else has anything in them to read), and why a key pointing at a tabl
 outside the load (the owner's user row) is only dropped when that table holds the
 owner alone: otherwise every other account's requests would wait for the load to end.
 Anywhere else (SQLite, tables in use) the load runs as it is, with its per-row checks.
+
+`indexes_built_at_end` does the same for the tables' indexes, unique ones included:
+each is built by one sort of the loaded rows, and a value the load repeats is
+refused then (DuplicateRows), not on the row that repeats it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
 
 
 @dataclass(frozen=True)
@@ -75,27 +80,116 @@ def keys_checked_at_end(
 def indexes_built_at_end(
     tables_of: Sequence[type[models.Model]], *, using: str = DEFAULT_DB_ALIAS
 ) -> Iterator[bool]:
-    """Drop the plain indexes of the models' empty tables for the block, then build them.
+    """Drop the indexes of the models' empty tables for the block, then build them.
 
-    Plain: neither unique nor the primary key, so every rule the database enforces
-    holds during the block (a repeated uid is still refused on the row that repeats
-    it). Building an index once from all the rows sorts them; keeping it up to date
-    row by row walks it at random, and at 2M rows several such indexes no longer fit
-    PostgreSQL's buffers. Yields whether it did; same conditions as
-    keys_checked_at_end (PostgreSQL, inside a transaction, every table empty).
+    Every index but the primary keys (and a unique one a foreign key relies on).
+    Building an index once from all the rows sorts them; keeping it up to date row
+    by row walks it at random, and at 2M rows the indexes no longer fit
+    PostgreSQL's buffers: the unique index on random uids alone was half of the
+    server's work in a 2M-interaction COPY (11.9 s of CPU with it; 5.6 s without
+    it, plus about 1 s to build it after). So a value repeated within the block is
+    found only when its unique index is built: DuplicateRows names the table, the
+    columns and the value.
+    Yields whether it did; same conditions as keys_checked_at_end (PostgreSQL,
+    inside a transaction, every table empty: no other account's row can clash).
     """
+    plural = {model._meta.db_table: str(model._meta.verbose_name_plural) for model in tables_of}
 
     def statements(cursor: Any, tables: list[str]) -> Statements:
-        found = plain_indexes(cursor, tables)
+        found = plain_indexes(cursor, tables) + unique_indexes(cursor, tables)
         if not found:
             return [], []
         # A sort of millions of keys: more memory than the default 64 MB spares
         # spilling it to disk (for this transaction only).
         builds = ["SET LOCAL maintenance_work_mem = '256MB'"]
-        return [f"DROP INDEX {name}" for name, _ in found], builds + [sql for _, sql in found]
+        return [index.drop for index in found], builds + [index.build for index in found]
 
-    with _set_aside(statements, tables_of, using) as done:
-        yield done
+    try:
+        with _set_aside(statements, tables_of, using) as done:
+            yield done
+    except IntegrityError as exc:
+        duplicate = DuplicateRows.of(exc, plural)
+        if duplicate is None:
+            raise
+        raise duplicate from None
+
+
+@dataclass(frozen=True)
+class Index:
+    """An index of a table as SQL that drops it and SQL that builds it again."""
+
+    name: str
+    drop: str
+    build: str
+
+
+def plain_indexes(cursor: Any, tables: Sequence[str]) -> list[Index]:
+    """Return the plain indexes of `tables` (neither unique nor a primary key), by name."""
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+        " WHERE i.indrelid = ANY (%s::regclass[]) AND NOT i.indisunique"
+        " AND NOT i.indisprimary AND NOT i.indisexclusion ORDER BY 1",
+        [list(tables)],
+    )
+    return [Index(name, f"DROP INDEX {name}", sql) for name, sql in cursor.fetchall()]
+
+
+def unique_indexes(cursor: Any, tables: Sequence[str]) -> list[Index]:
+    """Return the unique indexes of `tables` but primary keys and those a key relies on.
+
+    A unique constraint (Django's unique=True) is dropped and added back as a
+    constraint, under its own name; a unique index (a partial UniqueConstraint)
+    as an index.
+    """
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid),"
+        " i.indrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)"
+        " FROM pg_index i LEFT JOIN pg_constraint c"
+        " ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype = 'u'"
+        " WHERE i.indrelid = ANY (%s::regclass[]) AND i.indisunique AND NOT i.indisprimary"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint f"
+        " WHERE f.contype = 'f' AND f.conindid = i.indexrelid) ORDER BY 1",
+        [list(tables)],
+    )
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    found = []
+    for name, sql, table, constraint, definition in cursor.fetchall():
+        if constraint is None:
+            found.append(Index(name, f"DROP INDEX {name}", sql))
+            continue
+        alter = f"ALTER TABLE {quote(table)}"
+        found.append(
+            Index(
+                name,
+                f"{alter} DROP CONSTRAINT {quote(constraint)}",
+                f"{alter} ADD CONSTRAINT {quote(constraint)} {definition}",
+            )
+        )
+    return found
+
+
+class DuplicateRows(IntegrityError):
+    """A unique index built after a load found a value in more than one row."""
+
+    _DETAIL = re.compile(r"Key \((?P<columns>.*)\)=\((?P<values>.*)\) is duplicated\.", re.S)
+
+    @classmethod
+    def of(cls, exc: IntegrityError, plural: dict[str, str]) -> DuplicateRows | None:
+        """Word a failed unique index build of a table in `plural`, or return None.
+
+        PostgreSQL's own message names the index; its detail has the columns and
+        the repeated value: "interactions: uid 6dde8c2b-… is in more than one row".
+        """
+        diag = getattr(exc.__cause__, "diag", None)
+        if diag is None or diag.table_name not in plural:
+            return None
+        match = cls._DETAIL.fullmatch(diag.message_detail or "")
+        if match is None:
+            return None
+        return cls(
+            f"{plural[diag.table_name]}: {match['columns']} {match['values']}"
+            " is in more than one row"
+        )
 
 
 @contextmanager
@@ -139,17 +233,6 @@ def run_queued_checks(cursor: Any) -> None:
     """
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-def plain_indexes(cursor: Any, tables: Sequence[str]) -> list[tuple[str, str]]:
-    """Return (name, CREATE INDEX statement) of the plain indexes of `tables` (see above)."""
-    cursor.execute(
-        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
-        " WHERE i.indrelid = ANY (%s::regclass[]) AND NOT i.indisunique"
-        " AND NOT i.indisprimary AND NOT i.indisexclusion ORDER BY 1",
-        [list(tables)],
-    )
-    return [(name, definition) for name, definition in cursor.fetchall()]
 
 
 def _all_empty(cursor: Any, tables: Sequence[str]) -> bool:

@@ -194,7 +194,9 @@ def _nothing(owner) -> bool:
         ),
         (
             lambda d, n: d["interactions"][n].update(uid=d["interactions"][3]["uid"]),
-            r"interactions\[{n}\] \(uid [-0-9a-f]+\): its uid appears twice in the file",
+            # PostgreSQL into empty tables: found when the uid index is built at the end.
+            r"interactions(\[{n}\] \(uid [-0-9a-f]+\): its uid appears twice in the file"
+            r"|: uid [-0-9a-f]+ is in more than one row)",
         ),
         (
             lambda d, n: d["interactions"][n].update(people=["nobody"]),

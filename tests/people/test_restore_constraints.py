@@ -24,13 +24,15 @@ from django.db import connection, transaction
 import amity.portability.exporting as exporting
 from amity.core.bulk_writing import Inserter, copy_text
 from amity.core.load_constraints import (
+    DuplicateRows,
     foreign_keys,
     indexes_built_at_end,
     keys_checked_at_end,
-    plain_indexes,
+    unique_indexes,
 )
 from amity.people import services, timeline
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
+from amity.portability import people_restore
 from amity.portability.exporting import bulk_models, export_json, restore_json
 from amity.portability.sections import RestoreError
 
@@ -179,23 +181,66 @@ def test_it_drops_and_restores_the_keys_of_empty_tables_only(user) -> None:
             assert foreign_keys(cursor, tables) == every
 
 
-@postgresql_only
-def test_it_builds_the_plain_indexes_of_empty_tables_at_the_end(user, other_user) -> None:
-    tables = [model._meta.db_table for model in bulk_models()]
+def _secondary_indexes(tables: list[str]) -> set[str]:
+    """Return the names of the indexes of `tables` that are not primary keys."""
     with connection.cursor() as cursor:
-        every = plain_indexes(cursor, tables)
-    assert "interaction_owner_time" in {name for name, _ in every}
+        cursor.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index"
+            " WHERE indrelid = ANY (%s::regclass[]) AND NOT indisprimary",
+            [tables],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+@postgresql_only
+def test_it_builds_the_indexes_of_empty_tables_at_the_end(user, other_user) -> None:
+    tables = [model._meta.db_table for model in bulk_models()]
+    before = _schema()
+    every = _secondary_indexes(tables)
+    assert {"interaction_owner_time", "person_unique_uid", "person_unique_linkedin"} <= every
+    with connection.cursor() as cursor:
+        assert {index.name for index in unique_indexes(cursor, tables)} >= {
+            "interaction_unique_uid",
+            "interaction_unique_external",
+        }
     with transaction.atomic():
-        with indexes_built_at_end(bulk_models()) as dropped, connection.cursor() as cursor:
-            assert dropped and plain_indexes(cursor, tables) == []
-            # Unique indexes stay: a repeated uid is refused on its own row.
-            cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'person_unique_uid'")
-            assert cursor.fetchone() == (1,)
-        with connection.cursor() as cursor:
-            assert plain_indexes(cursor, tables) == every
+        with indexes_built_at_end(bulk_models()) as dropped:
+            # Unique ones too (built from the rows at the end); the primary keys stay.
+            assert dropped and _secondary_indexes(tables) == set()
+        assert _schema() == before
     services.create_person(owner=other_user, full_name="Bob's friend")
     with transaction.atomic(), indexes_built_at_end(bulk_models()) as dropped:
         assert not dropped
+        assert _secondary_indexes(tables) == every
+
+
+@postgresql_only
+def test_a_value_repeated_in_a_load_is_named_when_its_index_is_built(user) -> None:
+    uid = uuid.uuid4()
+    inserter = Inserter(Person)
+    person = {"owner_id": [user.pk], "uid": [uid], "full_name": ["Ada"]}
+    before = _schema()
+    with (
+        pytest.raises(DuplicateRows) as raised,
+        transaction.atomic(),
+        indexes_built_at_end(bulk_models()) as dropped,
+    ):
+        assert dropped
+        inserter.insert_columns(1, person)
+        inserter.insert_columns(1, {**person, "full_name": ["Ada again"]})
+    assert str(raised.value) == f"people: uid {uid} is in more than one row"
+    assert _schema() == before
+    assert not Person.objects.exists()
+
+
+def test_a_uid_repeated_across_batches_of_a_restore_is_named(user, monkeypatch) -> None:
+    monkeypatch.setattr(people_restore, "RESTORE_BATCH", 10)
+    document = json.loads(_export_of_a_network())
+    repeated = document["interactions"][3]["uid"]
+    document["interactions"][15]["uid"] = repeated  # another batch of 10
+    with pytest.raises(RestoreError, match=rf"interactions.*uid {repeated}.*(twice|more than one)"):
+        restore_json(owner=user, fp=io.StringIO(json.dumps(document)))
+    assert not Interaction.objects.filter(owner=user).exists()
 
 
 @postgresql_only
