@@ -78,7 +78,10 @@ def keys_checked_at_end(
 
 @contextmanager
 def indexes_built_at_end(
-    tables_of: Sequence[type[models.Model]], *, using: str = DEFAULT_DB_ALIAS
+    tables_of: Sequence[type[models.Model]],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    explain: Callable[[IntegrityError], Exception | None] | None = None,
 ) -> Iterator[bool]:
     """Drop the indexes of the models' empty tables for the block, then build them.
 
@@ -88,8 +91,10 @@ def indexes_built_at_end(
     PostgreSQL's buffers: the unique index on random uids alone was half of the
     server's work in a 2M-interaction COPY (11.9 s of CPU with it; 5.6 s without
     it, plus about 1 s to build it after). So a value repeated within the block is
-    found only when its unique index is built: DuplicateRows names the table, the
-    columns and the value.
+    found only when its unique index is built: `explain`, if given, is then called
+    with the error while the rows can still be read (the builds run in a savepoint
+    of their own) and may return a clearer error to raise instead; otherwise
+    DuplicateRows names the table, the columns and the value.
     Yields whether it did; same conditions as keys_checked_at_end (PostgreSQL,
     inside a transaction, every table empty: no other account's row can clash).
     """
@@ -105,7 +110,7 @@ def indexes_built_at_end(
         return [index.drop for index in found], builds + [index.build for index in found]
 
     try:
-        with _set_aside(statements, tables_of, using) as done:
+        with _set_aside(statements, tables_of, using, explain=explain) as done:
             yield done
     except IntegrityError as exc:
         duplicate = DuplicateRows.of(exc, plural)
@@ -151,7 +156,7 @@ def unique_indexes(cursor: Any, tables: Sequence[str]) -> list[Index]:
         " WHERE f.contype = 'f' AND f.conindid = i.indexrelid) ORDER BY 1",
         [list(tables)],
     )
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    quote = cursor.db.ops.quote_name
     found = []
     for name, sql, table, constraint, definition in cursor.fetchall():
         if constraint is None:
@@ -197,8 +202,14 @@ def _set_aside(
     statements: Callable[[Any, list[str]], Statements],
     tables_of: Sequence[type[models.Model]],
     using: str,
+    *,
+    explain: Callable[[IntegrityError], Exception | None] | None = None,
 ) -> Iterator[bool]:
-    """Run the drops `statements` gives for empty tables, the block, then the rebuilds."""
+    """Run the drops `statements` gives for empty tables, the block, then the rebuilds.
+
+    A rebuild that fails with an IntegrityError is rolled back to a savepoint of
+    its own, so `explain` can still read the rows the block wrote.
+    """
     db = connections[using]
     if db.vendor != "postgresql" or not db.in_atomic_block:
         yield False
@@ -212,7 +223,14 @@ def _set_aside(
     with transaction.atomic(using=using):
         _run(db, drops)
         yield True
-        _run(db, rebuilds)
+        try:
+            with transaction.atomic(using=using):
+                _run(db, rebuilds)
+        except IntegrityError as exc:
+            clearer = explain(exc) if explain is not None else None
+            if clearer is None:
+                raise
+            raise clearer from None
 
 
 def _run(db: Any, statements: list[str]) -> None:
@@ -237,7 +255,7 @@ def run_queued_checks(cursor: Any) -> None:
 
 def _all_empty(cursor: Any, tables: Sequence[str]) -> bool:
     """Tell whether no owner has any row in `tables`."""
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    quote = cursor.db.ops.quote_name
     cursor.execute(
         "SELECT " + " AND ".join(f"NOT EXISTS (SELECT 1 FROM {quote(t)})" for t in tables)
     )
@@ -258,7 +276,7 @@ def foreign_keys(cursor: Any, tables: Sequence[str]) -> list[ForeignKey]:
 
 def _droppable_keys(cursor: Any, tables: Sequence[str], owner_id: int) -> list[ForeignKey]:
     """Return the keys of the (empty) tables that may be dropped (see above)."""
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    quote = cursor.db.ops.quote_name
     users = get_user_model()
     user_table = users._meta.db_table
     cursor.execute(

@@ -72,6 +72,7 @@ from amity.portability.sections import (
     IdMaps,
     RestoreError,
     Section,
+    repeated_uid,
 )
 from amity.relationships.models import PersonSummary
 from amity.relationships.stored_summaries import refresh_engine_summaries
@@ -291,7 +292,7 @@ def restore_json(
             # PostgreSQL, into empty tables: the millions of rows' foreign keys are
             # checked by one join each at the end, not one query per row.
             with keys_checked_at_end(bulk_models(), owner_id=owner.pk):
-                with indexes_built_at_end(bulk_models()):
+                with indexes_built_at_end(bulk_models(), explain=lambda _: _repeated_uid(owner)):
                     counts = _restore(owner, stream)
                 # After the indexes are back: the rebuild reads by them.
                 _rebuild_summaries(owner, progress)
@@ -306,6 +307,15 @@ def restore_json(
     # Restored profiles are embedded for Share by the background worker.
     hooks.profiles_changed(owner_id=owner.pk)
     return counts
+
+
+def _repeated_uid(owner: AbstractBaseUser) -> RestoreError | None:
+    """Name the first record whose uid another record of the file (or account) holds.
+
+    On PostgreSQL every unique index of the big tables is built after the whole
+    file (load_constraints.indexes_built_at_end); people come before interactions.
+    """
+    return repeated_uid(Person, owner, "people") or repeated_uid(Interaction, owner, "interactions")
 
 
 def bulk_models() -> list[type[Model]]:

@@ -302,7 +302,7 @@ def repeated_uid(
 ) -> RestoreError | None:
     """Return the error naming the record whose uid broke `model`'s unique uid index, if any.
 
-    For a section restored with its indexes built after the rows (SQLite): a uid
+    For a section restored with its indexes built after the rows: a uid
     that an earlier record of the file or another account already has is only
     found when the unique index is built. Names the record an insert row by row
     would have stopped at: the first, in file order, whose uid was already
