@@ -335,22 +335,15 @@ def bulk_cache(megabytes: int = BULK_CACHE_MB) -> Iterator[None]:
     if db.vendor != "sqlite":
         yield
         return
-    with sqlite_pragma(db, "cache_size", -1024 * int(megabytes)):
-        yield
-
-
-@contextmanager
-def sqlite_pragma(db: Any, name: str, value: int) -> Iterator[None]:
-    """Set SQLite's integer PRAGMA `name` on connection `db` for a block, then put it back."""
     with db.cursor() as cursor:
-        cursor.execute(f"PRAGMA {name}")
+        cursor.execute("PRAGMA cache_size")
         (previous,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA {name} = {int(value)}")
+        cursor.execute(f"PRAGMA cache_size = {-1024 * int(megabytes)}")
     try:
         yield
     finally:
         with db.cursor() as cursor:
-            cursor.execute(f"PRAGMA {name} = {int(previous)}")
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _write(

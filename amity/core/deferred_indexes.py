@@ -25,8 +25,6 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
 
-from amity.core.bulk_writing import sqlite_pragma
-
 REBUILD_MAX_ROWS = 100_000
 """Rows a table may already hold (other accounts') for its indexes to be rebuilt.
 
@@ -50,6 +48,22 @@ def _holds_more_than(cursor: Any, table: str, limit: int, quote: Any) -> bool:
     # Counts at most limit + 1 rows: a table of millions is not read to the end.
     cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {quote(table)} LIMIT %s)", [limit + 1])
     return bool(cursor.fetchone()[0] > limit)
+
+
+@contextmanager
+def _sorter_threads(cursor: Any) -> Iterator[None]:
+    """Let SQLite sort with a helper thread per core while it builds indexes, then stop.
+
+    An index build is one sort of the table's keys; SQLite splits a sort over
+    `PRAGMA threads` helper threads (none by default).
+    """
+    cursor.execute("PRAGMA threads")
+    (previous,) = cursor.fetchone()
+    cursor.execute(f"PRAGMA threads = {min(os.cpu_count() or 1, 8)}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA threads = {int(previous)}")
 
 
 @contextmanager
@@ -84,10 +98,7 @@ def indexes_built_after(
             cursor.execute(f"DROP INDEX {quote(index)}")
     try:
         yield True
-        # An index build is one sort of the table's keys: SQLite splits a sort over
-        # `PRAGMA threads` helper threads (none by default).
-        threads = min(os.cpu_count() or 1, 8)
-        with sqlite_pragma(db, "threads", threads), db.cursor() as cursor:
+        with db.cursor() as cursor, _sorter_threads(cursor):
             for _, sql in dropped:
                 try:
                     cursor.execute(sql)
