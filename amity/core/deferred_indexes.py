@@ -18,7 +18,6 @@ PostgreSQL is left alone (its bulk path is COPY).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -48,22 +47,6 @@ def _holds_more_than(cursor: Any, table: str, limit: int, quote: Any) -> bool:
     # Counts at most limit + 1 rows: a table of millions is not read to the end.
     cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {quote(table)} LIMIT %s)", [limit + 1])
     return bool(cursor.fetchone()[0] > limit)
-
-
-@contextmanager
-def _sorter_threads(cursor: Any) -> Iterator[None]:
-    """Let SQLite sort with a helper thread per core while it builds indexes, then stop.
-
-    An index build is one sort of the table's keys; SQLite splits a sort over
-    `PRAGMA threads` helper threads (none by default).
-    """
-    cursor.execute("PRAGMA threads")
-    (previous,) = cursor.fetchone()
-    cursor.execute(f"PRAGMA threads = {min(os.cpu_count() or 1, 8)}")
-    try:
-        yield
-    finally:
-        cursor.execute(f"PRAGMA threads = {int(previous)}")
 
 
 @contextmanager
@@ -98,7 +81,7 @@ def indexes_built_after(
             cursor.execute(f"DROP INDEX {quote(index)}")
     try:
         yield True
-        with db.cursor() as cursor, _sorter_threads(cursor):
+        with db.cursor() as cursor:
             for _, sql in dropped:
                 try:
                     cursor.execute(sql)
