@@ -18,7 +18,8 @@ Anywhere else (SQLite, tables in use) the load runs as it is, with its per-row c
 
 `indexes_built_at_end` does the same for the tables' indexes, unique ones included:
 each is built by one sort of the loaded rows, and a value the load repeats is
-refused then (DuplicateRows), not on the row that repeats it.
+refused then, not on the row that repeats it: by the caller's `explain` (a restore
+names the record, amity.portability.sections.repeated_uid) or by DuplicateRows.
 """
 
 from __future__ import annotations
