@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from typing import Any
 
 import numpy as np
 import pytest
@@ -38,10 +39,11 @@ def moments(rng: np.random.Generator, count: int, dormant_days: int) -> list[dt.
     return found
 
 
-@pytest.mark.parametrize("dormant_days", [30, 180, 730])
-def test_it_counts_what_the_event_reference_counts(dormant_days: int) -> None:
-    rng = np.random.default_rng(dormant_days)
-    people, count = 500, 3000
+def _random_events(
+    seed: int, people: int, count: int, dormant_days: int
+) -> tuple[list[dt.datetime], np.ndarray, np.ndarray, np.ndarray, Any]:
+    """Return random events (times, person, direction, intent) and the reference's months."""
+    rng = np.random.default_rng(seed)
     at = moments(rng, count, dormant_days)
     person = rng.integers(0, people, size=count)
     direction = rng.integers(0, 3, size=count)
@@ -50,7 +52,15 @@ def test_it_counts_what_the_event_reference_counts(dormant_days: int) -> None:
         TieEvent(int(p), t, DIRECTIONS[d], INTENTS[i])
         for p, t, d, i in zip(person, at, direction, intent, strict=True)
     ]
-    expected = _months(events, NOW, dormant_days)
+    return at, person, direction, intent, _months(events, NOW, dormant_days)
+
+
+@pytest.mark.parametrize("dormant_days", [30, 180, 730])
+def test_it_counts_what_the_event_reference_counts(dormant_days: int) -> None:
+    people = 500
+    at, person, direction, intent, expected = _random_events(
+        dormant_days, people, 3000, dormant_days
+    )
     first = np.full(people, np.nan)
     for p, t in zip(person.tolist(), at, strict=True):
         first[p] = min(first[p], t.timestamp()) if not np.isnan(first[p]) else t.timestamp()
@@ -69,17 +79,10 @@ def test_it_counts_what_the_event_reference_counts(dormant_days: int) -> None:
 def test_quiet_spells_count_what_the_event_reference_counts(
     stored_days: int, dormant_days: int
 ) -> None:
-    rng = np.random.default_rng(dormant_days + stored_days)
-    people, count = 400, 2500
-    at = moments(rng, count, dormant_days)
-    person = rng.integers(0, people, size=count)
-    direction = rng.integers(0, 3, size=count)
-    intent = rng.integers(0, 3, size=count)
-    events = [
-        TieEvent(int(p), t, DIRECTIONS[d], INTENTS[i])
-        for p, t, d, i in zip(person, at, direction, intent, strict=True)
-    ]
-    expected = _months(events, NOW, dormant_days)
+    people = 400
+    at, person, direction, intent, expected = _random_events(
+        dormant_days + stored_days, people, 2500, dormant_days
+    )
     tick = dt.timedelta(microseconds=1)
     epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     times: dict[int, list[int]] = {}
