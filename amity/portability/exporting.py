@@ -291,8 +291,9 @@ def restore_json(
             stream = JsonObjectStream(reader, object_hook=clean_record, hook_needs=ESCAPED_CONTROL)
             # PostgreSQL, into empty tables: the millions of rows' foreign keys are
             # checked by one join each at the end, not one query per row.
-            with keys_checked_at_end(bulk_models(), owner_id=owner.pk):
-                with indexes_built_at_end(bulk_models(), explain=lambda _: _repeated_uid(owner)):
+            bulk = bulk_models()
+            with keys_checked_at_end(bulk, owner_id=owner.pk):
+                with indexes_built_at_end(bulk, explain=lambda _: _repeated_uid(owner)):
                     counts = _restore(owner, stream)
                 # After the indexes are back: the rebuild reads by them.
                 _rebuild_summaries(owner, progress)

@@ -212,6 +212,18 @@ def owns(model: type[models.Model]) -> Callable[[AbstractBaseUser], bool]:
     return lambda owner: model._default_manager.filter(owner=owner).exists()
 
 
+UID_TWICE = "its uid appears twice in the file"
+"""Why a record whose uid an earlier record of the file has is refused."""
+
+
+def uid_taken(uid: Any) -> str:
+    """Say why a record whose uid another account's row already has is refused."""
+    return (
+        f"uid {uid} already exists in this database "
+        "(was this file already restored, maybe for another user?)"
+    )
+
+
 def _check_new_uids(model: type[models.Model], uids: list[Any], section: str) -> None:
     """Refuse uids that repeat in the batch or already exist anywhere in the database."""
     seen: set[str] = set()
@@ -224,10 +236,7 @@ def _check_new_uids(model: type[models.Model], uids: list[Any], section: str) ->
     found = model._default_manager.filter(uid__in=uids).order_by().values_list("uid", flat=True)
     clash = next(iter(found[:1]), None)
     if clash is not None:
-        raise RestoreError(
-            f"{section}: uid {clash} already exists in this database "
-            "(was this file already restored, maybe for another user?)"
-        )
+        raise RestoreError(f"{section}: {uid_taken(clash)}")
 
 
 def insert_owned(
@@ -271,7 +280,7 @@ def insert_new(
         seen: set[Any] = set()
         for index, key in enumerate(keys):
             if key in seen:
-                raise RestoreError(f"{where(index)}: its uid appears twice in the file")
+                raise RestoreError(f"{where(index)}: {UID_TWICE}")
             seen.add(key)
     pks = reserve_pks(model, count)
     try:
@@ -286,13 +295,9 @@ def insert_new(
             )
             for index in batch:
                 if wanted[index] in found:
-                    whose = found[wanted[index]]
-                    raise RestoreError(
-                        f"{where(index)}: its uid appears twice in the file"
-                        if whose == owner.pk
-                        else f"{where(index)}: uid {wanted[index]} already exists in this "
-                        "database (was this file already restored, maybe for another user?)"
-                    ) from None
+                    mine = found[wanted[index]] == owner.pk
+                    reason = UID_TWICE if mine else uid_taken(wanted[index])
+                    raise RestoreError(f"{where(index)}: {reason}") from None
         raise
     return pks
 
@@ -338,13 +343,9 @@ def repeated_uid(
         if not mine:
             continue  # not this restore's rows (cannot happen: the index held before)
         if len(mine) < len(rows):
-            reason = (
-                f"uid {text} already exists in this database "
-                "(was this file already restored, maybe for another user?)"
-            )
-            stops.append((mine[0] - first, text, reason))
+            stops.append((mine[0] - first, text, uid_taken(text)))
         else:
-            stops.append((mine[1] - first, text, "its uid appears twice in the file"))
+            stops.append((mine[1] - first, text, UID_TWICE))
     if not stops:
         return None
     index, text, reason = min(stops)
