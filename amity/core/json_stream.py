@@ -6,6 +6,7 @@ A full export (100k people, millions of interactions) would take gigabytes as on
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -67,12 +68,14 @@ class JsonObjectStream:
         chunk_size: int = 1 << 20,
         object_hook: Callable[[dict[str, Any]], Any] | None = None,
         hook_needs: re.Pattern[str] | None = None,
+        offset: int = 0,
     ) -> None:
         self._fp = fp
         self._chunk_size = chunk_size
         self._buffer = ""
         self._pos = 0
-        self._consumed = 0
+        # Characters before the text of `fp` (a LineBlock read again): errors count them.
+        self._consumed = offset
         self._eof = False
         self._decoder = json.JSONDecoder(object_hook=object_hook)
         self._hook = object_hook
@@ -80,11 +83,11 @@ class JsonObjectStream:
         # without it skip walking every decoded object in Python.
         self._hook_needs = hook_needs
 
-    def _fill(self) -> bool:
-        """Read another chunk; return False at the end of the file."""
+    def _fill(self, size: int = 0) -> bool:
+        """Read a chunk (or `size` characters, if more); return False at the end of the file."""
         if self._eof:
             return False
-        data = self._fp.read(self._chunk_size)
+        data = self._fp.read(max(size, self._chunk_size))
         if not data:
             self._eof = True
             return False
@@ -196,7 +199,44 @@ class JsonObjectStream:
             return values
         return [_hooked(value, self._hook) for value in values]
 
-    def _items(self) -> Iterator[Any]:
+    def _raw_block(self, lines: int) -> LineBlock | None:
+        """Take the next whole record lines, at least `lines` of them where there are, undecoded.
+
+        What _line_block would decode, cut the same way (up to the last whole line,
+        or to the list's closing bracket), with more of the file read first so that
+        a block holds `lines` records: LineBlock.records decodes it later, maybe in
+        another process. None where the next item does not start a line's record.
+        """
+        if self._peek() not in ("{", "["):
+            return None
+        # Each character is looked at once: only the text each read adds is searched.
+        newlines, scanned = 0, self._pos
+        while True:
+            buffer, pos = self._buffer, self._pos
+            newlines += buffer.count("\n", scanned)
+            closing = buffer.find("\n]", max(scanned - 1, pos))
+            if closing >= 0 or newlines >= lines:
+                break
+            unread = len(buffer) - pos
+            # What the lines still wanted take, at the length of those so far: one
+            # read, not a copy of the growing buffer per chunk.
+            if not self._fill((lines - newlines) * (unread // max(newlines, 1) + 1)):
+                break
+            scanned = unread  # _fill keeps the unread text at the start of the buffer
+        end = closing if closing >= 0 else buffer.rfind("\n", pos)
+        if end < 0:
+            return None
+        text = buffer[pos:end].rstrip()
+        if text.endswith(","):
+            text = text[:-1]
+        # Only objects, one a line, each but the last followed by a comma: a line
+        # holding anything else (a list's end, a value across lines) goes item by item.
+        if not text or text[0] != "{" or text[-1] != "}" or text.count("},\n{") != text.count("\n"):
+            return None
+        self._pos = pos + len(text)
+        return LineBlock(text, self._consumed + pos, self._hook, self._hook_needs)
+
+    def _items(self, mode: _ItemMode) -> Iterator[Any]:
         self._expect("[")
         if self._peek() == "]":
             self._pos += 1
@@ -205,7 +245,11 @@ class JsonObjectStream:
         # failed, so a file of another shape is not tried at every item.
         pause = 0
         while True:
-            block = None if pause else self._line_block()
+            if mode.block_lines and not pause:
+                raw = self._raw_block(mode.block_lines)
+                block = None if raw is None else [raw]
+            else:
+                block = None if pause else self._line_block()
             if block is None:
                 pause = _BLOCK_PAUSE if pause == 0 else pause - 1
                 yield self._value()
@@ -235,7 +279,7 @@ class JsonObjectStream:
                     raise self._error("expected a member name")
                 self._expect(":")
                 if self._peek() == "[":
-                    items = self._items()
+                    items = Items(self)
                     yield key, items
                     for _ in items:
                         pass
@@ -250,3 +294,91 @@ class JsonObjectStream:
                     raise self._error("expected ',' or '}' after a member")
         if self._peek():
             raise self._error("unexpected text after the top-level object")
+
+
+class _ItemMode:
+    """How a list's items come: decoded (block_lines 0) or as LineBlocks where they can."""
+
+    block_lines = 0
+
+
+class Items(Iterator[Any]):
+    """The items of a list member, decoded one at a time (see JsonObjectStream.members).
+
+    `pieces` takes the rest of them in big undecoded blocks of record lines instead,
+    for a caller that decodes them elsewhere (another process).
+    """
+
+    def __init__(self, stream: JsonObjectStream) -> None:
+        self._mode = _ItemMode()
+        self._items = stream._items(self._mode)
+
+    def __iter__(self) -> Items:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._items)
+
+    def pieces(self, lines: int) -> Iterator[Any]:
+        """Yield the items left, whole record lines as LineBlocks of `lines` or more.
+
+        Items that are not a line's record (a hand-written file) come decoded, one
+        by one, as `iter` gives them.
+        """
+        self._mode.block_lines = lines
+        try:
+            yield from self._items
+        finally:
+            self._mode.block_lines = 0
+
+
+class LineBlock:
+    """Record lines of a JSON list, not yet decoded, and where they start in the file.
+
+    Picklable (text and the hook only): another process may decode it.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        offset: int,
+        hook: Callable[[dict[str, Any]], Any] | None,
+        hook_needs: re.Pattern[str] | None,
+    ) -> None:
+        self.text = text
+        self.offset = offset
+        self.lines = text.count("\n") + 1
+        self.hook = hook
+        self.hook_needs = hook_needs
+
+    def fast_records(self) -> list[Any] | None:
+        """Return the block's items read by orjson, or None where only `records` reads them."""
+        text = self.text
+        if _long_digit_run(text):
+            return None
+        try:
+            values: list[Any] = orjson.loads(f"[{text}]")
+        except orjson.JSONDecodeError:
+            return None
+        if self.hook is None or (self.hook_needs and not self.hook_needs.search(text)):
+            return values
+        return [_hooked(value, self.hook) for value in values]
+
+    def records(self) -> list[Any]:
+        """Return the block's items, or raise JsonStreamError naming the character."""
+        fast = self.fast_records()
+        if fast is not None:
+            return fast
+        # The standard way, with the stream's own errors, placed where the block was.
+        stream = JsonObjectStream(
+            io.StringIO(f"[{self.text}\n]"),
+            object_hook=self.hook,
+            hook_needs=self.hook_needs,
+            offset=self.offset - 1,
+        )
+        items = list(stream._items(_ItemMode()))
+        if stream._peek():
+            # A line held the end of the list and more (`{...}], "notes": [`): read
+            # ahead as records, it cannot be given back to the file's stream.
+            raise stream._error("a list ends inside a record line; put each record on its own line")
+        return items

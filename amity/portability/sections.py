@@ -54,7 +54,11 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 def label(section: str, index: int, record: Any) -> str:
     """Name a record for error messages: `people[3] (uid 6f1c…)`."""
-    uid = record.get("uid") if isinstance(record, dict) else None
+    return label_uid(section, index, record.get("uid") if isinstance(record, dict) else None)
+
+
+def label_uid(section: str, index: int, uid: Any) -> str:
+    """Name a record by its place and its "uid" value (text, or anything else when absent)."""
     return f"{section}[{index}]" + (f" (uid {uid})" if isinstance(uid, str) else "")
 
 
@@ -73,15 +77,19 @@ def record_batches(
     """Yield (index of the first, records) per batch, refusing rows that are not objects."""
     start = 0
     for batch in batched(rows, size):
-        if set(map(type, batch)) != {dict}:
-            index = next(i for i, row in enumerate(batch) if not isinstance(row, dict))
-            row = batch[index]
-            raise RestoreError(
-                f"{label(section, start + index, row)}: expected an object, "
-                f"found {type(row).__name__}"
-            )
-        yield start, batch
+        yield start, objects(section, start, batch)
         start += len(batch)
+
+
+def objects(section: str, start: int, batch: list[Any]) -> list[Record]:
+    """Return `batch` (rows `start`, `start` + 1, … of the section) if all are objects, or raise."""
+    if set(map(type, batch)) - {dict}:
+        index = next(i for i, row in enumerate(batch) if not isinstance(row, dict))
+        row = batch[index]
+        raise RestoreError(
+            f"{label(section, start + index, row)}: expected an object, found {type(row).__name__}"
+        )
+    return batch
 
 
 def uid_texts(column: Any, records: list[Record]) -> list[str]:

@@ -9,6 +9,7 @@ from contextlib import closing
 
 import pytest
 
+from amity.core import process_ahead
 from amity.core.bulk_writing import Inserter
 from amity.core.read_ahead import iterate_ahead, read_ahead
 from amity.people.models import Interaction
@@ -85,6 +86,8 @@ def test_the_restore_decodes_in_the_thread_and_writes_on_the_callers(user, monke
 
     monkeypatch.setattr(record_columns.ColumnLoader, "load", spy_load)
     monkeypatch.setattr(Inserter, "insert_columns", spy_insert)
+    # Where forked processes cannot decode (tests/people/test_process_ahead.py).
+    monkeypatch.setattr(process_ahead, "available", lambda: False)
     document = _big_export(user, RESTORE_BATCH + 5)
     restore_json(owner=user, fp=io.StringIO(_text(document)))
     assert Interaction.objects.filter(owner=user).count() == RESTORE_BATCH + 5
