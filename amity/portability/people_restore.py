@@ -264,7 +264,6 @@ def load_people(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> i
     def decode(start: int, records: list[Record]) -> _DecodedPeople:
         where = _namer("people", start, records)
         columns = loader.load(records, where)
-        _check_linkedin(columns.get("linkedin_url", []), linkedin, where)
         tags = _tags_of_batch(records, where)
         whose, contacts = _contacts(records, where, contact_loader)
         uids = uid_texts(columns["uid"], records)
@@ -274,10 +273,12 @@ def load_people(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> i
 
     tables = (Person, ContactPoint, Person.tags.through)
     with (
-        _decoded_ahead("people", rows, decode) as batches,
+        _decoded_ahead("people", rows, decode, in_processes=True) as batches,
         _indexes_after_if_big(batches, *tables, owner=owner, section="people") as every,
     ):
         for batch in every:
+            # Here, not in decode: across batches, which may be decoded apart.
+            _check_linkedin(batch.columns.get("linkedin_url", []), linkedin, batch.where)
             pks = insert_new(inserter, owner, batch.columns, batch.count, batch.where)
             maps.remember_all("people", batch.uids, pks)
             contact_inserter.insert_columns(

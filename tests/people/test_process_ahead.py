@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import closing
 
@@ -211,4 +212,25 @@ def test_a_broken_line_deep_in_a_big_section_names_its_character(user) -> None:
     broken = text.replace(f'"uid": "{uid}"}}', f'"uid": "{uid}" "x"}}')
     with pytest.raises(RestoreError, match=r"invalid JSON at character \d+"):
         restore_json(owner=user, fp=io.StringIO(broken))
+    assert _nothing(user)
+
+
+@pytest.mark.django_db
+def test_a_linkedin_address_repeated_in_another_block_is_named(user, monkeypatch) -> None:
+    paths = _decoded_where(monkeypatch)
+    document = _big_export(user, 3)
+    (ada,) = document["people"]
+    document["people"] = [
+        {**ada, "uid": str(uuid.uuid4()), "linkedin_url": f"https://www.linkedin.com/in/p{n}"}
+        for n in range(RESTORE_BATCH + 10)
+    ]
+    document["people"][0]["uid"] = ada["uid"]  # the interactions' person
+    late = RESTORE_BATCH + 6
+    document["people"][late]["linkedin_url"] = document["people"][2]["linkedin_url"]
+    with pytest.raises(
+        RestoreError,
+        match=rf"people\[{late}\] \(uid [-0-9a-f]+\): linkedin_url \S+ belongs to an earlier",
+    ):
+        restore_json(owner=user, fp=io.StringIO(_text(document)))
+    assert paths == ["processes"]
     assert _nothing(user)
