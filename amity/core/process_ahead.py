@@ -2,14 +2,14 @@
 
 The restore's decoding (orjson and the column checks of millions of records) shares
 the interpreter lock with the writer in a thread: SQLite's executemany lets go of it
-around every row, so the two threads take turns instead of using both cores. Here
+around every statement, so the two threads take turns instead of using both cores. Here
 each item is decoded by one of a few forked processes while the caller writes: the
 caller only sends text down a pipe and unpickles finished columns.
 
 `func` must not touch the database or anything else shared: a forked process has a
 copy of the caller's memory (the maps it reads) and a copy of its open connections,
 which it must leave alone. Where fork is not available (or the machine has one core)
-`map_ahead` says so and the caller keeps to its thread.
+`available()` says so and the caller keeps to its thread.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ class _End:
     """A worker's answer to the end of the items: nothing more comes from it."""
 
 
-_STOP = None
+class _Stop:
+    """The end of the items, sent to each worker."""
 
 
 def _send(inbox: Connection, item: Any) -> bool:
@@ -64,19 +65,22 @@ def available() -> bool:
 
 def _serve(func: Callable[[Any], Any], inbox: Connection, outbox: Connection) -> None:
     """Answer every item from `inbox` with func(item) (or Failed) on `outbox`, in order."""
-    while True:
-        try:
-            item = inbox.recv()
-        except (EOFError, KeyboardInterrupt):
-            return  # the caller stopped sending (or Ctrl-C, which the caller hears too)
-        if item is _STOP:
-            outbox.send(_End())
-            return
-        try:
-            result = func(item)
-        except Exception as exc:  # the caller redoes the item and raises it there
-            result = Failed(f"{type(exc).__name__}: {exc}")
-        outbox.send_bytes(_pickled(result))
+    try:
+        while True:
+            try:
+                item = inbox.recv()
+            except EOFError:
+                return  # the caller stopped sending
+            if isinstance(item, _Stop):
+                outbox.send(_End())
+                return
+            try:
+                answer = _pickled(func(item))
+            except Exception as exc:  # the caller redoes the item and raises it there
+                answer = _pickled(Failed(f"{type(exc).__name__}: {exc}"))
+            outbox.send_bytes(answer)
+    except KeyboardInterrupt:
+        return  # Ctrl-C reaches the caller too, which stops the workers
 
 
 def _pickled(value: Any) -> bytes:
@@ -141,7 +145,7 @@ class _Pool(Generic[T]):
         waiting for ever.
         """
         for worker in self.workers:
-            worker.terminate()
+            worker.kill()  # SIGKILL: a handler the caller set for SIGTERM is the worker's too
         for worker in self.workers:
             worker.join()
 
@@ -191,7 +195,7 @@ def map_ahead(
                 pool.close_inboxes()
                 return
         for inbox in pool.inboxes:
-            _send(inbox, _STOP)
+            _send(inbox, _Stop())
 
     feeder = threading.Thread(target=feed, name="decoder-feed", daemon=True)
     feeder.start()

@@ -8,9 +8,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import IntegrityError
 
-from amity.core.bulk_writing import Inserter, Same, columns_of, new_uids
-from amity.people.models import Person
+from amity.core.bulk_writing import Inserter, Same, columns_of, insert_rows, new_uids
+from amity.people.models import Person, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,25 @@ def test_it_turns_rows_into_columns() -> None:
     assert columns_of(("a", "b"), []) == {"a": [], "b": []}
     with pytest.raises(ValueError):
         columns_of(("a", "b"), [(1, "x"), (2,)])
+
+
+@pytest.mark.parametrize("count", [1, 99, 100, 101, 257])
+def test_it_writes_every_row_in_order_whatever_the_statements_hold(user, count) -> None:
+    # Two columns go a hundred rows a statement on SQLite, the rest row by row.
+    tags = [f"tag {n:03}" for n in range(count)]
+    insert_rows(Tag, ["owner_id", "name"], [(user.pk, name) for name in tags])
+    stored = Tag.objects.filter(owner=user).order_by("pk").values_list("name", flat=True)
+    assert list(stored) == tags
+    # Many columns: fewer rows a statement, each value where it belongs.
+    Inserter(Person).insert_column_chunks(
+        _chunks(user.pk, [count], dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
+    )
+    names = Person.objects.filter(owner=user).order_by("pk").values_list("full_name", "sort_name")
+    assert list(names) == [(f"Person {n}", f"person {n}") for n in range(count)]
+
+
+def test_a_row_breaking_a_rule_in_a_many_row_statement_writes_none_of_its_chunk(user) -> None:
+    rows = [(user.pk, f"tag {n}") for n in range(150)] + [(user.pk, "tag 7")]
+    with pytest.raises(IntegrityError):
+        insert_rows(Tag, ["owner_id", "name"], rows)
+    assert not Tag.objects.filter(owner=user).exists()
