@@ -42,6 +42,7 @@ import codecs
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from typing import Any, TextIO, cast
 
 import orjson
@@ -66,6 +67,7 @@ from amity.portability.demo import SOURCE as DEMO_SOURCE
 from amity.portability.records import (
     RecordError,
 )
+from amity.portability.restored_events import Summary
 from amity.portability.sections import (
     HEADER_KEYS,
     SECTIONS,
@@ -74,6 +76,7 @@ from amity.portability.sections import (
     Section,
     repeated_uid,
 )
+from amity.relationships import bulk_summaries
 from amity.relationships.models import PersonSummary
 from amity.relationships.stored_summaries import refresh_engine_summaries
 
@@ -293,10 +296,11 @@ def restore_json(
             # checked by one join each at the end, not one query per row.
             bulk = bulk_models()
             with keys_checked_at_end(bulk, owner_id=owner.pk):
+                maps = IdMaps(owner)
                 with indexes_built_at_end(bulk, explain=lambda _: _repeated_uid(owner)):
-                    counts = _restore(owner, stream)
+                    counts = _restore(owner, stream, maps)
                 # After the indexes are back: the rebuild reads by them.
-                _rebuild_summaries(owner, progress)
+                _rebuild_summaries(owner, progress, maps.summaries)
     except JsonStreamError as exc:
         raise RestoreError(str(exc)) from None
     except RecordError as exc:
@@ -336,9 +340,8 @@ def _clear_demo(owner: AbstractBaseUser) -> None:
             model.objects.filter(owner=owner).delete()
 
 
-def _restore(owner: AbstractBaseUser, stream: JsonObjectStream) -> dict[str, int]:
+def _restore(owner: AbstractBaseUser, stream: JsonObjectStream, maps: IdMaps) -> dict[str, int]:
     """Load every section of the file into the owner's account; return counts."""
-    maps = IdMaps(owner)
     counts: dict[str, int] = {}
     header: set[str] = set()
     waiting: dict[str, list[Any]] = {}
@@ -379,16 +382,29 @@ def _restore(owner: AbstractBaseUser, stream: JsonObjectStream) -> dict[str, int
     return counts
 
 
-def _rebuild_summaries(owner: AbstractBaseUser, progress: Progress) -> None:
+def _rebuild_summaries(
+    owner: AbstractBaseUser, progress: Progress, computed: Future[Summary | None] | None
+) -> None:
     """Recompute what the export leaves out because it follows from interactions.
 
     The engine's summaries of everyone are rebuilt in one pass over the interactions
-    (amity.relationships.bulk_summaries); people whose stored count or last
-    interaction disagree with them (a hand-edited file) are then recounted.
+    (amity.relationships.bulk_summaries), or written from `computed`, the same
+    worked out from the interactions as they were restored (restored_events), when
+    that covers everyone and so many people that the pass would have been taken;
+    people whose stored count or last interaction disagree with them (a hand-edited
+    file) are then recounted.
     """
     people = Person.objects.filter(owner=owner)
     progress.phase("Rebuilding tie summaries", people.filter(interaction_count__gt=0).count())
-    refresh_engine_summaries(person_ids=people.values_list("pk", flat=True))
+    summary = computed.result() if computed is not None else None
+    if (
+        summary is not None
+        and len(summary[0]) >= bulk_summaries.BULK_PEOPLE
+        and len(summary[0]) == people.count()
+    ):
+        bulk_summaries.write_owner(owner.pk, *summary)
+    else:
+        refresh_engine_summaries(person_ids=people.values_list("pk", flat=True))
     stale = _stale_counts(owner)
     if stale:
         timeline.refresh_summaries(person_ids=stale)

@@ -18,6 +18,7 @@ from operator import itemgetter
 from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
@@ -37,6 +38,7 @@ from amity.portability.records import (
     PERSON_CODECS,
     RecordError,
 )
+from amity.portability.restored_events import RestoredEvents, batch_events
 from amity.portability.sections import (
     RESTORE_BATCH,
     IdMaps,
@@ -92,6 +94,8 @@ class _DecodedPeople(_Decoded):
 class _DecodedInteractions(_Decoded):
     sizes: list[int]
     people: list[int]
+    events: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None
+    """Each interaction's time and kind number (restored_events.batch_events)."""
 
 
 D = TypeVar("D", bound=_Decoded)
@@ -404,9 +408,12 @@ def load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps
         # The people are all written by now (a section after the ones it needs), and
         # their uids are in memory: no query.
         sizes, people = _people_of_batch(records, where, maps)
+        events = batch_events(columns, loader.sqlite)
         return _DecodedInteractions(
-            "interactions", start, _named_by(records), columns, sizes, people
+            "interactions", start, _named_by(records), columns, sizes, people, events
         )
+
+    restored = RestoredEvents()
 
     with (
         _decoded_ahead("interactions", rows, decode, in_processes=True) as batches,
@@ -427,7 +434,12 @@ def load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps
                     "person_id": batch.people,
                 },
             )
+            restored.add(batch.people, batch.sizes, batch.events)
             count += batch.count
+        # Every interaction is written: their summaries are worked out in a thread
+        # while the database builds the indexes (below, or after the file on PostgreSQL).
+        wanted = np.array(sorted(maps.known("people").values()), dtype=np.int64)
+        maps.summaries = restored.summarize_in_thread(wanted)
     return count
 
 
@@ -490,7 +502,9 @@ def load_notes(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> in
             people = [_person_of(record, where(i), maps) for i, record in enumerate(records)]
         return _Decoded("notes", start, _named_by(records), {**columns, "person_id": people})
 
-    with _decoded_ahead("notes", rows, decode, in_processes=True) as batches:
+    # In the thread: the interactions' summaries may be computed in one meanwhile, and
+    # a process forked beside a running thread could inherit a lock it holds.
+    with _decoded_ahead("notes", rows, decode) as batches:
         for batch in batches:
             insert_new(inserter, owner, batch.columns, batch.count, batch.where)
             count += batch.count

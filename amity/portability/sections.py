@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -126,6 +127,9 @@ class IdMaps:
         self.owner = owner
         self._maps: dict[str, dict[str, int]] = {}
         self._models: dict[str, type[models.Model]] = {}
+        self.summaries: Future[Any] | None = None
+        """The engine summaries worked out from the interactions as they were written
+        (amity.portability.restored_events), or None: they are read back."""
 
     def remember(self, section: str, key: str, pk: int) -> None:
         """Record that `key` of `section` was stored as row `pk`."""

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -107,16 +108,77 @@ def kind_number(known: Sequence[tuple[str, ...]]) -> tuple[str, list[int]]:
     cost the database and numpy far less than a kind text per event.
     """
     q = connection.ops.quote_name
+    scales = kind_scales(known)
     terms: list[str] = []
-    scales: list[int] = []
-    scale = 1
-    for name, values in reversed(list(zip(_KIND_PARTS, known, strict=True))):
+    for name, values, scale in reversed(list(zip(_KIND_PARTS, known, scales, strict=True))):
         literal = [v.replace("'", "''").replace("%", "%%") for v in values]
         cases = " ".join(f"WHEN '{v}' THEN {place}" for place, v in enumerate(literal, start=1))
         terms.append(f"(CASE i.{q(name)} {cases} ELSE 0 END) * {scale}")
+    return " + ".join(terms), scales
+
+
+def kind_scales(known: Sequence[tuple[str, ...]]) -> list[int]:
+    """Return each kind part's place value in kind_number's mixed-radix number."""
+    scales: list[int] = []
+    scale = 1
+    for values in reversed(known):
         scales.insert(0, scale)
         scale *= len(values) + 1
-    return " + ".join(terms), scales
+    return scales
+
+
+def kind_numbers(parts: dict[str, Sequence[str]], count: int) -> npt.NDArray[np.int64]:
+    """Return kind_number's number for each of `count` interactions given their kind parts.
+
+    `parts` maps a part's name to its values (a part left out takes its field's
+    default on every row, as the bulk writer stores it). For a restore, which has
+    the values in hand: what the database would answer, without reading them back.
+    """
+    known = kind_places()
+    number = np.zeros(count, dtype=np.int64)
+    for name, values, scale in zip(_KIND_PARTS, known, kind_scales(known), strict=True):
+        place = {value: position for position, value in enumerate(values, start=1)}
+        if name in parts:
+            digits = np.fromiter(map(place.get, parts[name], repeat(0)), np.int64, count)
+        else:
+            default = Interaction._meta.get_field(name).get_default()
+            digits = np.full(count, place.get(default, 0), dtype=np.int64)
+        number += digits * scale
+    return number
+
+
+def events_of(
+    person: npt.NDArray[np.int64],
+    micros: npt.NDArray[np.int64],
+    kind: npt.NDArray[np.int64],
+    wanted: npt.NDArray[np.int64],
+) -> EventColumns | None:
+    """Return read_events' columns from events in hand: person ids, times, kind numbers.
+
+    One value of each per participant (an interaction with two people is two events).
+    None where a kind has a value outside its field's choices: read_events reads
+    those exactly, as text.
+    """
+    known = kind_places()
+    scales = kind_scales(known)
+    seen = np.unique(kind)
+    names = _kind_names(seen, known, scales)
+    if names is None:
+        return None
+    labels: list[str] = []
+    slot = np.zeros(int(seen.max()) + 1 if len(seen) else 1, dtype=np.int64)
+    slot[seen] = codes(names, labels)
+    index = np.full(int(wanted[-1]) + 2 if len(wanted) else 1, -1, dtype=np.int64)
+    index[wanted] = np.arange(len(wanted))
+    group = index[np.minimum(person, len(index) - 1)]
+    keep = group >= 0
+    kind_codes = slot[kind[keep]]
+    parts = [label.split(":") for label in labels]
+    columns = {
+        name: Coded(kind_codes, tuple(p[position] for p in parts))
+        for position, name in enumerate(_KIND_PARTS)
+    }
+    return EventColumns(group=group[keep], ts=to_seconds(micros[keep]), **columns)
 
 
 def _kind_names(
@@ -341,6 +403,26 @@ def clear_owner(owner_id: int, wanted: npt.NDArray[np.int64]) -> npt.NDArray[np.
     for start in range(0, len(replaced), _DELETE_CHUNK):
         existing.filter(person_id__in=replaced[start : start + _DELETE_CHUNK]).delete()
     return kept
+
+
+def summarize_owner(
+    wanted: npt.NDArray[np.int64], events: EventColumns
+) -> dict[str, npt.NDArray[Any]]:
+    """Return the summaries of the `wanted` people (sorted ids) from their events.
+
+    Pure computation (numpy): a caller may run it in a thread while its connection
+    works, then store the result with write_owner.
+    """
+    return summarize_columns(events, len(wanted), quiet_gap=quiet_gap(quiet_days()))
+
+
+def write_owner(
+    owner_id: int, wanted: npt.NDArray[np.int64], summary: dict[str, npt.NDArray[Any]]
+) -> None:
+    """Replace the summaries of the `wanted` people of one owner by `summary` (summarize_owner)."""
+    circles = clear_owner(owner_id, wanted)
+    with bulk_cache():
+        write_summaries(*summary_columns(owner_id, wanted, {**summary, "circle": circles}))
 
 
 def rebuild_owner(owner_id: int, wanted: npt.NDArray[np.int64]) -> None:
