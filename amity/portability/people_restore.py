@@ -4,30 +4,22 @@ The other half of amity.portability.people_sections (which dumps them and regist
 the sections). Records are checked and converted column by column in batches
 (amity.portability.record_columns), written with keys reserved up front, and every
 problem is reported naming the record and field. The next batches are read and
-checked while the caller's connection writes the last: for the big sections in forked
-processes (amity.core.process_ahead), otherwise in a thread (amity.core.read_ahead).
+checked while the caller's connection writes the last (amity.portability.restore_batches).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import accumulate, chain, repeat
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models
 
-from amity.core import process_ahead
 from amity.core.bulk_writing import Inserter, Same, insert_rows
-from amity.core.deferred_indexes import indexes_built_after
-from amity.core.json_stream import Items, LineBlock
-from amity.core.process_ahead import Failed, map_ahead
-from amity.core.read_ahead import iterate_ahead
 from amity.people import services
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
 from amity.portability.record_columns import ColumnLoader
@@ -38,52 +30,26 @@ from amity.portability.records import (
     PERSON_CODECS,
     RecordError,
 )
+from amity.portability.restore_batches import (
+    Decoded,
+    decoded_ahead,
+    indexes_after_if_big,
+    named_by,
+    namer,
+)
 from amity.portability.restored_events import RestoredEvents, batch_events
 from amity.portability.sections import (
-    RESTORE_BATCH,
     IdMaps,
     Record,
     RestoreError,
     insert_new,
-    label,
-    label_uid,
     numbered,
-    objects,
-    record_batches,
-    repeated_uid,
     uid_texts,
 )
 
-DEFER_INDEXES_FROM = RESTORE_BATCH
-"""Records a section's first batch must hold for its tables' indexes to be built after
-its rows (amity.core.deferred_indexes): a section that fills a batch is big enough for
-one sort per index to beat keeping every index up to date row by row."""
-
 
 @dataclass
-class _Decoded:
-    """A batch of records read from the file and checked, ready to be written."""
-
-    section: str
-    start: int
-    """The place of the batch's first record in its section (set by the caller of decode
-    where the batch was decoded in another process, which cannot know it)."""
-    named_by: list[Any]
-    """Each record's "uid" as the file gives it: what errors name the record by."""
-    columns: dict[str, Any]
-
-    @property
-    def count(self) -> int:
-        """Return how many records the batch holds."""
-        return len(self.named_by)
-
-    def where(self, index: int) -> str:
-        """Name record `index` of the batch in errors (worded only when one is raised)."""
-        return label_uid(self.section, self.start + index, self.named_by[index])
-
-
-@dataclass
-class _DecodedPeople(_Decoded):
+class _DecodedPeople(Decoded):
     uids: list[str]
     tags: list[set[str]]
     whose: list[int]
@@ -91,139 +57,11 @@ class _DecodedPeople(_Decoded):
 
 
 @dataclass
-class _DecodedInteractions(_Decoded):
+class _DecodedInteractions(Decoded):
     sizes: list[int]
     people: list[int]
     events: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None
     """Each interaction's time and kind number (restored_events.batch_events)."""
-
-
-D = TypeVar("D", bound=_Decoded)
-
-
-def _namer(section: str, start: int, records: list[Record]) -> Callable[[int], str]:
-    """Return what names record i of a batch in errors (worded only when one is raised)."""
-    return lambda index: label(section, start + index, records[index])
-
-
-def _named_by(records: list[Record]) -> list[Any]:
-    """Return each record's "uid" value (None where it has none), for _Decoded.where."""
-    return [record.get("uid") for record in records]
-
-
-@contextmanager
-def _decoded_ahead(
-    section: str,
-    rows: Iterable[Any],
-    decode: Callable[[int, list[Record]], D],
-    *,
-    in_processes: bool = False,
-) -> Iterator[Iterator[D]]:
-    """Yield the section's batches decoded by `decode`, the next ones meanwhile.
-
-    Reading the file, orjson and the column checks of the next batches run while the
-    caller writes the last. With `in_processes` (a `decode` that keeps nothing from
-    one batch to the next) and where the platform allows, big blocks of record lines
-    are decoded in forked processes (_decoded_in_processes); otherwise in a thread,
-    which overlaps only where the database works without the interpreter lock.
-    `decode` must not touch the database: every query stays on the caller's
-    connection, in its transaction. An error in `decode` is raised in the caller's
-    loop after the batches before it; an error in the caller stops the decoding.
-    """
-    if in_processes and isinstance(rows, Items) and process_ahead.available():
-        pieces = rows.pieces(RESTORE_BATCH)
-        first = next(pieces, None)
-        pieces = chain([first] if first is not None else [], pieces)
-        # A section of one batch or less is not worth a process (nor its start-up).
-        if isinstance(first, LineBlock) and first.lines >= RESTORE_BATCH:
-            with closing(_decoded_in_processes(section, pieces, decode)) as ahead:
-                yield ahead
-            return
-        rows = _records_of(pieces)
-    batches = (
-        decode(start, records) for start, records in record_batches(section, rows, RESTORE_BATCH)
-    )
-    with closing(iterate_ahead(batches, depth=2)) as ahead:
-        yield ahead
-
-
-def _decoded_in_processes(
-    section: str, pieces: Iterable[Any], decode: Callable[[int, list[Record]], D]
-) -> Generator[D, None, None]:
-    """Yield the section's batches, each block of record lines decoded in another process.
-
-    The writer's process only cuts the file into blocks and unpickles the columns
-    (amity.core.process_ahead). A worker knows neither the block's place in the
-    section nor how to word its errors in the file's terms: a block it cannot decode
-    (an error, or lines only the standard decoder reads) comes back Failed and is
-    decoded here, where the error names the record and character as the thread path
-    would.
-    """
-
-    def decode_piece(piece: LineBlock | list[Any]) -> D:
-        records = piece.fast_records() if isinstance(piece, LineBlock) else piece
-        if records is None or set(map(type, records)) != {dict}:
-            raise ValueError("not a block of records")
-        return decode(0, records)
-
-    start = 0
-    for piece, answer in map_ahead(decode_piece, _blocks(pieces)):
-        if isinstance(answer, Failed):
-            records = piece.records() if isinstance(piece, LineBlock) else piece
-            answer = decode(start, objects(section, start, records))
-        answer.start = start
-        start += answer.count
-        yield answer
-
-
-def _blocks(pieces: Iterable[Any]) -> Iterator[LineBlock | list[Any]]:
-    """Yield Items.pieces as they come, loose items gathered in lists of RESTORE_BATCH."""
-    loose: list[Any] = []
-    for piece in pieces:
-        if isinstance(piece, LineBlock):
-            if loose:
-                yield loose
-                loose = []
-            yield piece
-        else:
-            loose.append(piece)
-            if len(loose) == RESTORE_BATCH:
-                yield loose
-                loose = []
-    if loose:
-        yield loose
-
-
-def _records_of(pieces: Iterable[Any]) -> Iterator[Any]:
-    """Yield the items of Items.pieces one by one, decoding the LineBlocks among them."""
-    for piece in pieces:
-        if isinstance(piece, LineBlock):
-            yield from piece.records()
-        else:
-            yield piece
-
-
-@contextmanager
-def _indexes_after_if_big(
-    batches: Iterator[D], *tables: type[models.Model], owner: AbstractBaseUser, section: str
-) -> Iterator[Iterator[D]]:
-    """Give the batches back, with the tables' indexes built after them if the section is big.
-
-    The first table is the section's own (keyed by uid): a uid the file repeats
-    across batches, or another account has, is then found when its unique index is
-    built, and named as an insert would have (sections.repeated_uid).
-    """
-    first = next(batches, None)
-    if first is None:
-        yield iter(())
-        return
-    every = chain([first], batches)
-    if first.count < DEFER_INDEXES_FROM:
-        yield every
-        return
-    model = tables[0]
-    with indexes_built_after(*tables, explain=lambda _: repeated_uid(model, owner, section)):
-        yield every
 
 
 def _tag_name(raw: Any, where: str) -> str:
@@ -266,19 +104,19 @@ def load_people(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> i
     tag_links = Inserter(Person.tags.through)
 
     def decode(start: int, records: list[Record]) -> _DecodedPeople:
-        where = _namer("people", start, records)
+        where = namer("people", start, records)
         columns = loader.load(records, where)
         tags = _tags_of_batch(records, where)
         whose, contacts = _contacts(records, where, contact_loader)
         uids = uid_texts(columns["uid"], records)
         return _DecodedPeople(
-            "people", start, _named_by(records), columns, uids, tags, whose, contacts
+            "people", start, named_by(records), columns, uids, tags, whose, contacts
         )
 
     tables = (Person, ContactPoint, Person.tags.through)
     with (
-        _decoded_ahead("people", rows, decode, in_processes=True) as batches,
-        _indexes_after_if_big(batches, *tables, owner=owner, section="people") as every,
+        decoded_ahead("people", rows, decode, in_processes=True) as batches,
+        indexes_after_if_big(batches, *tables, owner=owner, section="people") as every,
     ):
         for batch in every:
             # Here, not in decode: across batches, which may be decoded apart.
@@ -403,21 +241,21 @@ def load_interactions(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps
     links = Inserter(Interaction.people.through)
 
     def decode(start: int, records: list[Record]) -> _DecodedInteractions:
-        where = _namer("interactions", start, records)
+        where = namer("interactions", start, records)
         columns = loader.load(records, where)
         # The people are all written by now (a section after the ones it needs), and
         # their uids are in memory: no query.
         sizes, people = _people_of_batch(records, where, maps)
         events = batch_events(columns, loader.sqlite)
         return _DecodedInteractions(
-            "interactions", start, _named_by(records), columns, sizes, people, events
+            "interactions", start, named_by(records), columns, sizes, people, events
         )
 
     restored = RestoredEvents()
 
     with (
-        _decoded_ahead("interactions", rows, decode, in_processes=True) as batches,
-        _indexes_after_if_big(
+        decoded_ahead("interactions", rows, decode, in_processes=True) as batches,
+        indexes_after_if_big(
             batches,
             Interaction,
             Interaction.people.through,
@@ -492,19 +330,19 @@ def load_notes(owner: AbstractBaseUser, rows: Iterable[Any], maps: IdMaps) -> in
     loader = ColumnLoader(NOTE_CODECS, required=("uid", "person", "body"))
     inserter = Inserter(Note, with_pk=True)
 
-    def decode(start: int, records: list[Record]) -> _Decoded:
-        where = _namer("notes", start, records)
+    def decode(start: int, records: list[Record]) -> Decoded:
+        where = namer("notes", start, records)
         columns = loader.load(records, where)
         known = maps.known("people")
         try:
             people = [known[record["person"]] for record in records]
         except (KeyError, TypeError):
             people = [_person_of(record, where(i), maps) for i, record in enumerate(records)]
-        return _Decoded("notes", start, _named_by(records), {**columns, "person_id": people})
+        return Decoded("notes", start, named_by(records), {**columns, "person_id": people})
 
     # In the thread: the interactions' summaries may be computed in one meanwhile, and
     # a process forked beside a running thread could inherit a lock it holds.
-    with _decoded_ahead("notes", rows, decode) as batches:
+    with decoded_ahead("notes", rows, decode) as batches:
         for batch in batches:
             insert_new(inserter, owner, batch.columns, batch.count, batch.where)
             count += batch.count

@@ -21,7 +21,7 @@ from amity.core import deferred_indexes
 from amity.core.deferred_indexes import indexes_built_after
 from amity.people import services, timeline
 from amity.people.models import Interaction, Note, Person
-from amity.portability import people_restore
+from amity.portability import restore_batches
 from amity.portability.exporting import export_json, restore_json
 from amity.portability.sections import RestoreError
 
@@ -74,10 +74,10 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
     The list gets one entry per section that asked: whether its indexes were deferred.
     """
-    monkeypatch.setattr(people_restore, "RESTORE_BATCH", 4)
-    monkeypatch.setattr(people_restore, "DEFER_INDEXES_FROM", 4)
+    monkeypatch.setattr(restore_batches, "RESTORE_BATCH", 4)
+    monkeypatch.setattr(restore_batches, "DEFER_INDEXES_FROM", 4)
     deferred: list[bool] = []
-    real = people_restore.indexes_built_after
+    real = restore_batches.indexes_built_after
 
     @contextmanager
     def spy(*tables: type[models.Model], **options: Any) -> Iterator[bool]:
@@ -85,7 +85,7 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
             deferred.append(did)
             yield did
 
-    monkeypatch.setattr(people_restore, "indexes_built_after", spy)
+    monkeypatch.setattr(restore_batches, "indexes_built_after", spy)
     return deferred
 
 
@@ -163,7 +163,7 @@ def test_a_rule_broken_at_the_rebuild_is_the_same_error_and_writes_nothing(
         restore_json(owner=user, fp=io.StringIO(json.dumps(document)))
     assert small_batches == [connection.vendor == "sqlite"] * 2
     assert _nothing(user) and _schema() == before
-    monkeypatch.setattr(people_restore, "DEFER_INDEXES_FROM", 10**9)  # the same file, row by row
+    monkeypatch.setattr(restore_batches, "DEFER_INDEXES_FROM", 10**9)  # the same file, row by row
     with pytest.raises(RestoreError) as row_by_row:
         restore_json(owner=user, fp=io.StringIO(json.dumps(document)))
     assert str(deferred.value) == str(row_by_row.value)
@@ -224,7 +224,7 @@ def test_a_uid_repeated_in_another_batch_is_named_with_the_indexes_deferred(
         restore_json(owner=user, fp=io.StringIO(json.dumps(document)))
     assert _nothing(user) and _schema() == before
     assert small_batches[-1] == (connection.vendor == "sqlite")
-    monkeypatch.setattr(people_restore, "DEFER_INDEXES_FROM", 10**9)  # the same file, row by row
+    monkeypatch.setattr(restore_batches, "DEFER_INDEXES_FROM", 10**9)  # the same file, row by row
     with pytest.raises(RestoreError) as row_by_row:
         restore_json(owner=user, fp=io.StringIO(json.dumps(document)))
     assert str(deferred.value) == str(row_by_row.value)

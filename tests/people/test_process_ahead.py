@@ -18,7 +18,7 @@ from amity.core import process_ahead
 from amity.core.json_stream import Items, JsonObjectStream, JsonStreamError, LineBlock
 from amity.core.process_ahead import Failed, map_ahead
 from amity.people.models import Interaction
-from amity.portability import people_restore
+from amity.portability import restore_batches
 from amity.portability.exporting import clean_record, restore_json
 from amity.portability.sections import RESTORE_BATCH, RestoreError
 from tests.people.test_restore_columns import _big_export, _nothing, _text
@@ -154,13 +154,13 @@ def test_a_block_decodes_the_hook_and_long_numbers_as_the_stream_does() -> None:
 def _decoded_where(monkeypatch) -> list[str]:
     """Record which path decoded the restore's interactions."""
     paths: list[str] = []
-    in_processes = people_restore._decoded_in_processes
+    in_processes = restore_batches.decoded_in_processes
 
     def spy(*args, **kwargs):
         paths.append("processes")
         yield from in_processes(*args, **kwargs)
 
-    monkeypatch.setattr(people_restore, "_decoded_in_processes", spy)
+    monkeypatch.setattr(restore_batches, "decoded_in_processes", spy)
     return paths
 
 

@@ -32,7 +32,7 @@ from amity.core.load_constraints import (
 )
 from amity.people import services, timeline
 from amity.people.models import ContactPoint, Interaction, Note, Person, Tag
-from amity.portability import people_restore
+from amity.portability import restore_batches
 from amity.portability.exporting import bulk_models, export_json, restore_json
 from amity.portability.sections import RestoreError
 
@@ -234,7 +234,7 @@ def test_a_value_repeated_in_a_load_is_named_when_its_index_is_built(user) -> No
 
 
 def test_a_uid_repeated_across_batches_of_a_restore_is_named(user, monkeypatch) -> None:
-    monkeypatch.setattr(people_restore, "RESTORE_BATCH", 10)
+    monkeypatch.setattr(restore_batches, "RESTORE_BATCH", 10)
     document = json.loads(_export_of_a_network())
     repeated = document["interactions"][3]["uid"]
     document["interactions"][15]["uid"] = repeated  # another batch of 10
