@@ -46,6 +46,22 @@ def pytest_report_header() -> str:
     return f"amity database: {settings.DATABASES['default']['ENGINE']}"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_matrices() -> Iterator[None]:
+    """Forget what Share holds in memory per owner from earlier tests.
+
+    Owner ids repeat from one test's database to the next: a Today after `amity demo`
+    in another test found that owner "checked for stale profiles" and read its matrices.
+    """
+    from amity.network import introductions, profiles
+
+    profiles.forget_cached_matrices()
+    introductions.forget_suggestions()
+    yield
+    profiles.forget_cached_matrices()
+    introductions.forget_suggestions()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _owner_scope_installed() -> None:
     """Wrap every database connection with the owner-filter check (tests/owner_scope.py)."""

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from amity.domain import embeddings
-from amity.network import introductions, profiles
 
 needs_model = pytest.mark.skipif(
     not embeddings.model_available(), reason="the text model packages are not installed"
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_matrices() -> Iterator[None]:
-    """Forget matrices held in memory by earlier tests (ids repeat across databases)."""
-    profiles.forget_cached_matrices()
-    introductions.forget_suggestions()
-    yield
-    profiles.forget_cached_matrices()
-    introductions.forget_suggestions()
 
 
 @pytest.fixture
