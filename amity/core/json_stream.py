@@ -23,6 +23,8 @@ _LOOKAHEAD = 64
 _NOTHING = object()
 _LONG_NUMBER = re.compile(r"\d{19}")
 _BLOCK_PAUSE = 1000
+_RAW_READ = 32 << 20
+"""Characters one read for a block of record lines takes at most."""
 
 
 def _long_digit_run(text: str) -> bool:
@@ -188,16 +190,12 @@ class JsonObjectStream:
         text = buffer[pos : closing if closing >= 0 else last].rstrip()
         if text.endswith(","):
             text = text[:-1]
-        if not text or _long_digit_run(text):
+        if not text:
             return None
-        try:
-            values: list[Any] = orjson.loads(f"[{text}]")
-        except orjson.JSONDecodeError:
-            return None
-        self._pos = pos + len(text)
-        if self._hook is None or (self._hook_needs and not self._hook_needs.search(text)):
-            return values
-        return [_hooked(value, self._hook) for value in values]
+        values = LineBlock(text, self._consumed + pos, self._hook, self._hook_needs).fast_records()
+        if values is not None:
+            self._pos = pos + len(text)
+        return values
 
     def _raw_block(self, lines: int) -> LineBlock | None:
         """Take the next whole record lines, at least `lines` of them where there are, undecoded.
@@ -219,8 +217,10 @@ class JsonObjectStream:
                 break
             unread = len(buffer) - pos
             # What the lines still wanted take, at the length of those so far: one
-            # read, not a copy of the growing buffer per chunk.
-            if not self._fill((lines - newlines) * (unread // max(newlines, 1) + 1)):
+            # read, not a copy of the growing buffer per chunk (at most _RAW_READ, so a
+            # file of few, long lines is not read whole).
+            wanted = (lines - newlines) * (unread // max(newlines, 1) + 1)
+            if not self._fill(min(wanted, _RAW_READ)):
                 break
             scanned = unread  # _fill keeps the unread text at the start of the buffer
         end = closing if closing >= 0 else buffer.rfind("\n", pos)
@@ -347,9 +347,13 @@ class LineBlock:
     ) -> None:
         self.text = text
         self.offset = offset
-        self.lines = text.count("\n") + 1
         self.hook = hook
         self.hook_needs = hook_needs
+
+    @property
+    def lines(self) -> int:
+        """Return how many lines the block holds (a record each, in an export)."""
+        return self.text.count("\n") + 1
 
     def fast_records(self) -> list[Any] | None:
         """Return the block's items read by orjson, or None where only `records` reads them."""

@@ -27,7 +27,6 @@ from amity.core.bulk_writing import Prepared
 from amity.core.column_reads import sqlite_times
 from amity.relationships import bulk_summaries
 
-KIND_PARTS = ("channel", "direction", "intent", "subtype")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 
@@ -45,11 +44,15 @@ def batch_events(
     """
     when = columns["occurred_at"]
     count = len(when.values if isinstance(when, Prepared) else when)
-    micros = _micros(when, sqlite)
-    if micros is None:
+    try:
+        micros = _micros(when, sqlite)
+        parts = {name: columns[name] for name in bulk_summaries.KIND_PARTS if name in columns}
+        kinds = bulk_summaries.kind_numbers(parts, count)
+    except (TypeError, ValueError):
+        # Nothing a checked batch holds, but the summaries can always be read back:
+        # never fail a restore for them.
         return None
-    parts = {name: columns[name] for name in KIND_PARTS if name in columns}
-    return micros, bulk_summaries.kind_numbers(parts, count)
+    return None if micros is None else (micros, kinds)
 
 
 def _micros(when: Any, sqlite: bool) -> npt.NDArray[np.int64] | None:

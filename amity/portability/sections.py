@@ -59,7 +59,7 @@ def label(section: str, index: int, record: Any) -> str:
 
 
 def label_uid(section: str, index: int, uid: Any) -> str:
-    """Name a record by its place and its "uid" value (text, or anything else when absent)."""
+    """Name a record by its place and its "uid" value (shown only when it is text)."""
     return f"{section}[{index}]" + (f" (uid {uid})" if isinstance(uid, str) else "")
 
 

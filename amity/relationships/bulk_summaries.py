@@ -47,7 +47,7 @@ BULK_PEOPLE = 2000
 """From this many people of one owner, one pass over all their interactions is cheaper."""
 BULK_SHARE = 0.1
 """...provided they are at least this share of the owner's people."""
-_KIND_PARTS = ("channel", "direction", "intent", "subtype")
+KIND_PARTS = ("channel", "direction", "intent", "subtype")
 _DELETE_CHUNK = 500
 PART_PEOPLE = 20_000
 """People summarised at a time on PostgreSQL, each part written while the next is summarised."""
@@ -91,7 +91,7 @@ def worth_a_pass(owner_id: int, people: int) -> bool:
 def kind_places() -> list[tuple[str, ...]]:
     """Return each kind part's known values: its field's choices, and "" if it may be blank."""
     known = []
-    for name in _KIND_PARTS:
+    for name in KIND_PARTS:
         field = Interaction._meta.get_field(name)
         values = [str(value) for value, _label in field.choices or ()]
         if field.blank:
@@ -110,7 +110,7 @@ def kind_number(known: Sequence[tuple[str, ...]]) -> tuple[str, list[int]]:
     q = connection.ops.quote_name
     scales = kind_scales(known)
     terms: list[str] = []
-    for name, values, scale in reversed(list(zip(_KIND_PARTS, known, scales, strict=True))):
+    for name, values, scale in reversed(list(zip(KIND_PARTS, known, scales, strict=True))):
         literal = [v.replace("'", "''").replace("%", "%%") for v in values]
         cases = " ".join(f"WHEN '{v}' THEN {place}" for place, v in enumerate(literal, start=1))
         terms.append(f"(CASE i.{q(name)} {cases} ELSE 0 END) * {scale}")
@@ -136,7 +136,7 @@ def kind_numbers(parts: dict[str, Sequence[str]], count: int) -> npt.NDArray[np.
     """
     known = kind_places()
     number = np.zeros(count, dtype=np.int64)
-    for name, values, scale in zip(_KIND_PARTS, known, kind_scales(known), strict=True):
+    for name, values, scale in zip(KIND_PARTS, known, kind_scales(known), strict=True):
         place = {value: position for position, value in enumerate(values, start=1)}
         if name in parts:
             digits = np.fromiter(map(place.get, parts[name], repeat(0)), np.int64, count)
@@ -176,7 +176,7 @@ def events_of(
     parts = [label.split(":") for label in labels]
     columns = {
         name: Coded(kind_codes, tuple(p[position] for p in parts))
-        for position, name in enumerate(_KIND_PARTS)
+        for position, name in enumerate(KIND_PARTS)
     }
     return EventColumns(group=group[keep], ts=to_seconds(micros[keep]), **columns)
 
@@ -213,7 +213,7 @@ def read_events(owner_id: int, wanted: npt.NDArray[np.int64]) -> EventColumns:
     index[wanted] = np.arange(len(wanted))
     bounds = range(low_id or 0, (high_id or -1) + 1, SLICE)
     if connection.vendor == "postgresql":
-        slices = postgresql_events.grouped_slices(owner_id, bounds, SLICE, _KIND_PARTS, labels)
+        slices = postgresql_events.grouped_slices(owner_id, bounds, SLICE, KIND_PARTS, labels)
     else:
         slices = (_numbered_slice(owner_id, low, low + SLICE, labels) for low in bounds)
     for person, when, kind in slices:
@@ -228,7 +228,7 @@ def read_events(owner_id: int, wanted: npt.NDArray[np.int64]) -> EventColumns:
     parts = [label.split(":") for label in labels]
     columns = {
         name: Coded(kind_codes, tuple(p[position] for p in parts))
-        for position, name in enumerate(_KIND_PARTS)
+        for position, name in enumerate(KIND_PARTS)
     }
     return EventColumns(
         group=np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64),
@@ -268,7 +268,7 @@ def _numbered_slice(
         return [person, when, slot[number]]
     # A value outside the field's choices (written around the forms): read this
     # slice again with the kinds as text, exact whatever they hold.
-    text_sql = " || ':' || ".join(f"i.{q(part)}" for part in _KIND_PARTS)
+    text_sql = " || ':' || ".join(f"i.{q(part)}" for part in KIND_PARTS)
     person_text, when_text, what = read_joined(sql_from, [who, when_sql, text_sql], params)
     kind = codes(what.split(",") if what else [], labels)
     return [numbers(person_text), numbers(when_text), kind]
@@ -461,7 +461,7 @@ def _part_events(events: EventColumns, start: int, stop: int) -> EventColumns:
             picked[id(column.codes)] = column.codes[mask]
         return Coded(picked[id(column.codes)], column.labels)
 
-    kinds = {name: part(getattr(events, name)) for name in _KIND_PARTS}
+    kinds = {name: part(getattr(events, name)) for name in KIND_PARTS}
     return EventColumns(group=events.group[mask] - start, ts=events.ts[mask], **kinds)
 
 
