@@ -23,8 +23,11 @@ _LOOKAHEAD = 64
 _NOTHING = object()
 _LONG_NUMBER = re.compile(r"\d{19}")
 _BLOCK_PAUSE = 1000
-_RAW_READ = 32 << 20
-"""Characters one read for a block of record lines takes at most."""
+BLOCK_CHARS = 8 << 20
+"""Characters a block of record lines holds at most (about: it ends at a line's end).
+
+Records with long texts (mail bodies) make fewer than `lines` of them a block: what
+waits between the reader and the decoding processes stays a few such blocks."""
 
 
 def _long_digit_run(text: str) -> bool:
@@ -198,7 +201,7 @@ class JsonObjectStream:
         return values
 
     def _raw_block(self, lines: int) -> LineBlock | None:
-        """Take the next whole record lines, at least `lines` of them where there are, undecoded.
+        """Take the next whole record lines, `lines` of them or BLOCK_CHARS, undecoded.
 
         What _line_block would decode, cut the same way (up to the last whole line,
         or to the list's closing bracket), with more of the file read first so that
@@ -213,17 +216,19 @@ class JsonObjectStream:
             buffer, pos = self._buffer, self._pos
             newlines += buffer.count("\n", scanned)
             closing = buffer.find("\n]", max(scanned - 1, pos))
-            if closing >= 0 or newlines >= lines:
+            if closing >= 0 or newlines >= lines or len(buffer) - pos >= BLOCK_CHARS:
                 break
             unread = len(buffer) - pos
             # What the lines still wanted take, at the length of those so far: one
-            # read, not a copy of the growing buffer per chunk (at most _RAW_READ, so a
-            # file of few, long lines is not read whole).
+            # read, not a copy of the growing buffer per chunk.
             wanted = (lines - newlines) * (unread // max(newlines, 1) + 1)
-            if not self._fill(min(wanted, _RAW_READ)):
+            if not self._fill(min(wanted, BLOCK_CHARS)):
                 break
             scanned = unread  # _fill keeps the unread text at the start of the buffer
-        end = closing if closing >= 0 else buffer.rfind("\n", pos)
+        end = closing
+        if end < 0:
+            end = buffer.rfind("\n", pos, pos + BLOCK_CHARS)
+            end = end if end >= 0 else buffer.rfind("\n", pos)
         if end < 0:
             return None
         text = buffer[pos:end].rstrip()

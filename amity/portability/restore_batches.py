@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any, TypeVar
 
@@ -20,7 +20,7 @@ from django.db import models
 
 from amity.core import process_ahead
 from amity.core.deferred_indexes import indexes_built_after
-from amity.core.json_stream import Items, LineBlock
+from amity.core.json_stream import BLOCK_CHARS, Items, LineBlock
 from amity.core.process_ahead import Failed, map_ahead
 from amity.core.read_ahead import iterate_ahead
 from amity.portability.sections import (
@@ -50,6 +50,9 @@ class Decoded:
     named_by: list[Any]
     """Each record's "uid" as the file gives it: what errors name the record by."""
     columns: dict[str, Any]
+    big: bool = field(default=False, kw_only=True)
+    """Part of a section decoded in processes: a big one, whatever the batch's count
+    (long records make blocks of fewer of them)."""
 
     @property
     def count(self) -> int:
@@ -98,7 +101,9 @@ def decoded_ahead(
         first = next(pieces, None)
         pieces = chain([first] if first is not None else [], pieces)
         # A section of one batch or less is not worth a process (nor its start-up).
-        if isinstance(first, LineBlock) and first.lines >= RESTORE_BATCH:
+        if isinstance(first, LineBlock) and (
+            first.lines >= RESTORE_BATCH or len(first.text) >= BLOCK_CHARS // 2
+        ):
             with closing(decoded_in_processes(section, pieces, decode)) as ahead:
                 yield ahead
             return
@@ -135,6 +140,7 @@ def decoded_in_processes(
             records = piece.records() if isinstance(piece, LineBlock) else piece
             answer = decode(start, objects(section, start, records))
         answer.start = start
+        answer.big = True
         start += answer.count
         yield answer
 
@@ -181,7 +187,7 @@ def indexes_after_if_big(
         yield iter(())
         return
     every = chain([first], batches)
-    if first.count < DEFER_INDEXES_FROM:
+    if first.count < DEFER_INDEXES_FROM and not first.big:
         yield every
         return
     model = tables[0]

@@ -15,7 +15,7 @@ from contextlib import closing
 import pytest
 
 from amity.core import process_ahead
-from amity.core.json_stream import Items, JsonObjectStream, JsonStreamError, LineBlock
+from amity.core.json_stream import BLOCK_CHARS, Items, JsonObjectStream, JsonStreamError, LineBlock
 from amity.core.process_ahead import Failed, map_ahead
 from amity.people.models import Interaction
 from amity.portability import restore_batches
@@ -234,3 +234,26 @@ def test_a_linkedin_address_repeated_in_another_block_is_named(user, monkeypatch
         restore_json(owner=user, fp=io.StringIO(_text(document)))
     assert paths == ["processes"]
     assert _nothing(user)
+
+
+def test_long_records_make_blocks_of_fewer_lines_not_of_more_text() -> None:
+    records = [{"n": n, "content": "x" * 5000} for n in range(4000)]
+    text = '{"a": [\n' + _lines(records) + "\n]}"
+    stream = JsonObjectStream(io.StringIO(text))
+    ((_, pieces),) = [(k, list(v.pieces(RESTORE_BATCH))) for k, v in stream.members()]
+    assert all(isinstance(p, LineBlock) for p in pieces)
+    assert len(pieces) >= 2
+    assert all(len(p.text) <= BLOCK_CHARS for p in pieces)
+    assert [r for p in pieces for r in p.records()] == records
+
+
+@pytest.mark.django_db
+def test_a_section_of_long_records_is_decoded_in_processes_all_the_same(user, monkeypatch) -> None:
+    paths = _decoded_where(monkeypatch)
+    document = _big_export(user, 2500)
+    for record in document["interactions"]:
+        record["content"] = "A long mail body. " * 250  # 4,500 characters
+    restore_json(owner=user, fp=io.StringIO(_text(document)))
+    assert paths == ["processes"]
+    contents = Interaction.objects.filter(owner=user).values_list("content", flat=True)
+    assert contents.count() == 2500 and set(contents) == {"A long mail body. " * 250}
