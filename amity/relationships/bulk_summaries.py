@@ -10,7 +10,7 @@ the owner's interactions are read slice by slice in id order as packed columns
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import repeat
@@ -159,26 +159,29 @@ def events_of(
     None where a kind has a value outside its field's choices: read_events reads
     those exactly, as text.
     """
+    labels: list[str] = []
+    coded = _kind_codes(kind, labels)
+    if coded is None:
+        return None
+    return _events_from([(person, micros, coded)], wanted, labels)
+
+
+def _kind_codes(number: npt.NDArray[np.int64], labels: list[str]) -> npt.NDArray[np.int64] | None:
+    """Return kind_number's numbers coded into `labels` (which grows), or None for an unknown.
+
+    None where a number has a part outside its field's choices (digit 0).
+    """
     known = kind_places()
     scales = kind_scales(known)
-    seen = np.unique(kind)
+    kind_count = scales[0] * (len(known[0]) + 1)
+    # Kind numbers are below `kind_count`: a table lookup, no sort of the events.
+    seen = np.flatnonzero(np.bincount(number, minlength=kind_count))
     names = _kind_names(seen, known, scales)
     if names is None:
         return None
-    labels: list[str] = []
-    slot = np.zeros(int(seen.max()) + 1 if len(seen) else 1, dtype=np.int64)
+    slot = np.zeros(kind_count, dtype=np.int64)
     slot[seen] = codes(names, labels)
-    index = np.full(int(wanted[-1]) + 2 if len(wanted) else 1, -1, dtype=np.int64)
-    index[wanted] = np.arange(len(wanted))
-    group = index[np.minimum(person, len(index) - 1)]
-    keep = group >= 0
-    kind_codes = slot[kind[keep]]
-    parts = [label.split(":") for label in labels]
-    columns = {
-        name: Coded(kind_codes, tuple(p[position] for p in parts))
-        for position, name in enumerate(KIND_PARTS)
-    }
-    return EventColumns(group=group[keep], ts=to_seconds(micros[keep]), **columns)
+    return slot[number]
 
 
 def _kind_names(
@@ -207,15 +210,28 @@ def read_events(owner_id: int, wanted: npt.NDArray[np.int64]) -> EventColumns:
     # in a step, but both together by walking all the owner's entries (~0.3-0.9 s).
     low_id, high_id = mine.aggregate(v=Min("id"))["v"], mine.aggregate(v=Max("id"))["v"]
     labels: list[str] = []
-    groups, times, kinds = [], [], []
-    # Person id -> index in `wanted` (-1: not wanted), one array lookup per event.
-    index = np.full(int(wanted[-1]) + 2 if len(wanted) else 1, -1, dtype=np.int64)
-    index[wanted] = np.arange(len(wanted))
     bounds = range(low_id or 0, (high_id or -1) + 1, SLICE)
     if connection.vendor == "postgresql":
         slices = postgresql_events.grouped_slices(owner_id, bounds, SLICE, KIND_PARTS, labels)
     else:
         slices = (_numbered_slice(owner_id, low, low + SLICE, labels) for low in bounds)
+    return _events_from(slices, wanted, labels)
+
+
+def _events_from(
+    slices: Iterable[Sequence[npt.NDArray[np.int64]]],
+    wanted: npt.NDArray[np.int64],
+    labels: list[str],
+) -> EventColumns:
+    """Return the events of the `wanted` people (sorted ids) among `slices`, as columns.
+
+    Each slice is (person ids, times in epoch microseconds, kind codes into `labels`);
+    `labels` is read after the last slice (a lazy reader fills it as it goes).
+    """
+    groups, times, kinds = [], [], []
+    # Person id -> index in `wanted` (-1: not wanted), one array lookup per event.
+    index = np.full(int(wanted[-1]) + 2 if len(wanted) else 1, -1, dtype=np.int64)
+    index[wanted] = np.arange(len(wanted))
     for person, when, kind in slices:
         group = index[np.minimum(person, len(index) - 1)]
         keep = group >= 0
@@ -255,17 +271,11 @@ def _numbered_slice(
     )
     params = [owner_id, low, high, low, high]
     who, when_sql = f"p.{q('person_id')}", epoch_micros(f"i.{q('occurred_at')}")
-    known = kind_places()
-    number_sql, scales = kind_number(known)
-    kind_count = scales[0] * (len(known[0]) + 1)
+    number_sql, _ = kind_number(kind_places())
     person, when, number = _read_slice(sql_from, who, when_sql, number_sql, params)
-    # Kind numbers are below `kind_count`: a table lookup, no sort of the slice.
-    seen = np.flatnonzero(np.bincount(number, minlength=kind_count))
-    names = _kind_names(seen, known, scales)
-    if names is not None:
-        slot = np.zeros(kind_count, dtype=np.int64)
-        slot[seen] = codes(names, labels)
-        return [person, when, slot[number]]
+    coded = _kind_codes(number, labels)
+    if coded is not None:
+        return [person, when, coded]
     # A value outside the field's choices (written around the forms): read this
     # slice again with the kinds as text, exact whatever they hold.
     text_sql = " || ':' || ".join(f"i.{q(part)}" for part in KIND_PARTS)
