@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from amity.domain.breadth import MonthPoint, month_starts
+from amity.domain.summaries import quiet_gap
 
 DIRECTIONS = ("outbound", "inbound", "mutual")
 INTENTS = ("neutral", "deposit", "withdrawal")
@@ -114,7 +115,7 @@ def active_from_spells(
     microseconds, of gaps no longer than `dormant_days`): at a month's end a person was
     out of touch within exactly one of their spells, or in touch.
     """
-    gap = dormant_days * 86_400 * 1_000_000
+    gap = quiet_gap(dormant_days)
     active = []
     for end in _month_ends(now):
         moment = (end - _EPOCH) // _TICK
@@ -159,21 +160,3 @@ def months_from_activity(
             )
         )
     return points
-
-
-def months_from_spans(
-    presence: Presence,
-    flows: npt.NDArray[np.int64],
-    bounds: Sequence[dt.datetime],
-    first_ts: npt.NDArray[np.float64],
-    *,
-    now: dt.datetime,
-    dormant_days: int,
-) -> list[MonthPoint]:
-    """Return the month points from who was in touch in each span and the span's flows.
-
-    `flows` is `flow_counts` of the events between the bounds; `first_ts` holds each
-    person's first interaction in seconds (NaN for none).
-    """
-    active = active_from_spans(presence, bounds, len(first_ts), now=now, dormant_days=dormant_days)
-    return months_from_activity(active, flows, bounds, first_ts, now=now)

@@ -14,10 +14,10 @@ from amity.domain.breadth_months import (
     DIRECTIONS,
     INTENTS,
     Presence,
+    active_from_spans,
     active_from_spells,
     flow_counts,
     months_from_activity,
-    months_from_spans,
     window_bounds,
 )
 from amity.domain.summaries import pack_spells, quiet_gap, quiet_spells_of, unpack_spells
@@ -70,7 +70,8 @@ def test_it_counts_what_the_event_reference_counts(dormant_days: int) -> None:
     span = np.array([bisect_right(bounds, at[i]) - 1 for i in inside], dtype=np.int64)
     flows = flow_counts(span, direction[inside], intent[inside], len(bounds) - 1)
     presence = Presence(span, person[inside])
-    found = months_from_spans(presence, flows, bounds, first, now=NOW, dormant_days=dormant_days)
+    active = active_from_spans(presence, bounds, people, now=NOW, dormant_days=dormant_days)
+    found = months_from_activity(active, flows, bounds, first, now=NOW)
     assert found == expected
     assert any(point.dormant for point in found) and any(point.deposits for point in found)
 
