@@ -197,7 +197,6 @@ class ColumnLoader:
                     raise _Unusual
             elif not (field.null or field.empty_strings_allowed):
                 raise _Unusual
-                raise _Unusual
             if any(codec.key in record for record in records):
                 raise _Unusual
         # Absent columns are left out: the bulk writer gives them the field's default.
