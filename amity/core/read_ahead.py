@@ -2,7 +2,8 @@
 
 Used by the summary rebuild on PostgreSQL (its slices of events) and by the restore
 (the next batch of records read, decoded and checked while the last one is written);
-`stop_readers` also ends the export's chunk readers (amity.portability.json_rows).
+`stop_readers` also ends the export's chunk readers (amity.portability.json_rows), and
+`started_in_thread` runs one piece of work beside the caller's.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import contextlib
 import queue
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 _DONE = object()
 """What the thread puts after the last item."""
@@ -83,3 +86,15 @@ def stop_readers(
             with contextlib.suppress(queue.Empty):
                 waiting.get(timeout=0.05)
         thread.join()
+
+
+def started_in_thread(func: Callable[..., R], *args: Any, name: str) -> Future[R]:
+    """Start func(*args) in a thread of its own; return its future.
+
+    Nothing else goes to that thread: it ends with the call, and only a caller of
+    the future's result waits for it.
+    """
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+    future = pool.submit(func, *args)
+    pool.shutdown(wait=False)
+    return future

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
 from amity.core.column_reads import read_numbers
+from amity.core.read_ahead import started_in_thread
 from amity.domain.breadth import month_starts
 from amity.domain.breadth_months import DIRECTIONS, INTENTS, OTHER, flow_counts, window_bounds
 from amity.people.models import Interaction
@@ -41,11 +41,7 @@ def start_flows(
         return lambda: _flows_by_range(owner, bounds, flows_from=flows_from)
     if connection.in_atomic_block:
         return lambda: _flows_postgresql(owner, bounds, flows_from=flows_from)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="insights-flows")
-    future = pool.submit(_on_own_connection, owner, bounds, flows_from)
-    # Nothing else goes to the pool: its thread ends with the read, and only the
-    # caller, through future.result, waits for it.
-    pool.shutdown(wait=False)
+    future = started_in_thread(_on_own_connection, owner, bounds, flows_from, name="insights-flows")
     return future.result
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from amity.core.bulk_writing import Prepared
 from amity.core.column_reads import sqlite_times
+from amity.core.read_ahead import started_in_thread
 from amity.relationships import bulk_summaries
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -104,10 +105,7 @@ class RestoredEvents:
         connection builds indexes (the database lets go of the interpreter lock).
         It answers None where read_events must read the kinds as text.
         """
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="summaries")
-        future = pool.submit(self._summarize, wanted)
-        pool.shutdown(wait=False)  # the thread ends with its one task
-        return future
+        return started_in_thread(self._summarize, wanted, name="summaries")
 
     def _summarize(self, wanted: npt.NDArray[np.int64]) -> Summary | None:
         if not self.complete:
