@@ -25,6 +25,7 @@ import sys
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -71,13 +72,13 @@ def unpack(wheels: Path, target: Path = UNPACKED) -> Path:
     return found
 
 
-def load_safetensors(path: Path) -> dict[str, NDArray[np.generic]]:
+def load_safetensors(path: Path) -> dict[str, NDArray[Any]]:
     """Return every tensor of a safetensors file (float32 and int64 only)."""
     raw = path.read_bytes()
     size = struct.unpack("<Q", raw[:8])[0]
     header = json.loads(raw[8 : 8 + size])
     kinds = {"F32": np.float32, "I64": np.int64}
-    out: dict[str, NDArray[np.generic]] = {}
+    out: dict[str, NDArray[Any]] = {}
     for name, meta in header.items():
         if name == "__metadata__":
             continue
@@ -101,13 +102,13 @@ def position_buckets(length: int) -> NDArray[np.int64]:
     far = exact + (
         np.log(np.maximum(n, 1) / exact) / math.log(_MAX_DISTANCE / exact) * (half - exact)
     ).astype(np.int64)
-    return buckets + np.where(n < exact, n, np.minimum(far, half - 1))
+    return np.asarray(buckets + np.where(n < exact, n, np.minimum(far, half - 1)), dtype=np.int64)
 
 
 def _layer_norm(x: Matrix, weight: Matrix, bias: Matrix) -> Matrix:
     mean = x.mean(-1, keepdims=True)
     spread = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(spread + _EPS) * weight + bias
+    return np.asarray((x - mean) / np.sqrt(spread + _EPS) * weight + bias, dtype=np.float32)
 
 
 def _erf(x: Matrix) -> Matrix:
@@ -118,7 +119,7 @@ def _erf(x: Matrix) -> Matrix:
     poly = t * (
         0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
     )
-    return sign * (1 - poly * np.exp(-a * a))
+    return np.asarray(sign * (1 - poly * np.exp(-a * a)), dtype=x.dtype)
 
 
 def _gelu(x: Matrix) -> Matrix:
