@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from amity.domain.embeddings import encode_in_batches, mean_pooled
+
 UNPACKED = Path(__file__).resolve().parent / "cache" / "mpnet"
 MAX_TOKENS = 256
 _PAD = 1
@@ -153,12 +155,7 @@ class MPNetEncoder:
 
     def encode(self, texts: Sequence[str], batch: int = 16) -> Matrix:
         """Return one unit row per text (a zero row for an empty text)."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        wanted = sorted((i for i, t in enumerate(texts) if t.strip()), key=lambda i: len(texts[i]))
-        for start in range(0, len(wanted), batch):
-            chunk = wanted[start : start + batch]
-            out[chunk] = self._batch([texts[i] for i in chunk])
-        return out
+        return encode_in_batches(texts, self.dim, self._batch, batch)
 
     def _linear(self, x: Matrix, name: str) -> Matrix:
         return np.asarray(x @ self._t[name + ".weight"] + self._w[name + ".bias"], dtype=np.float32)
@@ -202,8 +199,7 @@ class MPNetEncoder:
                 w[f"{p}output.LayerNorm.weight"],
                 w[f"{p}output.LayerNorm.bias"],
             ).reshape(rows, length, _WIDTH)
-        pooled = (x * mask[..., None]).sum(1) / np.clip(mask.sum(1, keepdims=True), 1e-9, None)
-        return np.asarray(pooled / np.linalg.norm(pooled, axis=1, keepdims=True), dtype=np.float32)
+        return mean_pooled(x, mask)
 
 
 def main(argv: list[str] | None = None) -> int:

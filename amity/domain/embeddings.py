@@ -18,6 +18,10 @@ Vector search lives here too: brute-force cosine for one query (about 10 ms over
 and clustered (inverted-file) blocked products for all pairs of a large one.
 """
 
+# long because: it is the one home of the text models and their vector search; the
+# batching and pooling it shares with the candidate encoders measured in training/
+# (training/mpnet.py) belong beside the model they were written for.
+
 from __future__ import annotations
 
 import hashlib
@@ -26,7 +30,7 @@ import math
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -100,6 +104,32 @@ def normalize_rows(matrix: NDArray[Any]) -> Matrix:
     return (rows / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
 
+def encode_in_batches(
+    texts: Sequence[str],
+    dim: int,
+    encode_batch: Callable[[list[str]], Matrix],
+    batch: int = BATCH_SIZE,
+) -> Matrix:
+    """Return `encode_batch`'s row for each text, a zero row for an empty one.
+
+    Texts of similar length go in one batch, so little of a batch is padding.
+    """
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    wanted = [i for i in order if texts[i].strip()]
+    for start in range(0, len(wanted), batch):
+        chunk = wanted[start : start + batch]
+        out[chunk] = encode_batch([texts[i] for i in chunk])
+    return out
+
+
+def mean_pooled(hidden: NDArray[Any], mask: NDArray[Any]) -> Matrix:
+    """Return the unit-length mean of each text's token vectors, padding left out."""
+    weights = mask[..., None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+    return normalize_rows(pooled)
+
+
 # -- the model ---------------------------------------------------------------------
 
 
@@ -165,13 +195,7 @@ class MiniLMEncoder:
 
     def encode(self, texts: Sequence[str]) -> Matrix:
         """Return one unit row per text, batching texts of similar length together."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        wanted = [i for i in order if texts[i].strip()]
-        for start in range(0, len(wanted), BATCH_SIZE):
-            chunk = wanted[start : start + BATCH_SIZE]
-            out[chunk] = self._encode_batch([texts[i] for i in chunk])
-        return out
+        return encode_in_batches(texts, self.dim, self._encode_batch)
 
     def _encode_batch(self, texts: list[str]) -> Matrix:
         with self._lock:
@@ -182,9 +206,7 @@ class MiniLMEncoder:
             if "token_type_ids" in self._inputs:
                 feeds["token_type_ids"] = np.zeros_like(ids)
             hidden = np.asarray(self._session.run(None, feeds)[0], dtype=np.float32)
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        return normalize_rows(pooled)
+        return mean_pooled(hidden, mask)
 
 
 # -- the lexical fallback ------------------------------------------------------------
