@@ -38,6 +38,7 @@ from training import fit  # noqa: E402
 from training.agreement import load_second_reading  # noqa: E402
 from training.corpus import Row, split  # noqa: E402
 from training.features import feature_matrix  # noqa: E402
+from training.share_eval import roc_auc  # noqa: E402
 
 FOLDS = 10
 RECALL = 0.95
@@ -45,10 +46,9 @@ PENALTY = 10.0
 EMBEDDING_PENALTIES = (3.0, 10.0, 30.0)
 
 
-def auc(scores: np.ndarray, cold: np.ndarray) -> float:
-    """Return the probability that a cold pitch scores above a genuine note."""
-    pos, neg = scores[cold], scores[~cold]
-    return float((pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean())
+def _auc(scores: np.ndarray, cold: np.ndarray) -> float:
+    found = roc_auc(scores, cold)
+    return float("nan") if found is None else found
 
 
 def flagged_at_recall(scores: np.ndarray, cold: np.ndarray, recall: float = RECALL) -> float:
@@ -65,18 +65,20 @@ def out_of_fold(
     embedding_penalty: float,
     keep: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Return out-of-fold scores, folds grouped by source (training only on `keep` rows)."""
-    folds = fit.group_folds(groups, FOLDS, salt="coach-encoders")
-    keep = np.ones(len(cold), dtype=bool) if keep is None else keep
-    y = cold.astype(float)
-    out = np.zeros(len(cold))
-    for k in range(FOLDS):
-        train = (folds != k) & keep
-        model = fit.fit(
-            x[train], y[train], names, penalty=PENALTY, embedding_penalty=embedding_penalty
-        )
-        out[folds == k] = model.probabilities(x[folds == k])
-    return out
+    """Return out-of-fold scores, folds grouped by source (learning only from `keep` rows)."""
+    # A row of weight 0 neither moves the fit nor its scaling: as if it were left out.
+    weight = np.ones(len(cold)) if keep is None else keep.astype(float)
+    return fit.out_of_fold(
+        x,
+        cold.astype(float),
+        groups,
+        names,
+        penalty=PENALTY,
+        embedding_penalty=embedding_penalty,
+        weight=weight,
+        signs=None,
+        folds=FOLDS,
+    )
 
 
 def pieces(text: str) -> list[str]:
@@ -132,7 +134,7 @@ def main() -> None:
         tried = []
         for p in EMBEDDING_PENALTIES if vectors.shape[1] else (PENALTY,):
             scores = out_of_fold(matrix, cold, groups, names, p)
-            tried.append((auc(scores, cold), flagged_at_recall(scores, cold), p))
+            tried.append((_auc(scores, cold), flagged_at_recall(scores, cold), p))
         score, flagged, penalty = max(tried)
         print(f"| {name} | {penalty:g} | {score:.3f} | {100 * flagged:.0f} % |")
         best = max(best, (score, name, penalty))
@@ -168,7 +170,7 @@ def _curve(
         for _ in range(draws):
             chosen = set(rng.choice(names_sorted, int(len(names_sorted) * share), replace=False))
             keep = np.array([g in chosen for g in groups])
-            scores.append(auc(out_of_fold(matrix, cold, groups, names, penalty, keep), cold))
+            scores.append(_auc(out_of_fold(matrix, cold, groups, names, penalty, keep), cold))
         print(f"| {share:.2f} | {np.mean(scores):.3f} |")
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from training.corpus import HERE, TRIAGE, VERDICTS, Row, holdout_groups, load_corpus
+from training.evaluate import percent, share
 
 SECOND_READING = HERE / "corpus" / "second_reading.jsonl"
 
@@ -65,10 +66,6 @@ class Agreement:
     others_in_cold: float
 
 
-def _share(hits: int, total: int) -> float:
-    return hits / total if total else float("nan")
-
-
 def agreement(rows: Sequence[Row], second: dict[str, Reading]) -> Agreement:
     """Return how the second reading of some rows compares with their labels."""
     pairs = [(row, second[row.id]) for row in rows]
@@ -77,16 +74,16 @@ def agreement(rows: Sequence[Row], second: dict[str, Reading]) -> Agreement:
     others = [s for r, s in pairs if not r.cold]
     return Agreement(
         n=len(pairs),
-        verdict=_share(sum(r.verdict == s.verdict for r, s in pairs), len(pairs)),
-        triage=_share(sum(r.triage == s.triage for r, s in pairs), len(pairs)),
+        verdict=share(sum(r.verdict == s.verdict for r, s in pairs), len(pairs)),
+        triage=share(sum(r.triage == s.triage for r, s in pairs), len(pairs)),
         strangers=len(strangers),
         stranger_kappa=_kappa(
             [r.cold for r, _ in strangers], [s.triage == "cold_pitch" for _, s in strangers]
         ),
         cold=len(cold),
-        cold_recall=_share(sum(s.triage == "cold_pitch" for s in cold), len(cold)),
+        cold_recall=share(sum(s.triage == "cold_pitch" for s in cold), len(cold)),
         others=len(others),
-        others_in_cold=_share(sum(s.triage == "cold_pitch" for s in others), len(others)),
+        others_in_cold=share(sum(s.triage == "cold_pitch" for s in others), len(others)),
     )
 
 
@@ -100,10 +97,6 @@ def _kappa(first: Sequence[bool], second: Sequence[bool]) -> float:
     return (seen - chance) / (1 - chance) if chance < 1 else 1.0
 
 
-def _pct(value: float) -> str:
-    return "–" if value != value else f"{100 * value:.1f} %"
-
-
 def table(parts: Sequence[tuple[str, Agreement]]) -> str:
     """Return the agreement of each part as a Markdown table."""
     lines = [
@@ -113,9 +106,9 @@ def table(parts: Sequence[tuple[str, Agreement]]) -> str:
     ]
     for name, a in parts:
         lines.append(
-            f"| {name} | {a.n} | {_pct(a.verdict)} | {_pct(a.triage)} | "
-            f"{a.stranger_kappa:.2f} ({a.strangers}) | {_pct(a.cold_recall)} ({a.cold}) | "
-            f"{_pct(a.others_in_cold)} ({a.others}) |"
+            f"| {name} | {a.n} | {percent(a.verdict)} | {percent(a.triage)} | "
+            f"{a.stranger_kappa:.2f} ({a.strangers}) | {percent(a.cold_recall)} ({a.cold}) | "
+            f"{percent(a.others_in_cold)} ({a.others}) |"
         )
     return "\n".join(lines)
 

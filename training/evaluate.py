@@ -105,7 +105,8 @@ class Figures:
     triage: float
 
 
-def _share(hits: int, total: int) -> float:
+def share(hits: int, total: int) -> float:
+    """Return hits / total, NaN for no cases (shown as a dash)."""
     return hits / total if total else float("nan")
 
 
@@ -116,21 +117,22 @@ def figures(predictions: Sequence[Prediction]) -> Figures:
     ties = [p for p in predictions if p.row.relation in ("tie", "history")]
     return Figures(
         n=len(predictions),
-        coach=_share(sum(p.verdict == p.row.verdict for p in predictions), len(predictions)),
-        coach_plain=_share(
+        coach=share(sum(p.verdict == p.row.verdict for p in predictions), len(predictions)),
+        coach_plain=share(
             sum(p.verdict_plain == p.row.verdict for p in predictions), len(predictions)
         ),
         cold=len(cold),
-        cold_recall=_share(sum(p.group == "cold_pitch" for p in cold), len(cold)),
+        cold_recall=share(sum(p.group == "cold_pitch" for p in cold), len(cold)),
         others=len(others),
-        others_in_cold=_share(sum(p.group == "cold_pitch" for p in others), len(others)),
+        others_in_cold=share(sum(p.group == "cold_pitch" for p in others), len(others)),
         ties=len(ties),
         ties_in_cold=sum(p.group == "cold_pitch" for p in ties),
-        triage=_share(sum(p.group == p.row.triage for p in predictions), len(predictions)),
+        triage=share(sum(p.group == p.row.triage for p in predictions), len(predictions)),
     )
 
 
-def _pct(value: float) -> str:
+def percent(value: float) -> str:
+    """Return a share as a percentage with one decimal, a dash for NaN."""
     return "–" if value != value else f"{100 * value:.1f} %"
 
 
@@ -152,9 +154,9 @@ def table(title: str, predictions: Sequence[Prediction], by_kind: bool) -> str:
     for kind, part in parts:
         f = figures(part)
         lines.append(
-            f"| {kind} | {f.n} | {_pct(f.coach)} | {_pct(f.coach_plain)} | "
-            f"{_pct(f.cold_recall)} ({f.cold}) | {_pct(f.others_in_cold)} ({f.others}) | "
-            f"{f.ties_in_cold} of {f.ties} | {_pct(f.triage)} |"
+            f"| {kind} | {f.n} | {percent(f.coach)} | {percent(f.coach_plain)} | "
+            f"{percent(f.cold_recall)} ({f.cold}) | {percent(f.others_in_cold)} ({f.others}) | "
+            f"{f.ties_in_cold} of {f.ties} | {percent(f.triage)} |"
         )
     return "\n".join(lines)
 

@@ -293,7 +293,7 @@ def evaluate_intros(
     scores, suggested = pair_scores(people, encoder, [(a, b) for a, b, _ in judged])
     worth = np.array([w for _, _, w in judged])
     values = np.array(scores)
-    auc = _auc(values, worth)
+    auc = roc_auc(values, worth)
     picked = np.array(suggested)
     tp = int((picked & worth).sum())
     return {
@@ -344,7 +344,7 @@ def pair_scores(
     return scores, suggested
 
 
-def _auc(scores: np.ndarray, positive: np.ndarray) -> float | None:
+def roc_auc(scores: np.ndarray, positive: np.ndarray) -> float | None:
     """Return the probability a worth pair outscores an unworthy one (ties count half)."""
     pos, neg = scores[positive], scores[~positive]
     if not pos.size or not neg.size:
